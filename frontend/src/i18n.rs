@@ -1,0 +1,203 @@
+//! One translation catalogue for everything a person reads: wall, phone, API errors.
+//!
+//! Each text is a variant of [`Msg`] and its `vi`/`en` strings sit next to each other in one
+//! `match`, so a missing translation is a compile error, not a blank on the wall. The server's
+//! error responses use the same catalogue (both languages are sent; see `ApiErrorDetail`).
+//! Vietnamese is the default language everywhere.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Reads a `lang` query value or cookie; anything unknown falls back to Vietnamese.
+    pub fn parse(s: &str) -> Lang {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+}
+
+/// Every user-facing text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    AppTitle,
+    WallTitle,
+    DemoBadge,
+    DemoExplain,
+    Live,
+    Offline,
+    Connecting,
+    NoData,
+    UpdatedAt,
+    SwitchLanguage,
+    NotFound,
+    // API errors
+    MalformedJson,
+    NotJson,
+    UnknownSeries,
+    UnknownUnit,
+    NonFiniteValue,
+    TimestampOutOfRange,
+    EmptyBatch,
+    BatchTooLarge,
+    BodyTooLarge,
+    MissingToken,
+    BadToken,
+    BadField,
+    Internal,
+    DatabaseUnavailable,
+    TooManyConnections,
+    UnknownTopic,
+    BadFrame,
+}
+
+impl Msg {
+    pub fn vi(self) -> &'static str {
+        match self {
+            Msg::AppTitle => "Trung tâm điều hành thông minh",
+            Msg::WallTitle => "Chỉ tiêu kinh tế – xã hội",
+            Msg::DemoBadge => "DỮ LIỆU MẪU",
+            Msg::DemoExplain => "Số liệu minh họa, không phải số liệu chính thức",
+            Msg::Live => "Trực tuyến",
+            Msg::Offline => "Mất kết nối – đang thử lại",
+            Msg::Connecting => "Đang kết nối",
+            Msg::NoData => "Chưa có số liệu",
+            Msg::UpdatedAt => "Cập nhật",
+            Msg::SwitchLanguage => "English",
+            Msg::NotFound => "Không tìm thấy trang",
+            Msg::MalformedJson => "Nội dung gửi lên không phải JSON hợp lệ",
+            Msg::NotJson => "Nội dung phải là JSON (Content-Type: application/json)",
+            Msg::UnknownSeries => "Mã chỉ tiêu không có trong danh mục",
+            Msg::UnknownUnit => "Mã đơn vị hành chính không tồn tại",
+            Msg::NonFiniteValue => "Giá trị phải là một số hữu hạn",
+            Msg::TimestampOutOfRange => "Thời điểm nằm ngoài khoảng cho phép (từ 01/01/2000 đến 1 ngày sau hiện tại)",
+            Msg::EmptyBatch => "Lô dữ liệu không có điểm nào",
+            Msg::BatchTooLarge => "Lô dữ liệu có quá nhiều điểm",
+            Msg::BodyTooLarge => "Nội dung gửi lên quá lớn",
+            Msg::MissingToken => "Thiếu mã truy cập (Authorization: Bearer …)",
+            Msg::BadToken => "Mã truy cập không hợp lệ",
+            Msg::BadField => "Trường dữ liệu không hợp lệ",
+            Msg::Internal => "Lỗi hệ thống, vui lòng thử lại sau",
+            Msg::DatabaseUnavailable => "Cơ sở dữ liệu tạm thời không truy cập được",
+            Msg::TooManyConnections => "Máy chủ đang quá tải kết nối, vui lòng thử lại sau",
+            Msg::UnknownTopic => "Chủ đề không tồn tại",
+            Msg::BadFrame => "Khung tin không hợp lệ",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Msg::AppTitle => "Intelligent Operations Center",
+            Msg::WallTitle => "Socio-economic indicators",
+            Msg::DemoBadge => "DEMO DATA",
+            Msg::DemoExplain => "Illustrative figures, not official statistics",
+            Msg::Live => "Live",
+            Msg::Offline => "Disconnected – retrying",
+            Msg::Connecting => "Connecting",
+            Msg::NoData => "No data yet",
+            Msg::UpdatedAt => "Updated",
+            Msg::SwitchLanguage => "Tiếng Việt",
+            Msg::NotFound => "Page not found",
+            Msg::MalformedJson => "The request body is not valid JSON",
+            Msg::NotJson => "The body must be JSON (Content-Type: application/json)",
+            Msg::UnknownSeries => "Series code is not in the catalogue",
+            Msg::UnknownUnit => "Administrative unit code does not exist",
+            Msg::NonFiniteValue => "Value must be a finite number",
+            Msg::TimestampOutOfRange => "Timestamp out of range (2000-01-01 to one day after now)",
+            Msg::EmptyBatch => "The batch contains no points",
+            Msg::BatchTooLarge => "The batch contains too many points",
+            Msg::BodyTooLarge => "The request body is too large",
+            Msg::MissingToken => "Missing access token (Authorization: Bearer …)",
+            Msg::BadToken => "Invalid access token",
+            Msg::BadField => "Invalid field",
+            Msg::Internal => "Internal error, please try again later",
+            Msg::DatabaseUnavailable => "The database is temporarily unavailable",
+            Msg::TooManyConnections => "Too many connections, please try again later",
+            Msg::UnknownTopic => "Unknown topic",
+            Msg::BadFrame => "Invalid frame",
+        }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+}
+
+/// Formats a number the way each language writes it: `12.345,6` in Vietnamese, `12,345.6` in English.
+pub fn format_number(value: f64, decimals: u8, lang: Lang) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    let s = format!("{:.*}", decimals as usize, value.abs());
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let (group, point) = match lang {
+        Lang::Vi => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    let digits = int_part.len();
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac_part {
+        out.push(point);
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        assert_eq!(format_number(12345.67, 1, Lang::Vi), "12.345,7");
+        assert_eq!(format_number(12345.67, 1, Lang::En), "12,345.7");
+        assert_eq!(format_number(-1234567.0, 0, Lang::Vi), "-1.234.567");
+        assert_eq!(format_number(999.0, 0, Lang::En), "999");
+        assert_eq!(format_number(-0.01, 1, Lang::En), "0.0");
+        assert_eq!(format_number(f64::NAN, 1, Lang::En), "—");
+    }
+
+    #[test]
+    fn unknown_languages_fall_back_to_vietnamese() {
+        assert_eq!(Lang::parse("EN"), Lang::En);
+        assert_eq!(Lang::parse("fr"), Lang::Vi);
+        assert_eq!(Lang::default(), Lang::Vi);
+    }
+}

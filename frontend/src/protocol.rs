@@ -1,0 +1,226 @@
+//! The wire protocol: every JSON body of the HTTP API and every WebSocket frame.
+//!
+//! This module is compiled by both the server (feature `ssr`) and the browser bundle (feature
+//! `hydrate`), so a change to a frame is a compile error on both sides instead of a silent
+//! mismatch on the wall. Live frames follow Centrifugo's model: a topic is a string, every
+//! publication carries the stream's `epoch` and `offset`, a subscriber gets the latest state
+//! first and can later ask for what it missed since a position it has seen.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use utoipa::ToSchema;
+
+/// Largest number of points accepted in one `POST /api/v1/points` batch.
+pub const MAX_POINTS_PER_BATCH: usize = 1000;
+
+/// One measurement of a series for an administrative unit, as sent by a machine client.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PointIn {
+    /// Series code from the catalogue, e.g. `iip` or `retail_sales`.
+    pub series: String,
+    /// Statistical code of the unit (province `40`, commune `17329`).
+    pub unit: String,
+    /// Time the value refers to (RFC 3339).
+    pub ts: DateTime<Utc>,
+    /// The value; must be a finite number.
+    pub value: f64,
+}
+
+/// Body of `POST /api/v1/points`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PointBatch {
+    pub points: Vec<PointIn>,
+}
+
+/// Answer to an accepted batch: everything in it is committed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IngestReceipt {
+    pub accepted: usize,
+    /// The position of each stream touched by the batch after the commit.
+    pub streams: Vec<StreamHead>,
+}
+
+/// Where a stream (one series for one unit) stands.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StreamHead {
+    pub topic: String,
+    pub epoch: String,
+    pub offset: i64,
+}
+
+/// Every error of the API has this shape; the message is given in both languages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ApiErrorBody {
+    pub error: ApiErrorDetail,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ApiErrorDetail {
+    /// Stable machine-readable code, e.g. `unknown_series`.
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+/// A value as shown live: the payload of publications on `indicator/{series}/{unit}`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LivePoint {
+    pub ts: DateTime<Utc>,
+    pub value: f64,
+    /// True when the value came from the built-in demo feed, not from a real source.
+    pub demo: bool,
+}
+
+/// The typed payload of a publication. New feeds add variants here.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    Point(LivePoint),
+}
+
+/// A position in a stream, remembered by the client to recover after a reconnect.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StreamPosition {
+    pub epoch: String,
+    pub offset: i64,
+}
+
+/// One update of a topic.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Publication {
+    pub topic: String,
+    pub epoch: String,
+    pub offset: i64,
+    pub data: Payload,
+}
+
+/// Frames a client sends over `/ws`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Start following a topic; with `since`, also ask for the publications after that position.
+    Subscribe {
+        topic: String,
+        #[serde(default)]
+        since: Option<StreamPosition>,
+    },
+    Unsubscribe {
+        topic: String,
+    },
+    Ping,
+}
+
+/// Frames the server sends over `/ws`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// Answer to `subscribe`: the latest state first (`state`, absent while the stream is
+    /// empty), then every later publication arrives as a `publication` frame.
+    /// `recovered` is true when `missed` holds every publication after the client's `since`;
+    /// false means the client must take `state` as the truth (resync).
+    Subscribed {
+        topic: String,
+        epoch: String,
+        offset: i64,
+        state: Option<Payload>,
+        recovered: bool,
+        missed: Vec<Publication>,
+    },
+    Publication(Publication),
+    Unsubscribed {
+        topic: String,
+    },
+    Error {
+        topic: Option<String>,
+        code: String,
+        message_vi: String,
+        message_en: String,
+    },
+    Pong,
+}
+
+/// Initial state of the wall, rendered on the server and hydrated in the browser.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct WallState {
+    pub province_name: String,
+    /// True while the demo feed is writing values: the wall must say so.
+    pub demo_feed: bool,
+    pub tiles: Vec<TileState>,
+}
+
+/// One tile: a series for a unit with its latest value.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TileState {
+    pub topic: String,
+    pub series: String,
+    pub unit: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure_vi: String,
+    pub measure_en: String,
+    pub decimals: u8,
+    pub epoch: String,
+    pub offset: i64,
+    pub latest: Option<LivePoint>,
+    /// The value before `latest`, to show the direction of change.
+    pub previous: Option<f64>,
+}
+
+/// Topic of the stream of one series for one unit.
+pub fn indicator_topic(series: &str, unit: &str) -> String {
+    format!("indicator/{series}/{unit}")
+}
+
+/// Splits `indicator/{series}/{unit}` into its parts.
+pub fn parse_indicator_topic(topic: &str) -> Option<(&str, &str)> {
+    let rest = topic.strip_prefix("indicator/")?;
+    let (series, unit) = rest.split_once('/')?;
+    (!series.is_empty() && !unit.is_empty() && !unit.contains('/')).then_some((series, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_round_trip() {
+        let t = indicator_topic("iip", "40");
+        assert_eq!(parse_indicator_topic(&t), Some(("iip", "40")));
+        assert_eq!(parse_indicator_topic("indicator/iip"), None);
+        assert_eq!(parse_indicator_topic("indicator/iip/40/x"), None);
+        assert_eq!(parse_indicator_topic("dossiers/40"), None);
+    }
+
+    #[test]
+    fn frames_are_tagged() {
+        let f: ClientFrame =
+            serde_json::from_str(r#"{"type":"subscribe","topic":"indicator/iip/40"}"#).unwrap();
+        assert_eq!(f, ClientFrame::Subscribe { topic: "indicator/iip/40".into(), since: None });
+        let p = ServerFrame::Publication(Publication {
+            topic: "t".into(),
+            epoch: "e".into(),
+            offset: 3,
+            data: Payload::Point(LivePoint { ts: DateTime::UNIX_EPOCH, value: 1.5, demo: false }),
+        });
+        let s = serde_json::to_string(&p).unwrap();
+        assert!(s.contains(r#""type":"publication""#), "{s}");
+        assert!(s.contains(r#""kind":"point""#), "{s}");
+        assert_eq!(serde_json::from_str::<ServerFrame>(&s).unwrap(), p);
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the site (wasm bundle + assets) into target/site and the server.
+# Usage: build.sh [--release]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PROFILE_ARGS=()
+[ "${1:-}" = "--release" ] && PROFILE_ARGS=(--release)
+
+route=$(cat "$CACHE/wasm-route" 2>/dev/null || true)
+[ -n "$route" ] || die "run scripts/setup.sh first"
+
+log "building the wasm bundle ($route)"
+case "$route" in
+    rustup)
+        TARGET_DIR="$CACHE/wasm-target-rustup"
+        (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET_DIR" cargo build --quiet --lib -p ioc-frontend \
+            --target wasm32-unknown-unknown --profile wasm-release --features hydrate)
+        ;;
+    debian*)
+        llvm=${route#debian }
+        # Debian's compiler and cargo by full path (rustup's proxies come first on PATH); the
+        # build-std flags are given here only, never in a config file the native build would see.
+        TARGET_DIR="$CACHE/wasm-target-debian-$(/usr/bin/rustc --version | cut -d' ' -f2)"
+        (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET_DIR" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+            RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="wasm-ld-$llvm" \
+            /usr/bin/cargo build --quiet --lib -p ioc-frontend --target wasm32-unknown-unknown \
+            --profile wasm-release --features hydrate -Zbuild-std=std,panic_abort)
+        ;;
+    *) die "unknown wasm route '$route'" ;;
+esac
+
+WBG="$CACHE/tools/wasm-bindgen-$(wasm_bindgen_version)/bin/wasm-bindgen"
+[ -x "$WBG" ] || die "wasm-bindgen-cli missing: run scripts/setup.sh"
+rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg" "$SITE.tmp/assets/fonts"
+"$WBG" --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name ioc \
+    "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/ioc_frontend.wasm"
+# binaryen from npm: Debian's older wasm-opt produces modules Chromium refuses.
+"$ROOT/frontend/node_modules/.bin/wasm-opt" -Oz --all-features \
+    "$SITE.tmp/pkg/ioc_bg.wasm" -o "$SITE.tmp/pkg/ioc_bg.wasm"
+gzip -9 -k "$SITE.tmp/pkg/ioc_bg.wasm" "$SITE.tmp/pkg/ioc.js"
+
+cp -r "$ROOT/assets/." "$SITE.tmp/assets/"
+FONT="$ROOT/frontend/node_modules/@fontsource/be-vietnam-pro"
+mkdir -p "$SITE.tmp/assets/fonts/files"
+: > "$SITE.tmp/assets/fonts/be-vietnam-pro.css"
+for w in 400 600 700 800; do
+    cat "$FONT/$w.css" >> "$SITE.tmp/assets/fonts/be-vietnam-pro.css"
+    cp "$FONT"/files/be-vietnam-pro-{vietnamese,latin,latin-ext}-"$w"-normal.woff2 "$SITE.tmp/assets/fonts/files/"
+done
+rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
+log "site: $(du -sh "$SITE/pkg/ioc_bg.wasm" | cut -f1) wasm, $(du -sh "$SITE/pkg/ioc_bg.wasm.gz" | cut -f1) gzipped"
+
+log "building the server"
+(cd "$ROOT" && "$(native_cargo)" build --quiet -p ioc-server --bin ioc "${PROFILE_ARGS[@]}")

@@ -1,0 +1,92 @@
+//! Configuration from flags and environment (`clap`). Every flag has an `IOC_*` variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "ioc", version, about = "Provincial IOC server / Máy chủ Trung tâm điều hành tỉnh")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (starts a private PostgreSQL cluster when DATABASE_URL is unset).
+    Serve(ServeConfig),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "IOC_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Directory for the server's own state (the embedded PostgreSQL cluster, the generated
+    /// ingest token). Defaults to /var/lib/ioc for root, ~/.local/share/ioc otherwise.
+    #[arg(long, env = "IOC_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// PostgreSQL to use instead of the embedded cluster.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory with the built site: `pkg/` (wasm bundle) and `assets/`.
+    #[arg(long, env = "IOC_SITE_DIR", default_value = "target/site")]
+    pub site_dir: PathBuf,
+
+    /// Statistical code of the province this server belongs to (Nghệ An = 40).
+    #[arg(long, env = "IOC_PROVINCE", default_value = "40")]
+    pub province: String,
+
+    /// Keep the wall moving with generated demo values (labelled as demo on screen).
+    #[arg(long, env = "IOC_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+
+    /// Milliseconds between two demo values.
+    #[arg(long, env = "IOC_DEMO_INTERVAL_MS", default_value_t = 1500)]
+    pub demo_interval_ms: u64,
+
+    /// Bearer token for machine clients of `POST /api/v1/points`. When unset, one is generated
+    /// and stored in `<data-dir>/ingest-token` (mode 0600); its path is logged, never its value.
+    #[arg(long, env = "IOC_INGEST_TOKEN", hide_env_values = true)]
+    pub ingest_token: Option<String>,
+
+    /// Largest number of concurrent WebSocket connections.
+    #[arg(long, env = "IOC_MAX_WS", default_value_t = 10_000)]
+    pub max_ws_connections: usize,
+
+    /// Log format.
+    #[arg(long, env = "IOC_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl ServeConfig {
+    pub fn data_dir(&self) -> PathBuf {
+        if let Some(d) = &self.data_dir {
+            return d.clone();
+        }
+        if nix::unistd::geteuid().is_root() {
+            // Not under /root: the unprivileged PostgreSQL user must be able to reach it.
+            PathBuf::from("/var/lib/ioc")
+        } else {
+            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+            home.join(".local/share/ioc")
+        }
+    }
+
+    pub fn demo_interval(&self) -> Duration {
+        Duration::from_millis(self.demo_interval_ms.max(50))
+    }
+}

@@ -1,0 +1,170 @@
+//! The API's error type: every failure maps to a status and a bilingual message.
+//!
+//! Internal causes (SQL errors, I/O) are logged with their detail and answered with a generic
+//! message: a client never sees a query, a path or a stack.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ioc_frontend::i18n::Msg;
+use ioc_frontend::protocol::{ApiErrorBody, ApiErrorDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("content type is not JSON")]
+    NotJson,
+    #[error("invalid body: {0}")]
+    InvalidBody(String),
+    #[error("request body too large")]
+    BodyTooLarge,
+    #[error("empty batch")]
+    EmptyBatch,
+    #[error("batch of {count} points exceeds {max}")]
+    BatchTooLarge { count: usize, max: usize },
+    #[error("unknown series: {0:?}")]
+    UnknownSeries(Vec<String>),
+    #[error("unknown units: {0:?}")]
+    UnknownUnit(Vec<String>),
+    #[error("point {index}: {msg:?} ({detail})")]
+    InvalidPoint { index: usize, msg: Msg, detail: String },
+    #[error("missing bearer token")]
+    MissingToken,
+    #[error("bad bearer token")]
+    BadToken,
+    #[error("too many connections")]
+    TooManyConnections,
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, Msg, Option<String>) {
+        use ApiError::*;
+        match self {
+            MalformedJson(d) => (StatusCode::BAD_REQUEST, "malformed_json", Msg::MalformedJson, Some(d.clone())),
+            NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", Msg::NotJson, None),
+            InvalidBody(d) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", Msg::BadField, Some(d.clone())),
+            BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", Msg::BodyTooLarge, None),
+            EmptyBatch => (StatusCode::UNPROCESSABLE_ENTITY, "empty_batch", Msg::EmptyBatch, None),
+            BatchTooLarge { count, max } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "batch_too_large",
+                Msg::BatchTooLarge,
+                Some(format!("{count} > {max}")),
+            ),
+            UnknownSeries(codes) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "unknown_series", Msg::UnknownSeries, Some(codes.join(", ")))
+            }
+            UnknownUnit(codes) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "unknown_unit", Msg::UnknownUnit, Some(codes.join(", ")))
+            }
+            InvalidPoint { index, msg, detail } => {
+                let code = match msg {
+                    Msg::NonFiniteValue => "non_finite_value",
+                    Msg::TimestampOutOfRange => "timestamp_out_of_range",
+                    _ => "invalid_point",
+                };
+                (StatusCode::UNPROCESSABLE_ENTITY, code, *msg, Some(format!("points[{index}]: {detail}")))
+            }
+            MissingToken => (StatusCode::UNAUTHORIZED, "missing_token", Msg::MissingToken, None),
+            BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
+            TooManyConnections => {
+                (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections", Msg::TooManyConnections, None)
+            }
+            DatabaseUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", Msg::DatabaseUnavailable, None)
+            }
+            Database(e) if is_unavailable(e) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", Msg::DatabaseUnavailable, None)
+            }
+            Database(_) | Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Msg::Internal, None),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+}
+
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
+}
+
+/// Builds the JSON error body for a message of the catalogue plus an optional detail.
+pub fn error_body(code: &str, msg: Msg, detail: Option<&str>) -> ApiErrorBody {
+    let with = |text: &str| match detail {
+        Some(d) => format!("{text}: {d}"),
+        None => text.to_string(),
+    };
+    ApiErrorBody {
+        error: ApiErrorDetail {
+            code: code.to_string(),
+            message_vi: with(msg.vi()),
+            message_en: with(msg.en()),
+        },
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, msg, detail) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, "request rejected");
+        }
+        (status, Json(error_body(code, msg, detail.as_deref()))).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::BodyTooLarge;
+        }
+        match r {
+            JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_) => {
+                let text = serde_text(&r.body_text());
+                // serde_json reports 1e400 and the like as "number out of range": not a finite f64.
+                if text.contains("number out of range") {
+                    ApiError::InvalidPoint { index: 0, msg: Msg::NonFiniteValue, detail: text }.with_index_from_path()
+                } else if matches!(r, JsonRejection::JsonSyntaxError(_)) {
+                    ApiError::MalformedJson(text)
+                } else {
+                    ApiError::InvalidBody(text)
+                }
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::NotJson,
+            other => ApiError::MalformedJson(other.body_text()),
+        }
+    }
+}
+
+impl ApiError {
+    /// serde paths look like `points[3].value: …`; keep the index for the message.
+    fn with_index_from_path(self) -> Self {
+        match self {
+            ApiError::InvalidPoint { msg, detail, .. } => {
+                let index = detail
+                    .strip_prefix("points[")
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                ApiError::InvalidPoint { index, msg, detail }
+            }
+            other => other,
+        }
+    }
+}
+
+/// serde's message with its path and position, without axum's English preamble.
+fn serde_text(body_text: &str) -> String {
+    body_text.split_once(": ").map(|(_, rest)| rest).unwrap_or(body_text).to_string()
+}

@@ -1,0 +1,8 @@
+//! HTTP plumbing: router assembly, the error type, extractors, operational endpoints.
+
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod openapi;
+
+pub use error::ApiError;

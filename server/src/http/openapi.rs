@@ -1,0 +1,54 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use ioc_frontend::protocol;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "IOC – Trung tâm điều hành thông minh tỉnh",
+        description = "API of the provincial operations center. Live updates: WebSocket /ws (see protocol)."
+    ),
+    paths(
+        crate::indicators::routes::post_points,
+        crate::indicators::routes::get_wall,
+        crate::http::ops::healthz,
+        crate::http::ops::readyz,
+        crate::http::ops::metrics,
+    ),
+    components(schemas(
+        protocol::PointIn,
+        protocol::PointBatch,
+        protocol::IngestReceipt,
+        protocol::StreamHead,
+        protocol::ApiErrorBody,
+        protocol::ApiErrorDetail,
+        protocol::WallState,
+        protocol::TileState,
+        protocol::LivePoint,
+        protocol::Payload,
+        protocol::Publication,
+        protocol::StreamPosition,
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "ingest_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

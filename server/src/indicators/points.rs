@@ -1,0 +1,249 @@
+//! Ingestion of metric points: validate everything, then one transaction for points and stream
+//! heads, then (after commit) the publications.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use ioc_frontend::i18n::Msg;
+use ioc_frontend::protocol::{
+    indicator_topic, IngestReceipt, LivePoint, Payload, PointIn, Publication, StreamHead,
+    MAX_POINTS_PER_BATCH,
+};
+use sqlx::PgPool;
+
+use crate::http::ApiError;
+
+/// Source recorded for points written by the demo feed; the wall labels them.
+pub const DEMO_SOURCE: &str = "demo";
+
+/// Checks a batch without touching the database. Errors name the first bad point.
+pub fn validate(points: &[PointIn], now: DateTime<Utc>) -> Result<(), ApiError> {
+    if points.is_empty() {
+        return Err(ApiError::EmptyBatch);
+    }
+    if points.len() > MAX_POINTS_PER_BATCH {
+        return Err(ApiError::BatchTooLarge { count: points.len(), max: MAX_POINTS_PER_BATCH });
+    }
+    let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("valid date");
+    let latest = now + Duration::days(1);
+    for (index, p) in points.iter().enumerate() {
+        let bad = |msg: Msg, detail: String| ApiError::InvalidPoint { index, msg, detail };
+        if !p.value.is_finite() {
+            return Err(bad(Msg::NonFiniteValue, format!("value = {}", p.value)));
+        }
+        if p.ts < earliest || p.ts > latest {
+            return Err(bad(Msg::TimestampOutOfRange, format!("ts = {}", p.ts.to_rfc3339())));
+        }
+        if p.series.is_empty() || p.series.len() > 64 {
+            return Err(bad(Msg::BadField, "series".into()));
+        }
+        if p.unit.is_empty() || p.unit.len() > 32 {
+            return Err(bad(Msg::BadField, "unit".into()));
+        }
+    }
+    Ok(())
+}
+
+/// What a committed batch produced.
+pub struct Ingested {
+    pub receipt: IngestReceipt,
+    /// To publish on the hub, in commit order, now that the data is durable.
+    pub publications: Vec<Publication>,
+}
+
+/// The head of a stream as it is updated by a batch.
+struct Head {
+    offset: i64,
+    latest: Option<(DateTime<Utc>, f64)>,
+    previous: Option<f64>,
+}
+
+impl Head {
+    /// Same rule as the wall's tiles: a point replaces the latest one unless it is older.
+    fn apply(&mut self, ts: DateTime<Utc>, value: f64) -> i64 {
+        self.offset += 1;
+        if self.latest.is_none_or(|(cur, _)| ts >= cur) {
+            self.previous = self.latest.map(|(_, v)| v);
+            self.latest = Some((ts, value));
+        }
+        self.offset
+    }
+}
+
+/// Stores a validated batch durably. Nothing is written unless every point is accepted.
+pub async fn ingest(db: &PgPool, epoch: &str, points: &[PointIn], source: &str) -> Result<Ingested, ApiError> {
+    let series_ids = resolve_series(db, points).await?;
+    check_units(db, points).await?;
+
+    // Group by stream in a stable order: heads are locked in this order, so two concurrent
+    // batches touching the same streams cannot deadlock.
+    let mut by_stream: BTreeMap<(i32, &str), Vec<usize>> = BTreeMap::new();
+    for (i, p) in points.iter().enumerate() {
+        by_stream.entry((series_ids[p.series.as_str()], p.unit.as_str())).or_default().push(i);
+    }
+
+    let mut tx = db.begin().await?;
+    let mut offsets = vec![0i64; points.len()];
+    let mut heads = Vec::with_capacity(by_stream.len());
+    for (&(series_id, unit), idxs) in &by_stream {
+        sqlx::query("INSERT INTO series_streams (series_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(series_id)
+            .bind(unit)
+            .execute(&mut *tx)
+            .await?;
+        let (offset, latest_ts, latest_value, previous): (i64, Option<DateTime<Utc>>, Option<f64>, Option<f64>) =
+            sqlx::query_as(
+                "SELECT last_offset, latest_ts, latest_value, previous_value FROM series_streams
+                 WHERE series_id = $1 AND unit_code = $2 FOR UPDATE",
+            )
+            .bind(series_id)
+            .bind(unit)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut head = Head { offset, latest: latest_ts.zip(latest_value), previous };
+        let before = head.latest;
+        for &i in idxs {
+            offsets[i] = head.apply(points[i].ts, points[i].value);
+        }
+        let latest_changed = head.latest != before;
+        sqlx::query(
+            "UPDATE series_streams SET last_offset = $3, latest_ts = $4, latest_value = $5,
+                    previous_value = $6,
+                    latest_source = CASE WHEN $7 THEN $8 ELSE latest_source END,
+                    updated_at = now()
+             WHERE series_id = $1 AND unit_code = $2",
+        )
+        .bind(series_id)
+        .bind(unit)
+        .bind(head.offset)
+        .bind(head.latest.map(|l| l.0))
+        .bind(head.latest.map(|l| l.1))
+        .bind(head.previous)
+        .bind(latest_changed)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+        heads.push((series_id, unit, head.offset));
+    }
+
+    let ids: Vec<i32> = points.iter().map(|p| series_ids[p.series.as_str()]).collect();
+    let units: Vec<&str> = points.iter().map(|p| p.unit.as_str()).collect();
+    let ts: Vec<DateTime<Utc>> = points.iter().map(|p| p.ts).collect();
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    sqlx::query(
+        "INSERT INTO metric_points (series_id, unit_code, ts, value, stream_offset, source)
+         SELECT s, u, t, v, o, $6 FROM UNNEST($1::int[], $2::text[], $3::timestamptz[], $4::float8[], $5::bigint[])
+             AS x(s, u, t, v, o)",
+    )
+    .bind(&ids)
+    .bind(&units)
+    .bind(&ts)
+    .bind(&values)
+    .bind(&offsets)
+    .bind(source)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let demo = source == DEMO_SOURCE;
+    let mut publications: Vec<Publication> = points
+        .iter()
+        .zip(&offsets)
+        .map(|(p, &offset)| Publication {
+            topic: indicator_topic(&p.series, &p.unit),
+            epoch: epoch.to_string(),
+            offset,
+            data: Payload::Point(LivePoint { ts: p.ts, value: p.value, demo }),
+        })
+        .collect();
+    publications.sort_by(|a, b| a.topic.cmp(&b.topic).then(a.offset.cmp(&b.offset)));
+    let code_of: HashMap<i32, &str> = series_ids.iter().map(|(c, id)| (*id, *c)).collect();
+    let streams = heads
+        .into_iter()
+        .map(|(series_id, unit, offset)| StreamHead {
+            topic: indicator_topic(code_of[&series_id], unit),
+            epoch: epoch.to_string(),
+            offset,
+        })
+        .collect();
+    metrics::counter!("ioc_points_ingested_total").increment(points.len() as u64);
+    Ok(Ingested { receipt: IngestReceipt { accepted: points.len(), streams }, publications })
+}
+
+async fn resolve_series<'a>(db: &PgPool, points: &'a [PointIn]) -> Result<HashMap<&'a str, i32>, ApiError> {
+    let codes: Vec<&str> = unique(points.iter().map(|p| p.series.as_str()));
+    let rows: Vec<(String, i32)> = sqlx::query_as("SELECT code, id FROM series WHERE code = ANY($1)")
+        .bind(&codes)
+        .fetch_all(db)
+        .await?;
+    let found: HashMap<String, i32> = rows.into_iter().collect();
+    let unknown: Vec<String> = codes.iter().filter(|c| !found.contains_key(**c)).map(|c| c.to_string()).collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::UnknownSeries(unknown));
+    }
+    Ok(codes.into_iter().map(|c| (c, found[c])).collect())
+}
+
+async fn check_units(db: &PgPool, points: &[PointIn]) -> Result<(), ApiError> {
+    let codes: Vec<&str> = unique(points.iter().map(|p| p.unit.as_str()));
+    let found: Vec<String> = sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)")
+        .bind(&codes)
+        .fetch_all(db)
+        .await?;
+    let found: HashSet<&str> = found.iter().map(String::as_str).collect();
+    let unknown: Vec<String> = codes.iter().filter(|c| !found.contains(**c)).map(|c| c.to_string()).collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::UnknownUnit(unknown));
+    }
+    Ok(())
+}
+
+/// Distinct values in first-seen order.
+fn unique<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    it.filter(|s| seen.insert(*s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(ts: i64, value: f64) -> PointIn {
+        PointIn { series: "iip".into(), unit: "40".into(), ts: DateTime::from_timestamp(ts, 0).unwrap(), value }
+    }
+
+    #[test]
+    fn rejects_non_finite_and_out_of_range() {
+        let now = Utc::now();
+        let ok = p(now.timestamp(), 1.0);
+        assert!(validate(std::slice::from_ref(&ok), now).is_ok());
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut b = ok.clone();
+            b.value = bad;
+            let err = validate(&[ok.clone(), b], now).unwrap_err();
+            assert!(matches!(err, ApiError::InvalidPoint { index: 1, msg: Msg::NonFiniteValue, .. }), "{err:?}");
+        }
+        let future = p((now + Duration::days(2)).timestamp(), 1.0);
+        assert!(matches!(validate(&[future], now), Err(ApiError::InvalidPoint { msg: Msg::TimestampOutOfRange, .. })));
+        let ancient = p(0, 1.0);
+        assert!(matches!(validate(&[ancient], now), Err(ApiError::InvalidPoint { msg: Msg::TimestampOutOfRange, .. })));
+    }
+
+    #[test]
+    fn batch_size_limits() {
+        let now = Utc::now();
+        assert!(matches!(validate(&[], now), Err(ApiError::EmptyBatch)));
+        let many = vec![p(now.timestamp(), 1.0); MAX_POINTS_PER_BATCH + 1];
+        assert!(matches!(validate(&many, now), Err(ApiError::BatchTooLarge { .. })));
+    }
+
+    #[test]
+    fn head_keeps_latest_by_time_and_counts_every_point() {
+        let t = |s| DateTime::from_timestamp(s, 0).unwrap();
+        let mut h = Head { offset: 4, latest: Some((t(100), 1.0)), previous: None };
+        assert_eq!(h.apply(t(200), 2.0), 5);
+        assert_eq!(h.apply(t(50), 9.0), 6, "an older point still gets an offset");
+        assert_eq!(h.latest, Some((t(200), 2.0)));
+        assert_eq!(h.previous, Some(1.0));
+    }
+}

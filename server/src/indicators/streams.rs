@@ -1,0 +1,143 @@
+//! Reading streams: topic snapshots and recovery for the live hub, and the wall's state.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use ioc_frontend::protocol::{
+    indicator_topic, parse_indicator_topic, LivePoint, Payload, Publication, TileState, WallState,
+};
+use sqlx::PgPool;
+
+use super::points::DEMO_SOURCE;
+use crate::live::{Snapshot, TopicSource};
+
+/// Serves `indicator/{series}/{unit}` topics from the stream heads and points.
+pub struct IndicatorTopics {
+    pub db: PgPool,
+    pub epoch: Arc<str>,
+}
+
+impl TopicSource for IndicatorTopics {
+    fn snapshot<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>> {
+        async move {
+            let Some((series, unit)) = parse_indicator_topic(topic) else { return Ok(None) };
+            // A topic exists when its series and unit do, even before its first point.
+            let row: Option<(Option<i64>, Option<DateTime<Utc>>, Option<f64>, Option<String>)> = sqlx::query_as(
+                "SELECT st.last_offset, st.latest_ts, st.latest_value, st.latest_source
+                 FROM series se CROSS JOIN units u
+                 LEFT JOIN series_streams st ON st.series_id = se.id AND st.unit_code = u.code
+                 WHERE se.code = $1 AND u.code = $2",
+            )
+            .bind(series)
+            .bind(unit)
+            .fetch_optional(&self.db)
+            .await?;
+            Ok(row.map(|(offset, ts, value, source)| Snapshot {
+                epoch: self.epoch.to_string(),
+                offset: offset.unwrap_or(0),
+                state: live_point(ts, value, source.as_deref()).map(Payload::Point),
+            }))
+        }
+        .boxed()
+    }
+
+    fn since<'a>(
+        &'a self,
+        topic: &'a str,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
+        async move {
+            let Some((series, unit)) = parse_indicator_topic(topic) else { return Ok(Vec::new()) };
+            let rows: Vec<(i64, DateTime<Utc>, f64, String)> = sqlx::query_as(
+                "SELECT p.stream_offset, p.ts, p.value, p.source
+                 FROM metric_points p JOIN series se ON se.id = p.series_id
+                 WHERE se.code = $1 AND p.unit_code = $2 AND p.stream_offset > $3
+                 ORDER BY p.stream_offset LIMIT $4",
+            )
+            .bind(series)
+            .bind(unit)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.db)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(offset, ts, value, source)| Publication {
+                    topic: topic.to_string(),
+                    epoch: self.epoch.to_string(),
+                    offset,
+                    data: Payload::Point(LivePoint { ts, value, demo: source == DEMO_SOURCE }),
+                })
+                .collect())
+        }
+        .boxed()
+    }
+}
+
+fn live_point(ts: Option<DateTime<Utc>>, value: Option<f64>, source: Option<&str>) -> Option<LivePoint> {
+    Some(LivePoint { ts: ts?, value: value?, demo: source == Some(DEMO_SOURCE) })
+}
+
+#[derive(sqlx::FromRow)]
+struct TileRow {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    measure_vi: String,
+    measure_en: String,
+    decimals: i16,
+    last_offset: Option<i64>,
+    latest_ts: Option<DateTime<Utc>>,
+    latest_value: Option<f64>,
+    latest_source: Option<String>,
+    previous_value: Option<f64>,
+}
+
+/// The wall of `province`: every series shown on walls, with its stream head for the province.
+/// Returns `None` when the province code is unknown.
+pub async fn wall_state(db: &PgPool, epoch: &str, province: &str, demo_feed: bool) -> Result<Option<WallState>, sqlx::Error> {
+    let Some(province_name): Option<String> = sqlx::query_scalar("SELECT name_vi FROM units WHERE code = $1")
+        .bind(province)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows: Vec<TileRow> = sqlx::query_as(
+        "SELECT se.code, se.name_vi, se.name_en, se.measure_vi, se.measure_en, se.decimals,
+                st.last_offset, st.latest_ts, st.latest_value, st.latest_source, st.previous_value
+         FROM series se
+         LEFT JOIN series_streams st ON st.series_id = se.id AND st.unit_code = $1
+         WHERE se.on_wall
+         ORDER BY se.sort_order, se.code",
+    )
+    .bind(province)
+    .fetch_all(db)
+    .await?;
+    let tiles = rows
+        .into_iter()
+        .map(|r| TileState {
+            topic: indicator_topic(&r.code, province),
+            latest: live_point(r.latest_ts, r.latest_value, r.latest_source.as_deref()),
+            series: r.code,
+            unit: province.to_string(),
+            name_vi: r.name_vi,
+            name_en: r.name_en,
+            measure_vi: r.measure_vi,
+            measure_en: r.measure_en,
+            decimals: r.decimals.clamp(0, 6) as u8,
+            epoch: epoch.to_string(),
+            offset: r.last_offset.unwrap_or(0),
+            previous: r.previous_value,
+        })
+        .collect();
+    Ok(Some(WallState { province_name, demo_feed, tiles }))
+}
+
+/// The epoch of this database's live history.
+pub async fn load_epoch(db: &PgPool) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT epoch FROM live_epoch").fetch_one(db).await
+}

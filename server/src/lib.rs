@@ -1,0 +1,169 @@
+//! The provincial IOC server.
+//!
+//! Data enters through the API (`/api/v1/…`), is committed to PostgreSQL first, then published
+//! on the live hub, which pushes it over `/ws` to the walls and phones that the same server renders
+//! with Leptos. Folders are domains (`indicators`, `live`, `auth`, `demo`) plus shared plumbing
+//! (`db`, `http`, `config`).
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod indicators;
+pub mod live;
+pub mod telemetry;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusHandle;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::auth::IngestToken;
+use crate::config::ServeConfig;
+use crate::db::Database;
+use crate::live::{Hub, Topics};
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub hub: Arc<Hub>,
+    pub topics: Topics,
+    /// Epoch of the live history stored in this database.
+    pub epoch: Arc<str>,
+    pub config: Arc<ServeConfig>,
+    pub ingest_token: IngestToken,
+    pub metrics: PrometheusHandle,
+    pub leptos: LeptosOptions,
+    /// Cancelled when the server shuts down: WebSocket sessions and background tasks stop.
+    pub shutdown: CancellationToken,
+    /// WebSocket sessions, awaited on shutdown so each client gets its close frame.
+    pub tasks: TaskTracker,
+    /// Connection cap for WebSockets (the mini-redis pattern).
+    pub ws_slots: Arc<Semaphore>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Waits until the server has stopped (after `shutdown` was cancelled).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task panicked")?
+    }
+
+    /// Triggers a graceful shutdown and waits for it.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+}
+
+/// Opens the database, binds the address and starts serving in the background.
+pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+    let data_dir = config.data_dir();
+    let database = Database::open(config.database_url.as_deref(), &data_dir)
+        .await
+        .context("opening the database")?;
+    let listener = match TcpListener::bind(config.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            database.close().await;
+            return Err(e).with_context(|| format!("binding {}", config.addr));
+        }
+    };
+    let addr = listener.local_addr()?;
+    let ingest_token = IngestToken::load_or_create(config.ingest_token.as_deref(), &data_dir)
+        .context("preparing the ingest token")?;
+    let epoch: Arc<str> = indicators::streams::load_epoch(&database.pool).await?.into();
+    let hub = Arc::new(Hub::new());
+    let topics = Topics::default().register(
+        "indicator/",
+        Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
+    );
+    let shutdown = CancellationToken::new();
+    let state = AppState {
+        db: database.pool.clone(),
+        hub,
+        topics,
+        epoch,
+        ingest_token,
+        metrics: telemetry::prometheus(),
+        leptos: web::leptos_options(&config),
+        shutdown: shutdown.clone(),
+        tasks: TaskTracker::new(),
+        ws_slots: Arc::new(Semaphore::new(config.max_ws_connections)),
+        config: Arc::new(config),
+    };
+    let task = tokio::spawn(serve(listener, state, database));
+    tracing::info!(%addr, "listening");
+    Ok(Running { addr, shutdown, task })
+}
+
+async fn serve(listener: TcpListener, state: AppState, database: Database) -> anyhow::Result<()> {
+    let shutdown = state.shutdown.clone();
+    let background = TaskTracker::new();
+    background.spawn(maintain_partitions(state.db.clone(), shutdown.clone()));
+    if state.config.demo {
+        let feed = demo::DemoFeed {
+            db: state.db.clone(),
+            hub: state.hub.clone(),
+            epoch: state.epoch.clone(),
+            unit: state.config.province.clone(),
+            interval: state.config.demo_interval(),
+        };
+        background.spawn(feed.run(shutdown.clone()));
+    }
+    let tasks = state.tasks.clone();
+    let app = web::router(state);
+    let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await;
+    // The HTTP side is drained; WebSocket sessions saw the same token and are sending close frames.
+    tasks.close();
+    if tokio::time::timeout(Duration::from_secs(10), tasks.wait()).await.is_err() {
+        tracing::warn!("some WebSocket sessions did not end in time");
+    }
+    background.close();
+    background.wait().await;
+    database.close().await;
+    tracing::info!("stopped");
+    result.context("serving HTTP")
+}
+
+/// Prepares next months' partitions once a day.
+async fn maintain_partitions(db: PgPool, shutdown: CancellationToken) {
+    let mut every_day = tokio::time::interval(Duration::from_secs(24 * 3600));
+    every_day.tick().await; // done at start-up already
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = every_day.tick() => {
+                if let Err(e) = db::ensure_partitions(&db).await {
+                    tracing::warn!(error = %e, "partition upkeep failed");
+                }
+            }
+        }
+    }
+}

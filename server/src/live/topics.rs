@@ -1,0 +1,45 @@
+//! Where topic state comes from: each domain registers a source for its topic prefix.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use ioc_frontend::protocol::{Payload, Publication};
+
+/// The state of a topic at one stream position.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub epoch: String,
+    pub offset: i64,
+    /// `None` while nothing was ever published on the topic.
+    pub state: Option<Payload>,
+}
+
+pub trait TopicSource: Send + Sync {
+    /// Latest state, or `Ok(None)` when the topic does not exist.
+    fn snapshot<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>>;
+
+    /// Publications with offset in `(after, after + limit]`, in offset order.
+    fn since<'a>(
+        &'a self,
+        topic: &'a str,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>>;
+}
+
+/// The registry of topic sources by prefix (`indicator/`, later `dossiers/`, `session/` …).
+#[derive(Clone, Default)]
+pub struct Topics {
+    sources: Vec<(&'static str, Arc<dyn TopicSource>)>,
+}
+
+impl Topics {
+    pub fn register(mut self, prefix: &'static str, source: Arc<dyn TopicSource>) -> Self {
+        self.sources.push((prefix, source));
+        self
+    }
+
+    pub fn source(&self, topic: &str) -> Option<&Arc<dyn TopicSource>> {
+        self.sources.iter().find(|(p, _)| topic.starts_with(p)).map(|(_, s)| s)
+    }
+}

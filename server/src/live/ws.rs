@@ -1,0 +1,255 @@
+//! The WebSocket gateway: one connection per page, many topics multiplexed on it.
+//!
+//! The session logic is written against `Sink`/`Stream` of messages (not axum's socket type) so
+//! that it can be driven by anything that speaks frames; the integration tests drive it with a
+//! real `tokio-tungstenite` client.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use ioc_frontend::i18n::Msg;
+use ioc_frontend::protocol::{ClientFrame, ServerFrame, StreamPosition};
+use tokio::time::Instant;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamMap;
+use tokio_util::sync::CancellationToken;
+
+use super::{Hub, Snapshot, Topics};
+use crate::http::ApiError;
+use crate::AppState;
+
+/// Topics one connection may follow at once (a wall has a few dozen tiles).
+const MAX_SUBSCRIPTIONS: usize = 512;
+/// Missed publications sent on recovery; a client further behind gets the state instead.
+const MAX_RECOVER: i64 = 256;
+/// Largest frame a client may send.
+const MAX_CLIENT_FRAME: usize = 64 * 1024;
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// A client silent for this long (no frame, no pong) is gone.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// WebSocket close code 1001 "going away": the server is shutting down.
+const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// `GET /ws`: upgrades within the connection cap; the session runs until either side leaves or
+/// the server shuts down (then the client receives a close frame).
+pub async fn ws_handler(State(state): State<AppState>, ws: WebSocketUpgrade) -> Result<Response, ApiError> {
+    let permit = state.ws_slots.clone().try_acquire_owned().map_err(|_| ApiError::TooManyConnections)?;
+    let ctx = SessionCtx { hub: state.hub.clone(), topics: state.topics.clone(), shutdown: state.shutdown.clone() };
+    let tasks = state.tasks.clone();
+    Ok(ws.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| {
+        tasks.track_future(async move {
+            let _permit = permit;
+            metrics::gauge!("ioc_ws_connections").increment(1.0);
+            let (sink, stream) = socket.split();
+            run_session(sink, stream, ctx).await;
+            metrics::gauge!("ioc_ws_connections").decrement(1.0);
+        })
+    }))
+}
+
+/// What a session needs from the server.
+#[derive(Clone)]
+pub struct SessionCtx {
+    pub hub: Arc<Hub>,
+    pub topics: Topics,
+    pub shutdown: CancellationToken,
+}
+
+struct Session<S> {
+    sink: S,
+    ctx: SessionCtx,
+    subs: StreamMap<String, BroadcastStream<Arc<super::hub::Outgoing>>>,
+    /// Last offset delivered per topic: publications at or below it are duplicates.
+    positions: HashMap<String, i64>,
+}
+
+/// Outcome of handling one event: go on, or end the session.
+type Flow = Result<(), ()>;
+
+pub async fn run_session<S, R>(sink: S, mut stream: R, ctx: SessionCtx)
+where
+    S: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    let shutdown = ctx.shutdown.clone();
+    let mut session = Session { sink, ctx, subs: StreamMap::new(), positions: HashMap::new() };
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.reset();
+    let mut last_seen = Instant::now();
+    loop {
+        let flow: Flow = tokio::select! {
+            _ = shutdown.cancelled() => {
+                let close = CloseFrame { code: CLOSE_GOING_AWAY, reason: "server shutting down".into() };
+                let _ = session.sink.send(Message::Close(Some(close))).await;
+                break;
+            }
+            msg = stream.next() => {
+                last_seen = Instant::now();
+                match msg {
+                    Some(Ok(Message::Text(text))) => session.on_client_text(text.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => session.error(None, "bad_frame", Msg::BadFrame).await,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => Err(()),
+                }
+            }
+            Some((topic, item)) = session.subs.next() => session.on_publication(topic, item).await,
+            _ = ping.tick() => {
+                if last_seen.elapsed() > IDLE_TIMEOUT {
+                    Err(())
+                } else {
+                    session.sink.send(Message::Ping(Default::default())).await.map_err(|_| ())
+                }
+            }
+        };
+        if flow.is_err() {
+            break;
+        }
+    }
+    let topics: Vec<String> = session.subs.keys().cloned().collect();
+    drop(session.subs);
+    for t in topics {
+        session.ctx.hub.release(&t);
+    }
+}
+
+impl<S: Sink<Message> + Unpin> Session<S> {
+    async fn send(&mut self, frame: &ServerFrame) -> Flow {
+        let text = serde_json::to_string(frame).map_err(|_| ())?;
+        self.sink.send(Message::Text(text.into())).await.map_err(|_| ())
+    }
+
+    async fn error(&mut self, topic: Option<String>, code: &str, msg: Msg) -> Flow {
+        let frame = ServerFrame::Error {
+            topic,
+            code: code.to_string(),
+            message_vi: msg.vi().to_string(),
+            message_en: msg.en().to_string(),
+        };
+        self.send(&frame).await
+    }
+
+    async fn on_client_text(&mut self, text: &str) -> Flow {
+        match serde_json::from_str::<ClientFrame>(text) {
+            Ok(ClientFrame::Subscribe { topic, since }) => self.subscribe(topic, since).await,
+            Ok(ClientFrame::Unsubscribe { topic }) => {
+                if self.subs.remove(&topic).is_some() {
+                    self.positions.remove(&topic);
+                    self.ctx.hub.release(&topic);
+                }
+                self.send(&ServerFrame::Unsubscribed { topic }).await
+            }
+            Ok(ClientFrame::Ping) => self.send(&ServerFrame::Pong).await,
+            Err(_) => self.error(None, "bad_frame", Msg::BadFrame).await,
+        }
+    }
+
+    async fn subscribe(&mut self, topic: String, since: Option<StreamPosition>) -> Flow {
+        let Some(source) = self.ctx.topics.source(&topic).cloned() else {
+            return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic).await;
+        };
+        if !self.subs.contains_key(&topic) && self.subs.len() >= MAX_SUBSCRIPTIONS {
+            return self.error(Some(topic), "too_many_subscriptions", Msg::TooManyConnections).await;
+        }
+        // Follow first, then read the state: nothing committed in between can slip through.
+        let rx = self.ctx.hub.subscribe(&topic);
+        let snapshot = match source.snapshot(&topic).await {
+            Ok(Some(s)) => s,
+            Ok(None) => {
+                drop(rx);
+                self.release_unless_followed(&topic);
+                return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, %topic, "snapshot failed");
+                drop(rx);
+                self.release_unless_followed(&topic);
+                return self.error(Some(topic), "internal", Msg::Internal).await;
+            }
+        };
+        let (recovered, missed) = match since {
+            Some(pos) if pos.epoch == snapshot.epoch && pos.offset <= snapshot.offset => {
+                let gap = snapshot.offset - pos.offset;
+                if gap == 0 {
+                    (true, Vec::new())
+                } else if gap <= MAX_RECOVER {
+                    match source.since(&topic, pos.offset, gap).await {
+                        Ok(missed) if missed.len() as i64 == gap => (true, missed),
+                        _ => (false, Vec::new()),
+                    }
+                } else {
+                    (false, Vec::new())
+                }
+            }
+            _ => (false, Vec::new()),
+        };
+        let Snapshot { epoch, offset, state } = snapshot;
+        self.positions.insert(topic.clone(), offset);
+        self.subs.insert(topic.clone(), BroadcastStream::new(rx));
+        self.send(&ServerFrame::Subscribed { topic, epoch, offset, state, recovered, missed }).await
+    }
+
+    fn release_unless_followed(&self, topic: &str) {
+        if !self.subs.contains_key(topic) {
+            self.ctx.hub.release(topic);
+        }
+    }
+
+    async fn on_publication(
+        &mut self,
+        topic: String,
+        item: Result<Arc<super::hub::Outgoing>, BroadcastStreamRecvError>,
+    ) -> Flow {
+        let pos = self.positions.get(&topic).copied().unwrap_or(0);
+        match item {
+            Ok(out) => {
+                if out.offset <= pos {
+                    return Ok(());
+                }
+                if out.offset > pos + 1 {
+                    // Another writer's publication is still on its way (commits and publishes
+                    // can interleave): fill the gap from storage, in order.
+                    if self.fill_gap(&topic, pos, out.offset - 1).await.is_err() {
+                        return self.resync(topic).await;
+                    }
+                }
+                self.positions.insert(topic, out.offset);
+                self.sink.send(Message::Text(out.frame.clone())).await.map_err(|_| ())
+            }
+            Err(BroadcastStreamRecvError::Lagged(_)) => self.resync(topic).await,
+        }
+    }
+
+    async fn fill_gap(&mut self, topic: &str, after: i64, upto: i64) -> Result<(), ()> {
+        let source = self.ctx.topics.source(topic).cloned().ok_or(())?;
+        let missed = source.since(topic, after, upto - after).await.map_err(|_| ())?;
+        if missed.len() as i64 != upto - after {
+            return Err(());
+        }
+        for p in missed {
+            let offset = p.offset;
+            self.send(&ServerFrame::Publication(p)).await?;
+            self.positions.insert(topic.to_string(), offset);
+        }
+        Ok(())
+    }
+
+    /// The follower fell behind: send the current state as the truth.
+    async fn resync(&mut self, topic: String) -> Flow {
+        metrics::counter!("ioc_ws_resyncs_total").increment(1);
+        let Some(source) = self.ctx.topics.source(&topic).cloned() else { return Ok(()) };
+        match source.snapshot(&topic).await {
+            Ok(Some(Snapshot { epoch, offset, state })) => {
+                self.positions.insert(topic.clone(), offset);
+                let frame = ServerFrame::Subscribed { topic, epoch, offset, state, recovered: false, missed: Vec::new() };
+                self.send(&frame).await
+            }
+            _ => Err(()),
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Test harness: one private PostgreSQL cluster per test run, one fresh database per test, the
+//! server started in-process on port 0.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::Parser;
+use futures::{SinkExt, StreamExt};
+use ioc_frontend::protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
+use ioc_server::config::{Cli, Command, ServeConfig};
+use ioc_server::db::{self, EmbeddedCluster};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::net::TcpStream;
+use tokio::sync::OnceCell;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const TOKEN: &str = "test-ingest-token-0123456789";
+const TEMPLATE: &str = "ioc_template";
+
+pub struct Cluster {
+    pub pg: EmbeddedCluster,
+}
+
+static CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+/// The run's cluster, started on first use. It is never stopped explicitly: when the test
+/// process exits, the kernel signals the postmaster (see `EmbeddedCluster`).
+pub async fn cluster() -> &'static Cluster {
+    CLUSTER
+        .get_or_init(|| async {
+            let base = std::env::temp_dir();
+            remove_stale_dirs(&base);
+            let dir = base.join(format!("ioc-test-{}", std::process::id()));
+            let pg = tokio::task::spawn_blocking(move || EmbeddedCluster::start(&dir))
+                .await
+                .unwrap()
+                .expect("start the test cluster");
+            db::create_database_if_missing(&pg, TEMPLATE).await.unwrap();
+            let pool = PgPoolOptions::new().max_connections(1).connect_with(pg.connect_options(TEMPLATE)).await.unwrap();
+            db::MIGRATOR.run(&pool).await.expect("migrate the template");
+            db::ensure_partitions(&pool).await.unwrap();
+            pool.close().await;
+            Cluster { pg }
+        })
+        .await
+}
+
+/// Directories of earlier runs whose process is gone.
+fn remove_stale_dirs(base: &std::path::Path) {
+    for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("ioc-test-")) else { continue };
+        if pid.parse::<u32>().is_ok() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A new database with the schema, for one test. Returns its URL.
+pub async fn fresh_database() -> String {
+    let c = cluster().await;
+    let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+    let mut conn = PgConnection::connect_with(&c.pg.connect_options("postgres")).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}")).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    c.pg.url(&name)
+}
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub http: reqwest::Client,
+    pub db: PgPool,
+    pub running: Option<ioc_server::Running>,
+    _data: tempfile::TempDir,
+}
+
+/// Configuration as `ioc serve` would parse it from these extra flags.
+pub fn config(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) -> ServeConfig {
+    let mut args = vec![
+        "ioc".to_string(),
+        "serve".into(),
+        "--addr=127.0.0.1:0".into(),
+        format!("--database-url={database_url}"),
+        format!("--data-dir={}", data_dir.display()),
+        format!("--ingest-token={TOKEN}"),
+        "--demo=false".into(),
+        concat!("--site-dir=", env!("CARGO_MANIFEST_DIR"), "/../target/site").into(),
+    ];
+    // A flag given in `extra` replaces the default above.
+    let name = |a: &str| a.split('=').next().unwrap_or(a).to_string();
+    args.retain(|a| !extra.iter().any(|e| name(e) == name(a) && a.starts_with("--")));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    match Cli::try_parse_from(args).expect("valid flags").command {
+        Command::Serve(c) => c,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    let url = fresh_database().await;
+    let data = tempfile::tempdir().unwrap();
+    let running = ioc_server::start(config(&url, data.path(), extra)).await.expect("server starts");
+    let db = PgPoolOptions::new().max_connections(4).connect(&url).await.unwrap();
+    TestApp {
+        addr: running.addr,
+        http: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap(),
+        db,
+        running: Some(running),
+        _data: data,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn post_points(&self, points: &[PointIn]) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/points"))
+            .bearer_auth(TOKEN)
+            .json(&PointBatch { points: points.to_vec() })
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn count_points(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM metric_points").fetch_one(&self.db).await.unwrap()
+    }
+
+    pub async fn ws(&self) -> Ws {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr)).await.expect("ws connect");
+        Ws(ws)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("clean stop");
+        }
+    }
+}
+
+pub fn point(series: &str, unit: &str, ts: &str, value: f64) -> PointIn {
+    PointIn { series: series.into(), unit: unit.into(), ts: ts.parse().unwrap(), value }
+}
+
+/// A real WebSocket client speaking the live protocol.
+pub struct Ws(pub WebSocketStream<MaybeTlsStream<TcpStream>>);
+
+impl Ws {
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        self.0.send(Message::text(serde_json::to_string(frame).unwrap())).await.unwrap();
+    }
+
+    pub async fn subscribe(&mut self, topic: &str, since: Option<ioc_frontend::protocol::StreamPosition>) {
+        self.send(&ClientFrame::Subscribe { topic: topic.into(), since }).await;
+    }
+
+    /// The next protocol frame (control frames skipped), failing after 10 s.
+    pub async fn next(&mut self) -> ServerFrame {
+        self.try_next(Duration::from_secs(10)).await.expect("a frame within 10 s")
+    }
+
+    pub async fn try_next(&mut self, wait: Duration) -> Option<ServerFrame> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.0.next()).await.ok()??;
+            match msg.expect("ws read") {
+                Message::Text(t) => return Some(serde_json::from_str(t.as_str()).expect("valid server frame")),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected message {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server against a real PostgreSQL that the harness starts once per
+//! run (a private cluster; a fresh database per test, cloned from a migrated template).
+//! One test binary with modules, so it links once.
+
+mod harness;
+
+mod embedded;
+mod live;
+mod ops;
+mod pages;
+mod points;
+mod storage;

@@ -1,0 +1,38 @@
+use crate::harness::{point, spawn_app};
+
+#[tokio::test]
+async fn wall_is_server_rendered_with_values_in_vietnamese_by_default() {
+    let app = spawn_app().await;
+    app.post_points(&[point("retail_sales", "40", "2026-10-01T03:00:00Z", 12345.67)]).await;
+    let r = app.http.get(app.url("/wall")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"lang="vi""#), "html lang");
+    assert!(html.contains("Tổng mức bán lẻ hàng hóa"), "Vietnamese tile name");
+    assert!(html.contains("12.345,7"), "Vietnamese number format");
+    assert!(html.contains("Tỉnh Nghệ An"));
+    assert!(html.contains(r#"data-topic="indicator/retail_sales/40""#));
+    assert!(html.contains("/pkg/ioc.js"), "hydration script");
+    assert!(!html.contains("DỮ LIỆU MẪU"), "no demo label when the demo feed is off");
+
+    let html = app.http.get(app.url("/wall?lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"lang="en""#));
+    assert!(html.contains("Retail sales of goods"));
+    assert!(html.contains("12,345.7"));
+}
+
+#[tokio::test]
+async fn demo_label_is_shown_while_the_demo_feed_runs() {
+    let app = crate::harness::spawn_app_with(&["--demo=true", "--demo-interval-ms=60000"]).await;
+    let html = app.http.get(app.url("/wall")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("DỮ LIỆU MẪU"));
+    let html = app.http.get(app.url("/wall?lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("DEMO DATA"));
+}
+
+#[tokio::test]
+async fn unknown_page_is_a_404() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/no-such-page")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}
