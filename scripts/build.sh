@@ -34,7 +34,8 @@ rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg" "$SITE.tmp/assets/fonts"
 "$WBG" --target web --no-typescript --out-dir "$SITE.tmp/pkg" --out-name ioc \
     "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/ioc_frontend.wasm"
 # binaryen from npm: Debian's older wasm-opt produces modules Chromium refuses.
-"$ROOT/frontend/node_modules/.bin/wasm-opt" -Oz --all-features \
+"$ROOT/frontend/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$SITE.tmp/pkg/ioc_bg.wasm" -o "$SITE.tmp/pkg/ioc_bg.wasm"
 gzip -9 -k "$SITE.tmp/pkg/ioc_bg.wasm" "$SITE.tmp/pkg/ioc.js"
 

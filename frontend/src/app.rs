@@ -21,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="dark" />
+                <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg" />
                 <link rel="stylesheet" href="/assets/fonts/be-vietnam-pro.css" />
                 <link rel="stylesheet" href="/assets/ioc.css" />
                 <HydrationScripts options />

@@ -244,10 +244,16 @@ fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl Int
         live.with(|t| match (&t.latest, t.previous) {
             (Some(p), Some(prev)) if prev != 0.0 => {
                 let pct = (p.value - prev) / prev.abs() * 100.0;
-                let arrow = if pct > 0.0 { "▲" } else if pct < 0.0 { "▼" } else { "■" };
-                let class = if pct > 0.0 { "trend up" } else if pct < 0.0 { "trend down" } else { "trend flat" };
-                let sign = if pct > 0.0 { "+" } else { "" };
-                Some((class, format!("{arrow} {sign}{}%", format_number(pct, 1, lang.get()))))
+                // The direction follows what is shown: a change that rounds to 0,0 % is flat.
+                let shown = (pct * 10.0).round() / 10.0;
+                let (arrow, class, sign) = if shown > 0.0 {
+                    ("▲", "trend up", "+")
+                } else if shown < 0.0 {
+                    ("▼", "trend down", "")
+                } else {
+                    ("■", "trend flat", "")
+                };
+                Some((class, format!("{arrow} {sign}{}%", format_number(shown, 1, lang.get()))))
             }
             _ => None,
         })

@@ -86,6 +86,11 @@ impl ServeConfig {
         }
     }
 
+    /// The external database, if any. An empty `DATABASE_URL` counts as unset.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
+    }
+
     pub fn demo_interval(&self) -> Duration {
         Duration::from_millis(self.demo_interval_ms.max(50))
     }

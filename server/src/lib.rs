@@ -83,7 +83,7 @@ impl Running {
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let data_dir = config.data_dir();
-    let database = Database::open(config.database_url.as_deref(), &data_dir)
+    let database = Database::open(config.database_url(), &data_dir)
         .await
         .context("opening the database")?;
     let listener = match TcpListener::bind(config.addr).await {

@@ -36,6 +36,10 @@ pub enum ClusterError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("cannot change the owner of {path} to the database user: {source}")]
     Chown { path: PathBuf, source: nix::Error },
+    #[error("{path} cannot be entered by the user `{user}` that runs the embedded PostgreSQL (PostgreSQL refuses to run as root): use a --data-dir it can reach, such as /var/lib/ioc, or allow it with `chmod o+x {path}`")]
+    Unreachable { path: PathBuf, user: String },
+    #[error("cannot run {program}: {source}")]
+    Spawn { program: PathBuf, source: std::io::Error },
     #[error("no unprivileged user to run PostgreSQL as (tried `postgres`, `nobody`)")]
     NoUser,
     #[error("the data directory {path} was made by PostgreSQL {found}, but the installed server is {installed}")]
@@ -81,8 +85,9 @@ pub fn find_bin_dir() -> Result<PathBuf, ClusterError> {
 }
 
 /// The identity the cluster runs under: ourselves, unless we are root.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct RunAs {
+    name: String,
     uid: Uid,
     gid: Gid,
 }
@@ -93,13 +98,29 @@ fn run_as() -> Result<Option<RunAs>, ClusterError> {
     }
     for name in ["postgres", "nobody"] {
         if let Ok(Some(u)) = User::from_name(name) {
-            return Ok(Some(RunAs { uid: u.uid, gid: u.gid }));
+            return Ok(Some(RunAs { name: name.to_string(), uid: u.uid, gid: u.gid }));
         }
     }
     Err(ClusterError::NoUser)
 }
 
-fn command(bin: &Path, run_as: Option<RunAs>, cwd: &Path) -> Command {
+/// Every directory from `/` down to `dir` must be searchable by the user running the cluster.
+fn check_reachable(dir: &Path, run_as: &RunAs) -> Result<(), ClusterError> {
+    use std::os::unix::fs::MetadataExt;
+    for path in dir.ancestors() {
+        let Ok(meta) = fs::metadata(path) else { continue };
+        let mode = meta.mode();
+        let searchable = mode & 0o001 != 0
+            || (meta.uid() == run_as.uid.as_raw() && mode & 0o100 != 0)
+            || (meta.gid() == run_as.gid.as_raw() && mode & 0o010 != 0);
+        if !searchable {
+            return Err(ClusterError::Unreachable { path: path.to_path_buf(), user: run_as.name.clone() });
+        }
+    }
+    Ok(())
+}
+
+fn command(bin: &Path, run_as: Option<&RunAs>, cwd: &Path) -> Command {
     let mut cmd = Command::new(bin);
     cmd.current_dir(cwd).env("LC_ALL", "C").env_remove("PGDATA");
     if let Some(r) = run_as {
@@ -109,7 +130,7 @@ fn command(bin: &Path, run_as: Option<RunAs>, cwd: &Path) -> Command {
     cmd
 }
 
-fn make_private_dir(path: &Path, run_as: Option<RunAs>) -> Result<(), ClusterError> {
+fn make_private_dir(path: &Path, run_as: Option<&RunAs>) -> Result<(), ClusterError> {
     fs::create_dir_all(path).map_err(io_err(path))?;
     fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(io_err(path))?;
     if let Some(r) = run_as {
@@ -167,6 +188,10 @@ impl EmbeddedCluster {
         let run_as = run_as()?;
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let dir = dir.canonicalize().map_err(io_err(dir))?;
+        let run_as = run_as.as_ref();
+        if let Some(r) = run_as {
+            check_reachable(&dir, r)?;
+        }
         let data_dir = dir.join("pgdata");
         let socket_dir = dir.join("pgsocket");
         make_private_dir(&socket_dir, run_as)?;
@@ -188,7 +213,7 @@ impl EmbeddedCluster {
                 .arg(&data_dir)
                 .args(["--username", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--no-locale"])
                 .output()
-                .map_err(io_err(&bin))?;
+                .map_err(|source| ClusterError::Spawn { program: bin.join("initdb"), source })?;
             if !out.status.success() {
                 return Err(ClusterError::InitDb(format!(
                     "{}{}",

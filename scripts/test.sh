@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and integration tests (real PostgreSQL started by the harness, real
+# WebSocket clients) and end-to-end tests in Debian's headless Chromium. Screenshots land in
+# tests/artifacts/.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/build.sh"
+
+# The TimescaleDB path is tested wherever the extension is installed for the system PostgreSQL.
+include_ignored=()
+if compgen -G "/usr/share/postgresql/*/extension/timescaledb.control" >/dev/null; then
+    log "TimescaleDB found: running its tests too"
+    include_ignored=(-- --include-ignored)
+else
+    log "TimescaleDB not installed: its test is reported as ignored"
+fi
+
+log "cargo test"
+(cd "$ROOT" && "$(native_cargo)" test --workspace "${include_ignored[@]}")
+
+log "end-to-end tests in Chromium"
+(cd "$ROOT" && IOC_BIN="$ROOT/target/debug/ioc" node --test tests/e2e/)

@@ -1,0 +1,105 @@
+// Starts the real `ioc` binary (embedded PostgreSQL in a temporary data dir) and Debian's
+// Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = join(ROOT, 'tests/artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+export const TOKEN = 'e2e-ingest-token-0123456789';
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+function withoutDatabaseUrl() {
+  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' };
+  delete env.DATABASE_URL; // the server must start its own cluster
+  return env;
+}
+
+export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ioc-e2e-'));
+  chmodSync(dataDir, 0o755); // the embedded cluster runs as an unprivileged user when we are root
+  const port = await freePort();
+  const bin = process.env.IOC_BIN || join(ROOT, 'target/debug/ioc');
+  const child = spawn(bin, [
+    'serve',
+    `--addr=127.0.0.1:${port}`,
+    `--data-dir=${dataDir}`,
+    `--site-dir=${join(ROOT, 'target/site')}`,
+    `--ingest-token=${TOKEN}`,
+    `--demo=${demo}`,
+    `--demo-interval-ms=${demoIntervalMs}`,
+  ], { stdio: ['ignore', 'inherit', 'inherit'], env: withoutDatabaseUrl() });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`ioc exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('ioc not ready in 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    async postPoints(points) {
+      const r = await fetch(`${base}/api/v1/points`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ points }),
+      });
+      if (!r.ok) throw new Error(`POST points: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((ok) => child.once('exit', ok));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/// Opens `url` at the given size and waits until the page is hydrated and live.
+export async function openWall(browser, url, { width, height, mobile = false }) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    deviceScaleFactor: mobile ? 2 : 1,
+    isMobile: mobile,
+    hasTouch: mobile,
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('main.wall[data-live="connected"]', { timeout: 30_000 });
+  return { page, context, errors };
+}
