@@ -17,14 +17,11 @@ use crate::protocol::{LivePoint, TileState, WallState};
 /// Leptos context; this crate does not know about the database.
 #[cfg(feature = "ssr")]
 #[derive(Clone)]
-pub struct WallSource(
-    pub  std::sync::Arc<
-        dyn Fn() -> std::pin::Pin<
-                Box<dyn std::future::Future<Output = Result<WallState, String>> + Send>,
-            > + Send
-            + Sync,
-    >,
-);
+pub struct WallSource(pub std::sync::Arc<dyn Fn() -> WallFuture + Send + Sync>);
+
+/// The wall state being loaded by the server.
+#[cfg(feature = "ssr")]
+pub type WallFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<WallState, String>> + Send>>;
 
 /// State of the live connection, shown on the wall so that a frozen screen never passes for live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

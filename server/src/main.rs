@@ -7,6 +7,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(config) => {
             ioc_server::telemetry::init_logs(config.log_format);
+            raise_open_files_limit();
             let running = ioc_server::start(config).await?;
             let shutdown = running.shutdown.clone();
             tokio::spawn(async move {
@@ -26,5 +27,15 @@ async fn wait_for_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+/// Every WebSocket is a file descriptor: take the hard limit, not the (often 1024) soft one.
+fn raise_open_files_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+            tracing::debug!(from = soft, to = hard, "raised the open files limit");
+        }
     }
 }

@@ -13,6 +13,9 @@ use sqlx::PgPool;
 use super::points::DEMO_SOURCE;
 use crate::live::{Snapshot, TopicSource};
 
+/// A stream head as read for a snapshot: offset, latest time, value and source.
+type HeadRow = (Option<i64>, Option<DateTime<Utc>>, Option<f64>, Option<String>);
+
 /// Serves `indicator/{series}/{unit}` topics from the stream heads and points.
 pub struct IndicatorTopics {
     pub db: PgPool,
@@ -24,7 +27,7 @@ impl TopicSource for IndicatorTopics {
         async move {
             let Some((series, unit)) = parse_indicator_topic(topic) else { return Ok(None) };
             // A topic exists when its series and unit do, even before its first point.
-            let row: Option<(Option<i64>, Option<DateTime<Utc>>, Option<f64>, Option<String>)> = sqlx::query_as(
+            let row: Option<HeadRow> = sqlx::query_as(
                 "SELECT st.last_offset, st.latest_ts, st.latest_value, st.latest_source
                  FROM series se CROSS JOIN units u
                  LEFT JOIN series_streams st ON st.series_id = se.id AND st.unit_code = u.code

@@ -1,0 +1,168 @@
+//! Benchmarks of the write path and the live hub. Prints its figures; asserts nothing.
+//!
+//! `cargo bench -p ioc-server --bench live` — starts a private PostgreSQL cluster and the server
+//! in-process, then measures:
+//! - ingest throughput (batches of 500 points through `POST /api/v1/points`);
+//! - commit-to-screen latency: POST of one point until a WebSocket subscriber has it;
+//! - fan-out: one point to N subscribers of the same topic;
+//! - memory per idle WebSocket connection (resident set size of this process).
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use futures::{SinkExt, StreamExt};
+use ioc_frontend::protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
+use ioc_server::config::{Cli, Command};
+use ioc_server::db::{self, EmbeddedCluster};
+use tokio_tungstenite::tungstenite::Message;
+
+const TOKEN: &str = "bench-token-0123456789abcdef";
+const SERIES: [&str; 8] = ["iip", "retail_sales", "exports", "imports", "cpi", "budget_revenue", "public_investment", "new_enterprises"];
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name}: n={} p50={:.2?} p95={:.2?} p99={:.2?} max={:.2?}",
+        samples.len(),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.95),
+        percentile(&samples, 0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+async fn subscribe(addr: std::net::SocketAddr, topic: &str) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
+    let frame = ClientFrame::Subscribe { topic: topic.into(), since: None };
+    ws.send(Message::text(serde_json::to_string(&frame).unwrap())).await.unwrap();
+    next_publication_or_subscribed(&mut ws).await;
+    ws
+}
+
+async fn next_publication_or_subscribed(ws: &mut Ws) -> ServerFrame {
+    loop {
+        match ws.next().await.unwrap().unwrap() {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("ioc-bench-{}", std::process::id()));
+    let pg = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || EmbeddedCluster::start(&dir)
+    })
+    .await
+    .unwrap()
+    .expect("start PostgreSQL");
+    db::create_database_if_missing(&pg, "bench").await.unwrap();
+    let data = dir.join("data");
+    let args = [
+        "ioc".to_string(),
+        "serve".into(),
+        "--addr=127.0.0.1:0".into(),
+        format!("--database-url={}", pg.url("bench")),
+        format!("--data-dir={}", data.display()),
+        format!("--ingest-token={TOKEN}"),
+        "--demo=false".into(),
+    ];
+    let Command::Serve(config) = Cli::parse_from(args).command;
+    let running = ioc_server::start(config).await.expect("server");
+    let addr = running.addr;
+    let http = reqwest::Client::new();
+    let url = format!("http://{addr}/api/v1/points");
+    let base = chrono::DateTime::parse_from_rfc3339("2019-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+
+    // 1. Ingest throughput.
+    let batches = 40;
+    let per_batch = 500;
+    let started = Instant::now();
+    for b in 0..batches {
+        let points: Vec<PointIn> = (0..per_batch)
+            .map(|i| PointIn {
+                series: SERIES[i % SERIES.len()].into(),
+                unit: "40".into(),
+                ts: base + chrono::Duration::hours((b * per_batch + i) as i64),
+                value: (b * per_batch + i) as f64,
+            })
+            .collect();
+        let r = http.post(&url).bearer_auth(TOKEN).json(&PointBatch { points }).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "ingest: {} points in {} batches of {per_batch}: {:.0} points/s ({:.1} ms per batch)",
+        batches * per_batch,
+        batches,
+        (batches * per_batch) as f64 / secs,
+        secs * 1000.0 / batches as f64
+    );
+
+    // 2. Commit-to-screen latency for one subscriber.
+    let mut ws = subscribe(addr, "indicator/cpi/40").await;
+    let mut samples = Vec::new();
+    for i in 0..300 {
+        let body = PointBatch { points: vec![PointIn { series: "cpi".into(), unit: "40".into(), ts: chrono::Utc::now(), value: i as f64 }] };
+        let t0 = Instant::now();
+        let r = http.post(&url).bearer_auth(TOKEN).json(&body).send().await.unwrap();
+        assert!(r.status().is_success());
+        loop {
+            if let ServerFrame::Publication(_) = next_publication_or_subscribed(&mut ws).await {
+                break;
+            }
+        }
+        samples.push(t0.elapsed());
+    }
+    report("POST → WebSocket delivery (1 subscriber)", samples);
+    drop(ws);
+
+    // 3. Fan-out to many subscribers, and memory per connection.
+    let rss_before = rss_kib();
+    let n = 1000;
+    let mut subs = Vec::with_capacity(n);
+    for _ in 0..n {
+        subs.push(subscribe(addr, "indicator/iip/40").await);
+    }
+    let rss_after = rss_kib();
+    println!(
+        "memory: {n} subscribed WebSocket connections (server and client in this process): {:.1} KiB each",
+        (rss_after.saturating_sub(rss_before)) as f64 / n as f64
+    );
+    let mut samples = Vec::new();
+    for i in 0..20 {
+        let body = PointBatch { points: vec![PointIn { series: "iip".into(), unit: "40".into(), ts: chrono::Utc::now(), value: i as f64 }] };
+        let t0 = Instant::now();
+        http.post(&url).bearer_auth(TOKEN).json(&body).send().await.unwrap();
+        let waits = subs.iter_mut().map(|ws| async {
+            loop {
+                if let ServerFrame::Publication(_) = next_publication_or_subscribed(ws).await {
+                    break;
+                }
+            }
+        });
+        futures::future::join_all(waits).await;
+        samples.push(t0.elapsed());
+    }
+    report(&format!("POST → delivered to all {n} subscribers"), samples);
+
+    drop(subs);
+    running.stop().await.unwrap();
+    tokio::task::spawn_blocking(move || pg.stop()).await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
