@@ -45,7 +45,9 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 }
 
 async fn subscribe(addr: std::net::SocketAddr, topic: &str) -> Ws {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
+    // Small client buffers, so that the memory figure is mostly the server's.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), Some(config), false).await.unwrap();
     let frame = ClientFrame::Subscribe { topic: topic.into(), since: None };
     ws.send(Message::text(serde_json::to_string(&frame).unwrap())).await.unwrap();
     next_publication_or_subscribed(&mut ws).await;

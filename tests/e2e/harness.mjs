@@ -35,7 +35,7 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
   chmodSync(dataDir, 0o755); // the embedded cluster runs as an unprivileged user when we are root
   const port = await freePort();
   const bin = process.env.IOC_BIN || join(ROOT, 'target/debug/ioc');
-  const child = spawn(bin, [
+  const args = [
     'serve',
     `--addr=127.0.0.1:${port}`,
     `--data-dir=${dataDir}`,
@@ -43,18 +43,33 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
     `--ingest-token=${TOKEN}`,
     `--demo=${demo}`,
     `--demo-interval-ms=${demoIntervalMs}`,
-  ], { stdio: ['ignore', 'inherit', 'inherit'], env: withoutDatabaseUrl() });
+  ];
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`ioc exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${base}/readyz`);
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error('ioc not ready in 60 s');
-    await new Promise((r) => setTimeout(r, 100));
+  let child;
+
+  async function launch() {
+    child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'], env: withoutDatabaseUrl() });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`ioc exited with ${child.exitCode}`);
+      try {
+        const r = await fetch(`${base}/readyz`);
+        if (r.ok) return;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error('ioc not ready in 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
+
+  async function terminate() {
+    if (child.exitCode === null) {
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  await launch();
   return {
     base,
     async postPoints(points) {
@@ -66,12 +81,14 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
       if (!r.ok) throw new Error(`POST points: ${r.status} ${await r.text()}`);
       return r.json();
     },
+    /// Stops the server (SIGTERM) and returns a function that starts it again on the same port
+    /// and data directory.
+    async stopForRestart() {
+      await terminate();
+      return launch;
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((ok) => child.once('exit', ok));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await terminate();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -30,6 +30,10 @@ const MAX_SUBSCRIPTIONS: usize = 512;
 const MAX_RECOVER: i64 = 256;
 /// Largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
+/// Socket buffers. Client frames are small (subscribe, ping) and every server frame is flushed on
+/// its own, so tungstenite's 128 KiB defaults would only cost memory on a wall with many tabs.
+const READ_BUFFER: usize = 4 * 1024;
+const WRITE_BUFFER: usize = 0;
 const PING_EVERY: Duration = Duration::from_secs(30);
 /// A client silent for this long (no frame, no pong) is gone.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -42,7 +46,8 @@ pub async fn ws_handler(State(state): State<AppState>, ws: WebSocketUpgrade) -> 
     let permit = state.ws_slots.clone().try_acquire_owned().map_err(|_| ApiError::TooManyConnections)?;
     let ctx = SessionCtx { hub: state.hub.clone(), topics: state.topics.clone(), shutdown: state.shutdown.clone() };
     let tasks = state.tasks.clone();
-    Ok(ws.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| {
+    let ws = ws.max_message_size(MAX_CLIENT_FRAME).read_buffer_size(READ_BUFFER).write_buffer_size(WRITE_BUFFER);
+    Ok(ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
             let _permit = permit;
             metrics::gauge!("ioc_ws_connections").increment(1.0);
