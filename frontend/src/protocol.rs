@@ -182,6 +182,101 @@ pub struct TileState {
     pub previous: Option<f64>,
 }
 
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A role held by the current user; `unit` for unit editors.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RoleGrant {
+    /// `admin`, `leader`, `unit_editor`, `approver` or `central_viewer`.
+    pub role: String,
+    pub unit: Option<String>,
+}
+
+/// The signed-in person (answer of login and of `GET /api/v1/me`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub unit: Option<String>,
+    pub roles: Vec<RoleGrant>,
+    /// Send back as `X-CSRF-Token` on every unsafe request made with the session cookie.
+    pub csrf_token: String,
+}
+
+/// Body of `POST /api/v1/auth/password`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// Body of `POST /api/v1/admin/tokens`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenRequest {
+    pub name: String,
+    /// `integration` or `wall_display`.
+    pub kind: String,
+    pub unit: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Named screens a wall display may show.
+    #[serde(default)]
+    pub screens: Vec<String>,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// An API token as listed (never with its secret).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub prefix: String,
+    pub unit: String,
+    pub scopes: Vec<String>,
+    pub screens: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Answer of token creation: the only time the plain token is shown.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CreatedToken {
+    pub token: String,
+    pub info: TokenView,
+}
+
+/// Body of `POST /api/v1/admin/users`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub roles: Vec<RoleGrant>,
+}
+
 /// Topic of the stream of one series for one unit.
 pub fn indicator_topic(series: &str, unit: &str) -> String {
     format!("indicator/{series}/{unit}")

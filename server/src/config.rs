@@ -58,10 +58,16 @@ pub struct ServeConfig {
     #[arg(long, env = "IOC_DEMO_INTERVAL_MS", default_value_t = 1500)]
     pub demo_interval_ms: u64,
 
-    /// Bearer token for machine clients of `POST /api/v1/points`. When unset, one is generated
-    /// and stored in `<data-dir>/ingest-token` (mode 0600); its path is logged, never its value.
+    /// A bootstrap API token for machine clients of `POST /api/v1/points`, registered as an
+    /// integration token of the province. When unset, one is generated and stored in
+    /// `<data-dir>/ingest-token` (mode 0600); its path is logged, never its value.
     #[arg(long, env = "IOC_INGEST_TOKEN", hide_env_values = true)]
     pub ingest_token: Option<String>,
+
+    /// The address people use to reach this server, e.g. `https://ioc.nghean.gov.vn`. When it is
+    /// https, cookies are marked Secure and HSTS is sent.
+    #[arg(long, env = "IOC_PUBLIC_URL")]
+    pub public_url: Option<String>,
 
     /// Largest number of concurrent WebSocket connections.
     #[arg(long, env = "IOC_MAX_WS", default_value_t = 10_000)]

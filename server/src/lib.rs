@@ -5,6 +5,7 @@
 //! with Leptos. Folders are domains (`indicators`, `live`, `auth`, `demo`) plus shared plumbing
 //! (`db`, `http`, `config`).
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -13,6 +14,7 @@ pub mod http;
 pub mod indicators;
 pub mod live;
 pub mod telemetry;
+pub mod units;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -29,7 +31,8 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::auth::IngestToken;
+use crate::auth::bootstrap::IngestToken;
+use crate::auth::LoginLimiter;
 use crate::config::ServeConfig;
 use crate::db::Database;
 use crate::live::{Hub, Topics};
@@ -43,7 +46,8 @@ pub struct AppState {
     /// Epoch of the live history stored in this database.
     pub epoch: Arc<str>,
     pub config: Arc<ServeConfig>,
-    pub ingest_token: IngestToken,
+    /// Per-address limit on login attempts.
+    pub login_limiter: LoginLimiter,
     pub metrics: PrometheusHandle,
     pub leptos: LeptosOptions,
     /// Cancelled when the server shuts down: WebSocket sessions and background tasks stop.
@@ -105,6 +109,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         database.close().await;
         anyhow::bail!("--province {}: no province with this statistical code (Nghệ An is 40)", config.province);
     }
+    ingest_token.register(&database.pool, &config.province).await?;
     let hub = Arc::new(Hub::new());
     let topics = Topics::default().register(
         "indicator/",
@@ -116,7 +121,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         hub,
         topics,
         epoch,
-        ingest_token,
+        login_limiter: auth::login_limiter(),
         metrics: telemetry::prometheus(),
         leptos: web::leptos_options(&config),
         shutdown: shutdown.clone(),

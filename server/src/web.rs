@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(indicators::routes::router())
+        .merge(crate::auth::routes::router())
         .route("/ws", get(live::ws::ws_handler))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -4,9 +4,11 @@
 
 mod harness;
 
+mod auth;
 mod embedded;
 mod live;
 mod ops;
 mod pages;
 mod points;
 mod storage;
+mod units;

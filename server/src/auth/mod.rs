@@ -1,85 +1,92 @@
-//! Authentication of machine clients.
-//!
-//! The skeleton has one ingest token (configuration or generated); per-unit, revocable API
-//! tokens with scopes replace it when accounts and roles arrive.
+//! Authentication and authorisation: people (argon2id passwords, server-side sessions), machines
+//! (API tokens, wall-display devices), roles, and the login flow with its protections
+//! (per-address rate limit, temporary lockout, CSRF tokens). Owns `users`, `user_roles`,
+//! `sessions` and `api_tokens`.
 
-use std::path::Path;
+pub mod bootstrap;
+pub mod password;
+pub mod principal;
+pub mod routes;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
-use rand::distr::{Alphanumeric, SampleString};
-use subtle::ConstantTimeEq;
+use chrono::Utc;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+pub use principal::{Principal, Who};
+
+use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
 use crate::AppState;
+use password::Password;
 
-/// The secret a machine client presents as `Authorization: Bearer <token>`.
-#[derive(Clone)]
-pub struct IngestToken(Arc<str>);
+/// Login attempts per minute from one address, whatever the usernames.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 20;
 
-impl std::fmt::Debug for IngestToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("IngestToken(<redacted>)")
-    }
+pub type LoginLimiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
+
+pub fn login_limiter() -> LoginLimiter {
+    let quota = Quota::per_minute(NonZeroU32::new(LOGIN_ATTEMPTS_PER_MINUTE).expect("non-zero"));
+    Arc::new(RateLimiter::keyed(quota))
 }
 
-impl IngestToken {
-    pub fn new(token: &str) -> Self {
-        IngestToken(token.into())
-    }
-
-    /// The configured token, or the one stored in `<data_dir>/ingest-token`, generated on first
-    /// use with 32 random characters and mode 0600.
-    pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> std::io::Result<Self> {
-        if let Some(t) = configured.filter(|t| !t.is_empty()) {
-            return Ok(IngestToken::new(t));
-        }
-        let path = data_dir.join("ingest-token");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            if !existing.trim().is_empty() {
-                return Ok(IngestToken::new(existing.trim()));
-            }
-        }
-        std::fs::create_dir_all(data_dir)?;
-        let token = Alphanumeric.sample_string(&mut rand::rng(), 32);
-        write_private_file(&path, &token)?;
-        tracing::info!(path = %path.display(), "generated an ingest token");
-        Ok(IngestToken::new(&token))
-    }
-
-    fn matches(&self, presented: &str) -> bool {
-        self.0.as_bytes().ct_eq(presented.as_bytes()).into()
-    }
+/// A successful login: the user and the new session (whose token goes into the cookie).
+pub struct LoggedIn {
+    pub user: users::User,
+    pub session: sessions::NewSession,
 }
 
-/// Writes `contents` to `path`, readable by the owner only.
-fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(path)?;
-    f.write_all(contents.as_bytes())
+/// Checks credentials and opens a session. Unknown users, wrong passwords and disabled accounts
+/// all get the same answer, in about the same time.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: Password,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+) -> Result<LoggedIn, ApiError> {
+    if let Some(ip) = ip {
+        state.login_limiter.check_key(&ip).map_err(|_| ApiError::TooManyAttempts)?;
+    }
+    let username = username.trim().to_lowercase();
+    let Some(candidate) = users::find_for_login(&state.db, &username).await? else {
+        password::verify(password, password::dummy_hash().to_string()).await;
+        return Err(ApiError::InvalidCredentials);
+    };
+    let user = candidate.user;
+    let actor = Actor { user: Some(user.id), token: None, label: format!("user:{}", user.username), ip };
+    if user.locked_until.is_some_and(|t| t > Utc::now()) {
+        return Err(ApiError::AccountLocked);
+    }
+    let ok = password::verify(password, candidate.password_hash).await;
+    if !ok || user.disabled {
+        users::record_failed_login(&state.db, user.id).await?;
+        let entry = Entry { action: "login_failed", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+        audit::record(&state.db, &actor, entry).await?;
+        return Err(ApiError::InvalidCredentials);
+    }
+    users::record_successful_login(&state.db, user.id).await?;
+    let session = sessions::create(&state.db, user.id, ip, user_agent).await?;
+    let entry = Entry { action: "login", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+    audit::record(&state.db, &actor, entry).await?;
+    Ok(LoggedIn { user, session })
 }
 
-/// Proof that the request carries the ingest token. Extract it before the body so that a bad
-/// token is answered without reading the payload.
-pub struct Ingestor;
-
-impl FromRequestParts<AppState> for Ingestor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::MissingToken)?;
-        let value = header.to_str().map_err(|_| ApiError::BadToken)?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .ok_or(ApiError::MissingToken)?;
-        if state.ingest_token.matches(token.trim()) {
-            Ok(Ingestor)
-        } else {
-            Err(ApiError::BadToken)
-        }
-    }
+/// The `Set-Cookie` value for a session cookie (or its removal when `token` is `None`).
+pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
+    let mut c = cookie::Cookie::build((sessions::COOKIE, token.unwrap_or("").to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure);
+    c = match token {
+        Some(_) => c.max_age(cookie::time::Duration::days(sessions::ABSOLUTE_TIMEOUT_DAYS)),
+        None => c.max_age(cookie::time::Duration::ZERO),
+    };
+    c.build().to_string()
 }

@@ -14,7 +14,7 @@ use rand::Rng;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::indicators::points::{self, DEMO_SOURCE};
+use crate::indicators::points;
 use crate::live::Hub;
 
 /// Monthly levels around which the demo wanders, of the order of Nghệ An's published figures
@@ -58,7 +58,7 @@ impl DemoFeed {
             values[next] = value;
             next = (next + 1) % PROFILES.len();
             let point = PointIn { series: series.into(), unit: self.unit.clone(), ts: Utc::now(), value };
-            match points::ingest(&self.db, &self.epoch, std::slice::from_ref(&point), DEMO_SOURCE).await {
+            match points::ingest(&self.db, &self.epoch, std::slice::from_ref(&point), None).await {
                 Ok(done) => done.publications.into_iter().for_each(|p| self.hub.publish(p)),
                 Err(e) => tracing::warn!(error = %e, "demo feed could not write"),
             }

@@ -34,6 +34,24 @@ pub enum ApiError {
     MissingToken,
     #[error("bad bearer token")]
     BadToken,
+    #[error("login required")]
+    LoginRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not allowed to write for units {0:?}")]
+    ForbiddenUnits(Vec<String>),
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("account locked")]
+    AccountLocked,
+    #[error("too many attempts")]
+    TooManyAttempts,
+    #[error("CSRF check failed")]
+    CsrfFailed,
+    #[error("password too weak")]
+    WeakPassword,
+    #[error("not found")]
+    NotFound,
     #[error("too many connections")]
     TooManyConnections,
     #[error("database unavailable: {0}")]
@@ -74,6 +92,15 @@ impl ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, *msg, Some(format!("points[{index}]: {detail}")))
             }
             MissingToken => (StatusCode::UNAUTHORIZED, "missing_token", Msg::MissingToken, None),
+            LoginRequired => (StatusCode::UNAUTHORIZED, "login_required", Msg::LoginRequired, None),
+            Forbidden => (StatusCode::FORBIDDEN, "forbidden", Msg::Forbidden, None),
+            ForbiddenUnits(units) => (StatusCode::FORBIDDEN, "forbidden_unit", Msg::ForbiddenUnit, Some(units.join(", "))),
+            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials", Msg::InvalidCredentials, None),
+            AccountLocked => (StatusCode::FORBIDDEN, "account_locked", Msg::AccountLocked, None),
+            TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", Msg::TooManyAttempts, None),
+            CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Msg::CsrfFailed, None),
+            WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password", Msg::WeakPassword, None),
+            NotFound => (StatusCode::NOT_FOUND, "not_found", Msg::NotFound, None),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => {
                 (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections", Msg::TooManyConnections, None)

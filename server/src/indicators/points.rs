@@ -11,6 +11,7 @@ use ioc_frontend::protocol::{
 };
 use sqlx::PgPool;
 
+use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
 
 /// Source recorded for points written by the demo feed; the wall labels them.
@@ -70,10 +71,21 @@ impl Head {
     }
 }
 
+/// Who writes a batch: the unit whose figures it may send, and the actor for the audit trail.
+/// `None` for the demo feed, which is neither scoped nor audited (it writes every 1.5 s).
+pub struct Writer<'a> {
+    pub unit: &'a str,
+    pub actor: &'a Actor,
+}
+
 /// Stores a validated batch durably. Nothing is written unless every point is accepted.
-pub async fn ingest(db: &PgPool, epoch: &str, points: &[PointIn], source: &str) -> Result<Ingested, ApiError> {
+pub async fn ingest(db: &PgPool, epoch: &str, points: &[PointIn], writer: Option<Writer<'_>>) -> Result<Ingested, ApiError> {
     let series_ids = resolve_series(db, points).await?;
     check_units(db, points).await?;
+    if let Some(w) = &writer {
+        check_scope(db, points, w.unit).await?;
+    }
+    let source = writer.as_ref().map(|w| w.actor.label.as_str()).unwrap_or(DEMO_SOURCE);
 
     // Group by stream in a stable order: heads are locked in this order, so two concurrent
     // batches touching the same streams cannot deadlock.
@@ -143,9 +155,17 @@ pub async fn ingest(db: &PgPool, epoch: &str, points: &[PointIn], source: &str) 
     .bind(source)
     .execute(&mut *tx)
     .await?;
+    if let Some(w) = &writer {
+        let after = serde_json::json!({
+            "points": points.len(),
+            "streams": heads.iter().map(|(s, u, o)| serde_json::json!({"series_id": s, "unit": u, "offset": o})).collect::<Vec<_>>(),
+        });
+        let entry = Entry { action: "ingest", entity: "metric_points", entity_id: None, before: None, after: Some(after) };
+        audit::record(&mut *tx, w.actor, entry).await?;
+    }
     tx.commit().await?;
 
-    let demo = source == DEMO_SOURCE;
+    let demo = writer.is_none();
     let mut publications: Vec<Publication> = points
         .iter()
         .zip(&offsets)
@@ -182,6 +202,24 @@ async fn resolve_series<'a>(db: &PgPool, points: &'a [PointIn]) -> Result<HashMa
         return Err(ApiError::UnknownSeries(unknown));
     }
     Ok(codes.into_iter().map(|c| (c, found[c])).collect())
+}
+
+/// A writer may send figures for its own unit, the units below it, and — for a department — the
+/// province it belongs to (departments report province-level figures).
+async fn check_scope(db: &PgPool, points: &[PointIn], writer: &str) -> Result<(), ApiError> {
+    let codes: Vec<&str> = unique(points.iter().map(|p| p.unit.as_str()));
+    let outside: Vec<String> = sqlx::query_scalar(
+        // NULL-safe on purpose: provinces have no parent, most writers are no department.
+        "SELECT code FROM units WHERE code = ANY($1) AND NOT (
+             code = $2 OR parent_code IS NOT DISTINCT FROM $2
+             OR code IN (SELECT parent_code FROM units WHERE code = $2 AND kind = 'department'))
+         ORDER BY code",
+    )
+    .bind(&codes)
+    .bind(writer)
+    .fetch_all(db)
+    .await?;
+    if outside.is_empty() { Ok(()) } else { Err(ApiError::ForbiddenUnits(outside)) }
 }
 
 async fn check_units(db: &PgPool, points: &[PointIn]) -> Result<(), ApiError> {

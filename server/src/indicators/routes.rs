@@ -8,7 +8,7 @@ use chrono::Utc;
 use ioc_frontend::protocol::{ApiErrorBody, IngestReceipt, PointBatch, WallState};
 
 use super::{points, streams};
-use crate::auth::Ingestor;
+use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
@@ -27,17 +27,25 @@ pub fn router() -> Router<AppState> {
         (status = 200, description = "Stored durably", body = IngestReceipt),
         (status = 400, description = "Malformed JSON", body = ApiErrorBody),
         (status = 401, description = "Missing or bad token", body = ApiErrorBody),
+        (status = 403, description = "The token may not write points, or not for these units", body = ApiErrorBody),
         (status = 413, description = "Body or batch too large", body = ApiErrorBody),
         (status = 422, description = "Unknown series or unit, non-finite value, timestamp out of range", body = ApiErrorBody),
     )
 )]
 pub async fn post_points(
     State(state): State<AppState>,
-    _who: Ingestor,
+    who: Principal,
     ApiJson(batch): ApiJson<PointBatch>,
 ) -> Result<(StatusCode, Json<IngestReceipt>), ApiError> {
+    let writer = match (&who.who, who.points_writer_unit()) {
+        (Who::Anonymous, _) => return Err(ApiError::MissingToken),
+        (_, None) => return Err(ApiError::Forbidden),
+        (_, Some(unit)) => unit.to_string(),
+    };
     points::validate(&batch.points, Utc::now())?;
-    let done = points::ingest(&state.db, &state.epoch, &batch.points, "api").await?;
+    let actor = who.actor();
+    let writer = points::Writer { unit: &writer, actor: &actor };
+    let done = points::ingest(&state.db, &state.epoch, &batch.points, Some(writer)).await?;
     for p in done.publications {
         state.hub.publish(p);
     }

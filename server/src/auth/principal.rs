@@ -1,0 +1,180 @@
+//! Who is asking: a person (session cookie), a machine (bearer token or wall-display device
+//! cookie), or nobody. Every route and every live topic asks the principal before answering.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use ioc_frontend::protocol::parse_indicator_topic;
+
+use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
+use super::users::{self, Grant, Role};
+use super::sessions;
+use crate::http::ApiError as AuthError;
+use crate::audit::Actor;
+use crate::AppState;
+
+/// Cookie that binds a wall display (kiosk browser) to its device token.
+pub const DEVICE_COOKIE: &str = "ioc_device";
+
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub grants: Vec<Grant>,
+    pub csrf: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Who {
+    Anonymous,
+    User(SessionUser),
+    Token(TokenInfo),
+}
+
+/// The principal of a request plus where it came from.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub who: Who,
+    pub ip: Option<IpAddr>,
+    /// Authenticated by a cookie (so unsafe requests need a CSRF token).
+    pub by_cookie: bool,
+}
+
+impl Principal {
+    pub fn anonymous() -> Self {
+        Principal { who: Who::Anonymous, ip: None, by_cookie: false }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        matches!(&self.who, Who::User(u) if u.grants.iter().any(|g| g.role == role))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has_role(Role::Admin)
+    }
+
+    /// Reads every indicator of the province (the wall, the phone, the series).
+    pub fn reads_all_indicators(&self) -> bool {
+        match &self.who {
+            Who::User(_) => self.has_role(Role::Admin) || self.has_role(Role::Leader) || self.has_role(Role::Approver),
+            Who::Token(t) => t.kind == "wall_display",
+            Who::Anonymous => false,
+        }
+    }
+
+    /// Units whose own figures this principal may read even without reading everything.
+    fn own_units(&self) -> Vec<&str> {
+        match &self.who {
+            Who::User(u) => u
+                .grants
+                .iter()
+                .filter(|g| g.role == Role::UnitEditor)
+                .filter_map(|g| g.unit.as_deref())
+                .collect(),
+            Who::Token(t) if t.kind == "integration" => vec![t.unit_code.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// May this principal follow `topic` on the WebSocket (and read the same data over HTTP)?
+    pub fn may_subscribe(&self, topic: &str) -> bool {
+        if let Some((_, unit)) = parse_indicator_topic(topic) {
+            return self.reads_all_indicators() || self.own_units().contains(&unit);
+        }
+        false
+    }
+
+    /// The unit this principal writes points for, if it may write points at all.
+    pub fn points_writer_unit(&self) -> Option<&str> {
+        match &self.who {
+            Who::Token(t) if t.kind == "integration" && t.scopes.iter().any(|s| s == SCOPE_POINTS_WRITE) => {
+                Some(t.unit_code.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        let (user, token, label) = match &self.who {
+            Who::User(u) => (Some(u.id), None, format!("user:{}", u.username)),
+            Who::Token(t) => (None, Some(t.id), format!("token:{}", t.prefix)),
+            Who::Anonymous => (None, None, "anonymous".to_string()),
+        };
+        Actor { user, token, label, ip: self.ip }
+    }
+}
+
+/// Value of cookie `name` in the request's Cookie headers.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
+    let Some(h) = headers.get(AUTHORIZATION) else { return Ok(None) };
+    let v = h.to_str().map_err(|_| AuthError::BadToken)?;
+    let t = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))
+        .ok_or(AuthError::BadToken)?
+        .trim();
+    Ok(Some(t))
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(p) = parts.extensions.get::<Principal>() {
+            return Ok(p.clone());
+        }
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let principal = resolve(&parts.headers, ip, state).await?;
+        parts.extensions.insert(principal.clone());
+        Ok(principal)
+    }
+}
+
+/// Resolves the principal from the request headers. A bearer token that is presented but not
+/// valid is an error (never silently anonymous); a stale cookie is simply no login.
+pub async fn resolve(headers: &HeaderMap, ip: Option<IpAddr>, state: &AppState) -> Result<Principal, AuthError> {
+    if let Some(token) = bearer(headers)? {
+        let info = tokens::authenticate(&state.db, token).await?.ok_or(AuthError::BadToken)?;
+        return Ok(Principal { who: Who::Token(info), ip, by_cookie: false });
+    }
+    if let Some(token) = cookie_value(headers, sessions::COOKIE) {
+        if let Some(s) = sessions::lookup(&state.db, token).await? {
+            if let Some(u) = users::get(&state.db, s.user_id).await? {
+                let grants = users::grants(&state.db, u.id).await?;
+                let user = SessionUser {
+                    id: u.id,
+                    username: u.username,
+                    display_name: u.display_name,
+                    unit_code: u.unit_code,
+                    grants,
+                    csrf: s.csrf,
+                };
+                return Ok(Principal { who: Who::User(user), ip, by_cookie: true });
+            }
+        }
+    }
+    if let Some(token) = cookie_value(headers, DEVICE_COOKIE) {
+        if let Some(info) = tokens::authenticate(&state.db, token).await? {
+            if info.kind == "wall_display" {
+                return Ok(Principal { who: Who::Token(info), ip, by_cookie: true });
+            }
+        }
+    }
+    Ok(Principal { who: Who::Anonymous, ip, by_cookie: false })
+}

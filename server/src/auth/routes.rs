@@ -1,0 +1,307 @@
+//! HTTP handlers for sign-in, sign-out, password change and the admin's token and user APIs.
+
+use axum::extract::{Path, State};
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ioc_frontend::protocol::{
+    CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, RoleGrant, TokenView,
+};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use super::password::{self, Password};
+use super::principal::cookie_value;
+use super::tokens::{self, TokenInfo};
+use super::users::{self, Grant, Role};
+use super::{sessions, Principal, Who};
+use crate::audit::{self, Entry};
+use crate::http::extract::ApiJson;
+use crate::http::ApiError;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/password", post(change_password))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
+        .route("/api/v1/admin/users", get(list_users).post(create_user))
+}
+
+/// Unsafe requests made with a session cookie must echo the session's CSRF token in
+/// `X-CSRF-Token` (a cross-site page can send the cookie but cannot read the token).
+pub fn check_csrf(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
+    if !p.by_cookie {
+        return Ok(());
+    }
+    let Who::User(u) = &p.who else { return Err(ApiError::Forbidden) };
+    let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if bool::from(sent.as_bytes().ct_eq(u.csrf.as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::CsrfFailed)
+    }
+}
+
+/// 401 for nobody, 403 for somebody without the admin role; CSRF-checked.
+fn require_admin(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
+    match &p.who {
+        Who::Anonymous => Err(ApiError::LoginRequired),
+        _ if !p.is_admin() => Err(ApiError::Forbidden),
+        _ => check_csrf(p, headers),
+    }
+}
+
+fn me_of(user: &users::User, grants: &[Grant], csrf: &str) -> Me {
+    Me {
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        unit: user.unit_code.clone(),
+        roles: grants.iter().map(|g| RoleGrant { role: g.role.as_str().into(), unit: g.unit.clone() }).collect(),
+        csrf_token: csrf.to_string(),
+    }
+}
+
+fn secure_cookies(state: &AppState) -> bool {
+    state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+}
+
+/// Sign in; the session cookie comes with the answer.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = Me), (status = 401, body = ioc_frontend::protocol::ApiErrorBody),
+              (status = 403, description = "Account locked"), (status = 429, description = "Too many attempts")))]
+pub async fn login(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let ua = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
+    let done = super::login(&state, &req.username, Password::new(req.password), p.ip, ua).await?;
+    let grants = users::grants(&state.db, done.user.id).await?;
+    let cookie = super::session_cookie(Some(&done.session.token), secure_cookies(&state));
+    Ok(([(SET_COOKIE, cookie)], Json(me_of(&done.user, &grants, &done.session.csrf))).into_response())
+}
+
+/// Sign out: the session is deleted and the cookie cleared.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Response, ApiError> {
+    check_csrf(&p, &headers)?;
+    if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
+        sessions::delete(&state.db, token).await?;
+        if let Who::User(u) = &p.who {
+            let entry = Entry { action: "logout", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
+            audit::record(&state.db, &p.actor(), entry).await?;
+        }
+    }
+    let cookie = super::session_cookie(None, secure_cookies(&state));
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Me), (status = 401)))]
+pub async fn me(p: Principal) -> Result<Json<Me>, ApiError> {
+    match &p.who {
+        Who::User(u) => Ok(Json(Me {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            unit: u.unit_code.clone(),
+            roles: u.grants.iter().map(|g| RoleGrant { role: g.role.as_str().into(), unit: g.unit.clone() }).collect(),
+            csrf_token: u.csrf.clone(),
+        })),
+        _ => Err(ApiError::LoginRequired),
+    }
+}
+
+/// Change one's own password; every other session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
+    responses((status = 204), (status = 401), (status = 422, description = "Too weak")))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let Who::User(u) = &p.who else { return Err(ApiError::LoginRequired) };
+    check_csrf(&p, &headers)?;
+    let candidate = users::find_for_login(&state.db, &u.username).await?.ok_or(ApiError::LoginRequired)?;
+    if !password::verify(Password::new(req.current), candidate.password_hash).await {
+        return Err(ApiError::InvalidCredentials);
+    }
+    let new = Password::new(req.new);
+    if !new.is_acceptable() {
+        return Err(ApiError::WeakPassword);
+    }
+    let hash = password::hash(new).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_password(&mut *tx, u.id, &hash).await?;
+    let entry = Entry { action: "password_change", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
+    audit::record(&mut *tx, &p.actor(), entry).await?;
+    tx.commit().await?;
+    sessions::delete_others(&state.db, u.id, cookie_value(&headers, sessions::COOKIE)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn view(t: TokenInfo) -> TokenView {
+    TokenView {
+        id: t.id,
+        name: t.name,
+        kind: t.kind,
+        prefix: t.prefix,
+        unit: t.unit_code,
+        scopes: t.scopes,
+        screens: t.screens,
+        created_at: t.created_at,
+        last_used_at: t.last_used_at,
+        expires_at: t.expires_at,
+        revoked_at: t.revoked_at,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 200, body = [TokenView])))]
+pub async fn list_tokens(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Json<Vec<TokenView>>, ApiError> {
+    require_admin(&p, &headers)?;
+    Ok(Json(tokens::list(&state.db).await?.into_iter().map(view).collect()))
+}
+
+/// Issue a token. The answer is the only place its secret ever appears.
+#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenRequest,
+    responses((status = 201, body = CreatedToken), (status = 403), (status = 422)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<NewTokenRequest>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    require_admin(&p, &headers)?;
+    let valid_kind = matches!(req.kind.as_str(), "integration" | "wall_display");
+    let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
+    if !valid_kind || !valid_scopes || req.name.trim().is_empty() || (req.kind == "wall_display" && req.screens.is_empty()) {
+        return Err(ApiError::InvalidBody("kind must be integration or wall_display; wall displays need screens; scopes: points:write".into()));
+    }
+    if crate::units::get(&state.db, &req.unit).await?.is_none() {
+        return Err(ApiError::UnknownUnit(vec![req.unit]));
+    }
+    let mut tx = state.db.begin().await?;
+    let actor = p.actor();
+    let new = tokens::NewToken {
+        name: req.name.trim(),
+        kind: &req.kind,
+        unit_code: &req.unit,
+        scopes: &req.scopes,
+        screens: &req.screens,
+        created_by: actor.user,
+        expires_at: req.expires_at,
+    };
+    let (plain, info) = tokens::create(&mut *tx, &new).await?;
+    let after = serde_json::to_value(view(info.clone())).ok();
+    let entry = Entry { action: "create", entity: "api_token", entity_id: Some(info.id.to_string()), before: None, after };
+    audit::record(&mut *tx, &actor, entry).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { token: plain, info: view(info) })))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
+    responses((status = 200, body = TokenView), (status = 404)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Json<TokenView>, ApiError> {
+    require_admin(&p, &headers)?;
+    let mut tx = state.db.begin().await?;
+    let before = tokens::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    let after = tokens::revoke(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    let entry = Entry {
+        action: "revoke",
+        entity: "api_token",
+        entity_id: Some(id.to_string()),
+        before: serde_json::to_value(view(before)).ok(),
+        after: serde_json::to_value(view(after.clone())).ok(),
+    };
+    audit::record(&mut *tx, &p.actor(), entry).await?;
+    tx.commit().await?;
+    Ok(Json(view(after)))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", responses((status = 200)))]
+pub async fn list_users(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_admin(&p, &headers)?;
+    let mut out = Vec::new();
+    for u in users::list(&state.db).await? {
+        let grants = users::grants(&state.db, u.id).await?;
+        out.push(json!({ "user": u, "roles": grants }));
+    }
+    Ok(Json(out).into_response())
+}
+
+/// Create an account with its roles (audited, password hashed with argon2id).
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserRequest,
+    responses((status = 201), (status = 403), (status = 422)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Response), ApiError> {
+    require_admin(&p, &headers)?;
+    let created = create_account(&state.db, &p.actor(), req).await?;
+    Ok((StatusCode::CREATED, Json(created).into_response()))
+}
+
+/// Shared by the admin API and `ioc admin create-user`.
+pub async fn create_account(
+    db: &sqlx::PgPool,
+    actor: &audit::Actor,
+    req: NewUserRequest,
+) -> Result<serde_json::Value, ApiError> {
+    let grants = parse_grants(&req.roles)?;
+    let password = Password::new(req.password);
+    if !password.is_acceptable() {
+        return Err(ApiError::WeakPassword);
+    }
+    let username = req.username.trim().to_lowercase();
+    let hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let user = users::create(&mut *tx, &username, req.display_name.trim(), &hash, req.unit.as_deref())
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => ApiError::InvalidBody(format!("username {username} is taken")),
+            sqlx::Error::Database(d) if d.is_check_violation() => {
+                ApiError::InvalidBody("username: 3–64 of a-z 0-9 . _ -; display name required".into())
+            }
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(req.unit.clone().into_iter().collect()),
+            other => other.into(),
+        })?;
+    users::set_grants(&mut tx, user.id, &grants).await.map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
+        }
+        other => other.into(),
+    })?;
+    let after = json!({ "user": user, "roles": grants });
+    let entry = Entry { action: "create", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: Some(after.clone()) };
+    audit::record(&mut *tx, actor, entry).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn parse_grants(roles: &[RoleGrant]) -> Result<Vec<Grant>, ApiError> {
+    roles
+        .iter()
+        .map(|r| {
+            let role = Role::parse(&r.role).ok_or_else(|| ApiError::InvalidBody(format!("unknown role {}", r.role)))?;
+            match (role, &r.unit) {
+                (Role::UnitEditor, Some(_)) => Ok(Grant { role, unit: r.unit.clone() }),
+                (Role::UnitEditor, None) => Err(ApiError::InvalidBody("unit_editor needs a unit".into())),
+                (_, None) => Ok(Grant { role, unit: None }),
+                (_, Some(_)) => Err(ApiError::InvalidBody(format!("{} takes no unit", r.role))),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! People and their roles. Owns the tables `users` and `user_roles`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgExecutor, PgPool};
+
+/// What a person may do. Enforced on the server for every route and every live topic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages units, people, roles, tokens; reads the audit trail.
+    Admin,
+    /// Provincial leadership: reads everything.
+    Leader,
+    /// Enters data for one unit only.
+    UnitEditor,
+    /// Approves the province's submissions.
+    Approver,
+    /// The Government's center: read-only, only what a session shares.
+    CentralViewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Leader, Role::UnitEditor, Role::Approver, Role::CentralViewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Leader => "leader",
+            Role::UnitEditor => "unit_editor",
+            Role::Approver => "approver",
+            Role::CentralViewer => "central_viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A role held by a person; a unit editor's names its unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub disabled: bool,
+    #[serde(skip)]
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, unit_code, disabled, failed_logins, locked_until, created_at";
+
+/// A user with the hash needed to check a login.
+pub struct LoginCandidate {
+    pub user: User,
+    pub password_hash: String,
+}
+
+pub async fn find_for_login(db: &PgPool, username: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: User,
+        password_hash: String,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| LoginCandidate { user: r.user, password_hash: r.password_hash }))
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+}
+
+pub async fn list(db: &PgPool) -> Result<Vec<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username")).fetch_all(db).await
+}
+
+pub async fn grants(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<Grant>, sqlx::Error> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT role, unit_code FROM user_roles WHERE user_id = $1 ORDER BY role, unit_code")
+            .bind(user_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().filter_map(|(r, unit)| Role::parse(&r).map(|role| Grant { role, unit })).collect())
+}
+
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    unit_code: Option<&str>,
+) -> Result<User, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO users (username, display_name, password_hash, unit_code) VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"
+    ))
+    .bind(username)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(unit_code)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_grants(tx: &mut sqlx::PgConnection, user_id: i64, grants: &[Grant]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    for g in grants {
+        sqlx::query("INSERT INTO user_roles (user_id, role, unit_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(user_id)
+            .bind(g.role.as_str())
+            .bind(g.unit.as_deref())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Consecutive failures before a temporary lockout, and its length.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCKOUT_MINUTES: i32 = 15;
+
+/// Counts a failed login; the fifth in a row locks the account for a while.
+pub async fn record_failed_login(db: &PgPool, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1,
+                locked_until = CASE WHEN failed_logins + 1 >= $2
+                                    THEN now() + make_interval(mins => $3) ELSE locked_until END
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(MAX_FAILED_LOGINS)
+    .bind(LOCKOUT_MINUTES)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_successful_login(db: &PgPool, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(db: impl PgExecutor<'_>, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
