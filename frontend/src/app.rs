@@ -9,6 +9,7 @@ use leptos_router::{
 };
 
 use crate::i18n::{Lang, Msg};
+use crate::login::{LoginPage, SetupPage};
 use crate::wall::WallPage;
 
 /// The HTML document around every page. Fonts and styles are served by the server from
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
                 // Async rendering: the wall's first HTML already holds every value.
                 <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=WallPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/setup") view=SetupPage />
             </Routes>
         </Router>
     }

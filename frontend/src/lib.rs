@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod i18n;
+pub mod login;
 pub mod protocol;
 pub mod wall;
 

@@ -161,6 +161,17 @@ pub struct WallState {
     /// True while the demo feed is writing values: the wall must say so.
     pub demo_feed: bool,
     pub tiles: Vec<TileState>,
+    /// Who is looking (a person or a wall display).
+    pub viewer: Option<Viewer>,
+}
+
+/// The person or device the wall is shown to.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Viewer {
+    pub name: String,
+    /// For the sign-out form; `None` for wall displays, which do not sign out.
+    pub csrf_token: Option<String>,
 }
 
 /// One tile: a series for a unit with its latest value.
@@ -275,6 +286,30 @@ pub struct NewUserRequest {
     #[serde(default)]
     pub unit: Option<String>,
     pub roles: Vec<RoleGrant>,
+}
+
+/// Body of `PATCH /api/v1/admin/users/{id}`: only the fields given change.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `Some(None)` is not expressible in JSON here; send `""` to clear the unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    #[serde(default)]
+    pub roles: Option<Vec<RoleGrant>>,
+}
+
+/// Body of `POST /api/v1/admin/users/{id}/password`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
 }
 
 /// Topic of the stream of one series for one unit.

@@ -17,7 +17,7 @@ use crate::protocol::{LivePoint, TileState, WallState};
 /// Leptos context; this crate does not know about the database.
 #[cfg(feature = "ssr")]
 #[derive(Clone)]
-pub struct WallSource(pub std::sync::Arc<dyn Fn() -> WallFuture + Send + Sync>);
+pub struct WallSource(pub std::sync::Arc<dyn Fn(Option<http::request::Parts>) -> WallFuture + Send + Sync>);
 
 /// The wall state being loaded by the server.
 #[cfg(feature = "ssr")]
@@ -101,11 +101,12 @@ fn vietnam_time(ts: DateTime<Utc>) -> DateTime<FixedOffset> {
 
 async fn load_wall_state(
     #[cfg(feature = "ssr")] source: Option<WallSource>,
+    #[cfg(feature = "ssr")] request: Option<http::request::Parts>,
 ) -> Result<WallState, String> {
     #[cfg(feature = "ssr")]
     {
         match source {
-            Some(s) => (s.0)().await,
+            Some(s) => (s.0)(request).await,
             None => Err("wall source missing".to_string()),
         }
     }
@@ -134,11 +135,14 @@ pub fn WallPage() -> impl IntoView {
     let lang = use_lang();
     #[cfg(feature = "ssr")]
     let source = use_context::<WallSource>();
+    // The request (with the signed-in principal in its extensions), provided by leptos_axum.
+    #[cfg(feature = "ssr")]
+    let request = use_context::<http::request::Parts>();
     let wall = Resource::new(
         || (),
         move |_| {
             #[cfg(feature = "ssr")]
-            let fut = load_wall_state(source.clone());
+            let fut = load_wall_state(source.clone(), request.clone());
             #[cfg(not(feature = "ssr"))]
             let fut = load_wall_state();
             #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
@@ -185,6 +189,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
 
     let demo = state.demo_feed;
     let province = state.province_name.clone();
+    let viewer = state.viewer.clone();
     view! {
         <main class="wall" data-live=move || status.get().attr()>
             <header class="wall-head">
@@ -210,6 +215,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
                     <a class="lang-switch" href=move || format!("?lang={}", lang.get().other().code())>
                         {move || Msg::SwitchLanguage.get(lang.get())}
                     </a>
+                    <ViewerBox viewer lang />
                 </div>
             </header>
             <section class="tiles">
@@ -220,6 +226,22 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// Who is looking, with a sign-out button for people (wall displays stay signed in).
+#[component]
+fn ViewerBox(viewer: Option<crate::protocol::Viewer>, lang: Memo<Lang>) -> impl IntoView {
+    viewer.map(|v| {
+        let logout = v.csrf_token.map(|csrf| {
+            view! {
+                <form method="post" action="/auth/logout">
+                    <input type="hidden" name="csrf" value=csrf />
+                    <button type="submit">{move || Msg::Logout.get(lang.get())}</button>
+                </form>
+            }
+        });
+        view! { <span class="viewer">{v.name}</span> {logout} }.into_any()
+    })
 }
 
 #[component]

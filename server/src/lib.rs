@@ -46,6 +46,8 @@ pub struct AppState {
     /// Epoch of the live history stored in this database.
     pub epoch: Arc<str>,
     pub config: Arc<ServeConfig>,
+    /// One-time code for `/setup` while no account exists.
+    pub setup_code: Option<Arc<str>>,
     /// Per-address limit on login attempts.
     pub login_limiter: LoginLimiter,
     pub metrics: PrometheusHandle,
@@ -110,6 +112,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         anyhow::bail!("--province {}: no province with this statistical code (Nghệ An is 40)", config.province);
     }
     ingest_token.register(&database.pool, &config.province).await?;
+    let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr).await?.map(Arc::from);
     let hub = Arc::new(Hub::new());
     let topics = Topics::default().register(
         "indicator/",
@@ -122,6 +125,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         topics,
         epoch,
         login_limiter: auth::login_limiter(),
+        setup_code,
         metrics: telemetry::prometheus(),
         leptos: web::leptos_options(&config),
         shutdown: shutdown.clone(),

@@ -8,13 +8,15 @@ use axum::Router;
 use ioc_frontend::app::{shell, App};
 use ioc_frontend::wall::WallSource;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServeConfig;
-use crate::http::{ops, openapi};
+use crate::auth::{Principal, Who};
+use crate::http::security::{self, CspNonce};
+use crate::http::{ops, openapi, ApiError};
 use crate::{indicators, live, AppState};
 
 /// Largest request body: a full batch of points is well under this.
@@ -37,10 +39,18 @@ pub fn router(state: AppState) -> Router {
     let wall_state = state.clone();
     let provide = move || {
         let s = wall_state.clone();
-        provide_context(WallSource(Arc::new(move || {
+        // Inline scripts of this page carry the nonce of this response's CSP header.
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            if let Some(n) = parts.extensions.get::<CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+            }
+        }
+        provide_context(WallSource(Arc::new(move |request: Option<axum::http::request::Parts>| {
             let s = s.clone();
+            // The page guard resolved the principal and left it in the request's extensions.
+            let viewer = request.as_ref().and_then(|r| r.extensions.get::<Principal>()).and_then(Principal::viewer);
             Box::pin(async move {
-                indicators::streams::wall_state(&s.db, &s.epoch, &s.config.province, s.config.demo)
+                indicators::streams::wall_state(&s.db, &s.epoch, &s.config.province, s.config.demo, viewer)
                     .await
                     .map_err(|e| {
                         tracing::error!(error = %e, "wall state");
@@ -55,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(indicators::routes::router())
         .merge(crate::auth::routes::router())
+        .merge(crate::auth::forms::router())
         .route("/ws", get(live::ws::ws_handler))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -67,8 +78,52 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The wall pages need a principal who reads the province's indicators, the admin pages an
+/// administrator: people are sent to the sign-in page (and back afterwards), others get 403.
+async fn guard_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::extract::FromRequestParts;
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    let wall = path == "/" || path == "/wall" || path.starts_with("/wall/");
+    let admin = path == "/admin" || path.starts_with("/admin/");
+    if !wall && !admin {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let who = match Principal::from_request_parts(&mut parts, &state).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let allowed = if admin { who.is_admin() } else { who.reads_all_indicators() };
+    if !allowed {
+        if matches!(who.who, Who::Anonymous) {
+            let here = parts.uri.path_and_query().map(|x| x.as_str()).unwrap_or("/wall");
+            let lang = if here.contains("lang=en") { "&lang=en" } else { "" };
+            let to = format!("/login?next={}{lang}", percent_encode(here));
+            return (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response();
+        }
+        return ApiError::Forbidden.into_response();
+    }
+    next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

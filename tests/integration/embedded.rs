@@ -80,10 +80,16 @@ async fn serve_without_database_url_runs_and_stops_its_own_cluster() {
     let port = free_port();
     let mut ioc = start(data.path(), port);
     wait_ready(&http, port, &mut ioc).await;
-    let wall: serde_json::Value =
-        http.get(format!("http://127.0.0.1:{port}/api/v1/wall")).send().await.unwrap().json().await.unwrap();
-    let cpi = wall["tiles"].as_array().unwrap().iter().find(|t| t["series"] == "cpi").unwrap();
-    assert_eq!(cpi["latest"]["value"], 103.5);
+    // The stream continues where it was: its second point gets offset 2.
+    let r = http
+        .post(format!("http://127.0.0.1:{port}/api/v1/points"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({"points": [{"series": "cpi", "unit": "40", "ts": "2026-11-01T00:00:00Z", "value": 103.7}]}))
+        .send()
+        .await
+        .unwrap();
+    let receipt: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(receipt["streams"][0]["offset"], 2, "{receipt}");
     assert!(terminate(&mut ioc).success());
     assert!(!pid_file.exists());
 }

@@ -72,6 +72,8 @@ pub async fn fresh_database() -> String {
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
     pub http: reqwest::Client,
+    /// A wall-display token of the province: reads the wall and follows its topics.
+    pub reader: String,
     pub db: PgPool,
     pub running: Option<ioc_server::Running>,
     _data: tempfile::TempDir,
@@ -107,8 +109,20 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let running = ioc_server::start(config(&url, data.path(), extra)).await.expect("server starts");
     let db = PgPoolOptions::new().max_connections(4).connect(&url).await.unwrap();
+    let screens = ["main".to_string()];
+    let new = ioc_server::auth::tokens::NewToken {
+        name: "Màn hình chính",
+        kind: "wall_display",
+        unit_code: "40",
+        scopes: &[],
+        screens: &screens,
+        created_by: None,
+        expires_at: None,
+    };
+    let (reader, _) = ioc_server::auth::tokens::create(&db, &new).await.unwrap();
     TestApp {
         addr: running.addr,
+        reader,
         http: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap(),
         db,
         running: Some(running),
@@ -135,9 +149,25 @@ impl TestApp {
         sqlx::query_scalar("SELECT count(*) FROM metric_points").fetch_one(&self.db).await.unwrap()
     }
 
+    /// A WebSocket with the wall reader's credentials.
     pub async fn ws(&self) -> Ws {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr)).await.expect("ws connect");
-        Ws(ws)
+        self.ws_as(Some(&self.reader)).await.expect("ws connect")
+    }
+
+    /// A WebSocket with the given bearer token (or none).
+    pub async fn ws_as(&self, token: Option<&str>) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = format!("ws://{}/ws", self.addr).into_client_request().unwrap();
+        if let Some(t) = token {
+            req.headers_mut().insert("authorization", format!("Bearer {t}").parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(Ws(ws))
+    }
+
+    /// GET with the wall reader's credentials.
+    pub async fn get_as_reader(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).bearer_auth(&self.reader).send().await.unwrap()
     }
 
     pub async fn stop(mut self) {

@@ -4,7 +4,7 @@ use crate::harness::{point, spawn_app};
 async fn wall_is_server_rendered_with_values_in_vietnamese_by_default() {
     let app = spawn_app().await;
     app.post_points(&[point("retail_sales", "40", "2026-10-01T03:00:00Z", 12345.67)]).await;
-    let r = app.http.get(app.url("/wall")).send().await.unwrap();
+    let r = app.get_as_reader("/wall").await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"lang="vi""#), "html lang");
@@ -15,7 +15,7 @@ async fn wall_is_server_rendered_with_values_in_vietnamese_by_default() {
     assert!(html.contains("/pkg/ioc.js"), "hydration script");
     assert!(!html.contains("DỮ LIỆU MẪU"), "no demo label when the demo feed is off");
 
-    let html = app.http.get(app.url("/wall?lang=en")).send().await.unwrap().text().await.unwrap();
+    let html = app.get_as_reader("/wall?lang=en").await.text().await.unwrap();
     assert!(html.contains(r#"lang="en""#));
     assert!(html.contains("Retail sales of goods"));
     assert!(html.contains("12,345.7"));
@@ -24,9 +24,9 @@ async fn wall_is_server_rendered_with_values_in_vietnamese_by_default() {
 #[tokio::test]
 async fn demo_label_is_shown_while_the_demo_feed_runs() {
     let app = crate::harness::spawn_app_with(&["--demo=true", "--demo-interval-ms=60000"]).await;
-    let html = app.http.get(app.url("/wall")).send().await.unwrap().text().await.unwrap();
+    let html = app.get_as_reader("/wall").await.text().await.unwrap();
     assert!(html.contains("DỮ LIỆU MẪU"));
-    let html = app.http.get(app.url("/wall?lang=en")).send().await.unwrap().text().await.unwrap();
+    let html = app.get_as_reader("/wall?lang=en").await.text().await.unwrap();
     assert!(html.contains("DEMO DATA"));
 }
 

@@ -99,6 +99,34 @@ impl Principal {
         }
     }
 
+    /// The same person or machine (used to notice ended sessions and revoked tokens).
+    pub fn same_identity(&self, other: &Principal) -> bool {
+        match (&self.who, &other.who) {
+            (Who::User(a), Who::User(b)) => a.id == b.id,
+            (Who::Token(a), Who::Token(b)) => a.id == b.id,
+            _ => false,
+        }
+    }
+
+    /// How the wall names who is looking.
+    pub fn viewer(&self) -> Option<ioc_frontend::protocol::Viewer> {
+        use ioc_frontend::protocol::Viewer;
+        match &self.who {
+            Who::User(u) => Some(Viewer { name: u.display_name.clone(), csrf_token: Some(u.csrf.clone()) }),
+            Who::Token(t) => Some(Viewer { name: t.name.clone(), csrf_token: None }),
+            Who::Anonymous => None,
+        }
+    }
+
+    /// 401 for nobody, 403 for somebody who may not read the province's indicators.
+    pub fn require_indicator_reader(&self) -> Result<(), crate::http::ApiError> {
+        match &self.who {
+            Who::Anonymous => Err(crate::http::ApiError::LoginRequired),
+            _ if !self.reads_all_indicators() => Err(crate::http::ApiError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         let (user, token, label) = match &self.who {
             Who::User(u) => (Some(u.id), None, format!("user:{}", u.username)),

@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ioc_frontend::protocol::{
-    CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, RoleGrant, TokenView,
+    CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset, RoleGrant,
+    TokenView, UserUpdate,
 };
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
         .route("/api/v1/admin/users", get(list_users).post(create_user))
+        .route("/api/v1/admin/users/{id}", axum::routing::patch(update_user))
+        .route("/api/v1/admin/users/{id}/password", post(reset_password))
 }
 
 /// Unsafe requests made with a session cookie must echo the session's CSRF token in
@@ -254,9 +257,108 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(created).into_response()))
 }
 
+/// Change an account: name, unit, roles, disabled. Disabling ends its sessions at once.
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = UserUpdate,
+    responses((status = 200), (status = 403), (status = 404), (status = 422)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<UserUpdate>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require_admin(&p, &headers)?;
+    let grants = req.roles.as_deref().map(parse_grants).transpose()?;
+    if let (Who::User(me), Some(g)) = (&p.who, &grants) {
+        // An administrator cannot take the admin role from themself: someone must remain.
+        if me.id == id && !g.iter().any(|g| g.role == Role::Admin) {
+            return Err(ApiError::InvalidBody("you cannot remove your own admin role".into()));
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    let before_user = users::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    let before = json!({ "user": before_user, "roles": users::grants(&mut *tx, id).await? });
+    let unit = req.unit.as_deref().map(|u| if u.is_empty() { None } else { Some(u) });
+    users::update(&mut *tx, id, req.display_name.as_deref().map(str::trim), unit, req.disabled)
+        .await
+        .map_err(map_user_error(req.unit.clone()))?;
+    if let Some(g) = &grants {
+        users::set_grants(&mut tx, id, g).await.map_err(map_user_error(None))?;
+    }
+    if req.disabled == Some(true) {
+        sessions::delete_all(&mut *tx, id).await?;
+    }
+    let after_user = users::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    let after = json!({ "user": after_user, "roles": users::grants(&mut *tx, id).await? });
+    let entry = Entry { action: "update", entity: "user", entity_id: Some(id.to_string()), before: Some(before), after: Some(after.clone()) };
+    audit::record(&mut *tx, &p.actor(), entry).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Set a new password for an account (forgotten password): unlocks it and ends its sessions.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", request_body = PasswordReset,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&p, &headers)?;
+    let new = Password::new(req.password);
+    if !new.is_acceptable() {
+        return Err(ApiError::WeakPassword);
+    }
+    let hash = password::hash(new).await?;
+    let mut tx = state.db.begin().await?;
+    users::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    users::set_password(&mut *tx, id, &hash).await?;
+    users::unlock(&mut *tx, id).await?;
+    sessions::delete_all(&mut *tx, id).await?;
+    let entry = Entry { action: "password_reset", entity: "user", entity_id: Some(id.to_string()), before: None, after: None };
+    audit::record(&mut *tx, &p.actor(), entry).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Constraint violations on `users`/`user_roles` as clear 422s.
+fn map_user_error(unit: Option<String>) -> impl Fn(sqlx::Error) -> ApiError {
+    move |e| match e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(unit.clone().into_iter().collect()),
+        sqlx::Error::Database(d) if d.is_check_violation() => ApiError::InvalidBody("display name required".into()),
+        other => other.into(),
+    }
+}
+
+/// Creates the first account, unless one exists already (then `Ok(false)`). The table lock makes
+/// two simultaneous setups impossible.
+pub async fn create_first_account(db: &sqlx::PgPool, actor: &audit::Actor, req: NewUserRequest) -> Result<bool, ApiError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    if users::any_exists(&mut *tx).await? {
+        return Ok(false);
+    }
+    insert_account(&mut tx, actor, req).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Shared by the admin API and `ioc admin create-user`.
 pub async fn create_account(
     db: &sqlx::PgPool,
+    actor: &audit::Actor,
+    req: NewUserRequest,
+) -> Result<serde_json::Value, ApiError> {
+    let mut tx = db.begin().await?;
+    let created = insert_account(&mut tx, actor, req).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     actor: &audit::Actor,
     req: NewUserRequest,
 ) -> Result<serde_json::Value, ApiError> {
@@ -267,8 +369,7 @@ pub async fn create_account(
     }
     let username = req.username.trim().to_lowercase();
     let hash = password::hash(password).await?;
-    let mut tx = db.begin().await?;
-    let user = users::create(&mut *tx, &username, req.display_name.trim(), &hash, req.unit.as_deref())
+    let user = users::create(&mut **tx, &username, req.display_name.trim(), &hash, req.unit.as_deref())
         .await
         .map_err(|e| match e {
             sqlx::Error::Database(d) if d.is_unique_violation() => ApiError::InvalidBody(format!("username {username} is taken")),
@@ -278,7 +379,7 @@ pub async fn create_account(
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(req.unit.clone().into_iter().collect()),
             other => other.into(),
         })?;
-    users::set_grants(&mut tx, user.id, &grants).await.map_err(|e| match e {
+    users::set_grants(tx, user.id, &grants).await.map_err(|e| match e {
         sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
             ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
         }
@@ -286,8 +387,7 @@ pub async fn create_account(
     })?;
     let after = json!({ "user": user, "roles": grants });
     let entry = Entry { action: "create", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: Some(after.clone()) };
-    audit::record(&mut *tx, actor, entry).await?;
-    tx.commit().await?;
+    audit::record(&mut **tx, actor, entry).await?;
     Ok(after)
 }
 

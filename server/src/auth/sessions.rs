@@ -83,6 +83,12 @@ pub async fn delete_others(db: &PgPool, user_id: i64, keep_token: Option<&str>) 
     Ok(())
 }
 
+/// Ends every session of a user (disabled account, password reset).
+pub async fn delete_all(db: impl sqlx::PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
+    Ok(())
+}
+
 pub async fn purge_expired(db: &PgPool) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= now()").execute(db).await?.rows_affected())
 }

@@ -164,3 +164,36 @@ pub async fn set_password(db: impl PgExecutor<'_>, user_id: i64, password_hash: 
         .await?;
     Ok(())
 }
+
+pub async fn any_exists(db: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(db).await
+}
+
+/// Changes the given fields; `unit: Some(None)` clears the unit.
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    display_name: Option<&str>,
+    unit: Option<Option<&str>>,
+    disabled: Option<bool>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET display_name = coalesce($2, display_name),
+                unit_code = CASE WHEN $3 THEN $4 ELSE unit_code END,
+                disabled = coalesce($5, disabled)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(display_name)
+    .bind(unit.is_some())
+    .bind(unit.flatten())
+    .bind(disabled)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn unlock(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(db).await?;
+    Ok(())
+}

@@ -4,5 +4,6 @@ pub mod error;
 pub mod extract;
 pub mod ops;
 pub mod openapi;
+pub mod security;
 
 pub use error::ApiError;

@@ -54,9 +54,10 @@ pub async fn post_points(
 
 /// The wall's current state (what the page renders before it goes live).
 #[utoipa::path(get, path = "/api/v1/wall", tag = "indicators",
-    responses((status = 200, body = WallState)))]
-pub async fn get_wall(State(state): State<AppState>) -> Result<Json<WallState>, ApiError> {
-    streams::wall_state(&state.db, &state.epoch, &state.config.province, state.config.demo)
+    responses((status = 200, body = WallState), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn get_wall(State(state): State<AppState>, who: Principal) -> Result<Json<WallState>, ApiError> {
+    who.require_indicator_reader()?;
+    streams::wall_state(&state.db, &state.epoch, &state.config.province, state.config.demo, who.viewer())
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::UnknownUnit(vec![state.config.province.clone()]))

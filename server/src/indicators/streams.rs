@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use ioc_frontend::protocol::{
-    indicator_topic, parse_indicator_topic, LivePoint, Payload, Publication, TileState, WallState,
+    indicator_topic, parse_indicator_topic, LivePoint, Payload, Publication, TileState, Viewer, WallState,
 };
 use sqlx::PgPool;
 
@@ -101,7 +101,13 @@ struct TileRow {
 
 /// The wall of `province`: every series shown on walls, with its stream head for the province.
 /// Returns `None` when the province code is unknown.
-pub async fn wall_state(db: &PgPool, epoch: &str, province: &str, demo_feed: bool) -> Result<Option<WallState>, sqlx::Error> {
+pub async fn wall_state(
+    db: &PgPool,
+    epoch: &str,
+    province: &str,
+    demo_feed: bool,
+    viewer: Option<Viewer>,
+) -> Result<Option<WallState>, sqlx::Error> {
     let Some(province_name): Option<String> = sqlx::query_scalar("SELECT name_vi FROM units WHERE code = $1")
         .bind(province)
         .fetch_optional(db)
@@ -137,7 +143,7 @@ pub async fn wall_state(db: &PgPool, epoch: &str, province: &str, demo_feed: boo
             previous: r.previous_value,
         })
         .collect();
-    Ok(Some(WallState { province_name, demo_feed, tiles }))
+    Ok(Some(WallState { province_name, demo_feed, tiles, viewer }))
 }
 
 /// The epoch of this database's live history.

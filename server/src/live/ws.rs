@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::Response;
+use futures::future::BoxFuture;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use ioc_frontend::i18n::Msg;
 use ioc_frontend::protocol::{ClientFrame, ServerFrame, StreamPosition};
@@ -21,6 +23,7 @@ use tokio_stream::StreamMap;
 use tokio_util::sync::CancellationToken;
 
 use super::{Hub, Snapshot, Topics};
+use crate::auth::{Principal, Who};
 use crate::http::ApiError;
 use crate::AppState;
 
@@ -40,11 +43,55 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// WebSocket close code 1001 "going away": the server is shutting down.
 const CLOSE_GOING_AWAY: u16 = 1001;
 
-/// `GET /ws`: upgrades within the connection cap; the session runs until either side leaves or
-/// the server shuts down (then the client receives a close frame).
-pub async fn ws_handler(State(state): State<AppState>, ws: WebSocketUpgrade) -> Result<Response, ApiError> {
+/// Close code sent when the credentials behind a connection end (sign-out, revoked token).
+const CLOSE_CREDENTIALS_ENDED: u16 = 4001;
+/// How often a long-lived connection re-checks its credentials.
+const REVALIDATE_EVERY: Duration = Duration::from_secs(60);
+
+/// What the connection's principal may follow, and whether its credentials still hold.
+/// Keeps the session logic free of the auth domain's types.
+pub trait Access: Send + Sync {
+    fn may_subscribe(&self, topic: &str) -> bool;
+    fn still_valid(&self) -> BoxFuture<'_, bool>;
+}
+
+struct PrincipalAccess {
+    principal: Principal,
+    headers: HeaderMap,
+    state: AppState,
+}
+
+impl Access for PrincipalAccess {
+    fn may_subscribe(&self, topic: &str) -> bool {
+        self.principal.may_subscribe(topic)
+    }
+
+    fn still_valid(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async move {
+            match crate::auth::principal::resolve(&self.headers, self.principal.ip, &self.state).await {
+                Ok(now) => now.same_identity(&self.principal),
+                Err(_) => false,
+            }
+        })
+    }
+}
+
+/// `GET /ws`: upgrades within the connection cap, for a signed-in person or a machine; every
+/// subscription is then checked against the principal's rights. The session runs until either
+/// side leaves, the credentials end, or the server shuts down (then the client receives a
+/// close frame).
+pub async fn ws_handler(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    if matches!(principal.who, Who::Anonymous) {
+        return Err(ApiError::LoginRequired);
+    }
     let permit = state.ws_slots.clone().try_acquire_owned().map_err(|_| ApiError::TooManyConnections)?;
-    let ctx = SessionCtx { hub: state.hub.clone(), topics: state.topics.clone(), shutdown: state.shutdown.clone() };
+    let access = Arc::new(PrincipalAccess { principal, headers, state: state.clone() });
+    let ctx = SessionCtx { hub: state.hub.clone(), topics: state.topics.clone(), shutdown: state.shutdown.clone(), access };
     let tasks = state.tasks.clone();
     let ws = ws.max_message_size(MAX_CLIENT_FRAME).read_buffer_size(READ_BUFFER).write_buffer_size(WRITE_BUFFER);
     Ok(ws.on_upgrade(move |socket| {
@@ -64,6 +111,7 @@ pub struct SessionCtx {
     pub hub: Arc<Hub>,
     pub topics: Topics,
     pub shutdown: CancellationToken,
+    pub access: Arc<dyn Access>,
 }
 
 struct Session<S> {
@@ -87,6 +135,8 @@ where
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.reset();
     let mut last_seen = Instant::now();
+    let mut revalidate = tokio::time::interval(REVALIDATE_EVERY);
+    revalidate.reset();
     loop {
         let flow: Flow = tokio::select! {
             _ = shutdown.cancelled() => {
@@ -104,6 +154,15 @@ where
                 }
             }
             Some((topic, item)) = session.subs.next() => session.on_publication(topic, item).await,
+            _ = revalidate.tick() => {
+                if session.ctx.access.still_valid().await {
+                    Ok(())
+                } else {
+                    let close = CloseFrame { code: CLOSE_CREDENTIALS_ENDED, reason: "credentials ended".into() };
+                    let _ = session.sink.send(Message::Close(Some(close))).await;
+                    Err(())
+                }
+            }
             _ = ping.tick() => {
                 if last_seen.elapsed() > IDLE_TIMEOUT {
                     Err(())
@@ -155,6 +214,10 @@ impl<S: Sink<Message> + Unpin> Session<S> {
     }
 
     async fn subscribe(&mut self, topic: String, since: Option<StreamPosition>) -> Flow {
+        // Rights first: a topic one may not follow is refused the same way whether it exists or not.
+        if !self.ctx.access.may_subscribe(&topic) {
+            return self.error(Some(topic), "forbidden", Msg::Forbidden).await;
+        }
         let Some(source) = self.ctx.topics.source(&topic).cloned() else {
             return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic).await;
         };

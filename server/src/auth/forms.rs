@@ -1,0 +1,240 @@
+//! The HTML-form side of signing in: `/auth/login`, `/auth/logout`, `/auth/device` (pairing a
+//! wall display) and `/auth/setup` (the first administrator). Each answers with a redirect, so
+//! the pages work without JavaScript; errors come back as `?error=<code>`.
+
+use std::path::Path;
+
+use axum::extract::{Query, State};
+use axum::http::header::{HOST, LOCATION, ORIGIN, SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use ioc_frontend::protocol::{NewUserRequest, RoleGrant};
+use rand::distr::{Alphanumeric, SampleString};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use super::password::Password;
+use super::principal::{cookie_value, DEVICE_COOKIE};
+use super::{sessions, tokens, Principal, Who};
+use crate::audit::{self, Actor, Entry};
+use crate::http::ApiError;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/device", post(pair_device))
+        .route("/auth/setup", post(setup))
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    fn suffix(&self) -> String {
+        match self.lang.as_deref() {
+            Some("en") => "&lang=en".into(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn redirect(to: &str, cookies: &[String]) -> Response {
+    let mut res = (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response();
+    for c in cookies {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Only same-site paths: never `//host` or `https://…` (no open redirect).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/wall" }
+}
+
+/// Login CSRF: a form post must come from our own pages. Browsers send `Origin` on POST.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Non-browser clients send no Origin; they cannot be tricked by another site.
+        return true;
+    };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").map(|(_, h)| h) == Some(host)
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+}
+
+fn error_code(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::AccountLocked => "account_locked",
+        ApiError::TooManyAttempts => "too_many_attempts",
+        ApiError::CsrfFailed => "csrf_failed",
+        ApiError::WeakPassword => "weak_password",
+        _ => "invalid_credentials",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    p: Principal,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, ApiError> {
+    let next = safe_next(&form.next).to_string();
+    let back = |code: &str| format!("/login?error={code}&next={}{}", urlencode(&next), q.suffix());
+    if !same_origin(&headers) {
+        return Ok(redirect(&back("csrf_failed"), &[]));
+    }
+    let ua = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
+    match super::login(&state, &form.username, Password::new(form.password), p.ip, ua).await {
+        Ok(done) => Ok(redirect(&next, &[super::session_cookie(Some(&done.session.token), secure(&state))])),
+        Err(e @ (ApiError::InvalidCredentials | ApiError::AccountLocked | ApiError::TooManyAttempts)) => {
+            Ok(redirect(&back(error_code(&e)), &[]))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(State(state): State<AppState>, p: Principal, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Result<Response, ApiError> {
+    if let Who::User(u) = &p.who {
+        if !bool::from(form.csrf.as_bytes().ct_eq(u.csrf.as_bytes())) {
+            return Err(ApiError::CsrfFailed);
+        }
+        if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
+            sessions::delete(&state.db, token).await?;
+        }
+        let entry = Entry { action: "logout", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
+        audit::record(&state.db, &p.actor(), entry).await?;
+    }
+    Ok(redirect("/login", &[super::session_cookie(None, secure(&state))]))
+}
+
+#[derive(Deserialize)]
+pub struct DeviceForm {
+    token: String,
+}
+
+/// Binds this browser to a wall-display token: the token goes into a long-lived HttpOnly cookie.
+async fn pair_device(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Form(form): Form<DeviceForm>,
+) -> Result<Response, ApiError> {
+    let token = form.token.trim();
+    let valid = same_origin(&headers)
+        && tokens::authenticate(&state.db, token).await?.is_some_and(|t| t.kind == "wall_display");
+    if !valid {
+        return Ok(redirect(&format!("/login?error=bad_device{}", q.suffix()), &[]));
+    }
+    let cookie = cookie::Cookie::build((DEVICE_COOKIE, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure(&state))
+        .max_age(cookie::time::Duration::days(400))
+        .build()
+        .to_string();
+    Ok(redirect("/wall", &[cookie]))
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    code: String,
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+/// Creates the first administrator, once: only while there is no account at all, and only with
+/// the setup code the server printed at start-up.
+async fn setup(State(state): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap, Form(form): Form<SetupForm>) -> Result<Response, ApiError> {
+    let back = |code: &str| format!("/setup?error={code}{}", q.suffix());
+    let Some(expected) = state.setup_code.as_deref() else { return Ok(redirect(&back("setup_closed"), &[])) };
+    if !same_origin(&headers) || !bool::from(form.code.trim().as_bytes().ct_eq(expected.as_bytes())) {
+        return Ok(redirect(&back("invalid_credentials"), &[]));
+    }
+    let req = NewUserRequest {
+        username: form.username,
+        display_name: form.display_name,
+        password: form.password,
+        unit: Some(state.config.province.clone()),
+        roles: vec![RoleGrant { role: "admin".into(), unit: None }, RoleGrant { role: "leader".into(), unit: None }],
+    };
+    match super::routes::create_first_account(&state.db, &Actor::system("setup"), req).await {
+        Ok(true) => Ok(redirect(&format!("/login?next=/wall{}", q.suffix()), &[])),
+        Ok(false) => Ok(redirect(&back("setup_closed"), &[])),
+        Err(ApiError::WeakPassword) => Ok(redirect(&back("weak_password"), &[])),
+        Err(e) => Err(e),
+    }
+}
+
+/// The one-time code for `/setup`, when the database has no account yet: read from
+/// `<data-dir>/setup-code` or generated there (mode 0600), and logged with the URL to open.
+pub async fn setup_code(db: &sqlx::PgPool, data_dir: &Path, addr: std::net::SocketAddr) -> anyhow::Result<Option<String>> {
+    let path = data_dir.join("setup-code");
+    if super::users::any_exists(db).await? {
+        let _ = std::fs::remove_file(&path);
+        return Ok(None);
+    }
+    let code = match std::fs::read_to_string(&path) {
+        Ok(c) if !c.trim().is_empty() => c.trim().to_string(),
+        _ => {
+            let c = Alphanumeric.sample_string(&mut rand::rng(), 24);
+            std::fs::create_dir_all(data_dir)?;
+            super::bootstrap::write_private_file(&path, &c)?;
+            c
+        }
+    };
+    // The code is a secret: the log says where it is, not what it is.
+    tracing::warn!(file = %path.display(), "no account yet: open http://{addr}/setup and enter the code from the file");
+    Ok(Some(code))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/wall?lang=en"), "/wall?lang=en");
+        assert_eq!(safe_next("//evil.example/x"), "/wall");
+        assert_eq!(safe_next("https://evil.example"), "/wall");
+        assert_eq!(safe_next("/\\evil.example"), "/wall");
+        assert_eq!(safe_next(""), "/wall");
+    }
+}
