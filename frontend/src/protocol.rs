@@ -312,6 +312,109 @@ pub struct PasswordReset {
     pub password: String,
 }
 
+/// A unit of the organisation (answer of `GET /api/v1/units` and of the admin unit APIs).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UnitView {
+    /// Statistical code ("40", "17329") or `dept-…` for departments.
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// `province`, `commune`, `department`, `historic_province`, `historic_district` or `historic_commune`.
+    pub kind: String,
+    /// The type as officially named: "xã", "phường", "sở", …
+    pub subtype: Option<String>,
+    pub parent_code: Option<String>,
+    /// False for units that no longer exist (every historic unit) or were deactivated.
+    pub active: bool,
+    /// Listing order among siblings.
+    pub sort_order: i32,
+}
+
+/// Body of `POST /api/v1/admin/units`: a new department or commune.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUnitRequest {
+    /// `dept-…` (lower-case letters, digits, `-`) for a department, five digits for a commune.
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// `department` or `commune`.
+    pub kind: String,
+    /// The province (or, for a department, the department) it belongs to; the server's province
+    /// when absent.
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    #[serde(default)]
+    pub subtype: Option<String>,
+}
+
+/// Body of `PATCH /api/v1/admin/units/{code}`: only the fields given change.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitUpdate {
+    #[serde(default)]
+    pub name_vi: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// Historic units cannot be made active.
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    /// `""` clears it.
+    #[serde(default)]
+    pub subtype: Option<String>,
+    #[serde(default)]
+    pub sort_order: Option<i32>,
+}
+
+/// An account as listed by `GET /api/v1/admin/users`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub disabled: bool,
+    /// Set while the account is locked after failed logins.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One element of `GET /api/v1/admin/users` (and the answer of user creation and update).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UserEntry {
+    pub user: UserView,
+    pub roles: Vec<RoleGrant>,
+}
+
+/// One entry of the audit trail (`GET /api/v1/admin/audit`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `user:<username>`, `token:<prefix>` or `system:<what>`.
+    pub actor: String,
+    pub ip: Option<String>,
+    /// `create`, `update`, `revoke`, `login`, `login_failed`, `logout`, `password_reset`, `ingest`, …
+    pub action: String,
+    /// `unit`, `user`, `api_token`, …
+    pub entity: String,
+    pub entity_id: Option<String>,
+    /// The entity before the change (absent for creations and events).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub before: Option<serde_json::Value>,
+    /// The entity after the change.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub after: Option<serde_json::Value>,
+}
+
 /// Topic of the stream of one series for one unit.
 pub fn indicator_topic(series: &str, unit: &str) -> String {
     format!("indicator/{series}/{unit}")

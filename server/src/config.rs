@@ -17,6 +17,74 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (starts a private PostgreSQL cluster when DATABASE_URL is unset).
     Serve(ServeConfig),
+    /// Administration from the command line (works while the server runs).
+    Admin(AdminConfig),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AdminConfig {
+    /// Same as for `serve`.
+    #[arg(long, env = "IOC_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Same as for `serve`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub action: AdminAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminAction {
+    /// Create an account. The password is read from standard input (one line).
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// The unit the person works for (statistical or department code).
+        #[arg(long)]
+        unit: Option<String>,
+        /// A role: admin, leader, approver, central_viewer, or unit_editor:<unit code>. Repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Issue an API token and print it (it is shown only this once).
+    CreateToken {
+        #[arg(long)]
+        name: String,
+        /// integration (machine clients) or wall_display (a screen).
+        #[arg(long, default_value = "integration")]
+        kind: String,
+        #[arg(long)]
+        unit: String,
+        /// Permission, e.g. points:write. Repeatable.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Named screen of a wall display. Repeatable.
+        #[arg(long = "screen")]
+        screens: Vec<String>,
+    },
+}
+
+impl AdminConfig {
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
+    }
+}
+
+/// /var/lib/ioc for root (not under /root: the unprivileged PostgreSQL user must reach it),
+/// ~/.local/share/ioc otherwise.
+fn default_data_dir() -> PathBuf {
+    if nix::unistd::geteuid().is_root() {
+        PathBuf::from("/var/lib/ioc")
+    } else {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        home.join(".local/share/ioc")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,16 +148,7 @@ pub struct ServeConfig {
 
 impl ServeConfig {
     pub fn data_dir(&self) -> PathBuf {
-        if let Some(d) = &self.data_dir {
-            return d.clone();
-        }
-        if nix::unistd::geteuid().is_root() {
-            // Not under /root: the unprivileged PostgreSQL user must be able to reach it.
-            PathBuf::from("/var/lib/ioc")
-        } else {
-            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-            home.join(".local/share/ioc")
-        }
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
     }
 
     /// The external database, if any. An empty `DATABASE_URL` counts as unset.

@@ -17,6 +17,10 @@ async fn main() -> anyhow::Result<()> {
             });
             running.wait().await
         }
+        Command::Admin(config) => {
+            ioc_server::telemetry::init_logs(ioc_server::config::LogFormat::Text);
+            ioc_server::auth::cli::run(config).await
+        }
     }
 }
 

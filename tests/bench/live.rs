@@ -84,7 +84,7 @@ async fn main() {
         format!("--ingest-token={TOKEN}"),
         "--demo=false".into(),
     ];
-    let Command::Serve(config) = Cli::parse_from(args).command;
+    let Command::Serve(config) = Cli::parse_from(args).command else { unreachable!("serve flags") };
     let running = ioc_server::start(config).await.expect("server");
     let addr = running.addr;
     let http = reqwest::Client::new();

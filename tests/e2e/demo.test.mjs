@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openWall, ARTIFACTS } from './harness.mjs';
+import { startServer, launchBrowser, openWall, setupAdmin, ARTIFACTS } from './harness.mjs';
 
 test('the demo feed keeps the tiles moving and is labelled', async () => {
   const server = await startServer({ demo: true, demoIntervalMs: 150 });
   const browser = await launchBrowser();
   try {
+    await setupAdmin(browser, server);
     const { page, context } = await openWall(browser, `${server.base}/wall`, { width: 1920, height: 1080 });
     assert.match(await page.locator('.demo-badge').textContent(), /DỮ LIỆU MẪU/);
     const offsets = () => page.$$eval('article[data-topic]', (as) => as.map((a) => Number(a.dataset.offset)));

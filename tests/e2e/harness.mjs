@@ -1,7 +1,7 @@
 // Starts the real `ioc` binary (embedded PostgreSQL in a temporary data dir) and Debian's
-// Chromium through playwright-core.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
+// Chromium through playwright-core, and signs in the way people do.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
@@ -12,6 +12,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(ROOT, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 export const TOKEN = 'e2e-ingest-token-0123456789';
+export const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-2026', name: 'Nguyễn Văn Quản' };
+const BIN = process.env.IOC_BIN || join(ROOT, 'target/debug/ioc');
 
 async function freePort() {
   return new Promise((ok, fail) => {
@@ -34,7 +36,6 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-e2e-'));
   chmodSync(dataDir, 0o755); // the embedded cluster runs as an unprivileged user when we are root
   const port = await freePort();
-  const bin = process.env.IOC_BIN || join(ROOT, 'target/debug/ioc');
   const args = [
     'serve',
     `--addr=127.0.0.1:${port}`,
@@ -48,7 +49,7 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
   let child;
 
   async function launch() {
-    child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'], env: withoutDatabaseUrl() });
+    child = spawn(BIN, args, { stdio: ['ignore', 'inherit', 'inherit'], env: withoutDatabaseUrl() });
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`ioc exited with ${child.exitCode}`);
@@ -72,6 +73,15 @@ export async function startServer({ demo = false, demoIntervalMs = 1500 } = {}) 
   await launch();
   return {
     base,
+    dataDir,
+    /// The one-time code the server wrote for /setup while no account exists.
+    setupCode() {
+      return readFileSync(join(dataDir, 'setup-code'), 'utf8').trim();
+    },
+    /// `ioc admin …` against this server's data directory (works while it runs).
+    admin(argv, input = '') {
+      return execFileSync(BIN, ['admin', `--data-dir=${dataDir}`, ...argv], { input, env: withoutDatabaseUrl() }).toString().trim();
+    },
     async postPoints(points) {
       const r = await fetch(`${base}/api/v1/points`, {
         method: 'POST',
@@ -104,8 +114,8 @@ export async function launchBrowser() {
   });
 }
 
-/// Opens `url` at the given size and waits until the page is hydrated and live.
-export async function openWall(browser, url, { width, height, mobile = false }) {
+/// A browser context of the given size that reports its page errors.
+export async function newPage(browser, { width, height, mobile = false }) {
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: mobile ? 2 : 1,
@@ -116,7 +126,30 @@ export async function openWall(browser, url, { width, height, mobile = false }) 
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { page, context, errors };
+}
+
+/// Creates the first administrator through the /setup page, as a new installation's operator does.
+export async function setupAdmin(browser, server) {
+  const { page, context, errors } = await newPage(browser, { width: 1280, height: 800 });
+  await page.goto(`${server.base}/setup?code=${server.setupCode()}`);
+  await page.fill('input[name=display_name]', ADMIN.name);
+  await page.fill('input[name=username]', ADMIN.username);
+  await page.fill('input[name=password]', ADMIN.password);
+  await Promise.all([page.waitForURL(/\/login/), page.click('button[type=submit]')]);
+  await context.close();
+  return errors;
+}
+
+/// Opens `path` (the wall by default) signed in as the administrator: the page redirects to the
+/// sign-in form, which comes back to the wall. Waits until the wall is hydrated and live.
+export async function openWall(browser, url, size) {
+  const { page, context, errors } = await newPage(browser, size);
   await page.goto(url);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', ADMIN.username);
+  await page.fill('input[name=password]', ADMIN.password);
+  await Promise.all([page.waitForURL(/\/wall/), page.click('form[action^="/auth/login"] button[type=submit]')]);
   await page.waitForSelector('main.wall[data-live="connected"]', { timeout: 30_000 });
   return { page, context, errors };
 }

@@ -2,12 +2,13 @@
 // itself and goes on updating, without anyone touching it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openWall } from './harness.mjs';
+import { startServer, launchBrowser, openWall, setupAdmin } from './harness.mjs';
 
 test('the wall reconnects after a server restart and keeps updating', async () => {
   const server = await startServer({ demo: false });
   const browser = await launchBrowser();
   try {
+    await setupAdmin(browser, server);
     await server.postPoints([{ series: 'exports', unit: '40', ts: '2026-10-01T00:00:00Z', value: 150 }]);
     const { page, context, errors } = await openWall(browser, `${server.base}/wall`, { width: 1280, height: 800 });
     await page.evaluate(() => { window.__sameDocument = true; });

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openWall, ARTIFACTS } from './harness.mjs';
+import { startServer, launchBrowser, openWall, setupAdmin, ARTIFACTS } from './harness.mjs';
 
 let server;
 let browser;
@@ -10,6 +10,7 @@ let browser;
 before(async () => {
   server = await startServer({ demo: false });
   browser = await launchBrowser();
+  assert.deepEqual(await setupAdmin(browser, server), [], 'setup page without errors');
 });
 
 after(async () => {

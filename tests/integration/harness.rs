@@ -97,6 +97,7 @@ pub fn config(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) ->
     args.extend(extra.iter().map(|s| s.to_string()));
     match Cli::try_parse_from(args).expect("valid flags").command {
         Command::Serve(c) => c,
+        other => panic!("not a serve command: {other:?}"),
     }
 }
 

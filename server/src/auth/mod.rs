@@ -4,6 +4,7 @@
 //! `sessions` and `api_tokens`.
 
 pub mod bootstrap;
+pub mod cli;
 pub mod forms;
 pub mod password;
 pub mod principal;

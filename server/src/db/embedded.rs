@@ -166,6 +166,21 @@ fn timescale_installed(bin: &Path) -> bool {
     candidates.iter().any(|d| d.join("extension/timescaledb.control").exists())
 }
 
+/// The socket directory of the cluster kept in `dir` (running or not).
+pub fn socket_dir(dir: &Path) -> PathBuf {
+    dir.join("pgsocket")
+}
+
+/// Connection options through the cluster's unix socket in `socket_dir`.
+pub fn socket_options(socket_dir: &Path, database: &str) -> PgConnectOptions {
+    PgConnectOptions::new().socket(socket_dir).port(SOCKET_PORT).username(SUPERUSER).database(database)
+}
+
+/// True when a postmaster is listening in `socket_dir`.
+pub fn socket_exists(socket_dir: &Path) -> bool {
+    socket_dir.join(format!(".s.PGSQL.{SOCKET_PORT}")).exists()
+}
+
 enum Request {
     Stop(mpsc::Sender<()>),
 }
@@ -193,7 +208,7 @@ impl EmbeddedCluster {
             check_reachable(&dir, r)?;
         }
         let data_dir = dir.join("pgdata");
-        let socket_dir = dir.join("pgsocket");
+        let socket_dir = socket_dir(&dir);
         make_private_dir(&socket_dir, run_as)?;
         let installed = installed_major(&bin)?;
         let version_file = data_dir.join("PG_VERSION");
@@ -297,11 +312,7 @@ impl EmbeddedCluster {
 
     /// Connection options for `database` on this cluster.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .port(SOCKET_PORT)
-            .username(SUPERUSER)
-            .database(database)
+        socket_options(&self.socket_dir, database)
     }
 
     /// A `postgres://` URL for `database` on this cluster (socket directory in `host`).

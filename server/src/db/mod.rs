@@ -13,6 +13,9 @@ pub use embedded::EmbeddedCluster;
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// Where the embedded cluster lives inside the data directory.
+pub const CLUSTER_DIR: &str = "postgres";
+
 /// Name of the application database inside the embedded cluster.
 pub const EMBEDDED_DATABASE: &str = "ioc";
 
@@ -42,7 +45,7 @@ impl Database {
         let (options, cluster) = match url {
             Some(url) => (url.parse::<PgConnectOptions>().map_err(DbError::Connect)?, None),
             None => {
-                let dir = data_dir.join("postgres");
+                let dir = data_dir.join(CLUSTER_DIR);
                 let cluster = tokio::task::spawn_blocking(move || EmbeddedCluster::start(&dir))
                     .await
                     .map_err(|e| embedded::ClusterError::Start(e.to_string()))??;
@@ -62,6 +65,23 @@ impl Database {
         let timescale = timescale_enabled(&pool).await?;
         tracing::info!(timescale, "database ready");
         Ok(Database { pool, timescale, cluster })
+    }
+
+    /// For command-line administration: the embedded cluster of a running server is reached
+    /// through its socket; when no server runs, the cluster is started for the duration.
+    pub async fn open_for_admin(url: Option<&str>, data_dir: &Path) -> Result<Database, DbError> {
+        if url.is_none() {
+            let socket_dir = embedded::socket_dir(&data_dir.join(CLUSTER_DIR));
+            if embedded::socket_exists(&socket_dir) {
+                let options = embedded::socket_options(&socket_dir, EMBEDDED_DATABASE);
+                if let Ok(pool) = PgPoolOptions::new().max_connections(2).connect_with(options).await {
+                    MIGRATOR.run(&pool).await?;
+                    let timescale = timescale_enabled(&pool).await?;
+                    return Ok(Database { pool, timescale, cluster: None });
+                }
+            }
+        }
+        Database::open(url, data_dir).await
     }
 
     /// Closes the pool, then stops the embedded cluster if there is one.

@@ -10,8 +10,11 @@
 //! 1 July 2025 reorganisation still name them; [`successors`] and [`predecessors`] carry such a
 //! record to today's units and back.
 
+pub mod routes;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 
 /// Largest number of units one [`list`] call returns: enough for every commune of the country
 /// (3,321) in one go, small enough to bound a careless request.
@@ -129,6 +132,19 @@ pub struct UnitFilter {
 }
 
 const COLUMNS: &str = "u.code, u.name_vi, u.name_en, u.kind, u.subtype, u.parent_code, u.active";
+const RECORD_COLUMNS: &str =
+    "u.code, u.name_vi, u.name_en, u.kind, u.subtype, u.parent_code, u.active, u.sort_order, u.updated_at";
+
+/// A unit with the fields only administrators see and change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct UnitRecord {
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub unit: Unit,
+    /// Listing order among siblings.
+    pub sort_order: i32,
+    pub updated_at: DateTime<Utc>,
+}
 
 /// Units matching `filter`. Without a search, active units come first, then by parent and official
 /// listing order (communes of a province in the order of the resolution that created them). With a
@@ -137,10 +153,19 @@ const COLUMNS: &str = "u.code, u.name_vi, u.name_en, u.kind, u.subtype, u.parent
 /// The search folds both sides in SQL (`ioc_search_key`, the same function that fills the stored
 /// `units.search_key` column), so the query and the stored names are normalised by one definition.
 pub async fn list(db: &PgPool, filter: &UnitFilter) -> Result<Vec<Unit>, sqlx::Error> {
+    list_query(filter, COLUMNS).build_query_as::<Unit>().fetch_all(db).await
+}
+
+/// Like [`list`], with the administrative fields (listing order, last change).
+pub async fn list_records(db: &PgPool, filter: &UnitFilter) -> Result<Vec<UnitRecord>, sqlx::Error> {
+    list_query(filter, RECORD_COLUMNS).build_query_as::<UnitRecord>().fetch_all(db).await
+}
+
+fn list_query<'a>(filter: &'a UnitFilter, columns: &str) -> QueryBuilder<'a, Postgres> {
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let mut sql: QueryBuilder<'_, Postgres> = QueryBuilder::new("SELECT ");
-    sql.push(COLUMNS).push(" FROM units u WHERE true");
+    let mut sql: QueryBuilder<'a, Postgres> = QueryBuilder::new("SELECT ");
+    sql.push(columns).push(" FROM units u WHERE true");
     if let Some(kind) = filter.kind {
         sql.push(" AND u.kind = ").push_bind(kind.as_str());
     }
@@ -161,7 +186,7 @@ pub async fn list(db: &PgPool, filter: &UnitFilter) -> Result<Vec<Unit>, sqlx::E
         sql.push(" ORDER BY NOT u.active, u.parent_code NULLS FIRST, u.sort_order, u.code");
     }
     sql.push(" LIMIT ").push_bind(limit);
-    sql.build_query_as::<Unit>().fetch_all(db).await
+    sql
 }
 
 /// The unit with this code, if any.
@@ -194,6 +219,101 @@ pub async fn predecessors(db: &PgPool, new_code: &str) -> Result<Vec<Unit>, sqlx
     ))
     .bind(new_code)
     .fetch_all(db)
+    .await
+}
+
+/// The unit with this code and its administrative fields; with `lock`, the row stays locked until
+/// the end of the transaction (for a read-modify-write with an audit entry).
+pub async fn get_record(db: impl PgExecutor<'_>, code: &str, lock: bool) -> Result<Option<UnitRecord>, sqlx::Error> {
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    sqlx::query_as(&format!("SELECT {RECORD_COLUMNS} FROM units u WHERE u.code = $1{lock}"))
+        .bind(code)
+        .fetch_optional(db)
+        .await
+}
+
+/// A unit an administrator adds: a department or a commune.
+#[derive(Debug, Clone)]
+pub struct NewUnit<'a> {
+    pub code: &'a str,
+    pub name_vi: &'a str,
+    pub name_en: &'a str,
+    pub kind: UnitKind,
+    pub subtype: Option<&'a str>,
+    pub parent_code: &'a str,
+}
+
+/// Inserts a unit after its siblings of the same kind. Constraint violations (taken code, bad
+/// code, blank name, unknown parent) come back as database errors for the caller to explain.
+pub async fn create(db: impl PgExecutor<'_>, new: &NewUnit<'_>) -> Result<UnitRecord, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO units AS u (code, name_vi, name_en, kind, subtype, parent_code, active, sort_order)
+         VALUES ($1, $2, $3, $4, $5, $6, true,
+                 COALESCE((SELECT max(sort_order) FROM units WHERE parent_code = $6 AND kind = $4), 0) + 10)
+         RETURNING {RECORD_COLUMNS}"
+    ))
+    .bind(new.code)
+    .bind(new.name_vi)
+    .bind(new.name_en)
+    .bind(new.kind.as_str())
+    .bind(new.subtype)
+    .bind(new.parent_code)
+    .fetch_one(db)
+    .await
+}
+
+/// What [`update`] changes; `None` leaves a field as it is (`subtype: Some(None)` clears it).
+#[derive(Debug, Clone, Default)]
+pub struct UnitChanges<'a> {
+    pub name_vi: Option<&'a str>,
+    pub name_en: Option<&'a str>,
+    pub subtype: Option<Option<&'a str>>,
+    pub parent_code: Option<&'a str>,
+    pub active: Option<bool>,
+    pub sort_order: Option<i32>,
+}
+
+/// Applies `changes` to the unit `code`; `None` when there is no such unit. The table's checks
+/// still apply: a historic unit cannot become active (`units_historic_inactive`).
+pub async fn update(db: impl PgExecutor<'_>, code: &str, changes: &UnitChanges<'_>) -> Result<Option<UnitRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE units AS u SET
+             name_vi = COALESCE($2, u.name_vi),
+             name_en = COALESCE($3, u.name_en),
+             subtype = CASE WHEN $4 THEN $5 ELSE u.subtype END,
+             parent_code = COALESCE($6, u.parent_code),
+             active = COALESCE($7, u.active),
+             sort_order = COALESCE($8, u.sort_order),
+             updated_at = now()
+         WHERE u.code = $1
+         RETURNING {RECORD_COLUMNS}"
+    ))
+    .bind(code)
+    .bind(changes.name_vi)
+    .bind(changes.name_en)
+    .bind(changes.subtype.is_some())
+    .bind(changes.subtype.flatten())
+    .bind(changes.parent_code)
+    .bind(changes.active)
+    .bind(changes.sort_order)
+    .fetch_optional(db)
+    .await
+}
+
+/// True when making `parent` the parent of `code` would close a loop: `parent` is `code` itself
+/// or one of the units below it.
+pub async fn would_cycle(db: impl PgExecutor<'_>, code: &str, parent: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE up (code, parent_code) AS (
+             SELECT code, parent_code FROM units WHERE code = $2
+             UNION
+             SELECT u.code, u.parent_code FROM units u JOIN up ON u.code = up.parent_code
+         )
+         SELECT EXISTS (SELECT 1 FROM up WHERE code = $1)",
+    )
+    .bind(code)
+    .bind(parent)
+    .fetch_one(db)
     .await
 }
 
