@@ -124,7 +124,12 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     TestApp {
         addr: running.addr,
         reader,
-        http: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap(),
+        // Redirects are part of what is tested (sign-in pages): never follow them silently.
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         db,
         running: Some(running),
         _data: data,
@@ -132,6 +137,10 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
 }
 
 impl TestApp {
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

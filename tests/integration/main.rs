@@ -4,8 +4,10 @@
 
 mod harness;
 
+mod access;
 mod auth;
 mod embedded;
+mod forms;
 mod live;
 mod ops;
 mod pages;

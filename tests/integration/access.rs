@@ -1,0 +1,185 @@
+//! Every route and every live topic, for every kind of principal: each gets exactly what its
+//! role allows (a 401/403 otherwise, and never data through a list or a WebSocket snapshot).
+
+use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant, ServerFrame};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{spawn_app, TestApp, TOKEN};
+
+const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Admin,
+    Leader,
+    UnitEditor,
+    Approver,
+    CentralViewer,
+    WallDisplay,
+    Integration,
+}
+
+const EVERYONE: [Who; 8] = [
+    Who::Anonymous,
+    Who::Admin,
+    Who::Leader,
+    Who::UnitEditor,
+    Who::Approver,
+    Who::CentralViewer,
+    Who::WallDisplay,
+    Who::Integration,
+];
+
+/// How a principal presents itself.
+enum Cred {
+    None,
+    Session { cookie: String, csrf: String },
+    Bearer(String),
+}
+
+async fn user(app: &TestApp, name: &str, role: &str, unit: Option<&str>) -> Cred {
+    let req = NewUserRequest {
+        username: name.into(),
+        display_name: name.into(),
+        password: PASSWORD.into(),
+        unit: None,
+        roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+    };
+    ioc_server::auth::routes::create_account(&app.db, &ioc_server::audit::Actor::system("test"), req).await.unwrap();
+    let r = app.http.post(app.url("/api/v1/auth/login")).json(&json!({"username": name, "password": PASSWORD})).send().await.unwrap();
+    let cookie = r.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let me: Me = r.json().await.unwrap();
+    Cred::Session { cookie, csrf: me.csrf_token }
+}
+
+async fn credentials(app: &TestApp, who: Who) -> Cred {
+    match who {
+        Who::Anonymous => Cred::None,
+        Who::Admin => user(app, "admin", "admin", None).await,
+        Who::Leader => user(app, "leader", "leader", None).await,
+        Who::UnitEditor => user(app, "editor", "unit_editor", Some("17329")).await,
+        Who::Approver => user(app, "approver", "approver", None).await,
+        Who::CentralViewer => user(app, "central", "central_viewer", None).await,
+        Who::WallDisplay => Cred::Bearer(app.reader.clone()),
+        Who::Integration => Cred::Bearer(TOKEN.into()),
+    }
+}
+
+fn request(app: &TestApp, cred: &Cred, method: Method, path: &str) -> reqwest::RequestBuilder {
+    let req = app.http.request(method, app.url(path));
+    match cred {
+        Cred::None => req,
+        Cred::Session { cookie, csrf } => req.header(COOKIE, cookie).header("x-csrf-token", csrf),
+        Cred::Bearer(t) => req.bearer_auth(t),
+    }
+}
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Option<serde_json::Value>,
+    /// The status for each principal, in the order of `EVERYONE`.
+    expect: [u16; 8],
+}
+
+fn routes() -> Vec<Route> {
+    let point = json!({"points": [{"series": "iip", "unit": "40", "ts": "2026-10-01T00:00:00Z", "value": 1.0}]});
+    let token = json!({"name": "t", "kind": "integration", "unit": "40", "scopes": ["points:write"]});
+    //                                anon admin lead  edit  appr  cent  wall  intg
+    vec![
+        Route { method: Method::GET, path: "/healthz", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/readyz", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/metrics", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/api/openapi.json", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/login", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/wall", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/wall", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::POST, path: "/api/v1/points", body: Some(point), expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+        Route { method: Method::GET, path: "/api/v1/me", body: None, expect: [401, 200, 200, 200, 200, 200, 401, 401] },
+        Route { method: Method::GET, path: "/api/v1/admin/users", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/admin/tokens", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/admin/tokens", body: Some(token), expect: [401, 201, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin", body: None, expect: [303, 404, 403, 403, 403, 403, 403, 403] },
+    ]
+}
+
+#[tokio::test]
+async fn every_route_for_every_principal() {
+    let app = spawn_app().await;
+    let mut creds = Vec::new();
+    for who in EVERYONE {
+        creds.push((who, credentials(&app, who).await));
+    }
+    let mut wrong = Vec::new();
+    for route in routes() {
+        for (i, (who, cred)) in creds.iter().enumerate() {
+            let mut req = request(&app, cred, route.method.clone(), route.path);
+            if let Some(b) = &route.body {
+                req = req.json(b);
+            }
+            let status = req.send().await.unwrap().status().as_u16();
+            if status != route.expect[i] {
+                wrong.push(format!("{} {} as {who:?}: {status}, expected {}", route.method, route.path, route.expect[i]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn every_topic_for_every_principal() {
+    let app = spawn_app().await;
+    app.post_points(&[crate::harness::point("iip", "40", "2026-10-01T00:00:00Z", 108.0)]).await;
+    app.post_points(&[crate::harness::point("iip", "17329", "2026-10-01T00:00:00Z", 99.0)]).await;
+    // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
+    let topics: [(&str, [bool; 8]); 3] = [
+        ("indicator/iip/40", [false, true, true, false, true, false, true, true]),
+        ("indicator/iip/17329", [false, true, true, true, true, false, true, false]),
+        ("indicator/iip/00070", [false, true, true, false, true, false, true, false]),
+    ];
+    let mut wrong = Vec::new();
+    for (i, who) in EVERYONE.into_iter().enumerate() {
+        let cred = credentials(&app, who).await;
+        let token = match &cred {
+            Cred::Bearer(t) => Some(t.clone()),
+            _ => None,
+        };
+        // Browsers authenticate the WebSocket with their session cookie.
+        let ws = match &cred {
+            Cred::Session { cookie, .. } => {
+                use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+                let mut req = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+                req.headers_mut().insert("cookie", cookie.parse().unwrap());
+                tokio_tungstenite::connect_async(req).await.map(|(s, _)| crate::harness::Ws(s))
+            }
+            _ => app.ws_as(token.as_deref()).await,
+        };
+        let mut ws = match ws {
+            Ok(ws) => ws,
+            Err(tokio_tungstenite::tungstenite::Error::Http(resp)) if who == Who::Anonymous => {
+                assert_eq!(resp.status(), 401);
+                continue;
+            }
+            Err(e) => panic!("{who:?}: {e}"),
+        };
+        for (topic, allowed) in &topics {
+            ws.subscribe(topic, None).await;
+            let got = match ws.next().await {
+                ServerFrame::Subscribed { .. } => true,
+                ServerFrame::Error { code, .. } => {
+                    assert_eq!(code, "forbidden", "{who:?} {topic}");
+                    false
+                }
+                other => panic!("{who:?} {topic}: {other:?}"),
+            };
+            if got != allowed[i] {
+                wrong.push(format!("{who:?} on {topic}: {got}, expected {}", allowed[i]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
