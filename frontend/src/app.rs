@@ -8,8 +8,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::admin::{AdminAuditPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage};
 use crate::i18n::{Lang, Msg};
-use crate::login::{LoginPage, SetupPage};
+use crate::login::{AccountPage, LoginPage, SetupPage};
 use crate::wall::WallPage;
 
 /// The HTML document around every page. Fonts and styles are served by the server from
@@ -53,6 +54,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=WallPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/setup") view=SetupPage />
+                <Route path=path!("/admin") view=AdminOverviewPage />
+                <Route path=path!("/admin/units") view=AdminUnitsPage />
+                <Route path=path!("/admin/users") view=AdminUsersPage />
+                <Route path=path!("/admin/tokens") view=AdminTokensPage />
+                <Route path=path!("/admin/audit") view=AdminAuditPage />
+                <Route path=path!("/account") view=AccountPage />
             </Routes>
         </Router>
     }

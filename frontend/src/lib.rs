@@ -3,6 +3,7 @@
 //! Built twice: natively with `ssr` (linked into the server, which renders every page) and to
 //! wasm with `hydrate` (the browser takes over the server-rendered page and keeps it live).
 
+pub mod admin;
 pub mod app;
 pub mod i18n;
 pub mod login;

@@ -20,6 +20,7 @@ fn error_message(code: &str) -> Option<Msg> {
         "setup_closed" => Msg::SetupClosed,
         "forbidden" => Msg::Forbidden,
         "login_required" => Msg::LoginRequired,
+        "passwords_differ" => Msg::PasswordsDiffer,
         _ => return None,
     })
 }
@@ -37,20 +38,10 @@ fn LangLink(lang: Memo<Lang>) -> impl IntoView {
             ["next", "error", "code"].iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
         });
         params.push(("lang".into(), lang.get().other().code().into()));
-        let s: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        let s: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>())).collect();
         format!("?{}", s.join("&"))
     };
     view! { <a class="lang-switch" href=href>{move || Msg::SwitchLanguage.get(lang.get())}</a> }
-}
-
-/// Percent-encodes a query value (enough for paths and codes).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -130,6 +121,43 @@ pub fn SetupPage() -> impl IntoView {
                     <input name="password" type="password" autocomplete="new-password" minlength="10" required />
                 </label>
                 <button type="submit">{move || t(Msg::CreateAdmin)}</button>
+            </form>
+        </main>
+    }
+}
+
+/// Change one's own password. The form needs the current password, which no other site knows.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let error = query("error");
+    let done = query("done");
+    let t = move |m: Msg| m.get(lang.get());
+    view! {
+        <Html {..} lang=move || lang.get().code() />
+        <Title text=move || format!("{} – {}", t(Msg::AccountTitle), t(Msg::AppTitle)) />
+        <main class="auth">
+            <header class="auth-head">
+                <a class="lang-switch" href="/wall">{move || t(Msg::BackToWall)}</a>
+                <LangLink lang />
+            </header>
+            <form class="auth-card" method="post" action=move || format!("/auth/password?lang={}", lang.get().code())>
+                <h1>{move || t(Msg::ChangePassword)}</h1>
+                {move || (done.get() == "1").then(|| view! { <p class="form-ok" role="status">{t(Msg::PasswordChanged)}</p> })}
+                {move || error_message(&error.get()).map(|m| view! { <p class="form-error" role="alert">{m.get(lang.get())}</p> })}
+                <label>
+                    <span>{move || t(Msg::CurrentPassword)}</span>
+                    <input name="current" type="password" autocomplete="current-password" required />
+                </label>
+                <label>
+                    <span>{move || t(Msg::NewPassword)}</span>
+                    <input name="new" type="password" autocomplete="new-password" minlength="10" required />
+                </label>
+                <label>
+                    <span>{move || t(Msg::RepeatPassword)}</span>
+                    <input name="repeat" type="password" autocomplete="new-password" minlength="10" required />
+                </label>
+                <button type="submit">{move || t(Msg::ChangePassword)}</button>
             </form>
         </main>
     }

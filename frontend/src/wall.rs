@@ -240,7 +240,13 @@ fn ViewerBox(viewer: Option<crate::protocol::Viewer>, lang: Memo<Lang>) -> impl 
                 </form>
             }
         });
-        view! { <span class="viewer">{v.name}</span> {logout} }.into_any()
+        // People can open their account page (password); wall displays have none.
+        let name = if logout.is_some() {
+            view! { <a class="viewer" href="/account">{v.name}</a> }.into_any()
+        } else {
+            view! { <span class="viewer">{v.name}</span> }.into_any()
+        };
+        view! { {name} {logout} }.into_any()
     })
 }
 

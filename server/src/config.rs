@@ -6,6 +6,30 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// A configuration value that must never be printed (database URLs carry passwords, tokens are
+/// credentials): `Debug` shows `<redacted>`, the value is only reachable through [`Secret::expose`].
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "ioc", version, about = "Provincial IOC server / Máy chủ Trung tâm điều hành tỉnh")]
 pub struct Cli {
@@ -28,7 +52,7 @@ pub struct AdminConfig {
     pub data_dir: Option<PathBuf>,
     /// Same as for `serve`.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     #[command(subcommand)]
     pub action: AdminAction,
 }
@@ -72,7 +96,7 @@ impl AdminConfig {
     }
 
     pub fn database_url(&self) -> Option<&str> {
-        self.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
+        self.database_url.as_ref().map(|u| u.expose().trim()).filter(|u| !u.is_empty())
     }
 }
 
@@ -108,7 +132,7 @@ pub struct ServeConfig {
 
     /// PostgreSQL to use instead of the embedded cluster.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
 
     /// Directory with the built site: `pkg/` (wasm bundle) and `assets/`.
     #[arg(long, env = "IOC_SITE_DIR", default_value = "target/site")]
@@ -130,7 +154,7 @@ pub struct ServeConfig {
     /// integration token of the province. When unset, one is generated and stored in
     /// `<data-dir>/ingest-token` (mode 0600); its path is logged, never its value.
     #[arg(long, env = "IOC_INGEST_TOKEN", hide_env_values = true)]
-    pub ingest_token: Option<String>,
+    pub ingest_token: Option<Secret>,
 
     /// The address people use to reach this server, e.g. `https://ioc.nghean.gov.vn`. When it is
     /// https, cookies are marked Secure and HSTS is sent.
@@ -153,10 +177,30 @@ impl ServeConfig {
 
     /// The external database, if any. An empty `DATABASE_URL` counts as unset.
     pub fn database_url(&self) -> Option<&str> {
-        self.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
+        self.database_url.as_ref().map(|u| u.expose().trim()).filter(|u| !u.is_empty())
     }
 
     pub fn demo_interval(&self) -> Duration {
         Duration::from_millis(self.demo_interval_ms.max(50))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let cli = Cli::try_parse_from([
+            "ioc",
+            "serve",
+            "--database-url=postgres://ioc:hunter2@db/ioc",
+            "--ingest-token=very-secret-token",
+        ])
+        .unwrap();
+        let printed = format!("{cli:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("very-secret-token"), "{printed}");
+        let Command::Serve(c) = cli.command else { unreachable!() };
+        assert_eq!(c.database_url(), Some("postgres://ioc:hunter2@db/ioc"));
     }
 }

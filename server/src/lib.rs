@@ -100,7 +100,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         }
     };
     let addr = listener.local_addr()?;
-    let ingest_token = IngestToken::load_or_create(config.ingest_token.as_deref(), &data_dir)
+    let ingest_token = IngestToken::load_or_create(config.ingest_token.as_ref().map(|t| t.expose()), &data_dir)
         .context("preparing the ingest token")?;
     let epoch: Arc<str> = indicators::streams::load_epoch(&database.pool).await?.into();
     let province_known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND kind = 'province')")
@@ -169,16 +169,21 @@ async fn serve(listener: TcpListener, state: AppState, database: Database) -> an
     result.context("serving HTTP")
 }
 
-/// Prepares next months' partitions once a day.
+/// Hourly upkeep: next months' partitions, expired sessions.
 async fn maintain_partitions(db: PgPool, shutdown: CancellationToken) {
-    let mut every_day = tokio::time::interval(Duration::from_secs(24 * 3600));
-    every_day.tick().await; // done at start-up already
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    every_hour.tick().await; // partitions were prepared at start-up
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = every_day.tick() => {
+            _ = every_hour.tick() => {
                 if let Err(e) = db::ensure_partitions(&db).await {
                     tracing::warn!(error = %e, "partition upkeep failed");
+                }
+                match auth::sessions::purge_expired(&db).await {
+                    Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "session purge failed"),
                 }
             }
         }

@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::ServeConfig;
 use crate::auth::{Principal, Who};
 use crate::http::security::{self, CspNonce};
-use crate::http::{ops, openapi, ApiError};
+use crate::http::{ops, openapi};
 use crate::{indicators, live, AppState};
 
 /// Largest request body: a full batch of points is well under this.
@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .merge(indicators::routes::router())
         .merge(crate::auth::routes::router())
         .merge(crate::auth::forms::router())
+        .merge(crate::units::routes::router())
+        .merge(crate::audit::routes::router())
         .route("/ws", get(live::ws::ws_handler))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -98,7 +100,8 @@ async fn guard_pages(
     let path = req.uri().path();
     let wall = path == "/" || path == "/wall" || path.starts_with("/wall/");
     let admin = path == "/admin" || path.starts_with("/admin/");
-    if !wall && !admin {
+    let account = path == "/account";
+    if !wall && !admin && !account {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -106,24 +109,39 @@ async fn guard_pages(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let allowed = if admin { who.is_admin() } else { who.reads_all_indicators() };
+    let allowed = if admin {
+        who.is_admin()
+    } else if account {
+        matches!(who.who, Who::User(_))
+    } else {
+        who.reads_all_indicators()
+    };
     if !allowed {
         if matches!(who.who, Who::Anonymous) {
             let here = parts.uri.path_and_query().map(|x| x.as_str()).unwrap_or("/wall");
             let lang = if here.contains("lang=en") { "&lang=en" } else { "" };
-            let to = format!("/login?next={}{lang}", percent_encode(here));
+            let to = format!("/login?next={}{lang}", form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>());
             return (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response();
         }
-        return ApiError::Forbidden.into_response();
+        return forbidden_page();
     }
     next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// A signed-in person on a page their role does not open: say so in both languages, offer to
+/// sign in as someone else. Static, so it needs no script under the CSP.
+fn forbidden_page() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use ioc_frontend::i18n::Msg;
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>403</title><link rel=\"stylesheet\" href=\"/assets/fonts/be-vietnam-pro.css\"><link rel=\"stylesheet\" href=\"/assets/ioc.css\"></head>\
+         <body><main class=\"auth\"><div class=\"auth-card\"><h1>{}</h1><p>{}</p><p><a class=\"lang-switch\" href=\"/login\">{} / {}</a></p></div></main></body></html>",
+        Msg::Forbidden.vi(),
+        Msg::Forbidden.en(),
+        Msg::LoginTitle.vi(),
+        Msg::LoginTitle.en()
+    );
+    (axum::http::StatusCode::FORBIDDEN, axum::response::Html(html)).into_response()
 }
+

@@ -103,7 +103,12 @@ fn routes() -> Vec<Route> {
         Route { method: Method::GET, path: "/api/v1/admin/users", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
         Route { method: Method::GET, path: "/api/v1/admin/tokens", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
         Route { method: Method::POST, path: "/api/v1/admin/tokens", body: Some(token), expect: [401, 201, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin", body: None, expect: [303, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin/users", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/units?q=anh%20son", body: None, expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::GET, path: "/api/v1/admin/audit", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/admin/audit.csv", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/account", body: None, expect: [303, 200, 200, 200, 200, 200, 403, 403] },
     ]
 }
 

@@ -55,7 +55,7 @@ async fn sign_in_form_redirects_back_but_never_off_site() {
     let r = login("mat-khau-rat-dai-2026", "https://evil.example/").send().await.unwrap();
     assert_eq!(r.headers()[LOCATION], "/wall", "no open redirect");
     let r = login("wrong-password-here", "/wall").send().await.unwrap();
-    assert_eq!(r.headers()[LOCATION], "/login?error=invalid_credentials&next=/wall");
+    assert_eq!(r.headers()[LOCATION], "/login?error=invalid_credentials&next=%2Fwall");
     assert!(r.headers().get(SET_COOKIE).is_none());
     // A form posted from another site (login CSRF) is refused.
     let r = login("mat-khau-rat-dai-2026", "/wall").header("origin", "https://evil.example").send().await.unwrap();
@@ -77,4 +77,31 @@ async fn pairing_needs_a_wall_display_code() {
     let r = app.http.post(app.url("/auth/device")).form(&[("token", crate::harness::TOKEN)]).send().await.unwrap();
     assert_eq!(r.headers()[LOCATION], "/login?error=bad_device");
     assert!(r.headers().get(SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn password_form_needs_the_current_password_and_matching_repeats() {
+    let app = spawn_app().await;
+    let code = setup_code(&app).await;
+    app.http
+        .post(app.url("/auth/setup"))
+        .form(&[("code", code.as_str()), ("username", "boss"), ("display_name", "Boss"), ("password", "mat-khau-rat-dai-2026")])
+        .send()
+        .await
+        .unwrap();
+    let r = app.http.post(app.url("/auth/login")).form(&[("username", "boss"), ("password", "mat-khau-rat-dai-2026"), ("next", "/wall")]).send().await.unwrap();
+    let jar = r.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let change = |current: &str, new: &str, repeat: &str| {
+        app.http.post(app.url("/auth/password")).header("cookie", &jar).form(&[("current", current), ("new", new), ("repeat", repeat)])
+    };
+    let r = change("mat-khau-rat-dai-2026", "mat-khau-moi-2026-x", "mat-khau-moi-2026-y").send().await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/account?error=passwords_differ");
+    let r = change("guess-guess-guess", "mat-khau-moi-2026-x", "mat-khau-moi-2026-x").send().await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/account?error=invalid_credentials");
+    let r = change("mat-khau-rat-dai-2026", "mat-khau-moi-2026-x", "mat-khau-moi-2026-x").send().await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/account?done=1");
+    let r = app.http.post(app.url("/api/v1/auth/login")).json(&serde_json::json!({"username": "boss", "password": "mat-khau-moi-2026-x"})).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the new password works");
+    let r = app.http.get(app.url("/account")).header("cookie", &jar).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the session that changed it stays");
 }

@@ -5,6 +5,7 @@
 mod harness;
 
 mod access;
+mod admin;
 mod auth;
 mod embedded;
 mod forms;

@@ -1,6 +1,8 @@
 //! The audit trail: an append-only record of every write. Owns the table `audit_log`
 //! (update, delete and truncate are refused by a trigger, see the migration).
 
+pub mod routes;
+
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -65,22 +67,31 @@ pub struct AuditRecord {
     pub after: Option<Value>,
 }
 
+/// Which entries [`list`] returns; the conditions that are given all apply.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
+    /// The actor label (`user:lan.nt`, `token:ab12cd34`, `system:setup`); a bare username or token
+    /// prefix matches its `user:` or `token:` label too.
     pub actor: Option<String>,
     pub entity: Option<String>,
+    pub entity_id: Option<String>,
     pub action: Option<String>,
+    /// From this instant on (inclusive).
     pub from: Option<DateTime<Utc>>,
+    /// Before this instant (exclusive).
     pub to: Option<DateTime<Utc>>,
+    /// At most this many entries, newest first (1 to 100,000).
     pub limit: i64,
 }
 
 pub async fn list(db: impl PgExecutor<'_>, f: &Filter) -> Result<Vec<AuditRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, at, actor, host(ip) AS ip, action, entity, entity_id, before, after FROM audit_log
-         WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR entity = $2)
+         WHERE ($1::text IS NULL OR actor = $1 OR actor = 'user:' || $1 OR actor = 'token:' || $1)
+           AND ($2::text IS NULL OR entity = $2)
            AND ($3::text IS NULL OR action = $3)
            AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
+           AND ($7::text IS NULL OR entity_id = $7)
          ORDER BY id DESC LIMIT $6",
     )
     .bind(&f.actor)
@@ -89,6 +100,7 @@ pub async fn list(db: impl PgExecutor<'_>, f: &Filter) -> Result<Vec<AuditRecord
     .bind(f.from)
     .bind(f.to)
     .bind(f.limit.clamp(1, 100_000))
+    .bind(&f.entity_id)
     .fetch_all(db)
     .await
 }

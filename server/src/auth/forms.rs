@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(logout))
         .route("/auth/device", post(pair_device))
         .route("/auth/setup", post(setup))
+        .route("/auth/password", post(change_password))
 }
 
 #[derive(Deserialize)]
@@ -100,7 +101,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     let next = safe_next(&form.next).to_string();
-    let back = |code: &str| format!("/login?error={code}&next={}{}", urlencode(&next), q.suffix());
+    let back = |code: &str| format!("/login?error={code}&next={}{}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(), q.suffix());
     if !same_origin(&headers) {
         return Ok(redirect(&back("csrf_failed"), &[]));
     }
@@ -164,6 +165,37 @@ async fn pair_device(
 }
 
 #[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+/// Changes the signed-in person's password; the other sessions end, this one stays.
+async fn change_password(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    p: Principal,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, ApiError> {
+    let back = |query: &str| format!("/account?{query}{}", q.suffix());
+    let Who::User(u) = &p.who else { return Ok(redirect("/login?next=/account", &[])) };
+    if !same_origin(&headers) {
+        return Ok(redirect(&back("error=csrf_failed"), &[]));
+    }
+    if form.new != form.repeat {
+        return Ok(redirect(&back("error=passwords_differ"), &[]));
+    }
+    let keep = cookie_value(&headers, sessions::COOKIE);
+    match super::change_password(&state.db, &p.actor(), u, Password::new(form.current), Password::new(form.new), keep).await {
+        Ok(()) => Ok(redirect(&back("done=1"), &[])),
+        Err(e @ (ApiError::InvalidCredentials | ApiError::WeakPassword)) => Ok(redirect(&back(&format!("error={}", error_code(&e))), &[])),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct SetupForm {
     code: String,
     username: String,
@@ -214,15 +246,6 @@ pub async fn setup_code(db: &sqlx::PgPool, data_dir: &Path, addr: std::net::Sock
     // The code is a secret: the log says where it is, not what it is.
     tracing::warn!(file = %path.display(), "no account yet: open http://{addr}/setup and enter the code from the file");
     Ok(Some(code))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -79,6 +79,33 @@ pub async fn login(
     Ok(LoggedIn { user, session })
 }
 
+/// Changes a person's own password after checking the current one; ends their other sessions
+/// (`keep_session` is the cookie token of the session making the change).
+pub async fn change_password(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    user: &principal::SessionUser,
+    current: Password,
+    new: Password,
+    keep_session: Option<&str>,
+) -> Result<(), ApiError> {
+    let candidate = users::find_for_login(db, &user.username).await?.ok_or(ApiError::LoginRequired)?;
+    if !password::verify(current, candidate.password_hash).await {
+        return Err(ApiError::InvalidCredentials);
+    }
+    if !new.is_acceptable() {
+        return Err(ApiError::WeakPassword);
+    }
+    let hash = password::hash(new).await?;
+    let mut tx = db.begin().await?;
+    users::set_password(&mut *tx, user.id, &hash).await?;
+    let entry = Entry { action: "password_change", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+    audit::record(&mut *tx, actor, entry).await?;
+    tx.commit().await?;
+    sessions::delete_others(db, user.id, keep_session).await?;
+    Ok(())
+}
+
 /// The `Set-Cookie` value for a session cookie (or its removal when `token` is `None`).
 pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     let mut c = cookie::Cookie::build((sessions::COOKIE, token.unwrap_or("").to_string()))

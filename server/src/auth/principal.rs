@@ -99,11 +99,12 @@ impl Principal {
         }
     }
 
-    /// The same person or machine (used to notice ended sessions and revoked tokens).
-    pub fn same_identity(&self, other: &Principal) -> bool {
+    /// The same person or machine with the same rights (used to notice ended sessions, revoked
+    /// tokens and changed roles on long-lived connections).
+    pub fn same_rights(&self, other: &Principal) -> bool {
         match (&self.who, &other.who) {
-            (Who::User(a), Who::User(b)) => a.id == b.id,
-            (Who::Token(a), Who::Token(b)) => a.id == b.id,
+            (Who::User(a), Who::User(b)) => a.id == b.id && a.grants == b.grants,
+            (Who::Token(a), Who::Token(b)) => a.id == b.id && a.scopes == b.scopes && a.screens == b.screens,
             _ => false,
         }
     }

@@ -131,21 +131,8 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     let Who::User(u) = &p.who else { return Err(ApiError::LoginRequired) };
     check_csrf(&p, &headers)?;
-    let candidate = users::find_for_login(&state.db, &u.username).await?.ok_or(ApiError::LoginRequired)?;
-    if !password::verify(Password::new(req.current), candidate.password_hash).await {
-        return Err(ApiError::InvalidCredentials);
-    }
-    let new = Password::new(req.new);
-    if !new.is_acceptable() {
-        return Err(ApiError::WeakPassword);
-    }
-    let hash = password::hash(new).await?;
-    let mut tx = state.db.begin().await?;
-    users::set_password(&mut *tx, u.id, &hash).await?;
-    let entry = Entry { action: "password_change", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
-    audit::record(&mut *tx, &p.actor(), entry).await?;
-    tx.commit().await?;
-    sessions::delete_others(&state.db, u.id, cookie_value(&headers, sessions::COOKIE)).await?;
+    let keep = cookie_value(&headers, sessions::COOKIE);
+    super::change_password(&state.db, &p.actor(), u, Password::new(req.current), Password::new(req.new), keep).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

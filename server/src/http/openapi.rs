@@ -28,6 +28,12 @@ use ioc_frontend::protocol;
         crate::http::ops::healthz,
         crate::http::ops::readyz,
         crate::http::ops::metrics,
+        crate::units::routes::list_units,
+        crate::units::routes::create_unit,
+        crate::units::routes::update_unit,
+        crate::audit::routes::list_audit,
+        crate::audit::routes::export_csv,
+        crate::audit::routes::export_xlsx,
     ),
     components(schemas(
         protocol::PointIn,
@@ -53,6 +59,12 @@ use ioc_frontend::protocol;
         protocol::NewUserRequest,
         protocol::UserUpdate,
         protocol::Viewer,
+        protocol::UnitView,
+        protocol::NewUnitRequest,
+        protocol::UnitUpdate,
+        protocol::UserView,
+        protocol::UserEntry,
+        protocol::AuditEntryView,
     )),
     modifiers(&BearerAuth)
 )]

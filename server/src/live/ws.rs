@@ -43,7 +43,8 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// WebSocket close code 1001 "going away": the server is shutting down.
 const CLOSE_GOING_AWAY: u16 = 1001;
 
-/// Close code sent when the credentials behind a connection end (sign-out, revoked token).
+/// Close code sent when the credentials behind a connection end or change (sign-out, revoked
+/// token, other roles): the client reconnects and subscribes again under its current rights.
 const CLOSE_CREDENTIALS_ENDED: u16 = 4001;
 /// How often a long-lived connection re-checks its credentials.
 const REVALIDATE_EVERY: Duration = Duration::from_secs(60);
@@ -69,7 +70,7 @@ impl Access for PrincipalAccess {
     fn still_valid(&self) -> BoxFuture<'_, bool> {
         Box::pin(async move {
             match crate::auth::principal::resolve(&self.headers, self.principal.ip, &self.state).await {
-                Ok(now) => now.same_identity(&self.principal),
+                Ok(now) => now.same_rights(&self.principal),
                 Err(_) => false,
             }
         })

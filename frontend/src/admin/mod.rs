@@ -1,0 +1,342 @@
+//! The administrator's screens: units, accounts and roles, API tokens, the audit trail.
+//!
+//! The server renders each screen's frame (navigation, forms, headings) and the page guard keeps
+//! everyone but administrators out; once hydrated, the browser loads the data from the JSON API
+//! with the session cookie and sends changes with the session's CSRF token. Tables become cards
+//! on phones (`assets/ioc.css`, admin section). Texts come from [`text::AdminMsg`].
+
+pub mod api;
+mod audit;
+mod overview;
+pub mod text;
+mod tokens;
+mod units;
+mod users;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::{Html, Title};
+
+pub use audit::AdminAuditPage;
+pub use overview::AdminOverviewPage;
+pub use tokens::AdminTokensPage;
+pub use units::AdminUnitsPage;
+pub use users::AdminUsersPage;
+
+use crate::app::use_lang;
+use crate::i18n::{Lang, Msg};
+use crate::protocol::{Me, UnitView};
+use api::Failure;
+use text::AdminMsg as M;
+
+/// The parts of the admin area, in the order of the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Units,
+    Users,
+    Tokens,
+    Audit,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [Section::Overview, Section::Units, Section::Users, Section::Tokens, Section::Audit];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Overview => "/admin",
+            Section::Units => "/admin/units",
+            Section::Users => "/admin/users",
+            Section::Tokens => "/admin/tokens",
+            Section::Audit => "/admin/audit",
+        }
+    }
+
+    pub fn title(self) -> M {
+        match self {
+            Section::Overview => M::Overview,
+            Section::Units => M::Units,
+            Section::Users => M::Users,
+            Section::Tokens => M::Tokens,
+            Section::Audit => M::Audit,
+        }
+    }
+}
+
+/// What every admin screen shares: the language and the signed-in administrator (with the
+/// CSRF token for changes), loaded once the page is hydrated.
+#[derive(Clone, Copy)]
+pub struct AdminCtx {
+    pub lang: Memo<Lang>,
+    pub me: RwSignal<Option<Me>>,
+    /// Why `/api/v1/me` did not answer (the session ended, the server is unreachable).
+    pub me_failed: RwSignal<Option<Failure>>,
+}
+
+impl AdminCtx {
+    pub fn new() -> Self {
+        let me = RwSignal::new(None);
+        let me_failed = RwSignal::new(None);
+        Effect::new(move |_| {
+            spawn_local(async move {
+                match api::get::<Me>("/api/v1/me").await {
+                    Ok(m) => me.set(Some(m)),
+                    Err(f) => me_failed.set(Some(f)),
+                }
+            });
+        });
+        AdminCtx { lang: use_lang(), me, me_failed }
+    }
+
+    /// The text in the page's language. Not reactive: switching the language reloads the page
+    /// (the switch is an external link), so the screens render their texts as plain strings,
+    /// which keeps the wasm bundle small (no closure per text).
+    pub fn t(&self, m: M) -> &'static str {
+        m.get(self.lang.get_untracked())
+    }
+
+    /// A text of the shared catalogue in the page's language.
+    pub fn msg(&self, m: Msg) -> &'static str {
+        m.get(self.lang.get_untracked())
+    }
+
+    /// The session's CSRF token (empty until `/api/v1/me` has answered; the server then refuses).
+    pub fn csrf(&self) -> String {
+        self.me.with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
+    }
+
+    /// The CSRF token once `/api/v1/me` has answered, tracked: an effect that reads it runs again
+    /// when it arrives.
+    pub fn csrf_ready(&self) -> Option<String> {
+        self.me.with(|m| m.as_ref().map(|m| m.csrf_token.clone()))
+    }
+
+    /// A link inside the admin area that keeps the language.
+    pub fn href(&self, path: &str) -> String {
+        match self.lang.get_untracked() {
+            Lang::En => format!("{path}?lang=en"),
+            Lang::Vi => path.to_string(),
+        }
+    }
+}
+
+impl Default for AdminCtx {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Header, navigation and title around an admin screen.
+#[component]
+pub fn AdminFrame(ctx: AdminCtx, section: Section, children: Children) -> impl IntoView {
+    let lang = ctx.lang;
+    let nav = Section::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <a href=ctx.href(s.path()) aria-current=(s == section).then_some("page")>
+                    {ctx.t(s.title())}
+                </a>
+            }
+            .into_any()
+        })
+        .collect_view();
+    let other = lang.get_untracked().other();
+    let tools = view! {
+        <div class="admin-tools">
+            <a class="admin-wall-link" href=ctx.href("/wall")>{ctx.t(M::OpenWall)}</a>
+            // A full page load: the texts of the screens are rendered once, in one language.
+            <a class="lang-switch" rel="external" href=format!("{}?lang={}", section.path(), other.code())>
+                {ctx.msg(Msg::SwitchLanguage)}
+            </a>
+            {move || {
+                ctx.me.get().map(|m| {
+                    view! {
+                        <span class="viewer">{m.display_name}</span>
+                        <form method="post" action="/auth/logout">
+                            <input type="hidden" name="csrf" value=m.csrf_token />
+                            <button type="submit" class="btn btn-ghost">{ctx.msg(Msg::Logout)}</button>
+                        </form>
+                    }
+                    .into_any()
+                })
+            }}
+        </div>
+    }
+    .into_any();
+    let header = view! {
+        <header class="admin-head">
+            <div class="admin-brand">
+                <p class="wall-province">{ctx.msg(Msg::AppTitle)}</p>
+                <p class="admin-kicker">{ctx.t(M::AdminArea)}</p>
+            </div>
+            {tools}
+            <nav class="admin-nav" aria-label=ctx.t(M::AdminArea)>{nav}</nav>
+        </header>
+    }
+    .into_any();
+    let body = view! {
+        <main class="admin-main">
+            <h1>{ctx.t(section.title())}</h1>
+            {move || ctx.me_failed.get().map(|f| view! { <FailureView ctx failure=f /> })}
+            {children()}
+        </main>
+    }
+    .into_any();
+    view! {
+        <Html {..} lang=lang.get_untracked().code() />
+        <Title text=format!("{} – {} – {}", ctx.t(section.title()), ctx.t(M::AdminArea), ctx.msg(Msg::AppTitle)) />
+        <div class="admin">{header} {body}</div>
+    }
+    .into_any()
+}
+
+/// The outcome of an action, shown above the form or list it concerns.
+#[derive(Clone, Debug)]
+pub enum Note {
+    /// Done: a text and what it was done to.
+    Done(M, String),
+    /// The form is not filled in right (checked in the browser).
+    Invalid(M),
+    /// The server refused or could not be reached.
+    Problem(Failure),
+}
+
+#[component]
+pub fn NoteView(ctx: AdminCtx, note: RwSignal<Option<Note>>) -> impl IntoView {
+    move || {
+        let lang = ctx.lang.get_untracked();
+        note.get().map(|n| match n {
+            Note::Done(m, what) => {
+                let text = if what.is_empty() { m.get(lang).to_string() } else { format!("{}: {what}", m.get(lang)) };
+                view! { <p class="notice notice-ok" role="status">{text}</p> }.into_any()
+            }
+            Note::Invalid(m) => view! { <p class="notice notice-error" role="alert">{m.get(lang)}</p> }.into_any(),
+            Note::Problem(f) => view! { <FailureView ctx failure=f /> }.into_any(),
+        })
+    }
+}
+
+/// A failed call; when the session has ended, with a link to sign in again.
+#[component]
+pub fn FailureView(ctx: AdminCtx, failure: Failure) -> impl IntoView {
+    let lang = ctx.lang.get_untracked();
+    let login = failure.needs_login().then(|| {
+        let lang = if ctx.lang.get_untracked() == Lang::En { "&lang=en" } else { "" };
+        view! { <a href=format!("/login?next=/admin{lang}")>{ctx.msg(Msg::LoginButton)}</a> }
+    });
+    view! { <p class="notice notice-error" role="alert">{failure.message(lang)} " " {login}</p> }.into_any()
+}
+
+/// "Loading…", the failure, or the content.
+pub fn loading_view(ctx: AdminCtx) -> AnyView {
+    view! { <p class="admin-loading" aria-busy="true">{ctx.t(M::Loading)}</p> }.into_any()
+}
+
+/// A field with a unit code, suggesting active units by name as one types.
+#[component]
+pub fn UnitPicker(
+    ctx: AdminCtx,
+    value: RwSignal<String>,
+    /// Unique on the page: names the suggestion list.
+    #[prop(into)]
+    id: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] placeholder: Option<M>,
+) -> impl IntoView {
+    let options = RwSignal::new(Vec::<UnitView>::new());
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let text = value.get().trim().to_string();
+        // Codes are typed as they are; names (two letters or more) are looked up.
+        if text.chars().count() < 2 || text.chars().all(|c| c.is_ascii_digit()) || text.starts_with("dept-") {
+            return;
+        }
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        spawn_local(async move {
+            let url = format!("/api/v1/units?active=true&limit=15&q={}", api::encode(&text));
+            if let Ok(found) = api::get::<Vec<UnitView>>(&url).await {
+                if asked.get_value() == mine {
+                    options.set(found);
+                }
+            }
+        });
+    });
+    let list = format!("{id}-units");
+    view! {
+        <input
+            id=id
+            list=list.clone()
+            bind:value=value
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck="false"
+            required=required
+            placeholder=placeholder.map(|p| ctx.t(p))
+        />
+        <datalist id=list>
+            {move || {
+                let lang = ctx.lang.get_untracked();
+                options
+                    .get()
+                    .into_iter()
+                    .map(|u| {
+                        let label = format!("{} · {}", unit_name(&u, lang), kind_label(&u.kind).get(lang));
+                        view! { <option value=u.code>{label}</option> }
+                    })
+                    .collect_view()
+            }}
+        </datalist>
+    }
+    .into_any()
+}
+
+/// Vietnam keeps UTC+7 all year.
+pub fn vietnam_time(ts: DateTime<Utc>) -> DateTime<FixedOffset> {
+    ts.with_timezone(&FixedOffset::east_opt(7 * 3600).expect("valid offset"))
+}
+
+/// `24/11/2026 15:30` in Vietnam's time.
+pub fn format_time(ts: DateTime<Utc>) -> String {
+    vietnam_time(ts).format("%d/%m/%Y %H:%M").to_string()
+}
+
+pub fn unit_name(u: &UnitView, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => u.name_vi.clone(),
+        Lang::En => u.name_en.clone(),
+    }
+}
+
+pub fn kind_label(kind: &str) -> M {
+    match kind {
+        "province" => M::KindProvince,
+        "commune" => M::KindCommune,
+        "department" => M::KindDepartment,
+        "historic_province" => M::KindHistoricProvince,
+        "historic_district" => M::KindHistoricDistrict,
+        "historic_commune" => M::KindHistoricCommune,
+        _ => M::Other,
+    }
+}
+
+/// Roles in the order the forms list them.
+pub const ROLES: [&str; 5] = ["admin", "leader", "approver", "central_viewer", "unit_editor"];
+
+pub fn role_label(role: &str) -> M {
+    match role {
+        "admin" => M::RoleAdmin,
+        "leader" => M::RoleLeader,
+        "unit_editor" => M::RoleUnitEditor,
+        "approver" => M::RoleApprover,
+        "central_viewer" => M::RoleCentralViewer,
+        _ => M::Other,
+    }
+}
+
+/// A hidden `lang=en` field for the GET forms of English pages.
+pub fn lang_field(ctx: AdminCtx) -> impl IntoView {
+    (ctx.lang.get_untracked() == Lang::En).then(|| view! { <input type="hidden" name="lang" value="en" /> })
+}

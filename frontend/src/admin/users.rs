@@ -1,0 +1,379 @@
+//! `/admin/users`: the accounts with their roles; create one, change its roles or unit, disable
+//! it, set a new password.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::api::{self, Load};
+use super::text::AdminMsg as M;
+use super::{format_time, loading_view, role_label, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker, ROLES};
+use crate::protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
+
+/// Shortest password the server accepts.
+const MIN_PASSWORD: usize = 10;
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let ctx = AdminCtx::new();
+    let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
+    let note = RwSignal::new(None::<Note>);
+    let editing = RwSignal::new(None::<i64>);
+    let load = move || {
+        let csrf = ctx.csrf();
+        spawn_local(async move { users.set(api::get_with("/api/v1/admin/users", Some(&csrf)).await.into()) })
+    };
+    // The list is asked for with the session's CSRF token: once it is known.
+    Effect::new(move |_| {
+        if ctx.csrf_ready().is_some() {
+            load();
+        }
+    });
+    let changed = Callback::new(move |(m, who): (M, String)| {
+        note.set(Some(Note::Done(m, who)));
+        editing.set(None);
+        load();
+    });
+    view! {
+        <AdminFrame ctx section=Section::Users>
+            <p class="admin-lead">{ctx.t(M::UsersExplain)}</p>
+            <details class="admin-panel">
+                <summary>{ctx.t(M::AddUser)}</summary>
+                <NewUserForm ctx changed />
+            </details>
+            <NoteView ctx note />
+            {move || match users.get() {
+                Load::Loading => loading_view(ctx),
+                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoUsers)}</p> }.into_any(),
+                Load::Ready(list) => {
+                    let rows = list.into_iter().map(|entry| view! { <UserRow ctx entry editing changed /> }).collect_view();
+                    view! {
+                        <div class="admin-table-wrap">
+                            <table class="admin-table">
+                                <thead>
+                                    <tr>
+                                        <th>{ctx.t(M::Username)}</th>
+                                        <th>{ctx.t(M::DisplayName)}</th>
+                                        <th>{ctx.t(M::Unit)}</th>
+                                        <th>{ctx.t(M::Roles)}</th>
+                                        <th>{ctx.t(M::Status)}</th>
+                                        <th><span class="sr-only">{ctx.t(M::Actions)}</span></th>
+                                    </tr>
+                                </thead>
+                                {rows}
+                            </table>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+        </AdminFrame>
+    }
+    .into_any()
+}
+
+/// The role checkboxes of a form; unit editors name their unit(s), separated by commas.
+#[derive(Clone, Copy)]
+struct RoleForm {
+    checked: [RwSignal<bool>; 5],
+    editor_units: RwSignal<String>,
+}
+
+impl RoleForm {
+    fn new(grants: &[RoleGrant]) -> Self {
+        let checked = ROLES.map(|r| RwSignal::new(grants.iter().any(|g| g.role == r)));
+        let units: Vec<&str> = grants.iter().filter(|g| g.role == "unit_editor").filter_map(|g| g.unit.as_deref()).collect();
+        RoleForm { checked, editor_units: RwSignal::new(units.join(", ")) }
+    }
+
+    fn reset(&self) {
+        for c in self.checked {
+            c.set(false);
+        }
+        self.editor_units.set(String::new());
+    }
+
+    /// The grants ticked; a unit editor without a unit takes the account's unit.
+    fn grants(&self, account_unit: &str) -> Result<Vec<RoleGrant>, M> {
+        let mut out = Vec::new();
+        for (role, checked) in ROLES.iter().zip(self.checked) {
+            if !checked.get_untracked() {
+                continue;
+            }
+            if *role == "unit_editor" {
+                let typed = self.editor_units.get_untracked();
+                let mut units: Vec<String> =
+                    typed.split(',').map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).collect();
+                if units.is_empty() && !account_unit.trim().is_empty() {
+                    units.push(account_unit.trim().to_string());
+                }
+                if units.is_empty() {
+                    return Err(M::EditorNeedsUnit);
+                }
+                out.extend(units.into_iter().map(|u| RoleGrant { role: role.to_string(), unit: Some(u) }));
+            } else {
+                out.push(RoleGrant { role: role.to_string(), unit: None });
+            }
+        }
+        if out.is_empty() {
+            return Err(M::NeedsRole);
+        }
+        Ok(out)
+    }
+}
+
+#[component]
+fn RoleFields(ctx: AdminCtx, form: RoleForm, #[prop(into)] id: String) -> impl IntoView {
+    let boxes = ROLES
+        .iter()
+        .zip(form.checked)
+        .map(|(role, checked)| {
+            view! {
+                <label class="check">
+                    <input type="checkbox" bind:checked=checked />
+                    <span>{ctx.t(role_label(role))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let editor = form.checked[4];
+    view! {
+        <fieldset class="roles">
+            <legend>{ctx.t(M::Roles)}</legend>
+            <div class="role-boxes">{boxes}</div>
+            <Show when=move || editor.get()>
+                <label>
+                    <span>{ctx.t(M::EditorUnits)}</span>
+                    <UnitPicker ctx value=form.editor_units id=format!("{id}-editor") placeholder=M::EditorUnitsHint />
+                </label>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserRow(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, changed: Callback<(M, String)>) -> impl IntoView {
+    let id = entry.user.id;
+    let is_open = move || editing.get() == Some(id);
+    let roles = entry
+        .roles
+        .iter()
+        .map(|g| {
+            let role = g.role.clone();
+            let unit = g.unit.clone().map(|u| format!(" · {u}"));
+            view! { <span class="chip">{ctx.t(role_label(&role))}{unit}</span> }
+        })
+        .collect_view();
+    let locked = entry.user.locked_until.filter(|t| *t > chrono::Utc::now());
+    let disabled = entry.user.disabled;
+    let status = move || {
+        if disabled {
+            view! { <span class="chip chip-off">{ctx.t(M::Disabled)}</span> }.into_any()
+        } else if let Some(t) = locked {
+            view! { <span class="chip chip-warn">{format!("{} {}", ctx.t(M::LockedUntil), format_time(t))}</span> }.into_any()
+        } else {
+            view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
+        }
+    };
+    let user = entry.user.clone();
+    view! {
+        <tbody class="row-group">
+            <tr>
+                <td data-label=ctx.t(M::Username)><code>{user.username.clone()}</code></td>
+                <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name.clone()}</strong></td>
+                <td data-label=ctx.t(M::Unit)><code>{user.unit_code.clone().unwrap_or_default()}</code></td>
+                <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
+                <td data-label=ctx.t(M::Status)>{status}</td>
+                <td class="cell-actions">
+                    <button
+                        type="button"
+                        class="btn btn-small btn-secondary"
+                        aria-expanded=move || is_open().to_string()
+                        on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })
+                    >
+                        {ctx.t(M::Edit)}
+                    </button>
+                </td>
+            </tr>
+            <Show when=is_open>
+                <tr class="edit-row">
+                    <td colspan="6">
+                        <UserEditor ctx entry=entry.clone() editing changed />
+                    </td>
+                </tr>
+            </Show>
+        </tbody>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserEditor(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, changed: Callback<(M, String)>) -> impl IntoView {
+    let id = entry.user.id;
+    let username = entry.user.username.clone();
+    let display_name = RwSignal::new(entry.user.display_name.clone());
+    let unit = RwSignal::new(entry.user.unit_code.clone().unwrap_or_default());
+    let disabled = RwSignal::new(entry.user.disabled);
+    let roles = RoleForm::new(&entry.roles);
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let note = RwSignal::new(None::<Note>);
+
+    let save = {
+        let username = username.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let grants = match roles.grants(&unit.get_untracked()) {
+                Ok(g) => g,
+                Err(m) => return note.set(Some(Note::Invalid(m))),
+            };
+            let body = UserUpdate {
+                display_name: Some(display_name.get_untracked()),
+                unit: Some(unit.get_untracked().trim().to_string()),
+                disabled: Some(disabled.get_untracked()),
+                roles: Some(grants),
+            };
+            let csrf = ctx.csrf();
+            let who = username.clone();
+            busy.set(true);
+            spawn_local(async move {
+                match api::send::<_, serde_json::Value>("PATCH", &format!("/api/v1/admin/users/{id}"), &csrf, Some(&body)).await {
+                    Ok(_) => changed.run((M::Saved, who)),
+                    Err(f) => note.set(Some(Note::Problem(f))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let reset = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = password.get_untracked();
+        if new.chars().count() < MIN_PASSWORD {
+            return note.set(Some(Note::Invalid(M::PasswordTooShort)));
+        }
+        let csrf = ctx.csrf();
+        let who = username.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let body = PasswordReset { password: new };
+            match api::send::<_, serde_json::Value>("POST", &format!("/api/v1/admin/users/{id}/password"), &csrf, Some(&body)).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    note.set(Some(Note::Done(M::PasswordWasReset, who)));
+                }
+                Err(f) => note.set(Some(Note::Problem(f))),
+            }
+            busy.set(false);
+        });
+    };
+    let prefix = format!("user-{id}");
+    view! {
+        <div class="editor">
+            <NoteView ctx note />
+            <form class="admin-form admin-form-inline" on:submit=save>
+                <label>
+                    <span>{ctx.t(M::DisplayName)}</span>
+                    <input bind:value=display_name required />
+                </label>
+                <label>
+                    <span>{ctx.t(M::Unit)}</span>
+                    <UnitPicker ctx value=unit id=format!("{prefix}-unit") placeholder=M::UnitHint />
+                </label>
+                <RoleFields ctx form=roles id=prefix.clone() />
+                <label class="check">
+                    <input type="checkbox" bind:checked=disabled />
+                    <span>{ctx.t(M::DisableAccount)}</span>
+                </label>
+                <div class="form-actions">
+                    <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::Save)}</button>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{ctx.t(M::Cancel)}</button>
+                </div>
+            </form>
+            <form class="admin-form admin-form-inline password-reset" on:submit=reset>
+                <label>
+                    <span>{ctx.t(M::NewPassword)}</span>
+                    <input type="password" bind:value=password autocomplete="new-password" minlength="10" required />
+                    <small class="hint">{ctx.t(M::ResetPasswordHint)}</small>
+                </label>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>{ctx.t(M::ResetPassword)}</button>
+                </div>
+            </form>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let unit = RwSignal::new(String::new());
+    let roles = RoleForm::new(&[]);
+    let busy = RwSignal::new(false);
+    let note = RwSignal::new(None::<Note>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if password.get_untracked().chars().count() < MIN_PASSWORD {
+            return note.set(Some(Note::Invalid(M::PasswordTooShort)));
+        }
+        let grants = match roles.grants(&unit.get_untracked()) {
+            Ok(g) => g,
+            Err(m) => return note.set(Some(Note::Invalid(m))),
+        };
+        let u = unit.get_untracked().trim().to_string();
+        let body = NewUserRequest {
+            username: username.get_untracked().trim().to_lowercase(),
+            display_name: display_name.get_untracked(),
+            password: password.get_untracked(),
+            unit: (!u.is_empty()).then_some(u),
+            roles: grants,
+        };
+        let csrf = ctx.csrf();
+        busy.set(true);
+        spawn_local(async move {
+            match api::send::<_, serde_json::Value>("POST", "/api/v1/admin/users", &csrf, Some(&body)).await {
+                Ok(_) => {
+                    note.set(None);
+                    for s in [username, display_name, password, unit] {
+                        s.set(String::new());
+                    }
+                    roles.reset();
+                    changed.run((M::UserCreated, body.username));
+                }
+                Err(f) => note.set(Some(Note::Problem(f))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="admin-form" on:submit=submit>
+            <NoteView ctx note />
+            <label>
+                <span>{ctx.t(M::Username)}</span>
+                <input bind:value=username required autocapitalize="none" spellcheck="false" autocomplete="off" pattern="[a-zA-Z0-9][a-zA-Z0-9._\\-]{2,63}" />
+                <small class="hint">{ctx.t(M::UsernameHint)}</small>
+            </label>
+            <label>
+                <span>{ctx.t(M::DisplayName)}</span>
+                <input bind:value=display_name required autocomplete="off" />
+            </label>
+            <label>
+                <span>{ctx.t(M::Password)}</span>
+                <input type="password" bind:value=password required minlength="10" autocomplete="new-password" />
+                <small class="hint">{ctx.t(M::PasswordHint)}</small>
+            </label>
+            <label>
+                <span>{ctx.t(M::Unit)}</span>
+                <UnitPicker ctx value=unit id="new-user-unit" placeholder=M::UnitHint />
+            </label>
+            <RoleFields ctx form=roles id="new-user" />
+            <div class="form-actions">
+                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddUser)}</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
