@@ -12,7 +12,7 @@ use ioc_frontend::protocol::AuditEntryView;
 use serde::Deserialize;
 
 use super::{AuditRecord, Filter};
-use crate::auth::{Principal, Who};
+use crate::auth::Principal;
 use crate::http::ApiError;
 use crate::AppState;
 
@@ -33,16 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/audit", get(list_audit))
         .route("/api/v1/admin/audit.csv", get(export_csv))
         .route("/api/v1/admin/audit.xlsx", get(export_xlsx))
-}
-
-/// Reading the trail: 401 for nobody, 403 for somebody without the admin role (a GET needs no
-/// CSRF token).
-fn require_admin(p: &Principal) -> Result<(), ApiError> {
-    match &p.who {
-        Who::Anonymous => Err(ApiError::LoginRequired),
-        _ if !p.is_admin() => Err(ApiError::Forbidden),
-        _ => Ok(()),
-    }
 }
 
 /// Vietnam keeps UTC+7 all year.
@@ -128,7 +118,7 @@ async fn load(
     default_limit: i64,
     max_limit: i64,
 ) -> Result<Vec<AuditRecord>, ApiError> {
-    require_admin(p)?;
+    p.require_admin()?;
     let Query(query) = query.map_err(|e| ApiError::InvalidBody(e.body_text()))?;
     let filter = query.filter(default_limit, max_limit)?;
     Ok(super::list(&state.db, &filter).await?)

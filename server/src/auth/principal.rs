@@ -119,6 +119,15 @@ impl Principal {
         }
     }
 
+    /// 401 for nobody, 403 for somebody without the admin role.
+    pub fn require_admin(&self) -> Result<(), crate::http::ApiError> {
+        match &self.who {
+            Who::Anonymous => Err(crate::http::ApiError::LoginRequired),
+            _ if !self.is_admin() => Err(crate::http::ApiError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
     /// 401 for nobody, 403 for somebody who may not read the province's indicators.
     pub fn require_indicator_reader(&self) -> Result<(), crate::http::ApiError> {
         match &self.who {

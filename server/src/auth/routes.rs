@@ -51,13 +51,11 @@ pub fn check_csrf(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// 401 for nobody, 403 for somebody without the admin role; CSRF-checked.
-fn require_admin(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
-    match &p.who {
-        Who::Anonymous => Err(ApiError::LoginRequired),
-        _ if !p.is_admin() => Err(ApiError::Forbidden),
-        _ => check_csrf(p, headers),
-    }
+/// For the admin's writes: 401 for nobody, 403 without the admin role, then the CSRF check.
+/// (Reads call [`Principal::require_admin`] alone: a GET changes nothing.)
+pub fn require_admin_write(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
+    p.require_admin()?;
+    check_csrf(p, headers)
 }
 
 fn me_of(user: &users::User, grants: &[Grant], csrf: &str) -> Me {
@@ -153,8 +151,8 @@ fn view(t: TokenInfo) -> TokenView {
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 200, body = [TokenView])))]
-pub async fn list_tokens(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Json<Vec<TokenView>>, ApiError> {
-    require_admin(&p, &headers)?;
+pub async fn list_tokens(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<TokenView>>, ApiError> {
+    p.require_admin()?;
     Ok(Json(tokens::list(&state.db).await?.into_iter().map(view).collect()))
 }
 
@@ -167,7 +165,7 @@ pub async fn create_token(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let valid_kind = matches!(req.kind.as_str(), "integration" | "wall_display");
     let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
     if !valid_kind || !valid_scopes || req.name.trim().is_empty() || (req.kind == "wall_display" && req.screens.is_empty()) {
@@ -203,7 +201,7 @@ pub async fn revoke_token(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Json<TokenView>, ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let mut tx = state.db.begin().await?;
     let before = tokens::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     let after = tokens::revoke(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
@@ -220,8 +218,8 @@ pub async fn revoke_token(
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", responses((status = 200)))]
-pub async fn list_users(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Response, ApiError> {
-    require_admin(&p, &headers)?;
+pub async fn list_users(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+    p.require_admin()?;
     let mut out = Vec::new();
     for u in users::list(&state.db).await? {
         let grants = users::grants(&state.db, u.id).await?;
@@ -239,7 +237,7 @@ pub async fn create_user(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Response), ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let created = create_account(&state.db, &p.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(created).into_response()))
 }
@@ -254,7 +252,7 @@ pub async fn update_user(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<UserUpdate>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let grants = req.roles.as_deref().map(parse_grants).transpose()?;
     if let (Who::User(me), Some(g)) = (&p.who, &grants) {
         // An administrator cannot take the admin role from themself: someone must remain.
@@ -293,7 +291,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let new = Password::new(req.password);
     if !new.is_acceptable() {
         return Err(ApiError::WeakPassword);

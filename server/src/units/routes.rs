@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{UnitChanges, UnitFilter, UnitKind, UnitRecord};
 use crate::audit::{self, Entry};
-use crate::auth::routes::check_csrf;
+use crate::auth::routes::require_admin_write;
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
@@ -22,15 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/units", get(list_units))
         .route("/api/v1/admin/units", post(create_unit))
         .route("/api/v1/admin/units/{code}", patch(update_unit))
-}
-
-/// 401 for nobody, 403 for somebody without the admin role; CSRF-checked (for unsafe methods).
-fn require_admin(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
-    match &p.who {
-        Who::Anonymous => Err(ApiError::LoginRequired),
-        _ if !p.is_admin() => Err(ApiError::Forbidden),
-        _ => check_csrf(p, headers),
-    }
 }
 
 /// Filters of `GET /api/v1/units`, all optional. Read as text and checked here, so a bad value
@@ -170,7 +161,7 @@ pub async fn create_unit(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewUnitRequest>,
 ) -> Result<(StatusCode, Json<UnitView>), ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let kind = match req.kind.parse::<UnitKind>() {
         Ok(k @ (UnitKind::Department | UnitKind::Commune)) => k,
         _ => return Err(ApiError::InvalidBody("kind must be department or commune".into())),
@@ -227,7 +218,7 @@ pub async fn update_unit(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<UnitUpdate>,
 ) -> Result<Json<UnitView>, ApiError> {
-    require_admin(&p, &headers)?;
+    require_admin_write(&p, &headers)?;
     let blank = |v: &Option<String>| v.as_deref().is_some_and(|s| s.trim().is_empty());
     if blank(&req.name_vi) || blank(&req.name_en) {
         return Err(ApiError::InvalidBody("names must not be blank".into()));
