@@ -88,6 +88,14 @@ struct Route {
 fn routes() -> Vec<Route> {
     let point = json!({"points": [{"series": "iip", "unit": "40", "ts": "2026-10-01T00:00:00Z", "value": 1.0}]});
     let token = json!({"name": "t", "kind": "integration", "unit": "40", "scopes": ["points:write"]});
+    // Bodies that pass the rights check and then fail on content (or on a missing row), so the
+    // table proves who gets through without changing anything.
+    let bad_user = json!({"username": "X!", "display_name": "x", "password": "a-long-enough-password", "roles": []});
+    let bad_unit = json!({"code": "not a code", "name_vi": "x", "name_en": "x", "kind": "department"});
+    let rename = json!({"display_name": "x"});
+    let reset = json!({"password": "a-long-enough-password"});
+    let unit_rename = json!({"name_vi": "x"});
+    let password = json!({"current": "not-the-password", "new": "another-long-password"});
     //                                anon admin lead  edit  appr  cent  wall  intg
     vec![
         Route { method: Method::GET, path: "/healthz", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
@@ -108,7 +116,21 @@ fn routes() -> Vec<Route> {
         Route { method: Method::GET, path: "/api/v1/units?q=anh%20son", body: None, expect: [401, 200, 200, 200, 200, 200, 200, 200] },
         Route { method: Method::GET, path: "/api/v1/admin/audit", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
         Route { method: Method::GET, path: "/api/v1/admin/audit.csv", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/admin/audit.xlsx", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/admin/users", body: Some(bad_user), expect: [401, 422, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::PATCH, path: "/api/v1/admin/users/999999", body: Some(rename), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/admin/users/999999/password", body: Some(reset), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/admin/tokens/999999/revoke", body: None, expect: [401, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/admin/units", body: Some(bad_unit), expect: [401, 422, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::PATCH, path: "/api/v1/admin/units/dept-none", body: Some(unit_rename), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin/units", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin/tokens", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin/audit", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/setup", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+        Route { method: Method::POST, path: "/api/v1/auth/password", body: Some(password), expect: [401, 401, 401, 401, 401, 401, 401, 401] },
         Route { method: Method::GET, path: "/account", body: None, expect: [303, 200, 200, 200, 200, 200, 403, 403] },
+        // Last: signing out ends the sessions the rows above used.
+        Route { method: Method::POST, path: "/api/v1/auth/logout", body: None, expect: [204, 204, 204, 204, 204, 204, 204, 204] },
     ]
 }
 
