@@ -57,6 +57,25 @@ async fn sign_in_form_redirects_back_but_never_off_site() {
     let r = login("wrong-password-here", "/wall").send().await.unwrap();
     assert_eq!(r.headers()[LOCATION], "/login?error=invalid_credentials&next=%2Fwall");
     assert!(r.headers().get(SET_COOKIE).is_none());
+    // Without a page to return to, people land where their role leads.
+    let r = login("mat-khau-rat-dai-2026", "").send().await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/wall", "an administrator reads the wall");
+    let editor = ioc_frontend::protocol::NewUserRequest {
+        username: "editor".into(),
+        display_name: "Biên tập".into(),
+        password: "mat-khau-bien-tap-2026".into(),
+        unit: None,
+        roles: vec![ioc_frontend::protocol::RoleGrant { role: "unit_editor".into(), unit: Some("17329".into()) }],
+    };
+    ioc_server::auth::routes::create_account(&app.db, &ioc_server::audit::Actor::system("test"), editor).await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/auth/login"))
+        .form(&[("username", "editor"), ("password", "mat-khau-bien-tap-2026"), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/account", "a unit editor does not land on a page it may not open");
     // A form posted from another site (login CSRF) is refused.
     let r = login("mat-khau-rat-dai-2026", "/wall").header("origin", "https://evil.example").send().await.unwrap();
     assert!(r.headers()[LOCATION].to_str().unwrap().contains("error=csrf_failed"));

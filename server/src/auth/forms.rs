@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 
 use super::password::Password;
 use super::principal::{cookie_value, DEVICE_COOKIE};
+use super::users::Role;
 use super::{sessions, tokens, Principal, Who};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
@@ -107,12 +108,24 @@ async fn login(
     }
     let ua = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
     match super::login(&state, &form.username, Password::new(form.password), p.ip, ua).await {
-        Ok(done) => Ok(redirect(&next, &[super::session_cookie(Some(&done.session.token), secure(&state))])),
+        Ok(done) => {
+            // Without a page to return to, go where the role leads: the wall for those who read
+            // the province's figures, the account page for the others (their own pages come with
+            // data entry).
+            let to = if form.next.is_empty() { landing(&state, done.user.id).await? } else { next.clone() };
+            Ok(redirect(&to, &[super::session_cookie(Some(&done.session.token), secure(&state))]))
+        }
         Err(e @ (ApiError::InvalidCredentials | ApiError::AccountLocked | ApiError::TooManyAttempts)) => {
             Ok(redirect(&back(error_code(&e)), &[]))
         }
         Err(other) => Err(other),
     }
+}
+
+async fn landing(state: &AppState, user_id: i64) -> Result<String, ApiError> {
+    let grants = super::users::grants(&state.db, user_id).await?;
+    let reads_all = grants.iter().any(|g| matches!(g.role, Role::Admin | Role::Leader | Role::Approver));
+    Ok(if reads_all { "/wall" } else { "/account" }.to_string())
 }
 
 #[derive(Deserialize)]
