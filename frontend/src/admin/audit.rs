@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, FailureView, Section};
+use super::{lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section};
 use crate::protocol::AuditEntryView;
 
 /// The filters the API understands, in the order of the form.
@@ -130,21 +130,9 @@ pub fn AdminAuditPage() -> impl IntoView {
                             {format!("{count} {}", ctx.t(M::EntriesCount))}
                             {(count >= 200).then(|| format!(" – {}", ctx.t(M::EntriesLimited)))}
                         </p>
-                        <div class="admin-table-wrap">
-                            <table class="admin-table audit-table">
-                                <thead>
-                                    <tr>
-                                        <th>{ctx.t(M::Time)}</th>
-                                        <th>{ctx.t(M::Actor)}</th>
-                                        <th>{ctx.t(M::Action)}</th>
-                                        <th>{ctx.t(M::Entity)}</th>
-                                        <th>{ctx.t(M::IpAddress)}</th>
-                                        <th>{ctx.t(M::Details)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
+                        <AdminTable ctx class="audit-table" headers=vec![M::Time, M::Actor, M::Action, M::Entity, M::IpAddress, M::Details]>
+                            <tbody>{rows}</tbody>
+                        </AdminTable>
                     }
                     .into_any()
                 }

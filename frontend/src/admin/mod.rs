@@ -64,6 +64,32 @@ impl Section {
     }
 }
 
+/// The list layout every admin screen uses: a table on wide screens, cards under 600 px (CSS).
+/// `actions` adds the unlabelled column of row buttons; rows come as children (`<tbody>`s).
+#[component]
+pub fn AdminTable(
+    ctx: AdminCtx,
+    headers: Vec<M>,
+    #[prop(optional)] actions: bool,
+    #[prop(optional, into)] class: String,
+    children: Children,
+) -> impl IntoView {
+    let class = if class.is_empty() { "admin-table".to_string() } else { format!("admin-table {class}") };
+    view! {
+        <div class="admin-table-wrap">
+            <table class=class>
+                <thead>
+                    <tr>
+                        {headers.into_iter().map(|h| view! { <th>{ctx.t(h)}</th> }).collect_view()}
+                        {actions.then(|| view! { <th><span class="sr-only">{ctx.t(M::Actions)}</span></th> })}
+                    </tr>
+                </thead>
+                {children()}
+            </table>
+        </div>
+    }
+}
+
 /// What every admin screen shares: the language and the signed-in administrator (with the
 /// CSRF token for changes), loaded once the page is hydrated.
 #[derive(Clone, Copy)]

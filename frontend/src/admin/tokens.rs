@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use super::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{format_time, loading_view, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker};
+use super::{format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::protocol::{CreatedToken, NewTokenRequest, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
@@ -61,22 +61,9 @@ pub fn AdminTokensPage() -> impl IntoView {
                 Load::Ready(list) => {
                     let rows = list.into_iter().map(|token| view! { <TokenRow ctx token revoked failed /> }).collect_view();
                     view! {
-                        <div class="admin-table-wrap">
-                            <table class="admin-table">
-                                <thead>
-                                    <tr>
-                                        <th>{ctx.t(M::TokenName)}</th>
-                                        <th>{ctx.t(M::TokenKind)}</th>
-                                        <th>{ctx.t(M::Unit)}</th>
-                                        <th>{ctx.t(M::Permissions)}</th>
-                                        <th>{ctx.t(M::LastUsed)}</th>
-                                        <th>{ctx.t(M::Status)}</th>
-                                        <th><span class="sr-only">{ctx.t(M::Actions)}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
+                        <AdminTable ctx actions=true headers=vec![M::TokenName, M::TokenKind, M::Unit, M::Permissions, M::LastUsed, M::Status]>
+                            <tbody>{rows}</tbody>
+                        </AdminTable>
                     }
                     .into_any()
                 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker};
+use super::{kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::i18n::Lang;
 use crate::protocol::{NewUnitRequest, UnitUpdate, UnitView};
 
@@ -123,21 +123,9 @@ fn UnitTable(ctx: AdminCtx, list: Vec<UnitView>, editing: RwSignal<Option<String
             {format!("{count} {}", ctx.t(M::UnitsCount))}
             {(count >= LIMIT).then(|| format!(" – {}", ctx.t(M::NarrowSearch)))}
         </p>
-        <div class="admin-table-wrap">
-            <table class="admin-table">
-                <thead>
-                    <tr>
-                        <th>{ctx.t(M::Code)}</th>
-                        <th>{ctx.t(M::Name)}</th>
-                        <th>{ctx.t(M::Kind)}</th>
-                        <th>{ctx.t(M::Parent)}</th>
-                        <th>{ctx.t(M::Status)}</th>
-                        <th><span class="sr-only">{ctx.t(M::Actions)}</span></th>
-                    </tr>
-                </thead>
-                {rows}
-            </table>
-        </div>
+        <AdminTable ctx actions=true headers=vec![M::Code, M::Name, M::Kind, M::Parent, M::Status]>
+            {rows}
+        </AdminTable>
     }
     .into_any()
 }

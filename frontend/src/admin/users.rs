@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use super::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{format_time, loading_view, role_label, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker, ROLES};
+use super::{format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker, ROLES};
 use crate::protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
@@ -48,21 +48,9 @@ pub fn AdminUsersPage() -> impl IntoView {
                 Load::Ready(list) => {
                     let rows = list.into_iter().map(|entry| view! { <UserRow ctx entry editing changed /> }).collect_view();
                     view! {
-                        <div class="admin-table-wrap">
-                            <table class="admin-table">
-                                <thead>
-                                    <tr>
-                                        <th>{ctx.t(M::Username)}</th>
-                                        <th>{ctx.t(M::DisplayName)}</th>
-                                        <th>{ctx.t(M::Unit)}</th>
-                                        <th>{ctx.t(M::Roles)}</th>
-                                        <th>{ctx.t(M::Status)}</th>
-                                        <th><span class="sr-only">{ctx.t(M::Actions)}</span></th>
-                                    </tr>
-                                </thead>
-                                {rows}
-                            </table>
-                        </div>
+                        <AdminTable ctx actions=true headers=vec![M::Username, M::DisplayName, M::Unit, M::Roles, M::Status]>
+                            {rows}
+                        </AdminTable>
                     }
                     .into_any()
                 }

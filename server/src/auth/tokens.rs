@@ -158,7 +158,7 @@ pub async fn ensure_configured(db: &PgPool, plain: &str, province: &str) -> Resu
         None => hex_prefix(&hash),
     };
     let new = NewToken {
-        name: "ingest token from configuration",
+        name: "Mã nạp số liệu từ cấu hình (ingest token from configuration)",
         kind: "integration",
         unit_code: province,
         scopes: &[SCOPE_POINTS_WRITE.to_string()],
