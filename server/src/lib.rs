@@ -103,11 +103,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let ingest_token = IngestToken::load_or_create(config.ingest_token.as_ref().map(|t| t.expose()), &data_dir)
         .context("preparing the ingest token")?;
     let epoch: Arc<str> = indicators::streams::load_epoch(&database.pool).await?.into();
-    let province_known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND kind = 'province')")
-        .bind(&config.province)
-        .fetch_one(&database.pool)
-        .await?;
-    if !province_known {
+    if !units::is_province(&database.pool, &config.province).await? {
         database.close().await;
         anyhow::bail!("--province {}: no province with this statistical code (Nghệ An is 40)", config.province);
     }

@@ -13,6 +13,7 @@ use sqlx::PgPool;
 
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
+use crate::units;
 
 /// Source recorded for points written by the demo feed; the wall labels them.
 pub const DEMO_SOURCE: &str = "demo";
@@ -204,30 +205,16 @@ async fn resolve_series<'a>(db: &PgPool, points: &'a [PointIn]) -> Result<HashMa
     Ok(codes.into_iter().map(|c| (c, found[c])).collect())
 }
 
-/// A writer may send figures for its own unit, the units below it, and — for a department — the
-/// province it belongs to (departments report province-level figures).
+/// See [`units::outside_writer_scope`] for what a writer covers.
 async fn check_scope(db: &PgPool, points: &[PointIn], writer: &str) -> Result<(), ApiError> {
     let codes: Vec<&str> = unique(points.iter().map(|p| p.unit.as_str()));
-    let outside: Vec<String> = sqlx::query_scalar(
-        // NULL-safe on purpose: provinces have no parent, most writers are no department.
-        "SELECT code FROM units WHERE code = ANY($1) AND NOT (
-             code = $2 OR parent_code IS NOT DISTINCT FROM $2
-             OR code IN (SELECT parent_code FROM units WHERE code = $2 AND kind = 'department'))
-         ORDER BY code",
-    )
-    .bind(&codes)
-    .bind(writer)
-    .fetch_all(db)
-    .await?;
+    let outside = units::outside_writer_scope(db, &codes, writer).await?;
     if outside.is_empty() { Ok(()) } else { Err(ApiError::ForbiddenUnits(outside)) }
 }
 
 async fn check_units(db: &PgPool, points: &[PointIn]) -> Result<(), ApiError> {
     let codes: Vec<&str> = unique(points.iter().map(|p| p.unit.as_str()));
-    let found: Vec<String> = sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)")
-        .bind(&codes)
-        .fetch_all(db)
-        .await?;
+    let found = units::existing_codes(db, &codes).await?;
     let found: HashSet<&str> = found.iter().map(String::as_str).collect();
     let unknown: Vec<String> = codes.iter().filter(|c| !found.contains(**c)).map(|c| c.to_string()).collect();
     if !unknown.is_empty() {

@@ -108,11 +108,7 @@ pub async fn wall_state(
     demo_feed: bool,
     viewer: Option<Viewer>,
 ) -> Result<Option<WallState>, sqlx::Error> {
-    let Some(province_name): Option<String> = sqlx::query_scalar("SELECT name_vi FROM units WHERE code = $1")
-        .bind(province)
-        .fetch_optional(db)
-        .await?
-    else {
+    let Some(province_name) = crate::units::get(db, province).await?.map(|u| u.name_vi) else {
         return Ok(None);
     };
     let rows: Vec<TileRow> = sqlx::query_as(

@@ -189,6 +189,36 @@ fn list_query<'a>(filter: &'a UnitFilter, columns: &str) -> QueryBuilder<'a, Pos
     sql
 }
 
+/// Of `codes`, those that are units (any kind).
+pub async fn existing_codes(db: &PgPool, codes: &[&str]) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)").bind(codes).fetch_all(db).await
+}
+
+/// True when `code` is one of today's provinces.
+pub async fn is_province(db: &PgPool, code: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND kind = 'province')")
+        .bind(code)
+        .fetch_one(db)
+        .await
+}
+
+/// Of `codes`, those a writer for unit `writer` may not send figures for, in code order. A
+/// writer covers its own unit, the units directly below it, and — for a department — the
+/// province it belongs to (departments report province-level figures).
+pub async fn outside_writer_scope(db: &PgPool, codes: &[&str], writer: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        // NULL-safe on purpose: provinces have no parent, most writers are no department.
+        "SELECT code FROM units WHERE code = ANY($1) AND NOT (
+             code = $2 OR parent_code IS NOT DISTINCT FROM $2
+             OR code IN (SELECT parent_code FROM units WHERE code = $2 AND kind = 'department'))
+         ORDER BY code",
+    )
+    .bind(codes)
+    .bind(writer)
+    .fetch_all(db)
+    .await
+}
+
 /// The unit with this code, if any.
 pub async fn get(db: &PgPool, code: &str) -> Result<Option<Unit>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM units u WHERE u.code = $1"))
