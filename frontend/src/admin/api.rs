@@ -87,21 +87,11 @@ async fn failure(resp: gloo_net::http::Response) -> Failure {
     }
 }
 
-/// `GET url` and its JSON answer.
+/// `GET url` and its JSON answer (reads need no CSRF token).
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, Failure> {
-    get_with(url, None).await
-}
-
-/// `GET url` with the session's CSRF token (the account and token lists ask for it on every
-/// method).
-pub async fn get_with<T: DeserializeOwned>(url: &str, csrf: Option<&str>) -> Result<T, Failure> {
     #[cfg(feature = "hydrate")]
     {
-        let mut request = gloo_net::http::Request::get(url);
-        if let Some(csrf) = csrf {
-            request = request.header("x-csrf-token", csrf);
-        }
-        let resp = request.send().await.map_err(|e| Failure::Network(e.to_string()))?;
+        let resp = gloo_net::http::Request::get(url).send().await.map_err(|e| Failure::Network(e.to_string()))?;
         if !resp.ok() {
             return Err(failure(resp).await);
         }
@@ -109,7 +99,7 @@ pub async fn get_with<T: DeserializeOwned>(url: &str, csrf: Option<&str>) -> Res
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (url, csrf);
+        let _ = url;
         Err(Failure::Network("only in the browser".into()))
     }
 }

@@ -132,12 +132,6 @@ impl AdminCtx {
         self.me.with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
     }
 
-    /// The CSRF token once `/api/v1/me` has answered, tracked: an effect that reads it runs again
-    /// when it arrives.
-    pub fn csrf_ready(&self) -> Option<String> {
-        self.me.with(|m| m.as_ref().map(|m| m.csrf_token.clone()))
-    }
-
     /// A link inside the admin area that keeps the language.
     pub fn href(&self, path: &str) -> String {
         match self.lang.get_untracked() {

@@ -19,16 +19,9 @@ pub fn AdminTokensPage() -> impl IntoView {
     let note = RwSignal::new(None::<Note>);
     // The secret of the token just created; dropped for good once dismissed.
     let secret = RwSignal::new(None::<CreatedToken>);
-    let load = move || {
-        let csrf = ctx.csrf();
-        spawn_local(async move { tokens.set(api::get_with("/api/v1/admin/tokens", Some(&csrf)).await.into()) })
-    };
-    // The list is asked for with the session's CSRF token: once it is known.
-    Effect::new(move |_| {
-        if ctx.csrf_ready().is_some() {
-            load();
-        }
-    });
+    let load = move || spawn_local(async move { tokens.set(api::get("/api/v1/admin/tokens").await.into()) });
+    // Loaded once hydrated (effects run only in the browser).
+    Effect::new(move |_| load());
     let created = Callback::new(move |c: CreatedToken| {
         note.set(None);
         secret.set(Some(c));

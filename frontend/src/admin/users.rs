@@ -18,16 +18,9 @@ pub fn AdminUsersPage() -> impl IntoView {
     let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<i64>);
-    let load = move || {
-        let csrf = ctx.csrf();
-        spawn_local(async move { users.set(api::get_with("/api/v1/admin/users", Some(&csrf)).await.into()) })
-    };
-    // The list is asked for with the session's CSRF token: once it is known.
-    Effect::new(move |_| {
-        if ctx.csrf_ready().is_some() {
-            load();
-        }
-    });
+    let load = move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
+    // Loaded once hydrated (effects run only in the browser).
+    Effect::new(move |_| load());
     let changed = Callback::new(move |(m, who): (M, String)| {
         note.set(Some(Note::Done(m, who)));
         editing.set(None);
