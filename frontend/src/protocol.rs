@@ -415,6 +415,13 @@ pub struct AuditEntryView {
     pub after: Option<serde_json::Value>,
 }
 
+/// The one rule for "latest value" of a stream, applied by the server's stream heads and by the
+/// wall's tiles alike: a point replaces the latest one unless it is older (a backfilled point gets
+/// an offset but does not change what is shown).
+pub fn replaces_latest(ts: DateTime<Utc>, latest: Option<DateTime<Utc>>) -> bool {
+    latest.is_none_or(|cur| ts >= cur)
+}
+
 /// Topic of the stream of one series for one unit.
 pub fn indicator_topic(series: &str, unit: &str) -> String {
     format!("indicator/{series}/{unit}")

@@ -11,7 +11,7 @@ use leptos_meta::{Html, Title};
 
 use crate::app::use_lang;
 use crate::i18n::{format_number, Lang, Msg};
-use crate::protocol::{LivePoint, TileState, WallState};
+use crate::protocol::{replaces_latest, LivePoint, TileState, WallState};
 
 /// Where the server-rendered page gets the wall's state from. The server puts one into the
 /// Leptos context; this crate does not know about the database.
@@ -71,15 +71,13 @@ impl TileLive {
         }
         self.epoch = epoch.to_string();
         self.offset = offset;
-        match &self.latest {
-            Some(cur) if point.ts < cur.ts => false,
-            _ => {
-                self.previous = self.latest.as_ref().map(|p| p.value);
-                self.latest = Some(point);
-                self.updates = self.updates.wrapping_add(1);
-                true
-            }
+        if !replaces_latest(point.ts, self.latest.as_ref().map(|p| p.ts)) {
+            return false;
         }
+        self.previous = self.latest.as_ref().map(|p| p.value);
+        self.latest = Some(point);
+        self.updates = self.updates.wrapping_add(1);
+        true
     }
 
     /// Takes the server's snapshot as the truth (after a resync).

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use ioc_frontend::i18n::Msg;
 use ioc_frontend::protocol::{
-    indicator_topic, IngestReceipt, LivePoint, Payload, PointIn, Publication, StreamHead,
+    indicator_topic, replaces_latest, IngestReceipt, LivePoint, Payload, PointIn, Publication, StreamHead,
     MAX_POINTS_PER_BATCH,
 };
 use sqlx::PgPool;
@@ -64,7 +64,7 @@ impl Head {
     /// Same rule as the wall's tiles: a point replaces the latest one unless it is older.
     fn apply(&mut self, ts: DateTime<Utc>, value: f64) -> i64 {
         self.offset += 1;
-        if self.latest.is_none_or(|(cur, _)| ts >= cur) {
+        if replaces_latest(ts, self.latest.map(|(cur, _)| cur)) {
             self.previous = self.latest.map(|(_, v)| v);
             self.latest = Some((ts, value));
         }
