@@ -8,10 +8,11 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::admin::{AdminAuditPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage};
+use crate::admin::{AdminAuditPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage};
 use crate::i18n::{Lang, Msg};
 use crate::login::{AccountPage, LoginPage, SetupPage};
-use crate::wall::WallPage;
+use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
+use crate::wall::{IndicatorPage, WallPage};
 
 /// The HTML document around every page. Fonts and styles are served by the server from
 /// `/assets`; the hydration script loads `/pkg/ioc.js` and `/pkg/ioc_bg.wasm`.
@@ -26,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg" />
                 <link rel="stylesheet" href="/assets/fonts/be-vietnam-pro.css" />
                 <link rel="stylesheet" href="/assets/ioc.css" />
+                <link rel="stylesheet" href="/assets/wall.css" />
+                <link rel="stylesheet" href="/assets/entry.css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -52,6 +55,11 @@ pub fn App() -> impl IntoView {
                 // Async rendering: the wall's first HTML already holds every value.
                 <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=WallPage ssr=SsrMode::Async />
+                <Route path=path!("/wall/indicator/:code") view=IndicatorPage />
+                <Route path=path!("/entry") view=EntryListPage />
+                <Route path=path!("/entry/:unit/:period") view=EntryFormPage />
+                <Route path=path!("/approve") view=ApprovePage />
+                <Route path=path!("/delivery") view=DeliveryPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/admin") view=AdminOverviewPage />
@@ -59,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view=AdminUsersPage />
                 <Route path=path!("/admin/tokens") view=AdminTokensPage />
                 <Route path=path!("/admin/audit") view=AdminAuditPage />
+                <Route path=path!("/admin/indicators") view=AdminIndicatorsPage />
                 <Route path=path!("/account") view=AccountPage />
             </Routes>
         </Router>

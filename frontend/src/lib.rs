@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod entry;
 pub mod i18n;
 pub mod login;
 pub mod protocol;

@@ -111,7 +111,7 @@ fn handle(frame: ServerFrame, tiles: &[(String, RwSignal<TileLive>)]) {
             let Some(live) = find(&topic) else { return };
             if recovered {
                 for p in missed {
-                    let Payload::Point(point) = p.data;
+                    let Payload::Point(point) = p.data else { continue };
                     live.update(|t| {
                         t.apply(&p.epoch, p.offset, point);
                     });
@@ -123,13 +123,16 @@ fn handle(frame: ServerFrame, tiles: &[(String, RwSignal<TileLive>)]) {
                     }
                 });
             } else {
-                let latest = state.map(|Payload::Point(p)| p);
+                let latest = state.and_then(|s| match s {
+                    Payload::Point(p) => Some(p),
+                    _ => None,
+                });
                 live.update(|t| t.reset(&epoch, offset, latest));
             }
         }
         ServerFrame::Publication(p) => {
             let Some(live) = find(&p.topic) else { return };
-            let Payload::Point(point) = p.data;
+            let Payload::Point(point) = p.data else { return };
             live.update(|t| {
                 t.apply(&p.epoch, p.offset, point);
             });

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod central;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub tasks: TaskTracker,
     /// Connection cap for WebSockets (the mini-redis pattern).
     pub ws_slots: Arc<Semaphore>,
+    /// Wakes the delivery worker when an approval queued messages for the Government system.
+    pub outbox: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -127,6 +130,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         shutdown: shutdown.clone(),
         tasks: TaskTracker::new(),
         ws_slots: Arc::new(Semaphore::new(config.max_ws_connections)),
+        outbox: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
     };
     let task = tokio::spawn(serve(listener, state, database));

@@ -101,7 +101,9 @@ async fn guard_pages(
     let wall = path == "/" || path == "/wall" || path.starts_with("/wall/");
     let admin = path == "/admin" || path.starts_with("/admin/");
     let account = path == "/account";
-    if !wall && !admin && !account {
+    let entry = path == "/entry" || path.starts_with("/entry/");
+    let approve = path == "/approve" || path == "/delivery";
+    if !wall && !admin && !account && !entry && !approve {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -113,6 +115,12 @@ async fn guard_pages(
         who.is_admin()
     } else if account {
         matches!(who.who, Who::User(_))
+    } else if entry {
+        // Which unit's report a person may open is the API's decision; the page needs a person
+        // who enters or reads reports at all.
+        !who.edited_units().is_empty() || (matches!(who.who, Who::User(_)) && who.reads_all_indicators())
+    } else if approve {
+        matches!(who.who, Who::User(_)) && who.reads_all_indicators()
     } else {
         who.reads_all_indicators()
     };

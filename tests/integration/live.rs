@@ -14,6 +14,7 @@ fn value_of(frame: &ServerFrame) -> f64 {
     match frame {
         ServerFrame::Publication(p) => match &p.data {
             Payload::Point(pt) => pt.value,
+            other => panic!("expected a point, got {other:?}"),
         },
         other => panic!("expected a publication, got {other:?}"),
     }
@@ -81,6 +82,7 @@ async fn reconnecting_client_recovers_what_it_missed() {
                 .iter()
                 .map(|p| match &p.data {
                     Payload::Point(pt) => (p.offset, pt.value),
+                    other => panic!("expected a point, got {other:?}"),
                 })
                 .collect();
             assert_eq!(got, vec![(2, 2.0), (3, 3.0), (4, 4.0)]);
@@ -203,7 +205,7 @@ async fn demo_feed_publishes_labelled_values() {
     loop {
         assert!(tokio::time::Instant::now() < deadline, "no demo publication");
         if let Some(ServerFrame::Publication(p)) = ws.try_next(Duration::from_secs(2)).await {
-            let Payload::Point(pt) = p.data;
+            let Payload::Point(pt) = p.data else { panic!("expected a point") };
             assert!(pt.demo, "demo values are labelled");
             assert!(pt.value > 50.0 && pt.value < 200.0, "plausible IIP: {}", pt.value);
             break;

@@ -7,6 +7,7 @@
 
 pub mod api;
 mod audit;
+mod indicators;
 mod overview;
 pub mod text;
 mod tokens;
@@ -19,6 +20,7 @@ use leptos::task::spawn_local;
 use leptos_meta::{Html, Title};
 
 pub use audit::AdminAuditPage;
+pub use indicators::AdminIndicatorsPage;
 pub use overview::AdminOverviewPage;
 pub use tokens::AdminTokensPage;
 pub use units::AdminUnitsPage;

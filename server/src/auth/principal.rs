@@ -81,10 +81,50 @@ impl Principal {
         }
     }
 
+    /// Enters the figures of `unit` (a unit editor of that unit).
+    pub fn edits_unit(&self, unit: &str) -> bool {
+        matches!(&self.who, Who::User(u) if u.grants.iter().any(|g| g.role == Role::UnitEditor && g.unit.as_deref() == Some(unit)))
+    }
+
+    /// The units whose reports this person enters.
+    pub fn edited_units(&self) -> Vec<String> {
+        match &self.who {
+            Who::User(u) => u
+                .grants
+                .iter()
+                .filter(|g| g.role == Role::UnitEditor)
+                .filter_map(|g| g.unit.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Approves or returns the province's submissions.
+    pub fn is_approver(&self) -> bool {
+        self.has_role(Role::Approver)
+    }
+
+    /// Reads the report of `unit`: everyone who reads the whole province, and its own editors.
+    pub fn reads_unit_reports(&self, unit: &str) -> bool {
+        self.reads_all_indicators() || self.edits_unit(unit)
+    }
+
+    /// 401 for nobody, 403 unless `allowed`.
+    pub fn require(&self, allowed: bool) -> Result<(), crate::http::ApiError> {
+        match &self.who {
+            Who::Anonymous => Err(crate::http::ApiError::LoginRequired),
+            _ if !allowed => Err(crate::http::ApiError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
     /// May this principal follow `topic` on the WebSocket (and read the same data over HTTP)?
     pub fn may_subscribe(&self, topic: &str) -> bool {
         if let Some((_, unit)) = parse_indicator_topic(topic) {
             return self.reads_all_indicators() || self.own_units().contains(&unit);
+        }
+        if let Some(unit) = topic.strip_prefix("deadlines/") {
+            return self.reads_all_indicators() || self.edits_unit(unit);
         }
         false
     }

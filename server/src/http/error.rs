@@ -52,6 +52,16 @@ pub enum ApiError {
     WeakPassword,
     #[error("not found")]
     NotFound,
+    #[error("entry checks failed: {0:?}")]
+    CheckFailed(Vec<ioc_frontend::protocol::Finding>),
+    #[error("warnings without a note: {0:?}")]
+    WarningNeedsNote(Vec<ioc_frontend::protocol::Finding>),
+    #[error("invalid period {0:?}")]
+    InvalidPeriod(String),
+    #[error("cannot {action} a report that is {from}")]
+    InvalidTransition { action: &'static str, from: &'static str },
+    #[error("a 422 with a message of the catalogue: {0:?} ({1})")]
+    Unprocessable(Msg, String),
     #[error("too many connections")]
     TooManyConnections,
     #[error("database unavailable: {0}")]
@@ -101,6 +111,23 @@ impl ApiError {
             CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Msg::CsrfFailed, None),
             WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password", Msg::WeakPassword, None),
             NotFound => (StatusCode::NOT_FOUND, "not_found", Msg::NotFound, None),
+            CheckFailed(_) => (StatusCode::UNPROCESSABLE_ENTITY, "check_failed", Msg::CheckFailed, None),
+            WarningNeedsNote(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "warning_needs_note", Msg::WarningNeedsNote, None)
+            }
+            InvalidPeriod(p) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_period", Msg::InvalidPeriod, Some(p.clone())),
+            InvalidTransition { action, from } => (
+                StatusCode::CONFLICT,
+                "invalid_transition",
+                Msg::InvalidTransition,
+                Some(format!("{action} ← {from}")),
+            ),
+            Unprocessable(msg, detail) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                unprocessable_code(*msg),
+                *msg,
+                (!detail.is_empty()).then(|| detail.clone()),
+            ),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => {
                 (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections", Msg::TooManyConnections, None)
@@ -120,6 +147,21 @@ impl ApiError {
     }
 }
 
+/// Stable codes of the 422s that carry a catalogue message.
+fn unprocessable_code(msg: Msg) -> &'static str {
+    match msg {
+        Msg::ReturnCommentRequired => "comment_required",
+        Msg::EmptyEntries => "empty_entries",
+        Msg::BadSpreadsheet => "bad_spreadsheet",
+        Msg::DuplicateEntry => "duplicate_entry",
+        Msg::NotReportingUnit => "not_reporting_unit",
+        Msg::IndicatorNotReported => "indicator_not_reported",
+        Msg::UnknownSeries => "unknown_series",
+        Msg::UnknownUnit => "unknown_unit",
+        _ => "invalid_body",
+    }
+}
+
 fn is_unavailable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
 }
@@ -135,6 +177,7 @@ pub fn error_body(code: &str, msg: Msg, detail: Option<&str>) -> ApiErrorBody {
             code: code.to_string(),
             message_vi: with(msg.vi()),
             message_en: with(msg.en()),
+            findings: Vec::new(),
         },
     }
 }
@@ -147,7 +190,11 @@ impl IntoResponse for ApiError {
         } else {
             tracing::debug!(error = %self, "request rejected");
         }
-        (status, Json(error_body(code, msg, detail.as_deref()))).into_response()
+        let mut body = error_body(code, msg, detail.as_deref());
+        if let ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) = self {
+            body.error.findings = f;
+        }
+        (status, Json(body)).into_response()
     }
 }
 

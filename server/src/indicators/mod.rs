@@ -2,6 +2,8 @@
 //!
 //! Owns the tables `series`, `series_streams` and `metric_points`.
 
+pub mod catalogue;
+pub mod figures;
 pub mod points;
 pub mod routes;
 pub mod streams;

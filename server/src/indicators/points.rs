@@ -18,6 +18,22 @@ use crate::units;
 /// Source recorded for points written by the demo feed; the wall labels them.
 pub const DEMO_SOURCE: &str = "demo";
 
+/// Sources of points that carry monthly figures onto the live streams: `figure:official`,
+/// `figure:estimate`, and the demo feed's `demo:official` / `demo:estimate`.
+pub fn figure_source(demo: bool, kind: ioc_frontend::protocol::FigureKind) -> String {
+    format!("{}:{}", if demo { DEMO_SOURCE } else { "figure" }, kind.as_str())
+}
+
+/// Whether a point's source is the demo feed (plain points or demo figures).
+pub fn is_demo_source(source: &str) -> bool {
+    source == DEMO_SOURCE || source.starts_with("demo:")
+}
+
+/// Whether a point carries an estimate (ước) rather than an official figure.
+pub fn is_estimate_source(source: &str) -> bool {
+    source.ends_with(":estimate")
+}
+
 /// Checks a batch without touching the database. Errors name the first bad point.
 pub fn validate(points: &[PointIn], now: DateTime<Utc>) -> Result<(), ApiError> {
     if points.is_empty() {
@@ -174,7 +190,7 @@ pub async fn ingest(db: &PgPool, epoch: &str, points: &[PointIn], writer: Option
             topic: indicator_topic(&p.series, &p.unit),
             epoch: epoch.to_string(),
             offset,
-            data: Payload::Point(LivePoint { ts: p.ts, value: p.value, demo }),
+            data: Payload::Point(LivePoint { ts: p.ts, value: p.value, demo, estimate: false }),
         })
         .collect();
     publications.sort_by(|a, b| a.topic.cmp(&b.topic).then(a.offset.cmp(&b.offset)));

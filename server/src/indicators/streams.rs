@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use ioc_frontend::protocol::{
-    indicator_topic, parse_indicator_topic, LivePoint, Payload, Publication, TileState, Viewer, WallState,
+    indicator_topic, months_before, parse_indicator_topic, ts_period, LivePoint, Payload, Publication, TileState, Viewer, WallState,
 };
 use sqlx::PgPool;
 
-use super::points::DEMO_SOURCE;
+use super::points::{is_demo_source, is_estimate_source};
+use super::{catalogue, figures};
 use crate::live::{Snapshot, TopicSource};
 
 /// A stream head as read for a snapshot: offset, latest time, value and source.
@@ -72,7 +73,7 @@ impl TopicSource for IndicatorTopics {
                     topic: topic.to_string(),
                     epoch: self.epoch.to_string(),
                     offset,
-                    data: Payload::Point(LivePoint { ts, value, demo: source == DEMO_SOURCE }),
+                    data: Payload::Point(LivePoint { ts, value, demo: is_demo_source(&source), estimate: is_estimate_source(&source) }),
                 })
                 .collect())
         }
@@ -81,8 +82,13 @@ impl TopicSource for IndicatorTopics {
 }
 
 fn live_point(ts: Option<DateTime<Utc>>, value: Option<f64>, source: Option<&str>) -> Option<LivePoint> {
-    Some(LivePoint { ts: ts?, value: value?, demo: source == Some(DEMO_SOURCE) })
+    let source = source.unwrap_or_default();
+    Some(LivePoint { ts: ts?, value: value?, demo: is_demo_source(source), estimate: is_estimate_source(source) })
 }
+
+/// Months of history a wall tile carries: two years and the month before, enough for a
+/// sparkline and the same month of the previous year.
+pub const TILE_HISTORY_MONTHS: i32 = 25;
 
 #[derive(sqlx::FromRow)]
 struct TileRow {
@@ -122,9 +128,17 @@ pub async fn wall_state(
     .bind(province)
     .fetch_all(db)
     .await?;
-    let tiles = rows
-        .into_iter()
-        .map(|r| TileState {
+    let catalogue: std::collections::HashMap<String, catalogue::Indicator> =
+        catalogue::list(db).await?.into_iter().map(|i| (i.def.code.clone(), i)).collect();
+    let to = ts_period(Utc::now());
+    let from = months_before(to, TILE_HISTORY_MONTHS - 1);
+    let mut tiles = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(ind) = catalogue.get(&r.code) else { continue };
+        let history = figures::months(db, ind.id, ind.def.aggregation, province, from, to).await?;
+        tiles.push(TileState {
+            indicator: ind.def.clone(),
+            history,
             topic: indicator_topic(&r.code, province),
             latest: live_point(r.latest_ts, r.latest_value, r.latest_source.as_deref()),
             series: r.code,
@@ -137,8 +151,8 @@ pub async fn wall_state(
             epoch: epoch.to_string(),
             offset: r.last_offset.unwrap_or(0),
             previous: r.previous_value,
-        })
-        .collect();
+        });
+    }
     Ok(Some(WallState { province_name, demo_feed, tiles, viewer }))
 }
 

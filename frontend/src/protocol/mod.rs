@@ -6,8 +6,11 @@
 //! publication carries the stream's `epoch` and `offset`, a subscriber gets the latest state
 //! first and can later ask for what it missed since a position it has seen.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
+
+mod indicators;
+pub use indicators::*;
 
 #[cfg(feature = "ssr")]
 use utoipa::ToSchema;
@@ -70,6 +73,9 @@ pub struct ApiErrorDetail {
     pub code: String,
     pub message_vi: String,
     pub message_en: String,
+    /// The entry checks' findings when figures were refused (`check_failed`, `warning_needs_note`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 /// A value as shown live: the payload of publications on `indicator/{series}/{unit}`.
@@ -80,6 +86,10 @@ pub struct LivePoint {
     pub value: f64,
     /// True when the value came from the built-in demo feed, not from a real source.
     pub demo: bool,
+    /// For monthly figures (`ts` = the month's first instant, see [`period_ts`]): an estimate
+    /// (ước) rather than the official figure.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
 }
 
 /// The typed payload of a publication. New feeds add variants here.
@@ -88,6 +98,8 @@ pub struct LivePoint {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payload {
     Point(LivePoint),
+    /// The whole deadline board of a period (stored topics `deadlines/{unit}`).
+    Deadlines(DeadlineBoard),
 }
 
 /// A position in a stream, remembered by the client to recover after a reconnect.
@@ -191,6 +203,11 @@ pub struct TileState {
     pub latest: Option<LivePoint>,
     /// The value before `latest`, to show the direction of change.
     pub previous: Option<f64>,
+    /// The indicator behind the tile (aggregation, target, thresholds).
+    pub indicator: IndicatorDef,
+    /// The published months up to the latest, at most the last 25 (sparkline, same month last
+    /// year, year to date). Live points of the topic update it by period.
+    pub history: Vec<MonthFigure>,
 }
 
 /// Body of `POST /api/v1/auth/login`.
@@ -422,6 +439,32 @@ pub fn replaces_latest(ts: DateTime<Utc>, latest: Option<DateTime<Utc>>) -> bool
     latest.is_none_or(|cur| ts >= cur)
 }
 
+/// Vietnam's offset from UTC (no daylight saving): periods begin at local midnight.
+pub fn province_offset() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// The instant a monthly period starts (its figures are points at this time on the live stream).
+pub fn period_ts(period: NaiveDate) -> DateTime<Utc> {
+    province_offset()
+        .from_local_datetime(&period.and_hms_opt(0, 0, 0).expect("midnight"))
+        .single()
+        .expect("fixed offsets are unambiguous")
+        .with_timezone(&Utc)
+}
+
+/// The monthly period (its first day) an instant falls in, in province time.
+pub fn ts_period(ts: DateTime<Utc>) -> NaiveDate {
+    use chrono::Datelike;
+    let local = ts.with_timezone(&province_offset()).date_naive();
+    local.with_day(1).expect("day 1 exists")
+}
+
+/// Topic of the deadline board of a unit (the province's board lists every reporting unit).
+pub fn deadlines_topic(unit: &str) -> String {
+    format!("deadlines/{unit}")
+}
+
 /// Topic of the stream of one series for one unit.
 pub fn indicator_topic(series: &str, unit: &str) -> String {
     format!("indicator/{series}/{unit}")
@@ -456,7 +499,7 @@ mod tests {
             topic: "t".into(),
             epoch: "e".into(),
             offset: 3,
-            data: Payload::Point(LivePoint { ts: DateTime::UNIX_EPOCH, value: 1.5, demo: false }),
+            data: Payload::Point(LivePoint { ts: DateTime::UNIX_EPOCH, value: 1.5, demo: false, estimate: false }),
         });
         let s = serde_json::to_string(&p).unwrap();
         assert!(s.contains(r#""type":"publication""#), "{s}");

@@ -5,6 +5,9 @@
 //! browser hydrates them and follows each tile's topic from the stream position the server
 //! rendered, so nothing published between render and connect is lost.
 
+mod indicator;
+pub use indicator::IndicatorPage;
+
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -321,7 +324,7 @@ mod tests {
     use super::*;
 
     fn point(secs: i64, value: f64) -> LivePoint {
-        LivePoint { ts: DateTime::from_timestamp(secs, 0).unwrap(), value, demo: false }
+        LivePoint { ts: DateTime::from_timestamp(secs, 0).unwrap(), value, demo: false, estimate: false }
     }
 
     fn empty() -> TileLive {
