@@ -113,10 +113,19 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     ingest_token.register(&database.pool, &config.province).await?;
     let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr).await?.map(Arc::from);
     let hub = Arc::new(Hub::new());
-    let topics = Topics::default().register(
-        "indicator/",
-        Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
-    );
+    let topics = Topics::default()
+        .register(
+            "indicator/",
+            Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
+        )
+        .register(
+            "deadlines/",
+            Arc::new(live::stored::StoredTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+                exists: Arc::new(indicators::deadlines::board_topic_exists),
+            }),
+        );
     let shutdown = CancellationToken::new();
     let state = AppState {
         db: database.pool.clone(),
@@ -152,6 +161,7 @@ async fn serve(listener: TcpListener, state: AppState, database: Database) -> an
         };
         background.spawn(feed.run(shutdown.clone()));
     }
+    background.spawn(indicators::run_reminders(state.clone()));
     let tasks = state.tasks.clone();
     let app = web::router(state);
     let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
