@@ -13,5 +13,6 @@ mod live;
 mod ops;
 mod pages;
 mod points;
+mod reports;
 mod storage;
 mod units;
