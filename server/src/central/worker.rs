@@ -303,7 +303,7 @@ async fn deliver_one(state: &AppState, s: &Settings, client: &reqwest::Client) -
                 "delivery failed, will retry");
         }
         Outcome::Retry { error, .. } | Outcome::Reject { error, .. } => {
-            let error = if attempts >= s.max_attempts && http_status.is_none_or(|st| is_retryable_code(st)) {
+            let error = if attempts >= s.max_attempts && http_status.is_none_or(is_retryable_code) {
                 super::truncate(&format!("{error} (gave up after {attempts} attempts)"))
             } else {
                 error
