@@ -91,6 +91,8 @@ impl Running {
 
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+    // Checked before anything starts: a half-configured delivery is a mistake to fix now.
+    let central = central::worker::Settings::from_config(&config)?;
     let data_dir = config.data_dir();
     let database = Database::open(config.database_url(), &data_dir)
         .await
@@ -142,12 +144,17 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         outbox: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
     };
-    let task = tokio::spawn(serve(listener, state, database));
+    let task = tokio::spawn(serve(listener, state, database, central));
     tracing::info!(%addr, "listening");
     Ok(Running { addr, shutdown, task })
 }
 
-async fn serve(listener: TcpListener, state: AppState, database: Database) -> anyhow::Result<()> {
+async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    database: Database,
+    central: Option<central::worker::Settings>,
+) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
     let background = TaskTracker::new();
     background.spawn(maintain_partitions(state.db.clone(), shutdown.clone()));
@@ -162,6 +169,12 @@ async fn serve(listener: TcpListener, state: AppState, database: Database) -> an
         background.spawn(feed.run(shutdown.clone()));
     }
     background.spawn(indicators::run_reminders(state.clone()));
+    match central {
+        Some(settings) => {
+            background.spawn(central::worker::run(state.clone(), settings));
+        }
+        None => tracing::info!("--central-url is not set: approved figures wait in the delivery queue"),
+    }
     let tasks = state.tasks.clone();
     let app = web::router(state);
     let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

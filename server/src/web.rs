@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::forms::router())
         .merge(crate::units::routes::router())
         .merge(crate::audit::routes::router())
+        .merge(crate::central::routes::router())
         .route("/ws", get(live::ws::ws_handler))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -51,6 +51,8 @@ use ioc_frontend::protocol;
         crate::audit::routes::list_audit,
         crate::audit::routes::export_csv,
         crate::audit::routes::export_xlsx,
+        crate::central::routes::list_deliveries,
+        crate::central::routes::retry_delivery,
     ),
     components(schemas(
         protocol::PointIn,
