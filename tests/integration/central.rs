@@ -694,3 +694,55 @@ async fn the_status_page_is_for_people_who_read_all_indicators() {
     }
     app.stop().await;
 }
+
+/// The whole path through the real API: a department's report approved by the province reaches
+/// the stand-in once, the report becomes "sent", and the deadline board says so live.
+#[tokio::test]
+async fn an_approval_through_the_api_is_delivered_and_the_report_becomes_sent_on_the_board() {
+    use ioc_frontend::protocol::{format_period, months_before, ts_period, Payload, ServerFrame, SubmissionStatus};
+    let rx = Receiver::start().await;
+    rx.fail_next(&[Fault::Unavailable(None)]);
+    let app = spawn(&rx.flags(&[])).await;
+    let editor = app.sign_in_new("lan.stc", "unit_editor", Some("dept-stc")).await;
+    let approver = app.sign_in_new("hung.ubnd", "approver", None).await;
+    let p = format_period(months_before(ts_period(chrono::Utc::now()), 1));
+    let base = format!("/api/v1/submissions/dept-stc/{p}");
+    let values: Vec<Value> = ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"]
+        .iter()
+        .map(|s| json!({"series": s, "value": 1234.5}))
+        .collect();
+    let save = json!({"kind": "estimate", "values": values});
+    let r = as_session(&app, &editor, reqwest::Method::PUT, &format!("{base}/entries"), true).json(&save).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = as_session(&app, &editor, reqwest::Method::POST, &format!("{base}/submit"), true).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+
+    let mut ws = app.ws().await;
+    ws.subscribe("deadlines/40", None).await;
+    ws.next().await;
+    let r = as_session(&app, &approver, reqwest::Method::POST, &format!("{base}/approve"), true).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+
+    until("delivered after one refusal", Duration::from_secs(15), || all_in(&app, "delivered")).await;
+    let key = format!("40:monthly-gov:dept-stc:{p}:r1");
+    assert_eq!(rx.copies_of(&key), 1);
+    let body: Value = serde_json::from_slice(&rx.stored()[0].body).unwrap();
+    assert_eq!((body["period"].as_str(), body["reporting_unit"].as_str()), (Some(p.as_str()), Some("dept-stc")));
+    assert_eq!(body["figures"].as_array().unwrap().len(), 4);
+    assert_eq!(rx.hits().len(), 2, "one 503, then the delivery");
+
+    let sent = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let ServerFrame::Publication(pb) = ws.next().await {
+                if let Payload::Deadlines(b) = pb.data {
+                    if b.rows.iter().any(|r| r.unit == "dept-stc" && r.period == p && r.status == Some(SubmissionStatus::Sent)) {
+                        return true;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    assert_eq!(sent, Ok(true), "the board shows the report as sent");
+    app.stop().await;
+}

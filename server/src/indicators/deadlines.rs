@@ -213,8 +213,8 @@ pub async fn summaries(
         .collect())
 }
 
-/// The board of the current period, with the previous period's reports that are still open
-/// (late units stay on the board until their report is approved).
+/// The board of the current period and the previous one: last month's reports stay in view
+/// (late, awaiting approval, sent) while this month's come due.
 pub async fn board(
     db: &mut PgConnection,
     rule: &Rule,
@@ -224,13 +224,7 @@ pub async fn board(
 ) -> Result<DeadlineBoard, sqlx::Error> {
     let period = current_period(rule, cal, today);
     let mut rows = summaries(&mut *db, rule, cal, period, unit, today).await?;
-    let earlier = summaries(&mut *db, rule, cal, months_before(period, 1), unit, today).await?;
-    rows.extend(earlier.into_iter().filter(|r| {
-        !matches!(
-            r.deadline_status,
-            DeadlineStatus::Approved | DeadlineStatus::Sent
-        )
-    }));
+    rows.extend(summaries(&mut *db, rule, cal, months_before(period, 1), unit, today).await?);
     Ok(DeadlineBoard {
         period: format_period(period),
         today: today.to_string(),
