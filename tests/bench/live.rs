@@ -5,7 +5,9 @@
 //! - ingest throughput (batches of 500 points through `POST /api/v1/points`);
 //! - commit-to-screen latency: POST of one point until a WebSocket subscriber has it;
 //! - fan-out: one point to N subscribers of the same topic;
-//! - memory per idle WebSocket connection (resident set size of this process).
+//! - memory per idle WebSocket connection (resident set size of this process);
+//! - approval-to-wall latency: an approver's `POST …/approve` until a wall's WebSocket has the
+//!   month's figure (the target: under a second).
 
 use std::time::{Duration, Instant};
 
@@ -44,10 +46,16 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// The wall-display token the subscribers present (set once in `main`).
+static READER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 async fn subscribe(addr: std::net::SocketAddr, topic: &str) -> Ws {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     // Small client buffers, so that the memory figure is mostly the server's.
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), Some(config), false).await.unwrap();
+    let mut req = format!("ws://{addr}/ws").into_client_request().unwrap();
+    req.headers_mut().insert("authorization", format!("Bearer {}", READER.get().expect("reader token")).parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), false).await.unwrap();
     let frame = ClientFrame::Subscribe { topic: topic.into(), since: None };
     ws.send(Message::text(serde_json::to_string(&frame).unwrap())).await.unwrap();
     next_publication_or_subscribed(&mut ws).await;
@@ -87,6 +95,18 @@ async fn main() {
     let Command::Serve(config) = Cli::parse_from(args).command else { unreachable!("serve flags") };
     let running = ioc_server::start(config).await.expect("server");
     let addr = running.addr;
+    let pool = sqlx::PgPool::connect(&pg.url("bench")).await.unwrap();
+    let screens = ["main".to_string()];
+    let new = ioc_server::auth::tokens::NewToken {
+        name: "bench wall",
+        kind: "wall_display",
+        unit_code: "40",
+        scopes: &[],
+        screens: &screens,
+        created_by: None,
+        expires_at: None,
+    };
+    READER.set(ioc_server::auth::tokens::create(&pool, &new).await.unwrap().0).unwrap();
     let http = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/points");
     let base = chrono::DateTime::parse_from_rfc3339("2019-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
@@ -164,7 +184,82 @@ async fn main() {
     report(&format!("POST → delivered to all {n} subscribers"), samples);
 
     drop(subs);
+
+    // 4. Approval to wall: a department's report approved, the wall's tile has the figure.
+    let editor = sign_in(&http, &pool, addr, "bench.editor", "unit_editor", Some("dept-stc")).await;
+    let approver = sign_in(&http, &pool, addr, "bench.approver", "approver", None).await;
+    let period = ioc_frontend::protocol::format_period(ioc_frontend::protocol::months_before(
+        ioc_frontend::protocol::ts_period(chrono::Utc::now()),
+        1,
+    ));
+    let report = format!("http://{addr}/api/v1/submissions/dept-stc/{period}");
+    let mut ws = subscribe(addr, "indicator/budget_revenue/40").await;
+    let mut samples = Vec::new();
+    for i in 0..50 {
+        let values: Vec<serde_json::Value> = ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"]
+            .iter()
+            .map(|s| serde_json::json!({"series": s, "value": 1000.0 + i as f64}))
+            .collect();
+        let save = serde_json::json!({"kind": "estimate", "values": values});
+        let r = editor.req(&http, reqwest::Method::PUT, &format!("{report}/entries")).json(&save).send().await.unwrap();
+        assert!(r.status().is_success(), "save: {}", r.text().await.unwrap());
+        let r = editor.req(&http, reqwest::Method::POST, &format!("{report}/submit")).send().await.unwrap();
+        assert!(r.status().is_success(), "submit: {}", r.text().await.unwrap());
+        let t0 = Instant::now();
+        let r = approver.req(&http, reqwest::Method::POST, &format!("{report}/approve")).send().await.unwrap();
+        assert!(r.status().is_success(), "approve: {}", r.text().await.unwrap());
+        loop {
+            if let ServerFrame::Publication(_) = next_publication_or_subscribed(&mut ws).await {
+                break;
+            }
+        }
+        samples.push(t0.elapsed());
+    }
+    report("approve → figure on the wall's WebSocket", samples);
+    drop(ws);
+
     running.stop().await.unwrap();
     tokio::task::spawn_blocking(move || pg.stop()).await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A signed-in person of the benchmark: session cookie and CSRF token.
+struct Person {
+    cookie: String,
+    csrf: String,
+}
+
+impl Person {
+    fn req(&self, http: &reqwest::Client, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        http.request(method, url).header("cookie", &self.cookie).header("x-csrf-token", &self.csrf)
+    }
+}
+
+async fn sign_in(
+    http: &reqwest::Client,
+    pool: &sqlx::PgPool,
+    addr: std::net::SocketAddr,
+    username: &str,
+    role: &str,
+    unit: Option<&str>,
+) -> Person {
+    use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant};
+    let password = "benchmark-password-2026";
+    let req = NewUserRequest {
+        username: username.into(),
+        display_name: username.into(),
+        password: password.into(),
+        unit: None,
+        roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+    };
+    ioc_server::auth::routes::create_account(pool, &ioc_server::audit::Actor::system("bench"), req).await.unwrap();
+    let r = http
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let me: Me = r.json().await.unwrap();
+    Person { cookie, csrf: me.csrf_token }
 }
