@@ -563,3 +563,39 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'indicators.catalogue.update'").await, 2);
 }
+
+#[tokio::test]
+async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() {
+    let app = spawn_app().await;
+    let admin = session(&app, "quan.tri", &[("admin", None)]).await;
+    let deadline_of = |app: &TestApp| {
+        app.http.get(app.url("/api/v1/deadlines?period=2026-12")).bearer_auth(&app.reader).send()
+    };
+    let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
+    assert_eq!(board.rows[0].deadline, "2027-01-02", "calendar days by default (seed 000)");
+
+    let patch = |body: Value| admin.send(&app, reqwest::Method::PATCH, "/api/v1/indicator-groups/monthly-gov").json(&body).send();
+    let g: Value = ok(patch(json!({"working_days": true})).await.unwrap()).await;
+    assert_eq!(g["working_days"], true);
+    // 1 January 2027 is a Friday holiday, then a weekend: the 2nd working day is Tuesday the 5th.
+    let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
+    assert_eq!((board.rows[0].deadline.as_str(), board.rows[0].send_deadline.as_str()), ("2027-01-05", "2027-01-06"));
+
+    let r = admin.send(&app, reqwest::Method::DELETE, "/api/v1/holidays/2027-01-01").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
+    assert_eq!(board.rows[0].deadline, "2027-01-04");
+    let holiday = json!({"day": "2027-01-04", "name_vi": "Nghỉ bù", "name_en": "Substitute day off"});
+    let r = admin.send(&app, reqwest::Method::PUT, "/api/v1/holidays/2027-01-04").json(&holiday).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
+    assert_eq!(board.rows[0].deadline, "2027-01-05");
+
+    for bad in [json!({"submit_day": 40}), json!({"submit_day": 5, "send_day": 3}), json!({"colour": "red"})] {
+        let r = patch(bad.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let r = admin.send(&app, reqwest::Method::DELETE, "/api/v1/holidays/not-a-day").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.group%' OR action LIKE 'indicators.holiday%'").await, 3);
+}

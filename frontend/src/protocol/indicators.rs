@@ -458,6 +458,47 @@ pub struct DeliveryList {
     pub items: Vec<DeliveryView>,
 }
 
+/// An indicator group: the deadline rule its indicators share.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IndicatorGroup {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// Units submit by this day of the next month (1–28)…
+    pub submit_day: i16,
+    /// …and the province sends by this one.
+    pub send_day: i16,
+    /// The days count working days (the N-th working day) instead of calendar days.
+    pub working_days: bool,
+    /// "Due soon" starts this many working days before the submission deadline.
+    pub due_soon_days: i16,
+}
+
+/// Body of `PATCH /api/v1/indicator-groups/{code}` (administrators); absent fields stay.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorGroupPatch {
+    pub name_vi: Option<String>,
+    pub name_en: Option<String>,
+    pub submit_day: Option<i16>,
+    pub send_day: Option<i16>,
+    pub working_days: Option<bool>,
+    pub due_soon_days: Option<i16>,
+}
+
+/// A public holiday (not a working day for deadlines).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// `YYYY-MM-DD`.
+    pub day: NaiveDate,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
 /// `"YYYY-MM"` → first day of that month.
 pub fn parse_period(s: &str) -> Option<NaiveDate> {
     let (y, m) = s.split_once('-')?;

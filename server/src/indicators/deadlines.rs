@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
 use ioc_frontend::protocol::{
-    deadlines_topic, format_period, months_before, province_offset, DeadlineBoard, DeadlineStatus,
+    deadlines_topic, format_period, months_before, Holiday, IndicatorGroup, IndicatorGroupPatch, province_offset, DeadlineBoard, DeadlineStatus,
     Payload, Publication, SubmissionStatus, SubmissionSummary,
 };
 use sqlx::{PgConnection, PgExecutor};
@@ -283,6 +283,78 @@ pub async fn refresh_boards(
         .await?,
     );
     Ok(out)
+}
+
+/// Every indicator group with its deadline rule.
+pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx::Error> {
+    let rows: Vec<GroupRow> = sqlx::query_as(
+        "SELECT code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days
+         FROM indicator_groups ORDER BY code",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(group_of).collect())
+}
+
+type GroupRow = (String, String, String, i16, i16, bool, i16);
+
+fn group_of((code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days): GroupRow) -> IndicatorGroup {
+    IndicatorGroup { code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days }
+}
+
+/// Changes a group's rule; `None` when there is no such group. CHECK constraints (days 1–28,
+/// sending not before submitting) surface as database errors the handler maps to 422.
+pub async fn update_group(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    p: &IndicatorGroupPatch,
+) -> Result<Option<IndicatorGroup>, sqlx::Error> {
+    let row: Option<GroupRow> = sqlx::query_as(
+        "UPDATE indicator_groups SET name_vi = coalesce($2, name_vi), name_en = coalesce($3, name_en),
+                submit_day = coalesce($4, submit_day), send_day = coalesce($5, send_day),
+                working_days = coalesce($6, working_days), due_soon_days = coalesce($7, due_soon_days)
+         WHERE code = $1
+         RETURNING code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days",
+    )
+    .bind(code)
+    .bind(&p.name_vi)
+    .bind(&p.name_en)
+    .bind(p.submit_day)
+    .bind(p.send_day)
+    .bind(p.working_days)
+    .bind(p.due_soon_days)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(group_of))
+}
+
+/// Public holidays from `from` on, in date order.
+pub async fn holidays(db: impl PgExecutor<'_>, from: NaiveDate) -> Result<Vec<Holiday>, sqlx::Error> {
+    let rows: Vec<(NaiveDate, String, String)> =
+        sqlx::query_as("SELECT day, name_vi, name_en FROM holidays WHERE day >= $1 ORDER BY day")
+            .bind(from)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(|(day, name_vi, name_en)| Holiday { day, name_vi, name_en }).collect())
+}
+
+/// Adds or renames a holiday.
+pub async fn put_holiday(db: impl PgExecutor<'_>, h: &Holiday) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO holidays (day, name_vi, name_en) VALUES ($1, $2, $3)
+         ON CONFLICT (day) DO UPDATE SET name_vi = $2, name_en = $3",
+    )
+    .bind(h.day)
+    .bind(&h.name_vi)
+    .bind(&h.name_en)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a holiday; whether there was one.
+pub async fn delete_holiday(db: impl PgExecutor<'_>, day: NaiveDate) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM holidays WHERE day = $1").bind(day).execute(db).await?.rows_affected() == 1)
 }
 
 /// Whether `deadlines/{unit}` names a unit (a board exists for every unit, empty until its

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use ioc_frontend::i18n::Msg;
 use ioc_frontend::protocol::{
-    format_period, parse_period, ApiErrorBody, BackfillReceipt, IndicatorDef, IndicatorPatch,
+    format_period, parse_period, ApiErrorBody, BackfillReceipt, Holiday, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch,
     IndicatorUnits, IngestReceipt, PointBatch, SeriesView, WallState,
 };
 use serde::Deserialize;
@@ -38,6 +38,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/indicators/{code}/series", get(get_series))
         .route("/api/v1/indicators/{code}/series.xlsx", get(export_series))
         .route("/api/v1/indicators/{code}/units", get(get_indicator_units))
+        .route("/api/v1/indicator-groups", get(list_groups))
+        .route("/api/v1/indicator-groups/{code}", axum::routing::patch(patch_group))
+        .route("/api/v1/holidays", get(list_holidays))
+        .route("/api/v1/holidays/{day}", axum::routing::put(put_holiday).delete(delete_holiday))
         .route(
             "/api/v1/figures/backfill",
             post(post_backfill).layer(DefaultBodyLimit::max(MAX_BACKFILL_BYTES)),
@@ -357,4 +361,121 @@ pub async fn post_backfill(
         "history imported"
     );
     Ok(Json(receipt))
+}
+
+/// Indicator groups and their deadline rules.
+#[utoipa::path(get, path = "/api/v1/indicator-groups", tag = "indicators",
+    responses((status = 200, body = [IndicatorGroup]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn list_groups(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<IndicatorGroup>>, ApiError> {
+    p.require(p.reads_all_indicators() || !p.edited_units().is_empty())?;
+    Ok(Json(deadlines::groups(&state.db).await?))
+}
+
+/// Changes a group's deadline rule (administrators); the deadline boards follow at once.
+#[utoipa::path(patch, path = "/api/v1/indicator-groups/{code}", tag = "indicators", request_body = IndicatorGroupPatch,
+    params(("code" = String, Path)),
+    responses((status = 200, body = IndicatorGroup), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn patch_group(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    ApiJson(patch): ApiJson<IndicatorGroupPatch>,
+) -> Result<Json<IndicatorGroup>, ApiError> {
+    require_admin_write(&p, &headers)?;
+    let mut tx = state.db.begin().await?;
+    let before = deadlines::groups(&mut *tx).await?.into_iter().find(|g| g.code == code).ok_or(ApiError::NotFound)?;
+    let after = deadlines::update_group(&mut *tx, &code, &patch).await.map_err(constraint_to_422)?.ok_or(ApiError::NotFound)?;
+    audit::record(&mut *tx, &p.actor(), Entry {
+        action: "indicators.group.update",
+        entity: "indicator_groups",
+        entity_id: Some(code),
+        before: serde_json::to_value(&before).ok(),
+        after: serde_json::to_value(&after).ok(),
+    })
+    .await?;
+    tx.commit().await?;
+    super::publish_boards(&state).await?;
+    Ok(Json(after))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HolidayQuery {
+    /// First day listed (`YYYY-MM-DD`); the start of last year when absent.
+    pub from: Option<NaiveDate>,
+}
+
+/// Public holidays (not working days for deadlines).
+#[utoipa::path(get, path = "/api/v1/holidays", tag = "indicators", params(HolidayQuery),
+    responses((status = 200, body = [Holiday]), (status = 401, body = ApiErrorBody)))]
+pub async fn list_holidays(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<HolidayQuery>,
+) -> Result<Json<Vec<Holiday>>, ApiError> {
+    p.require(!matches!(p.who, Who::Anonymous))?;
+    let from = q.from.unwrap_or_else(|| {
+        use chrono::Datelike;
+        NaiveDate::from_ymd_opt(deadlines::today().year() - 1, 1, 1).expect("valid")
+    });
+    Ok(Json(deadlines::holidays(&state.db, from).await?))
+}
+
+/// Adds or renames a holiday (administrators).
+#[utoipa::path(put, path = "/api/v1/holidays/{day}", tag = "indicators", request_body = Holiday,
+    params(("day" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn put_holiday(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(day): Path<String>,
+    ApiJson(h): ApiJson<Holiday>,
+) -> Result<StatusCode, ApiError> {
+    require_admin_write(&p, &headers)?;
+    if day.parse::<NaiveDate>().ok() != Some(h.day) || h.name_vi.trim().is_empty() || h.name_en.trim().is_empty() {
+        return Err(ApiError::InvalidBody("the day in the path and the body must match; names are required".into()));
+    }
+    let mut tx = state.db.begin().await?;
+    deadlines::put_holiday(&mut *tx, &h).await?;
+    audit::record(&mut *tx, &p.actor(), Entry {
+        action: "indicators.holiday.put",
+        entity: "holidays",
+        entity_id: Some(day),
+        before: None,
+        after: serde_json::to_value(&h).ok(),
+    })
+    .await?;
+    tx.commit().await?;
+    super::publish_boards(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a holiday (administrators).
+#[utoipa::path(delete, path = "/api/v1/holidays/{day}", tag = "indicators", params(("day" = String, Path)),
+    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn delete_holiday(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(day): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_admin_write(&p, &headers)?;
+    let date: NaiveDate = day.parse().map_err(|_| ApiError::InvalidBody(format!("day {day:?} is not YYYY-MM-DD")))?;
+    let mut tx = state.db.begin().await?;
+    if !deadlines::delete_holiday(&mut *tx, date).await? {
+        return Err(ApiError::NotFound);
+    }
+    audit::record(&mut *tx, &p.actor(), Entry {
+        action: "indicators.holiday.delete",
+        entity: "holidays",
+        entity_id: Some(day),
+        before: None,
+        after: None,
+    })
+    .await?;
+    tx.commit().await?;
+    super::publish_boards(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
