@@ -192,7 +192,7 @@ async fn main() {
         ioc_frontend::protocol::ts_period(chrono::Utc::now()),
         1,
     ));
-    let report = format!("http://{addr}/api/v1/submissions/dept-stc/{period}");
+    let url_of_report = format!("http://{addr}/api/v1/submissions/dept-stc/{period}");
     let mut ws = subscribe(addr, "indicator/budget_revenue/40").await;
     let mut samples = Vec::new();
     for i in 0..50 {
@@ -201,12 +201,12 @@ async fn main() {
             .map(|s| serde_json::json!({"series": s, "value": 1000.0 + i as f64}))
             .collect();
         let save = serde_json::json!({"kind": "estimate", "values": values});
-        let r = editor.req(&http, reqwest::Method::PUT, &format!("{report}/entries")).json(&save).send().await.unwrap();
+        let r = editor.req(&http, reqwest::Method::PUT, &format!("{url_of_report}/entries")).json(&save).send().await.unwrap();
         assert!(r.status().is_success(), "save: {}", r.text().await.unwrap());
-        let r = editor.req(&http, reqwest::Method::POST, &format!("{report}/submit")).send().await.unwrap();
+        let r = editor.req(&http, reqwest::Method::POST, &format!("{url_of_report}/submit")).send().await.unwrap();
         assert!(r.status().is_success(), "submit: {}", r.text().await.unwrap());
         let t0 = Instant::now();
-        let r = approver.req(&http, reqwest::Method::POST, &format!("{report}/approve")).send().await.unwrap();
+        let r = approver.req(&http, reqwest::Method::POST, &format!("{url_of_report}/approve")).send().await.unwrap();
         assert!(r.status().is_success(), "approve: {}", r.text().await.unwrap());
         loop {
             if let ServerFrame::Publication(_) = next_publication_or_subscribed(&mut ws).await {

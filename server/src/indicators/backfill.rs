@@ -27,6 +27,9 @@ use crate::http::ApiError;
 /// be split into several files).
 pub const MAX_ROWS: usize = 50_000;
 
+/// A stored figure's identity: series, area, period, kind.
+type FigureKey<'a> = (i32, &'a str, NaiveDate, &'a str);
+
 /// One row as read from the file, before the database checks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawRow {
@@ -248,7 +251,7 @@ pub async fn import(
     .bind(&areas)
     .fetch_all(&mut *tx)
     .await?;
-    let stored: HashMap<(i32, &str, NaiveDate, &str), (f64, Option<f64>)> = current
+    let stored: HashMap<FigureKey<'_>, (f64, Option<f64>)> = current
         .iter()
         .map(|(s, a, p, k, v, y)| ((*s, a.as_str(), *p, k.as_str()), (*v, *y)))
         .collect();

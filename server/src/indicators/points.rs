@@ -163,6 +163,16 @@ pub async fn ingest(
     })
 }
 
+/// A stream head as locked for an append.
+#[derive(sqlx::FromRow)]
+struct HeadRow {
+    last_offset: i64,
+    latest_ts: Option<DateTime<Utc>>,
+    latest_value: Option<f64>,
+    previous_value: Option<f64>,
+    latest_source: Option<String>,
+}
+
 /// A point ready to be stored: series resolved, unit checked, source decided.
 pub struct NewPoint<'a> {
     pub series_id: i32,
@@ -202,13 +212,7 @@ pub async fn append(
             .bind(unit)
             .execute(&mut *tx)
             .await?;
-        let (offset, latest_ts, latest_value, previous, latest_source): (
-            i64,
-            Option<DateTime<Utc>>,
-            Option<f64>,
-            Option<f64>,
-            Option<String>,
-        ) = sqlx::query_as(
+        let row: HeadRow = sqlx::query_as(
             "SELECT last_offset, latest_ts, latest_value, previous_value, latest_source FROM series_streams
              WHERE series_id = $1 AND unit_code = $2 FOR UPDATE",
         )
@@ -216,12 +220,8 @@ pub async fn append(
         .bind(unit)
         .fetch_one(&mut *tx)
         .await?;
-        let mut head = Head {
-            offset,
-            latest: latest_ts.zip(latest_value),
-            previous,
-        };
-        let mut source = latest_source;
+        let mut head = Head { offset: row.last_offset, latest: row.latest_ts.zip(row.latest_value), previous: row.previous_value };
+        let mut source = row.latest_source;
         for &i in idxs {
             let before = head.latest;
             offsets[i] = head.apply(points[i].ts, points[i].value);

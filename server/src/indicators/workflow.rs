@@ -752,40 +752,47 @@ pub async fn history(
     r: &Report,
     series: Option<&str>,
 ) -> Result<Vec<EntryRevision>, sqlx::Error> {
-    let rows: Vec<(String, String, f64, Option<f64>, Option<String>, String, DateTime<Utc>, Option<String>, i32)> =
-        sqlx::query_as(
-            "SELECT se.code, e.kind, e.value::float8, e.ytd_value::float8, e.note, e.source, e.entered_at,
-                    u.username, e.revision
-             FROM indicator_entries e
-             JOIN submissions s ON s.id = e.submission_id
-             JOIN series se ON se.id = e.series_id
-             LEFT JOIN users u ON u.id = e.entered_by
-             WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3 AND ($4::text IS NULL OR se.code = $4)
-             ORDER BY e.id DESC",
-        )
-        .bind(&r.rule.code)
-        .bind(&r.unit.code)
-        .bind(r.period)
-        .bind(series)
-        .fetch_all(db)
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        series: String,
+        kind: String,
+        value: f64,
+        ytd: Option<f64>,
+        note: Option<String>,
+        source: String,
+        entered_at: DateTime<Utc>,
+        entered_by: Option<String>,
+        revision: i32,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT se.code AS series, e.kind, e.value::float8 AS value, e.ytd_value::float8 AS ytd, e.note, e.source,
+                e.entered_at, u.username AS entered_by, e.revision
+         FROM indicator_entries e
+         JOIN submissions s ON s.id = e.submission_id
+         JOIN series se ON se.id = e.series_id
+         LEFT JOIN users u ON u.id = e.entered_by
+         WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3 AND ($4::text IS NULL OR se.code = $4)
+         ORDER BY e.id DESC",
+    )
+    .bind(&r.rule.code)
+    .bind(&r.unit.code)
+    .bind(r.period)
+    .bind(series)
+    .fetch_all(db)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(series, kind, value, ytd, note, source, entered_at, entered_by, revision)| {
-                EntryRevision {
-                    series,
-                    kind: FigureKind::parse(&kind).unwrap_or(FigureKind::Estimate),
-                    value,
-                    ytd,
-                    note,
-                    source,
-                    entered_at,
-                    entered_by,
-                    revision,
-                }
-            },
-        )
+        .map(|r| EntryRevision {
+            series: r.series,
+            kind: FigureKind::parse(&r.kind).unwrap_or(FigureKind::Estimate),
+            value: r.value,
+            ytd: r.ytd,
+            note: r.note,
+            source: r.source,
+            entered_at: r.entered_at,
+            entered_by: r.entered_by,
+            revision: r.revision,
+        })
         .collect())
 }
 

@@ -64,14 +64,16 @@ pub async fn append(
     }))
 }
 
+/// Decides whether a topic that was never published exists (see [`StoredTopics::exists`]).
+pub type TopicExists = Arc<dyn Fn(&PgPool, String) -> BoxFuture<'static, Result<bool, sqlx::Error>> + Send + Sync>;
+
 /// Serves the stored topics under one prefix. `exists` decides whether a topic that was never
 /// published exists (e.g. `deadlines/{unit}` exists for every unit): it is then subscribed to
 /// with no state yet.
 pub struct StoredTopics {
     pub db: PgPool,
     pub epoch: Arc<str>,
-    pub exists:
-        Arc<dyn Fn(&PgPool, String) -> BoxFuture<'static, Result<bool, sqlx::Error>> + Send + Sync>,
+    pub exists: TopicExists,
 }
 
 impl TopicSource for StoredTopics {
