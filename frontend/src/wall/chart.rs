@@ -101,6 +101,7 @@ pub fn option(view: &SeriesView, mode: Mode, span: Span, selected: Option<&str>,
         "name": name,
         "data": bars,
         "barMaxWidth": font * 2.5,
+        "itemStyle": { "color": ACCENT },
         "emphasis": { "focus": "none" },
     })];
     // The target where it means something: the level to reach for a non-cumulative indicator in
@@ -151,7 +152,9 @@ pub fn option(view: &SeriesView, mode: Mode, span: Span, selected: Option<&str>,
         "textStyle": { "fontFamily": "Be Vietnam Pro, Noto Sans, sans-serif", "color": TEXT },
         "grid": { "left": font * 0.8, "right": font * 1.2, "top": font * 3.0, "bottom": font * 4.2, "containLabel": true },
         "legend": { "top": 0, "textStyle": { "color": TEXT, "fontSize": font * 0.85 }, "itemWidth": font * 1.4, "itemHeight": font * 0.8 },
-        "tooltip": { "trigger": "axis", "axisPointer": { "type": "shadow" }, "textStyle": { "fontSize": font * 0.85 } },
+        // Drawn in the canvas: the HTML tooltip writes `style` attributes, which the CSP refuses.
+        "tooltip": { "trigger": "axis", "renderMode": "richText", "axisPointer": { "type": "shadow" },
+                     "textStyle": { "fontSize": font * 0.85 } },
         "xAxis": { "type": "category", "data": labels, "axisLabel": axis_text, "axisLine": { "lineStyle": { "color": GRID } } },
         "yAxis": { "type": "value", "scale": !def.cumulative, "axisLabel": axis_text, "splitLine": { "lineStyle": { "color": GRID } } },
         "dataZoom": [
@@ -221,9 +224,31 @@ pub mod js {
         init(el, JsValue::from_str("dark"))
     }
 
-    /// Replaces the chart's option (not merged: a shorter range must drop the old bars).
-    pub fn show(chart: &ECharts, option: &serde_json::Value) {
+    /// Numbers as the page's language writes them (ECharts would write `8,000` for 8.000).
+    pub struct Formatter(Closure<dyn Fn(JsValue) -> String>);
+
+    pub fn formatter(f: impl Fn(f64) -> String + 'static) -> Formatter {
+        Formatter(Closure::new(move |v: JsValue| v.as_f64().map(&f).unwrap_or_else(|| "—".into())))
+    }
+
+    fn set_in(obj: &JsValue, path: &[&str], value: &JsValue) {
+        let mut cur = obj.clone();
+        for key in &path[..path.len() - 1] {
+            match js_sys::Reflect::get(&cur, &(*key).into()) {
+                Ok(next) if next.is_object() => cur = next,
+                _ => return,
+            }
+        }
+        let _ = js_sys::Reflect::set(&cur, &path[path.len() - 1].into(), value);
+    }
+
+    /// Replaces the chart's option (not merged: a shorter range must drop the old bars), with
+    /// the page's number format on the value axis and in the tooltip.
+    pub fn show(chart: &ECharts, option: &serde_json::Value, numbers: &Formatter) {
         if let Ok(v) = json_parse(&option.to_string()) {
+            let f: &JsValue = numbers.0.as_ref();
+            set_in(&v, &["yAxis", "axisLabel", "formatter"], f);
+            set_in(&v, &["tooltip", "valueFormatter"], f);
             chart.set_option(&v, true);
         }
     }

@@ -113,6 +113,7 @@ pub fn IndicatorPage() -> impl IntoView {
             <UnitsSection code series selected lang />
         </main>
     }
+    .into_any()
 }
 
 /// One button of a segmented control; pressed when `current` holds its value.
@@ -150,6 +151,11 @@ fn ChartBox(
     {
         use super::chart::{self, js};
         let chart_cell = StoredValue::new_local(None::<js::ECharts>);
+        // Created once with the chart; reads the language and decimals when ECharts calls it.
+        let numbers = StoredValue::new_local(js::formatter(move |v| {
+            let decimals = series.with_untracked(|s| if let Load::Ready(v) = s { v.indicator.decimals } else { 0 });
+            format_number(v, decimals, lang.get_untracked())
+        }));
         // The periods of the bars on screen, to map a clicked bar back to its month.
         let shown = StoredValue::new_local(Vec::<String>::new());
         let ready = RwSignal::new(false);
@@ -183,7 +189,7 @@ fn ChartBox(
                 let option = chart::option(v, m, sp, sel.as_deref(), js::root_font_px(), l);
                 chart_cell.with_value(|c| {
                     if let Some(c) = c {
-                        js::show(c, &option);
+                        numbers.with_value(|f| js::show(c, &option, f));
                     }
                 });
             });
@@ -214,6 +220,7 @@ fn ChartBox(
             })}
         </div>
     }
+    .into_any()
 }
 
 /// The month picker and, for the picked month, the units' reports and every revision.
@@ -276,6 +283,7 @@ fn UnitsSection(
             }}
         </section>
     }
+    .into_any()
 }
 
 /// The submissions of the month and the figure's revisions, estimates beside officials.

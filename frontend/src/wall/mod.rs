@@ -287,6 +287,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
             </div>
         </main>
     }
+    .into_any()
 }
 
 /// Who is looking, with a sign-out button for people (wall displays stay signed in).

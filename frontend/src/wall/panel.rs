@@ -32,6 +32,7 @@ pub fn HotPanel(issues: Memo<Vec<HotIssue>>, area: String, lang: Memo<Lang>) -> 
             </Show>
         </aside>
     }
+    .into_any()
 }
 
 #[component]

@@ -94,7 +94,7 @@ impl WallMsg {
             RolledUp => "cộng từ đơn vị cũ",
             Value => "Giá trị",
             Ytd => "Lũy kế",
-            Legend => "Cột nhạt: số ước tính; cột sọc: cộng từ đơn vị hành chính cũ",
+            Legend => "Cột nhạt viền đứt: số ước tính; cột tím: cộng từ các đơn vị hành chính cũ",
             ChartHint => "Chọn một cột để xem các đơn vị báo cáo tháng đó",
         }
     }
@@ -141,7 +141,7 @@ impl WallMsg {
             RolledUp => "rolled up from former units",
             Value => "Value",
             Ytd => "Year to date",
-            Legend => "Pale bars: estimates; hatched bars: rolled up from former units",
+            Legend => "Pale dashed bars: estimates; violet bars: rolled up from former units",
             ChartHint => "Pick a bar to see the units that reported that month",
         }
     }

@@ -139,6 +139,7 @@ pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl
             </p>
         </article>
     }
+    .into_any()
 }
 
 /// Progress against the annual target: a bar with the pace mark for cumulative indicators.
@@ -165,6 +166,7 @@ fn ProgressBar(p: Progress, lang: Memo<Lang>) -> impl IntoView {
             </svg>
         </div>
     }
+    .into_any()
 }
 
 /// The months as a line. Estimates and the latest month are dots: zero-length round-capped
@@ -210,4 +212,5 @@ fn Sparkline(live: RwSignal<TileLive>) -> impl IntoView {
             {dots}
         </svg>
     }
+    .into_any()
 }
