@@ -168,6 +168,8 @@ CREATE TABLE indicator_entries (
     area_code     text NOT NULL REFERENCES units (code),
     period        date NOT NULL,
     kind          text NOT NULL CHECK (kind IN ('estimate', 'official')),
+    -- The revision of the report this entry will be (or was) submitted as.
+    revision      integer NOT NULL CHECK (revision > 0),
     value         numeric NOT NULL,
     ytd_value     numeric,
     -- Why a warning is not a mistake; required when the entry has warnings.

@@ -168,6 +168,34 @@ pub struct ServeConfig {
     /// Log format.
     #[arg(long, env = "IOC_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Endpoint of the Government reporting system that receives approved figures (an http or
+    /// https URL, POSTed to as is). Unset: messages wait in the queue and the delivery page says
+    /// "not configured", so a province can approve before its connection is set up.
+    #[arg(long, env = "IOC_CENTRAL_URL")]
+    pub central_url: Option<String>,
+
+    /// The key identifier the Government system issued to this province (`X-IOC-Key-Id`).
+    #[arg(long, env = "IOC_CENTRAL_KEY_ID")]
+    pub central_key_id: Option<String>,
+
+    /// The shared secret that signs every message (HMAC-SHA256). Never logged or printed.
+    #[arg(long, env = "IOC_CENTRAL_SECRET", hide_env_values = true)]
+    pub central_secret: Option<Secret>,
+
+    /// Milliseconds one delivery attempt may take (connect, send, answer) before it counts as
+    /// failed and is retried.
+    #[arg(long, env = "IOC_CENTRAL_TIMEOUT_MS", default_value_t = 10_000)]
+    pub central_timeout_ms: u64,
+
+    /// Attempts per message before it is marked failed (an administrator can retry it).
+    #[arg(long, env = "IOC_CENTRAL_MAX_ATTEMPTS", default_value_t = 12)]
+    pub central_max_attempts: u32,
+
+    /// Base of the exponential backoff between attempts, in milliseconds (doubled per attempt,
+    /// with jitter, at most 15 minutes).
+    #[arg(long, env = "IOC_CENTRAL_BACKOFF_MS", default_value_t = 2_000)]
+    pub central_backoff_ms: u64,
 }
 
 impl ServeConfig {
@@ -196,10 +224,16 @@ mod tests {
             "serve",
             "--database-url=postgres://ioc:hunter2@db/ioc",
             "--ingest-token=very-secret-token",
+            "--central-secret=central-shared-secret",
         ])
         .unwrap();
         let printed = format!("{cli:?}");
-        assert!(!printed.contains("hunter2") && !printed.contains("very-secret-token"), "{printed}");
+        assert!(
+            !printed.contains("hunter2")
+                && !printed.contains("very-secret-token")
+                && !printed.contains("central-shared-secret"),
+            "{printed}"
+        );
         let Command::Serve(c) = cli.command else { unreachable!() };
         assert_eq!(c.database_url(), Some("postgres://ioc:hunter2@db/ioc"));
     }

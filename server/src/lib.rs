@@ -91,6 +91,8 @@ impl Running {
 
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+    // Checked before anything starts: a half-configured delivery is a mistake to fix now.
+    let central = central::worker::Settings::from_config(&config)?;
     let data_dir = config.data_dir();
     let database = Database::open(config.database_url(), &data_dir)
         .await
@@ -113,10 +115,19 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     ingest_token.register(&database.pool, &config.province).await?;
     let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr).await?.map(Arc::from);
     let hub = Arc::new(Hub::new());
-    let topics = Topics::default().register(
-        "indicator/",
-        Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
-    );
+    let topics = Topics::default()
+        .register(
+            "indicator/",
+            Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
+        )
+        .register(
+            "deadlines/",
+            Arc::new(live::stored::StoredTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+                exists: Arc::new(indicators::deadlines::board_topic_exists),
+            }),
+        );
     let shutdown = CancellationToken::new();
     let state = AppState {
         db: database.pool.clone(),
@@ -133,12 +144,17 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         outbox: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
     };
-    let task = tokio::spawn(serve(listener, state, database));
+    let task = tokio::spawn(serve(listener, state, database, central));
     tracing::info!(%addr, "listening");
     Ok(Running { addr, shutdown, task })
 }
 
-async fn serve(listener: TcpListener, state: AppState, database: Database) -> anyhow::Result<()> {
+async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    database: Database,
+    central: Option<central::worker::Settings>,
+) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
     let background = TaskTracker::new();
     background.spawn(maintain_partitions(state.db.clone(), shutdown.clone()));
@@ -151,6 +167,13 @@ async fn serve(listener: TcpListener, state: AppState, database: Database) -> an
             interval: state.config.demo_interval(),
         };
         background.spawn(feed.run(shutdown.clone()));
+    }
+    background.spawn(indicators::run_reminders(state.clone()));
+    match central {
+        Some(settings) => {
+            background.spawn(central::worker::run(state.clone(), settings));
+        }
+        None => tracing::info!("--central-url is not set: approved figures wait in the delivery queue"),
     }
     let tasks = state.tasks.clone();
     let app = web::router(state);

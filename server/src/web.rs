@@ -64,10 +64,12 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(indicators::routes::router())
+        .merge(indicators::report_routes::router())
         .merge(crate::auth::routes::router())
         .merge(crate::auth::forms::router())
         .merge(crate::units::routes::router())
         .merge(crate::audit::routes::router())
+        .merge(crate::central::routes::router())
         .route("/ws", get(live::ws::ws_handler))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -129,6 +129,30 @@ fn routes() -> Vec<Route> {
         Route { method: Method::GET, path: "/setup", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
         Route { method: Method::POST, path: "/api/v1/auth/password", body: Some(password), expect: [401, 401, 401, 401, 401, 401, 401, 401] },
         Route { method: Method::GET, path: "/account", body: None, expect: [303, 200, 200, 200, 200, 200, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/indicators", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
+        Route { method: Method::PATCH, path: "/api/v1/indicators/none", body: Some(json!({})), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/indicators/iip/series", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/indicators/iip/series.xlsx", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/indicators/iip/units", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::POST, path: "/api/v1/figures/backfill", body: None, expect: [401, 415, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/submissions", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/submissions.xlsx", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/deadlines", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10/history", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10/template.xlsx", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::PUT, path: "/api/v1/submissions/dept-stc/2026-10/entries", body: Some(json!({"kind": "estimate", "values": []})), expect: [401, 403, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/import", body: None, expect: [401, 403, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/submit", body: None, expect: [401, 403, 403, 403, 403, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/approve", body: None, expect: [401, 403, 403, 403, 409, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/return", body: Some(json!({"comment": "x"})), expect: [401, 403, 403, 403, 409, 403, 403, 403] },
+        Route { method: Method::GET, path: "/api/v1/central/deliveries", body: None, expect: [401, 200, 200, 403, 200, 403, 403, 403] },
+        Route { method: Method::POST, path: "/api/v1/central/deliveries/999999/retry", body: None, expect: [401, 404, 403, 403, 404, 403, 403, 403] },
+        Route { method: Method::GET, path: "/wall/indicator/iip", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
+        Route { method: Method::GET, path: "/entry", body: None, expect: [303, 200, 200, 200, 200, 403, 403, 403] },
+        Route { method: Method::GET, path: "/approve", body: None, expect: [303, 200, 200, 403, 200, 403, 403, 403] },
+        Route { method: Method::GET, path: "/delivery", body: None, expect: [303, 200, 200, 403, 200, 403, 403, 403] },
+        Route { method: Method::GET, path: "/admin/indicators", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
         // Last: signing out ends the sessions the rows above used.
         Route { method: Method::POST, path: "/api/v1/auth/logout", body: None, expect: [204, 204, 204, 204, 204, 204, 204, 204] },
     ]
@@ -163,10 +187,12 @@ async fn every_topic_for_every_principal() {
     app.post_points(&[crate::harness::point("iip", "40", "2026-10-01T00:00:00Z", 108.0)]).await;
     app.post_points(&[crate::harness::point("iip", "17329", "2026-10-01T00:00:00Z", 99.0)]).await;
     // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
-    let topics: [(&str, [bool; 8]); 3] = [
+    let topics: [(&str, [bool; 8]); 5] = [
         ("indicator/iip/40", [false, true, true, false, true, false, true, true]),
         ("indicator/iip/17329", [false, true, true, true, true, false, true, false]),
         ("indicator/iip/00070", [false, true, true, false, true, false, true, false]),
+        ("deadlines/40", [false, true, true, false, true, false, true, false]),
+        ("deadlines/17329", [false, true, true, true, true, false, true, false]),
     ];
     let mut wrong = Vec::new();
     for (i, who) in EVERYONE.into_iter().enumerate() {

@@ -220,3 +220,60 @@ impl Ws {
         }
     }
 }
+
+/// Password of the people made by [`TestApp::sign_in_new`].
+pub const PERSON_PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
+
+/// A signed-in person: the session cookie (`name=value`) and the session's CSRF token.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// Creates an account with one role (`unit` for a unit editor's unit) and signs it in
+    /// through the API, as a browser would.
+    pub async fn sign_in_new(&self, username: &str, role: &str, unit: Option<&str>) -> Session {
+        use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant};
+        let req = NewUserRequest {
+            username: username.into(),
+            display_name: format!("Người dùng {username}"),
+            password: PERSON_PASSWORD.into(),
+            unit: None,
+            roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+        };
+        ioc_server::auth::routes::create_account(&self.db, &ioc_server::audit::Actor::system("test"), req)
+            .await
+            .expect("account created");
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": PERSON_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "sign-in of {username}");
+        let cookie = r.headers()[reqwest::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+        let me: Me = r.json().await.unwrap();
+        Session { cookie, csrf: me.csrf_token }
+    }
+
+    /// Stops the server (gracefully, as on SIGTERM) but keeps its database and data directory,
+    /// so that [`TestApp::start_again`] can play a restart.
+    pub async fn stop_server(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("clean stop");
+        }
+    }
+
+    /// Starts a new server on this test's database and data directory (after
+    /// [`TestApp::stop_server`]); `extra` flags as for [`spawn_app_with`].
+    pub async fn start_again(&mut self, extra: &[&str]) {
+        assert!(self.running.is_none(), "stop the running server first");
+        let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&self.db).await.unwrap();
+        let url = cluster().await.pg.url(&name);
+        let running = ioc_server::start(config(&url, self._data.path(), extra)).await.expect("server starts again");
+        self.addr = running.addr;
+        self.running = Some(running);
+    }
+}

@@ -211,6 +211,9 @@ async fn demo_feed_publishes_labelled_values() {
             break;
         }
     }
-    let source: String = sqlx::query_scalar("SELECT DISTINCT source FROM metric_points").fetch_one(&app.db).await.unwrap();
-    assert_eq!(source, "demo");
+    let sources: Vec<String> = sqlx::query_scalar("SELECT DISTINCT source FROM metric_points").fetch_all(&app.db).await.unwrap();
+    assert!(!sources.is_empty() && sources.iter().all(|s| s.starts_with("demo:")), "{sources:?}");
+    let first: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT min(period) FROM indicator_figures WHERE source = 'demo'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(first, chrono::NaiveDate::from_ymd_opt(2019, 1, 1), "demo history starts in 2019-01");
 }

@@ -25,3 +25,180 @@ pub async fn enqueue(
     .await?;
     Ok(())
 }
+
+pub mod routes;
+pub mod worker;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ioc_frontend::protocol::{format_period, DeliveryStatus, DeliveryView};
+use sqlx::{PgExecutor, PgPool};
+
+use crate::audit::{self, Actor, Entry};
+
+/// Longest error text kept per attempt: enough for a status line and a server's message,
+/// bounded so a misbehaving receiver cannot fill the table.
+pub const ERROR_TEXT_MAX: usize = 500;
+
+/// `status` of the outbox as stored.
+pub fn status_str(s: DeliveryStatus) -> &'static str {
+    match s {
+        DeliveryStatus::Pending => "pending",
+        DeliveryStatus::Delivered => "delivered",
+        DeliveryStatus::Failed => "failed",
+    }
+}
+
+fn parse_status(s: &str) -> DeliveryStatus {
+    match s {
+        "delivered" => DeliveryStatus::Delivered,
+        "failed" => DeliveryStatus::Failed,
+        // The CHECK constraint allows nothing else.
+        _ => DeliveryStatus::Pending,
+    }
+}
+
+/// Cuts `text` to at most [`ERROR_TEXT_MAX`] bytes on a character boundary.
+pub fn truncate(text: &str) -> String {
+    if text.len() <= ERROR_TEXT_MAX {
+        return text.to_string();
+    }
+    let mut end = ERROR_TEXT_MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// One outbox row with what the status page shows of its report.
+#[derive(Debug, sqlx::FromRow)]
+struct DeliveryRow {
+    id: i64,
+    idempotency_key: String,
+    unit_code: Option<String>,
+    unit_name_vi: Option<String>,
+    period: Option<NaiveDate>,
+    revision: Option<i32>,
+    status: String,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    last_http_status: Option<i32>,
+    created_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    receipt_id: Option<String>,
+}
+
+impl DeliveryRow {
+    fn view(self) -> DeliveryView {
+        let status = parse_status(&self.status);
+        DeliveryView {
+            id: self.id,
+            idempotency_key: self.idempotency_key,
+            unit: self.unit_code,
+            unit_name_vi: self.unit_name_vi,
+            period: self.period.map(format_period),
+            revision: self.revision,
+            // Only a pending message has a next attempt.
+            next_attempt_at: (status == DeliveryStatus::Pending).then_some(self.next_attempt_at),
+            status,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            last_http_status: self.last_http_status,
+            created_at: self.created_at,
+            delivered_at: self.delivered_at,
+            receipt_id: self.receipt_id,
+        }
+    }
+}
+
+/// The columns of [`DeliveryRow`]; `o` is the outbox. The receipt id may be a string or a
+/// number in the receipt, shown as text either way.
+const VIEW_SELECT: &str = "SELECT o.id, o.idempotency_key, s.unit_code, u.name_vi AS unit_name_vi, s.period,
+        s.revision, o.status, o.attempts, o.next_attempt_at, o.last_error, o.last_http_status,
+        o.created_at, o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
+    FROM central_outbox o
+    LEFT JOIN submissions s ON s.id = o.submission_id
+    LEFT JOIN units u ON u.code = s.unit_code";
+
+/// Messages by number in each state, for the status page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+pub async fn counts(db: impl PgExecutor<'_>) -> Result<Counts, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, count(*) FROM central_outbox GROUP BY status").fetch_all(db).await?;
+    let mut c = Counts::default();
+    for (status, n) in rows {
+        match parse_status(&status) {
+            DeliveryStatus::Pending => c.pending = n,
+            DeliveryStatus::Delivered => c.delivered = n,
+            DeliveryStatus::Failed => c.failed = n,
+        }
+    }
+    Ok(c)
+}
+
+/// Newest messages first, optionally of one state only.
+pub async fn list(db: &PgPool, status: Option<DeliveryStatus>, limit: i64) -> Result<Vec<DeliveryView>, sqlx::Error> {
+    let sql = format!("{VIEW_SELECT} WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2");
+    let rows: Vec<DeliveryRow> =
+        sqlx::query_as(&sql).bind(status.map(status_str)).bind(limit).fetch_all(db).await?;
+    Ok(rows.into_iter().map(DeliveryRow::view).collect())
+}
+
+async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<DeliveryView>, sqlx::Error> {
+    let sql = format!("{VIEW_SELECT} WHERE o.id = $1");
+    let row: Option<DeliveryRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db).await?;
+    Ok(row.map(DeliveryRow::view))
+}
+
+/// Why a manual retry was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    #[error("no such message")]
+    NotFound,
+    #[error("message is {0}, only failed messages are retried")]
+    NotFailed(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Puts a failed message back in the queue, due now. Its attempts are kept (the history of what
+/// happened stays true); the audit entry is written in the same transaction. Only failed
+/// messages qualify: a pending one is already queued and a delivered one must not be sent again
+/// under the same key.
+pub async fn retry(db: &PgPool, actor: &Actor, id: i64) -> Result<DeliveryView, RetryError> {
+    let mut tx = db.begin().await?;
+    let row: Option<(String, i32, Option<String>, Option<i32>)> = sqlx::query_as(
+        "SELECT status, attempts, last_error, last_http_status FROM central_outbox WHERE id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((status, attempts, last_error, last_http_status)) = row else { return Err(RetryError::NotFound) };
+    let status = parse_status(&status);
+    if status != DeliveryStatus::Failed {
+        return Err(RetryError::NotFailed(status_str(status)));
+    }
+    sqlx::query("UPDATE central_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let entry = Entry {
+        action: "retry",
+        entity: "central_delivery",
+        entity_id: Some(id.to_string()),
+        before: Some(serde_json::json!({
+            "status": "failed", "attempts": attempts, "last_error": last_error, "last_http_status": last_http_status,
+        })),
+        after: Some(serde_json::json!({"status": "pending", "attempts": attempts})),
+    };
+    audit::record(&mut *tx, actor, entry).await?;
+    let view = get(&mut *tx, id).await?.ok_or(RetryError::NotFound)?;
+    tx.commit().await?;
+    Ok(view)
+}

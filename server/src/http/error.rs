@@ -60,6 +60,8 @@ pub enum ApiError {
     InvalidPeriod(String),
     #[error("cannot {action} a report that is {from}")]
     InvalidTransition { action: &'static str, from: &'static str },
+    #[error("unsupported spreadsheet type")]
+    UnsupportedSpreadsheet,
     #[error("a 422 with a message of the catalogue: {0:?} ({1})")]
     Unprocessable(Msg, String),
     #[error("too many connections")]
@@ -115,6 +117,12 @@ impl ApiError {
             WarningNeedsNote(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "warning_needs_note", Msg::WarningNeedsNote, None)
             }
+            UnsupportedSpreadsheet => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Msg::BadSpreadsheet,
+                Some("text/csv | application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into()),
+            ),
             InvalidPeriod(p) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_period", Msg::InvalidPeriod, Some(p.clone())),
             InvalidTransition { action, from } => (
                 StatusCode::CONFLICT,

@@ -79,17 +79,26 @@ impl From<Row> for Indicator {
 
 /// The whole catalogue in display order.
 pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<Indicator>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY s.sort_order, s.code")).fetch_all(db).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY s.sort_order, s.code"))
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(Indicator::from).collect())
 }
 
 pub async fn get(db: impl PgExecutor<'_>, code: &str) -> Result<Option<Indicator>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.code = $1")).bind(code).fetch_optional(db).await?;
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.code = $1"))
+        .bind(code)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(Indicator::from))
 }
 
 /// The active indicators of a group that `unit` reports.
-pub async fn reported_by(db: impl PgExecutor<'_>, group: &str, unit: &str) -> Result<Vec<Indicator>, sqlx::Error> {
+pub async fn reported_by(
+    db: impl PgExecutor<'_>,
+    group: &str,
+    unit: &str,
+) -> Result<Vec<Indicator>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE s.group_code = $1 AND s.owner_unit = $2 AND s.active ORDER BY s.sort_order, s.code"
     ))
@@ -108,10 +117,11 @@ pub async fn update(
     code: &str,
     p: &IndicatorPatch,
 ) -> Result<Option<Indicator>, sqlx::Error> {
-    let exists: Option<i32> = sqlx::query_scalar("SELECT id FROM series WHERE code = $1 FOR UPDATE")
-        .bind(code)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists: Option<i32> =
+        sqlx::query_scalar("SELECT id FROM series WHERE code = $1 FOR UPDATE")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
     if exists.is_none() {
         return Ok(None);
     }
@@ -164,5 +174,8 @@ pub async fn update(
 
 /// Ids of the series with these codes; unknown codes are missing from the answer.
 pub async fn ids(db: &PgPool, codes: &[&str]) -> Result<Vec<(String, i32)>, sqlx::Error> {
-    sqlx::query_as("SELECT code, id FROM series WHERE code = ANY($1)").bind(codes).fetch_all(db).await
+    sqlx::query_as("SELECT code, id FROM series WHERE code = ANY($1)")
+        .bind(codes)
+        .fetch_all(db)
+        .await
 }

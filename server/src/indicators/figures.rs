@@ -75,7 +75,8 @@ pub async fn months(
     .bind(additive)
     .fetch_all(db)
     .await?;
-    let keyed: Vec<(NaiveDate, f64, Option<f64>)> = rows.iter().map(|r| (r.period, r.value, r.ytd)).collect();
+    let keyed: Vec<(NaiveDate, f64, Option<f64>)> =
+        rows.iter().map(|r| (r.period, r.value, r.ytd)).collect();
     let ytd = year_to_date(aggregation, &keyed);
     Ok(rows
         .into_iter()

@@ -1,20 +1,47 @@
 //! HTTP handlers of the indicators domain: parse, call the domain, map the result.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
-use ioc_frontend::protocol::{ApiErrorBody, IngestReceipt, PointBatch, WallState};
+use chrono::{NaiveDate, Utc};
+use ioc_frontend::i18n::Msg;
+use ioc_frontend::protocol::{
+    format_period, parse_period, ApiErrorBody, BackfillReceipt, IndicatorDef, IndicatorPatch,
+    IndicatorUnits, IngestReceipt, PointBatch, SeriesView, WallState,
+};
+use serde::Deserialize;
 
-use super::{points, streams};
+use super::{backfill, catalogue, deadlines, excel, figures, points, streams, workflow};
+use crate::audit::{self, Entry};
+use crate::auth::routes::{check_csrf, require_admin_write};
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
 
+/// Largest history file: 50,000 rows of CSV stay well under this.
+const MAX_BACKFILL_BYTES: usize = 16 * 1024 * 1024;
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/points", post(post_points)).route("/api/v1/wall", get(get_wall))
+    Router::new()
+        .route("/api/v1/points", post(post_points))
+        .route("/api/v1/wall", get(get_wall))
+        .route("/api/v1/indicators", get(list_indicators))
+        .route(
+            "/api/v1/indicators/{code}",
+            axum::routing::patch(patch_indicator),
+        )
+        .route("/api/v1/indicators/{code}/series", get(get_series))
+        .route("/api/v1/indicators/{code}/series.xlsx", get(export_series))
+        .route("/api/v1/indicators/{code}/units", get(get_indicator_units))
+        .route(
+            "/api/v1/figures/backfill",
+            post(post_backfill).layer(DefaultBodyLimit::max(MAX_BACKFILL_BYTES)),
+        )
 }
 
 /// Ingest a batch of points. All or nothing: the answer comes after the commit, then the points
@@ -44,7 +71,10 @@ pub async fn post_points(
     };
     points::validate(&batch.points, Utc::now())?;
     let actor = who.actor();
-    let writer = points::Writer { unit: &writer, actor: &actor };
+    let writer = points::Writer {
+        unit: &writer,
+        actor: &actor,
+    };
     let done = points::ingest(&state.db, &state.epoch, &batch.points, Some(writer)).await?;
     for p in done.publications {
         state.hub.publish(p);
@@ -55,10 +85,276 @@ pub async fn post_points(
 /// The wall's current state (what the page renders before it goes live).
 #[utoipa::path(get, path = "/api/v1/wall", tag = "indicators",
     responses((status = 200, body = WallState), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
-pub async fn get_wall(State(state): State<AppState>, who: Principal) -> Result<Json<WallState>, ApiError> {
+pub async fn get_wall(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<WallState>, ApiError> {
     who.require_indicator_reader()?;
-    streams::wall_state(&state.db, &state.epoch, &state.config.province, state.config.demo, who.viewer())
+    streams::wall_state(
+        &state.db,
+        &state.epoch,
+        &state.config.province,
+        state.config.demo,
+        who.viewer(),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(|| ApiError::UnknownUnit(vec![state.config.province.clone()]))
+}
+
+/// The indicator catalogue, for everyone who reads or enters figures.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators",
+    responses((status = 200, body = [IndicatorDef]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn list_indicators(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<IndicatorDef>>, ApiError> {
+    p.require(p.reads_all_indicators() || !p.edited_units().is_empty())?;
+    Ok(Json(
+        catalogue::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|i| i.def)
+            .collect(),
+    ))
+}
+
+/// Changes an indicator (administrators); audited with before and after.
+#[utoipa::path(patch, path = "/api/v1/indicators/{code}", tag = "indicators", request_body = IndicatorPatch,
+    params(("code" = String, Path)),
+    responses((status = 200, body = IndicatorDef), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn patch_indicator(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    ApiJson(patch): ApiJson<IndicatorPatch>,
+) -> Result<Json<IndicatorDef>, ApiError> {
+    require_admin_write(&p, &headers)?;
+    let finite = |v: Option<Option<f64>>| v.flatten().is_none_or(f64::is_finite);
+    if ![
+        patch.min_value,
+        patch.max_value,
+        patch.warn_low,
+        patch.warn_high,
+        patch.annual_target,
+    ]
+    .into_iter()
+    .all(finite)
+        || patch.jump_pct.is_some_and(|j| !j.is_finite() || j <= 0.0)
+        || patch.decimals.is_some_and(|d| d > 6)
+    {
+        return Err(ApiError::InvalidBody(
+            "numbers must be finite, jump_pct > 0, decimals ≤ 6".into(),
+        ));
+    }
+    if let Some(owner) = &patch.owner_unit {
+        if crate::units::get(&state.db, owner).await?.is_none() {
+            return Err(ApiError::UnknownUnit(vec![owner.clone()]));
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    let before = catalogue::get(&mut *tx, &code)
         .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::UnknownUnit(vec![state.config.province.clone()]))
+        .ok_or(ApiError::NotFound)?;
+    let after = catalogue::update(&mut tx, &code, &patch)
+        .await
+        .map_err(constraint_to_422)?
+        .ok_or(ApiError::NotFound)?;
+    audit::record(
+        &mut *tx,
+        &p.actor(),
+        Entry {
+            action: "indicators.catalogue.update",
+            entity: "series",
+            entity_id: Some(code.clone()),
+            before: serde_json::to_value(&before.def).ok(),
+            after: serde_json::to_value(&after.def).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after.def))
+}
+
+/// A CHECK constraint of the catalogue (min above max, cumulative but not a sum) is the client's
+/// mistake, not ours.
+fn constraint_to_422(e: sqlx::Error) -> ApiError {
+    match &e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("23514") => {
+            ApiError::InvalidBody(format!("constraint {}", d.constraint().unwrap_or("check")))
+        }
+        _ => ApiError::Database(e),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SeriesQuery {
+    /// Unit code of the area; the configured province when absent.
+    pub area: Option<String>,
+    /// First month, `YYYY-MM` (default 2019-01).
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM` (default: this month).
+    pub to: Option<String>,
+}
+
+async fn load_series(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    q: &SeriesQuery,
+) -> Result<SeriesView, ApiError> {
+    p.require_indicator_reader()?;
+    let ind = catalogue::get(&state.db, code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let area_code = q
+        .area
+        .clone()
+        .unwrap_or_else(|| state.config.province.clone());
+    let area = crate::units::get(&state.db, &area_code)
+        .await?
+        .ok_or_else(|| ApiError::UnknownUnit(vec![area_code.clone()]))?;
+    let month = |s: &Option<String>, default: NaiveDate| match s {
+        Some(s) => parse_period(s).ok_or_else(|| ApiError::InvalidPeriod(s.clone())),
+        None => Ok(default),
+    };
+    let from = month(&q.from, NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid"))?;
+    let to = month(&q.to, ioc_frontend::protocol::ts_period(Utc::now()))?;
+    if from > to {
+        return Err(ApiError::InvalidPeriod(format!(
+            "{} > {}",
+            format_period(from),
+            format_period(to)
+        )));
+    }
+    let months =
+        figures::months(&state.db, ind.id, ind.def.aggregation, &area.code, from, to).await?;
+    Ok(SeriesView {
+        indicator: ind.def,
+        area: area.code,
+        area_name_vi: area.name_vi,
+        area_name_en: area.name_en,
+        months,
+    })
+}
+
+/// One indicator for one area, month by month, with the year to date and merged units rolled up.
+#[utoipa::path(get, path = "/api/v1/indicators/{code}/series", tag = "indicators", params(("code" = String, Path), SeriesQuery),
+    responses((status = 200, body = SeriesView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn get_series(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+    Query(q): Query<SeriesQuery>,
+) -> Result<Json<SeriesView>, ApiError> {
+    Ok(Json(load_series(&state, &p, &code, &q).await?))
+}
+
+/// The same series as an Excel workbook.
+#[utoipa::path(get, path = "/api/v1/indicators/{code}/series.xlsx", tag = "indicators", params(("code" = String, Path), SeriesQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 403, body = ApiErrorBody)))]
+pub async fn export_series(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+    Query(q): Query<SeriesQuery>,
+) -> Result<Response, ApiError> {
+    let view = load_series(&state, &p, &code, &q).await?;
+    let name = format!("{code}-{}.xlsx", view.area);
+    let body = excel::blocking(move || excel::series_workbook(&view)).await??;
+    Ok(excel::attachment(&name, body))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UnitsQuery {
+    /// `YYYY-MM`; the current reporting period when absent.
+    pub period: Option<String>,
+}
+
+/// Drill-down: who reports this indicator, how their report for the month stands, and every
+/// entry of the figure (estimates and official figures, each revision).
+#[utoipa::path(get, path = "/api/v1/indicators/{code}/units", tag = "indicators", params(("code" = String, Path), UnitsQuery),
+    responses((status = 200, body = IndicatorUnits), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_indicator_units(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+    Query(q): Query<UnitsQuery>,
+) -> Result<Json<IndicatorUnits>, ApiError> {
+    p.require_indicator_reader()?;
+    let ind = catalogue::get(&state.db, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let cal = deadlines::Calendar::load(&state.db).await?;
+    let today = deadlines::today();
+    let (Some(group), Some(owner)) = (ind.def.group.clone(), ind.def.owner_unit.clone()) else {
+        let period = q.period.unwrap_or_else(|| format_period(today));
+        return Ok(Json(IndicatorUnits {
+            indicator: ind.def,
+            period,
+            submissions: Vec::new(),
+            revisions: Vec::new(),
+        }));
+    };
+    let rule = deadlines::rule(&state.db, &group)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let month = match &q.period {
+        Some(s) => parse_period(s).ok_or_else(|| ApiError::InvalidPeriod(s.clone()))?,
+        None => deadlines::current_period(&rule, &cal, today),
+    };
+    let submissions =
+        deadlines::summaries(&state.db, &rule, &cal, month, Some(&owner), today).await?;
+    let report = workflow::report(&state.db, &owner, &format_period(month), Some(&group)).await?;
+    let revisions = workflow::history(&state.db, &report, Some(&code)).await?;
+    Ok(Json(IndicatorUnits {
+        indicator: ind.def,
+        period: format_period(month),
+        submissions,
+        revisions,
+    }))
+}
+
+/// History import (administrators): a CSV (`text/csv`) or Excel file with columns indicator,
+/// area, period, value and optionally kind and ytd. All rows or none.
+#[utoipa::path(post, path = "/api/v1/figures/backfill", tag = "indicators",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = BackfillReceipt), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+              (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn post_backfill(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<BackfillReceipt>, ApiError> {
+    p.require_admin()?;
+    check_csrf(&p, &headers)?;
+    let kind = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let rows = if kind.starts_with("text/csv") {
+        excel::blocking(move || backfill::parse_csv(&body)).await?
+    } else if kind.starts_with(excel::XLSX_TYPE) {
+        excel::blocking(move || backfill::parse_xlsx(&body)).await?
+    } else {
+        return Err(ApiError::UnsupportedSpreadsheet);
+    }
+    .map_err(|e| ApiError::Unprocessable(Msg::BadSpreadsheet, e))?;
+    let (receipt, publications) =
+        backfill::import(&state.db, &state.epoch, &rows, &p.actor()).await?;
+    for pub_ in publications {
+        state.hub.publish(pub_);
+    }
+    tracing::info!(
+        rows = receipt.rows,
+        unchanged = receipt.unchanged,
+        "history imported"
+    );
+    Ok(Json(receipt))
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use ioc_frontend::protocol::{
-    indicator_topic, months_before, parse_indicator_topic, ts_period, LivePoint, Payload, Publication, TileState, Viewer, WallState,
+    indicator_topic, months_before, parse_indicator_topic, ts_period, LivePoint, Payload,
+    Publication, TileState, Viewer, WallState,
 };
 use sqlx::PgPool;
 
@@ -15,7 +16,12 @@ use super::{catalogue, figures};
 use crate::live::{Snapshot, TopicSource};
 
 /// A stream head as read for a snapshot: offset, latest time, value and source.
-type HeadRow = (Option<i64>, Option<DateTime<Utc>>, Option<f64>, Option<String>);
+type HeadRow = (
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<f64>,
+    Option<String>,
+);
 
 /// Serves `indicator/{series}/{unit}` topics from the stream heads and points.
 pub struct IndicatorTopics {
@@ -24,9 +30,14 @@ pub struct IndicatorTopics {
 }
 
 impl TopicSource for IndicatorTopics {
-    fn snapshot<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>> {
+    fn snapshot<'a>(
+        &'a self,
+        topic: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>> {
         async move {
-            let Some((series, unit)) = parse_indicator_topic(topic) else { return Ok(None) };
+            let Some((series, unit)) = parse_indicator_topic(topic) else {
+                return Ok(None);
+            };
             // A topic exists when its series and unit do, even before its first point.
             let row: Option<HeadRow> = sqlx::query_as(
                 "SELECT st.last_offset, st.latest_ts, st.latest_value, st.latest_source
@@ -54,7 +65,9 @@ impl TopicSource for IndicatorTopics {
         limit: i64,
     ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
         async move {
-            let Some((series, unit)) = parse_indicator_topic(topic) else { return Ok(Vec::new()) };
+            let Some((series, unit)) = parse_indicator_topic(topic) else {
+                return Ok(Vec::new());
+            };
             let rows: Vec<(i64, DateTime<Utc>, f64, String)> = sqlx::query_as(
                 "SELECT p.stream_offset, p.ts, p.value, p.source
                  FROM metric_points p JOIN series se ON se.id = p.series_id
@@ -73,7 +86,12 @@ impl TopicSource for IndicatorTopics {
                     topic: topic.to_string(),
                     epoch: self.epoch.to_string(),
                     offset,
-                    data: Payload::Point(LivePoint { ts, value, demo: is_demo_source(&source), estimate: is_estimate_source(&source) }),
+                    data: Payload::Point(LivePoint {
+                        ts,
+                        value,
+                        demo: is_demo_source(&source),
+                        estimate: is_estimate_source(&source),
+                    }),
                 })
                 .collect())
         }
@@ -81,9 +99,18 @@ impl TopicSource for IndicatorTopics {
     }
 }
 
-fn live_point(ts: Option<DateTime<Utc>>, value: Option<f64>, source: Option<&str>) -> Option<LivePoint> {
+fn live_point(
+    ts: Option<DateTime<Utc>>,
+    value: Option<f64>,
+    source: Option<&str>,
+) -> Option<LivePoint> {
     let source = source.unwrap_or_default();
-    Some(LivePoint { ts: ts?, value: value?, demo: is_demo_source(source), estimate: is_estimate_source(source) })
+    Some(LivePoint {
+        ts: ts?,
+        value: value?,
+        demo: is_demo_source(source),
+        estimate: is_estimate_source(source),
+    })
 }
 
 /// Months of history a wall tile carries: two years and the month before, enough for a
@@ -128,13 +155,18 @@ pub async fn wall_state(
     .bind(province)
     .fetch_all(db)
     .await?;
-    let catalogue: std::collections::HashMap<String, catalogue::Indicator> =
-        catalogue::list(db).await?.into_iter().map(|i| (i.def.code.clone(), i)).collect();
+    let catalogue: std::collections::HashMap<String, catalogue::Indicator> = catalogue::list(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.def.code.clone(), i))
+        .collect();
     let to = ts_period(Utc::now());
     let from = months_before(to, TILE_HISTORY_MONTHS - 1);
     let mut tiles = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some(ind) = catalogue.get(&r.code) else { continue };
+        let Some(ind) = catalogue.get(&r.code) else {
+            continue;
+        };
         let history = figures::months(db, ind.id, ind.def.aggregation, province, from, to).await?;
         tiles.push(TileState {
             indicator: ind.def.clone(),
@@ -153,10 +185,17 @@ pub async fn wall_state(
             previous: r.previous_value,
         });
     }
-    Ok(Some(WallState { province_name, demo_feed, tiles, viewer }))
+    Ok(Some(WallState {
+        province_name,
+        demo_feed,
+        tiles,
+        viewer,
+    }))
 }
 
 /// The epoch of this database's live history.
 pub async fn load_epoch(db: &PgPool) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT epoch FROM live_epoch").fetch_one(db).await
+    sqlx::query_scalar("SELECT epoch FROM live_epoch")
+        .fetch_one(db)
+        .await
 }

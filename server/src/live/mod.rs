@@ -7,6 +7,7 @@
 //! through PostgreSQL LISTEN/NOTIFY behind the same `publish` call.
 
 pub mod hub;
+pub mod stored;
 pub mod topics;
 pub mod ws;
 

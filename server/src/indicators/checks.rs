@@ -1,0 +1,244 @@
+//! The entry checks: what a figure is compared with before it is accepted.
+//!
+//! Errors (outside the indicator's possible range, a year-to-date value that is not the sum of
+//! the months) block the entry. Warnings (outside the warning band, a sudden jump against the
+//! previous month or the same month last year) pass only with a note that explains them, so an
+//! approver reading the report sees why the number is what it is. Pure functions: the caller
+//! loads the comparison figures.
+
+use ioc_frontend::protocol::{Aggregation, FigureKind, Finding, IndicatorDef, Severity};
+
+/// One figure and what it is compared with.
+pub struct Candidate<'a> {
+    pub def: &'a IndicatorDef,
+    pub kind: FigureKind,
+    pub value: f64,
+    pub ytd: Option<f64>,
+    /// Published figure of the previous month.
+    pub previous_month: Option<f64>,
+    /// Published figure of the same month last year.
+    pub same_month_last_year: Option<f64>,
+    /// Sum of the published months of this year before this one; `Some(0.0)` in January.
+    pub ytd_before: Option<f64>,
+}
+
+pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
+    let d = c.def;
+    let mut out = Vec::new();
+    let fmt = |v: f64| format!("{v:.*}", d.decimals as usize);
+    let mut push = |severity, code: &str, vi: String, en: String| {
+        out.push(Finding {
+            series: d.code.clone(),
+            kind: c.kind,
+            severity,
+            code: code.to_string(),
+            message_vi: format!("{}: {vi}", d.name_vi),
+            message_en: format!("{}: {en}", d.name_en),
+        })
+    };
+    let v = c.value;
+    if let Some(min) = d.min_value.filter(|m| v < *m) {
+        push(
+            Severity::Error,
+            "below_min",
+            format!("{} nhỏ hơn mức tối thiểu {}", fmt(v), fmt(min)),
+            format!("{} is below the minimum {}", fmt(v), fmt(min)),
+        );
+    }
+    if let Some(max) = d.max_value.filter(|m| v > *m) {
+        push(
+            Severity::Error,
+            "above_max",
+            format!("{} lớn hơn mức tối đa {}", fmt(v), fmt(max)),
+            format!("{} is above the maximum {}", fmt(v), fmt(max)),
+        );
+    }
+    if let Some(low) = d.warn_low.filter(|l| v < *l) {
+        push(
+            Severity::Warning,
+            "below_warn",
+            format!("{} thấp hơn ngưỡng cảnh báo {}", fmt(v), fmt(low)),
+            format!("{} is below the warning threshold {}", fmt(v), fmt(low)),
+        );
+    }
+    if let Some(high) = d.warn_high.filter(|h| v > *h) {
+        push(
+            Severity::Warning,
+            "above_warn",
+            format!("{} cao hơn ngưỡng cảnh báo {}", fmt(v), fmt(high)),
+            format!("{} is above the warning threshold {}", fmt(v), fmt(high)),
+        );
+    }
+    if let Some(pct) = jump(c.previous_month, v, d.jump_pct) {
+        let prev = c.previous_month.unwrap_or_default();
+        push(
+            Severity::Warning,
+            "jump_prev_month",
+            format!(
+                "thay đổi {pct:+.1}% so với tháng trước ({}), vượt ngưỡng {}%",
+                fmt(prev),
+                d.jump_pct
+            ),
+            format!(
+                "changed {pct:+.1}% against the previous month ({}), beyond {}%",
+                fmt(prev),
+                d.jump_pct
+            ),
+        );
+    }
+    if let Some(pct) = jump(c.same_month_last_year, v, d.jump_pct) {
+        let last = c.same_month_last_year.unwrap_or_default();
+        push(
+            Severity::Warning,
+            "jump_same_month_last_year",
+            format!(
+                "thay đổi {pct:+.1}% so với cùng kỳ năm trước ({}), vượt ngưỡng {}%",
+                fmt(last),
+                d.jump_pct
+            ),
+            format!(
+                "changed {pct:+.1}% against the same month last year ({}), beyond {}%",
+                fmt(last),
+                d.jump_pct
+            ),
+        );
+    }
+    if d.cumulative && d.aggregation == Aggregation::Sum {
+        if let (Some(ytd), Some(before)) = (c.ytd, c.ytd_before) {
+            let expected = before + v;
+            // Each of up to twelve months may be rounded by half a unit of the last shown
+            // decimal: rounding in the sources must not trip the check, a real gap must.
+            let tolerance = 12.0 * 0.5 * 10f64.powi(-(d.decimals as i32));
+            if (ytd - expected).abs() > tolerance {
+                push(
+                    Severity::Error,
+                    "ytd_mismatch",
+                    format!("lũy kế {} khác tổng các tháng {} (các tháng trước {} + tháng này {})", fmt(ytd), fmt(expected), fmt(before), fmt(v)),
+                    format!("year to date {} differs from the sum of months {} (earlier months {} + this month {})", fmt(ytd), fmt(expected), fmt(before), fmt(v)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The change in percent from `reference` to `value` when it is beyond `limit_pct`.
+fn jump(reference: Option<f64>, value: f64, limit_pct: f64) -> Option<f64> {
+    let r = reference.filter(|r| *r != 0.0)?;
+    let pct = (value - r) / r.abs() * 100.0;
+    (pct.abs() > limit_pct).then_some(pct)
+}
+
+/// Whether every warning among `findings` of one figure is covered by a note.
+pub fn needs_note(findings: &[Finding], note: Option<&str>) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Warning)
+        && note.is_none_or(|n| n.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def() -> IndicatorDef {
+        IndicatorDef {
+            code: "retail_sales".into(),
+            name_vi: "Bán lẻ".into(),
+            name_en: "Retail".into(),
+            measure_vi: "tỷ đồng".into(),
+            measure_en: "bn VND".into(),
+            decimals: 1,
+            group: Some("monthly-gov".into()),
+            periodicity: "monthly".into(),
+            aggregation: Aggregation::Sum,
+            cumulative: true,
+            owner_unit: Some("dept-sct".into()),
+            owner_name_vi: None,
+            higher_is_better: true,
+            min_value: Some(0.0),
+            max_value: None,
+            warn_low: Some(1000.0),
+            warn_high: None,
+            jump_pct: 30.0,
+            annual_target: None,
+            active: true,
+            on_wall: true,
+            sort_order: 0,
+        }
+    }
+
+    fn candidate(d: &IndicatorDef, value: f64) -> Candidate<'_> {
+        Candidate {
+            def: d,
+            kind: FigureKind::Estimate,
+            value,
+            ytd: None,
+            previous_month: Some(7000.0),
+            same_month_last_year: Some(6800.0),
+            ytd_before: Some(63000.0),
+        }
+    }
+
+    fn codes(f: &[Finding]) -> Vec<(&str, Severity)> {
+        f.iter().map(|f| (f.code.as_str(), f.severity)).collect()
+    }
+
+    #[test]
+    fn a_plausible_figure_passes() {
+        let d = def();
+        assert!(check(&candidate(&d, 7400.0)).is_empty());
+    }
+
+    #[test]
+    fn range_errors_block_and_bands_warn() {
+        let d = def();
+        let f = check(&candidate(&d, -5.0));
+        assert!(codes(&f).contains(&("below_min", Severity::Error)), "{f:?}");
+        assert!(codes(&f).contains(&("below_warn", Severity::Warning)));
+        assert!(f[0].message_vi.contains("Bán lẻ") && f[0].message_en.contains("Retail"));
+    }
+
+    #[test]
+    fn jumps_against_previous_month_and_last_year_warn() {
+        let d = def();
+        let f = check(&candidate(&d, 9500.0));
+        assert_eq!(
+            codes(&f),
+            vec![
+                ("jump_prev_month", Severity::Warning),
+                ("jump_same_month_last_year", Severity::Warning)
+            ]
+        );
+        assert!(f[0].message_en.contains("+35.7%"), "{}", f[0].message_en);
+        let mut c = candidate(&d, 7400.0);
+        c.previous_month = None;
+        c.same_month_last_year = Some(0.0);
+        assert!(check(&c).is_empty(), "no reference, no jump");
+    }
+
+    #[test]
+    fn year_to_date_must_be_the_sum_of_months() {
+        let d = def();
+        let mut c = candidate(&d, 7400.0);
+        c.ytd = Some(70400.0);
+        assert!(check(&c).is_empty());
+        c.ytd = Some(70420.0);
+        c.ytd_before = Some(63000.0);
+        assert!(codes(&check(&c)).contains(&("ytd_mismatch", Severity::Error)));
+        c.ytd = Some(70430.0);
+        c.ytd_before = None;
+        assert!(
+            check(&c).is_empty(),
+            "unknown earlier months: nothing to compare"
+        );
+    }
+
+    #[test]
+    fn warnings_need_a_note() {
+        let d = def();
+        let f = check(&candidate(&d, 9500.0));
+        assert!(needs_note(&f, None));
+        assert!(needs_note(&f, Some("  ")));
+        assert!(!needs_note(&f, Some("Tết shopping")));
+        assert!(!needs_note(&[], None));
+    }
+}

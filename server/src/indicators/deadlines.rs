@@ -1,0 +1,415 @@
+//! Deadlines of the monthly reports and the deadline board.
+//!
+//! Rules come from `indicator_groups` (seed 000: units submit by the 2nd of the next month, the
+//! province sends by the 3rd), counted in calendar days or, where the group says so, in working
+//! days (weekends and the `holidays` table excluded). Every reporting unit × period has a status
+//! (not due, due soon, late, submitted, approved, sent); the board of the current period is a
+//! stored live topic, republished after each workflow step and by the hourly tick, so walls,
+//! approvers and the units themselves see reminders without reloading.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use ioc_frontend::protocol::{
+    deadlines_topic, format_period, months_before, province_offset, DeadlineBoard, DeadlineStatus,
+    Payload, Publication, SubmissionStatus, SubmissionSummary,
+};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::live::stored;
+
+/// Working days: Monday to Friday, except public holidays.
+#[derive(Clone, Debug, Default)]
+pub struct Calendar {
+    holidays: HashSet<NaiveDate>,
+}
+
+impl Calendar {
+    pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
+        Calendar {
+            holidays: holidays.into_iter().collect(),
+        }
+    }
+
+    pub async fn load(db: impl PgExecutor<'_>) -> Result<Calendar, sqlx::Error> {
+        let days: Vec<NaiveDate> = sqlx::query_scalar("SELECT day FROM holidays")
+            .fetch_all(db)
+            .await?;
+        Ok(Calendar::new(days))
+    }
+
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
+    }
+
+    /// The `n`-th working day (1-based) of the month starting at `month`.
+    pub fn nth_working_day(&self, month: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = month;
+        let mut seen = 0;
+        loop {
+            if self.is_working_day(d) {
+                seen += 1;
+                if seen == n {
+                    return d;
+                }
+            }
+            d = d.succ_opt().expect("dates stay in range");
+        }
+    }
+
+    /// Working days after `from` up to and including `to` (0 when `to <= from`).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        from.iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_working_day(*d))
+            .count() as i64
+    }
+}
+
+/// The deadline rule of an indicator group.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Rule {
+    pub code: String,
+    pub submit_day: i16,
+    pub send_day: i16,
+    pub working_days: bool,
+    pub due_soon_days: i16,
+}
+
+pub async fn rule(db: impl PgExecutor<'_>, group: &str) -> Result<Option<Rule>, sqlx::Error> {
+    sqlx::query_as("SELECT code, submit_day, send_day, working_days, due_soon_days FROM indicator_groups WHERE code = $1")
+        .bind(group)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn rules(db: impl PgExecutor<'_>) -> Result<Vec<Rule>, sqlx::Error> {
+    sqlx::query_as("SELECT code, submit_day, send_day, working_days, due_soon_days FROM indicator_groups ORDER BY code")
+        .fetch_all(db)
+        .await
+}
+
+/// The two deadlines of `period`: units → province, province → Government.
+pub fn deadlines(rule: &Rule, cal: &Calendar, period: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let next = months_before(period, -1);
+    let day = |n: i16| {
+        let n = n.clamp(1, 28) as u32;
+        if rule.working_days {
+            cal.nth_working_day(next, n)
+        } else {
+            next.with_day(n).expect("day ≤ 28 exists")
+        }
+    };
+    (day(rule.submit_day), day(rule.send_day))
+}
+
+/// The status of one unit × period on `today`.
+pub fn status(
+    rule: &Rule,
+    cal: &Calendar,
+    submission: Option<SubmissionStatus>,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> DeadlineStatus {
+    match submission {
+        Some(SubmissionStatus::Submitted) => DeadlineStatus::Submitted,
+        Some(SubmissionStatus::Approved) => DeadlineStatus::Approved,
+        Some(SubmissionStatus::Sent) => DeadlineStatus::Sent,
+        // Nothing yet, a draft, or returned for correction: the unit still owes the report.
+        _ if today > deadline => DeadlineStatus::Late,
+        _ if cal.working_days_between(today, deadline) <= i64::from(rule.due_soon_days) => {
+            DeadlineStatus::DueSoon
+        }
+        _ => DeadlineStatus::NotDue,
+    }
+}
+
+/// Today in the province.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&province_offset()).date_naive()
+}
+
+/// The period units are working on: the previous month until its submission deadline has passed,
+/// then the current month.
+pub fn current_period(rule: &Rule, cal: &Calendar, today: NaiveDate) -> NaiveDate {
+    let this_month = today.with_day(1).expect("day 1");
+    let previous = months_before(this_month, 1);
+    if today <= deadlines(rule, cal, previous).0 {
+        previous
+    } else {
+        this_month
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: Option<i64>,
+    unit: String,
+    unit_name_vi: String,
+    unit_name_en: String,
+    period: NaiveDate,
+    status: Option<String>,
+    revision: Option<i32>,
+    submitted_at: Option<chrono::DateTime<Utc>>,
+    decided_at: Option<chrono::DateTime<Utc>>,
+    sent_at: Option<chrono::DateTime<Utc>>,
+    expected: i64,
+    entered: i64,
+}
+
+/// Every reporting unit of `rule`'s group for `period` (optionally one unit only), with its report
+/// if one exists. Reporting units are the owners of the group's active indicators.
+pub async fn summaries(
+    db: impl PgExecutor<'_>,
+    rule: &Rule,
+    cal: &Calendar,
+    period: NaiveDate,
+    unit: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "WITH reporting AS (
+             SELECT owner_unit AS unit, count(*) AS expected FROM series
+             WHERE group_code = $1 AND active AND owner_unit IS NOT NULL GROUP BY owner_unit
+         )
+         SELECT s.id, r.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, $2::date AS period,
+                s.status, s.revision, s.submitted_at, s.decided_at, s.sent_at, r.expected,
+                (SELECT count(DISTINCT e.series_id) FROM indicator_entries e WHERE e.submission_id = s.id) AS entered
+         FROM reporting r JOIN units u ON u.code = r.unit
+         LEFT JOIN submissions s ON s.group_code = $1 AND s.unit_code = r.unit AND s.period = $2
+         WHERE $3::text IS NULL OR r.unit = $3
+         ORDER BY u.sort_order, r.unit",
+    )
+    .bind(&rule.code)
+    .bind(period)
+    .bind(unit)
+    .fetch_all(db)
+    .await?;
+    let (deadline, send_deadline) = deadlines(rule, cal, period);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let st = r.status.as_deref().and_then(SubmissionStatus::parse);
+            SubmissionSummary {
+                id: r.id,
+                group: rule.code.clone(),
+                unit: r.unit,
+                unit_name_vi: r.unit_name_vi,
+                unit_name_en: r.unit_name_en,
+                period: format_period(r.period),
+                status: st,
+                revision: r.revision.unwrap_or(0),
+                deadline: deadline.to_string(),
+                send_deadline: send_deadline.to_string(),
+                deadline_status: status(rule, cal, st, deadline, today),
+                submitted_at: r.submitted_at,
+                decided_at: r.decided_at,
+                sent_at: r.sent_at,
+                expected: r.expected,
+                entered: r.entered,
+            }
+        })
+        .collect())
+}
+
+/// The board of the current period and the previous one: last month's reports stay in view
+/// (late, awaiting approval, sent) while this month's come due.
+pub async fn board(
+    db: &mut PgConnection,
+    rule: &Rule,
+    cal: &Calendar,
+    today: NaiveDate,
+    unit: Option<&str>,
+) -> Result<DeadlineBoard, sqlx::Error> {
+    let period = current_period(rule, cal, today);
+    let mut rows = summaries(&mut *db, rule, cal, period, unit, today).await?;
+    rows.extend(summaries(&mut *db, rule, cal, months_before(period, 1), unit, today).await?);
+    Ok(DeadlineBoard {
+        period: format_period(period),
+        today: today.to_string(),
+        rows,
+    })
+}
+
+/// Recomputes the boards of every group — the province's and each reporting unit's — and stores
+/// those that changed. Returns the publications to send after the caller's transaction commits.
+pub async fn refresh_boards(
+    tx: &mut PgConnection,
+    epoch: &str,
+    province: &str,
+) -> Result<Vec<Publication>, sqlx::Error> {
+    let cal = Calendar::load(&mut *tx).await?;
+    let today = today();
+    let mut out = Vec::new();
+    // One board per topic: with several groups, the province's board lists them all.
+    let mut province_rows = Vec::new();
+    let mut period = None;
+    for rule in rules(&mut *tx).await? {
+        let b = board(tx, &rule, &cal, today, None).await?;
+        period.get_or_insert(b.period.clone());
+        province_rows.extend(b.rows);
+    }
+    let Some(period) = period else { return Ok(out) };
+    let mut units: Vec<String> = province_rows.iter().map(|r| r.unit.clone()).collect();
+    units.dedup();
+    for unit in units {
+        let rows = province_rows
+            .iter()
+            .filter(|r| r.unit == unit)
+            .cloned()
+            .collect();
+        let b = DeadlineBoard {
+            period: period.clone(),
+            today: today.to_string(),
+            rows,
+        };
+        out.extend(
+            stored::append(tx, epoch, &deadlines_topic(&unit), &Payload::Deadlines(b)).await?,
+        );
+    }
+    let b = DeadlineBoard {
+        period,
+        today: today.to_string(),
+        rows: province_rows,
+    };
+    out.extend(
+        stored::append(
+            tx,
+            epoch,
+            &deadlines_topic(province),
+            &Payload::Deadlines(b),
+        )
+        .await?,
+    );
+    Ok(out)
+}
+
+/// Whether `deadlines/{unit}` names a unit (a board exists for every unit, empty until its
+/// first publication).
+pub fn board_topic_exists(
+    db: &sqlx::PgPool,
+    topic: String,
+) -> futures::future::BoxFuture<'static, Result<bool, sqlx::Error>> {
+    let db = db.clone();
+    Box::pin(async move {
+        let Some(unit) = topic.strip_prefix("deadlines/") else {
+            return Ok(false);
+        };
+        crate::units::get(&db, unit).await.map(|u| u.is_some())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn seed_rule(working_days: bool) -> Rule {
+        Rule {
+            code: "monthly-gov".into(),
+            submit_day: 2,
+            send_day: 3,
+            working_days,
+            due_soon_days: 3,
+        }
+    }
+
+    #[test]
+    fn calendar_days_follow_seed_000() {
+        let cal = Calendar::default();
+        assert_eq!(
+            deadlines(&seed_rule(false), &cal, d(2026, 10, 1)),
+            (d(2026, 11, 2), d(2026, 11, 3))
+        );
+        assert_eq!(
+            deadlines(&seed_rule(false), &cal, d(2026, 12, 1)),
+            (d(2027, 1, 2), d(2027, 1, 3))
+        );
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        // 1 Jan 2027 is a Friday holiday, 2–3 Jan a weekend: the 2nd working day is Tue 5 Jan.
+        let cal = Calendar::new([d(2027, 1, 1)]);
+        assert_eq!(
+            deadlines(&seed_rule(true), &cal, d(2026, 12, 1)),
+            (d(2027, 1, 5), d(2027, 1, 6))
+        );
+        // Tết 2026: 16–20 Feb are holidays; February's 2nd working day is Tue 3 Feb, March's Tue 3 Mar.
+        let tet = Calendar::new((16..=20).map(|x| d(2026, 2, x)));
+        assert_eq!(tet.nth_working_day(d(2026, 2, 1), 2), d(2026, 2, 3));
+        assert_eq!(
+            tet.working_days_between(d(2026, 2, 13), d(2026, 2, 23)),
+            1,
+            "only Mon 23 Feb counts"
+        );
+    }
+
+    #[test]
+    fn status_moves_from_not_due_to_due_soon_to_late() {
+        let cal = Calendar::default();
+        let rule = seed_rule(false);
+        let deadline = d(2026, 11, 2); // a Monday
+        assert_eq!(
+            status(&rule, &cal, None, deadline, d(2026, 10, 20)),
+            DeadlineStatus::NotDue
+        );
+        // Thu 29 Oct → Mon 2 Nov: Fri 30, Mon 2 = 2 working days ≤ 3.
+        assert_eq!(
+            status(&rule, &cal, None, deadline, d(2026, 10, 29)),
+            DeadlineStatus::DueSoon
+        );
+        assert_eq!(
+            status(
+                &rule,
+                &cal,
+                Some(SubmissionStatus::Draft),
+                deadline,
+                d(2026, 11, 2)
+            ),
+            DeadlineStatus::DueSoon
+        );
+        assert_eq!(
+            status(
+                &rule,
+                &cal,
+                Some(SubmissionStatus::Returned),
+                deadline,
+                d(2026, 11, 3)
+            ),
+            DeadlineStatus::Late
+        );
+        assert_eq!(
+            status(
+                &rule,
+                &cal,
+                Some(SubmissionStatus::Submitted),
+                deadline,
+                d(2026, 11, 9)
+            ),
+            DeadlineStatus::Submitted
+        );
+        assert_eq!(
+            status(
+                &rule,
+                &cal,
+                Some(SubmissionStatus::Sent),
+                deadline,
+                d(2026, 11, 9)
+            ),
+            DeadlineStatus::Sent
+        );
+    }
+
+    #[test]
+    fn current_period_turns_after_the_deadline() {
+        let cal = Calendar::default();
+        let rule = seed_rule(false);
+        assert_eq!(current_period(&rule, &cal, d(2026, 11, 2)), d(2026, 10, 1));
+        assert_eq!(current_period(&rule, &cal, d(2026, 11, 3)), d(2026, 11, 1));
+    }
+}
