@@ -252,7 +252,14 @@ fn UnitsSection(
     };
     let decimals = move || series.with(|s| if let Load::Ready(v) = s { v.indicator.decimals } else { 1 });
     view! {
-        <section class="units" data-period=move || selected.get().unwrap_or_default()>
+        <section
+            class="units"
+            data-period=move || selected.get().unwrap_or_default()
+            data-loaded=move || units.with(|u| match u {
+                Some(Load::Ready(x)) => x.period.clone(),
+                _ => String::new(),
+            })
+        >
             <div class="units-head">
                 <h2>{move || WallMsg::UnitsOfMonth.get(lang.get())}</h2>
                 <label class="month-pick">
