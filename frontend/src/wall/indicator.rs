@@ -159,6 +159,9 @@ fn ChartBox(
         // The periods of the bars on screen, to map a clicked bar back to its month.
         let shown = StoredValue::new_local(Vec::<String>::new());
         let ready = RwSignal::new(false);
+        // Bumped on every window resize: the axis text follows the root font size (rem), which
+        // follows the viewport, so a resized window needs a new option, not only a resize.
+        let resized = RwSignal::new(0u32);
         Effect::new(move |_| {
             let Some(div) = el.get() else { return };
             if !series.with(|s| matches!(s, Load::Ready(_))) || chart_cell.with_value(Option::is_some) {
@@ -183,6 +186,7 @@ fn ChartBox(
                 return;
             }
             let (m, sp, sel, l) = (mode.get(), span.get(), selected.get(), lang.get());
+            resized.track();
             series.with(|s| {
                 let Load::Ready(v) = s else { return };
                 shown.set_value(chart::visible(&v.months, sp).iter().map(|m| m.period.clone()).collect());
@@ -200,6 +204,7 @@ fn ChartBox(
                     c.resize();
                 }
             });
+            resized.update(|n| *n = n.wrapping_add(1));
         });
         on_cleanup(move || {
             resize.remove();
