@@ -47,6 +47,9 @@ for w in 400 600 700 800; do
     cat "$FONT/$w.css" >> "$SITE.tmp/assets/fonts/be-vietnam-pro.css"
     cp "$FONT"/files/be-vietnam-pro-{vietnamese,latin,latin-ext}-"$w"-normal.woff2 "$SITE.tmp/assets/fonts/files/"
 done
+# ECharts for the indicator chart page only (loaded there by a <script src> from 'self').
+mkdir -p "$SITE.tmp/assets/vendor"
+cp "$ROOT/frontend/node_modules/echarts/dist/echarts.min.js" "$SITE.tmp/assets/vendor/"
 rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
 log "site: $(du -sh "$SITE/pkg/ioc_bg.wasm" | cut -f1) wasm, $(du -sh "$SITE/pkg/ioc_bg.wasm.gz" | cut -f1) gzipped"
 

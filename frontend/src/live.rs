@@ -1,5 +1,6 @@
-//! The browser side of the live protocol: one WebSocket per page, one subscription per tile,
-//! reconnect with backoff and recovery from the last seen stream position.
+//! The browser side of the live protocol: one WebSocket per page, one subscription per followed
+//! topic (each tile, the deadline board), reconnect with backoff and recovery from the last seen
+//! stream position.
 
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
@@ -7,7 +8,64 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 use crate::protocol::{ClientFrame, Payload, ServerFrame, StreamPosition};
-use crate::wall::{ConnStatus, TileLive};
+use crate::wall::{BoardLive, ConnStatus, TileLive};
+
+/// What a followed topic updates on the page.
+#[derive(Clone, Copy)]
+pub enum Follow {
+    /// A tile, from the points of `indicator/{series}/{unit}`.
+    Tile(RwSignal<TileLive>),
+    /// The deadline board, from the whole states published on `deadlines/{province}`.
+    Board(RwSignal<BoardLive>),
+}
+
+impl Follow {
+    fn position(&self) -> StreamPosition {
+        match self {
+            Follow::Tile(s) => s.with_untracked(|t| StreamPosition { epoch: t.epoch.clone(), offset: t.offset }),
+            Follow::Board(s) => s.with_untracked(|b| StreamPosition { epoch: b.epoch.clone(), offset: b.offset }),
+        }
+    }
+
+    /// Applies one publication (live or recovered).
+    fn publish(&self, epoch: &str, offset: i64, data: Payload) {
+        match (self, data) {
+            (Follow::Tile(s), Payload::Point(p)) => s.update(|t| {
+                t.apply(epoch, offset, p);
+            }),
+            (Follow::Board(s), Payload::Deadlines(b)) => s.update(|x| {
+                x.apply(epoch, offset, b);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Takes the server's state as the truth (first subscription or a failed recovery).
+    fn resync(&self, epoch: &str, offset: i64, state: Option<Payload>) {
+        match self {
+            Follow::Tile(s) => {
+                let latest = state.and_then(|p| match p {
+                    Payload::Point(p) => Some(p),
+                    _ => None,
+                });
+                s.update(|t| t.reset(epoch, offset, latest));
+            }
+            Follow::Board(s) => {
+                let board = state.and_then(|p| match p {
+                    Payload::Deadlines(b) => Some(b),
+                    _ => None,
+                });
+                s.update(|x| {
+                    x.epoch = epoch.to_string();
+                    x.offset = offset;
+                    if board.is_some() {
+                        x.board = board;
+                    }
+                });
+            }
+        }
+    }
+}
 
 /// Seconds without any frame from the server after which the connection is considered dead.
 /// The client pings every `PING_EVERY_MS`, so a healthy server always answers well within it.
@@ -31,8 +89,8 @@ pub fn tick_clock(now: RwSignal<chrono::DateTime<chrono::Utc>>) {
     });
 }
 
-/// Connects and keeps the tiles following their topics for the life of the page.
-pub fn connect(tiles: Vec<(String, RwSignal<TileLive>)>, status: RwSignal<ConnStatus>) {
+/// Connects and keeps the page following its topics for the life of the page.
+pub fn connect(tiles: Vec<(String, Follow)>, status: RwSignal<ConnStatus>) {
     leptos::task::spawn_local(async move {
         let mut backoff: u32 = 500;
         loop {
@@ -57,11 +115,12 @@ fn js_sys_random() -> f64 {
 }
 
 /// Runs one connection until it fails. Returns true if it was live at some point.
-async fn run(ws: WebSocket, tiles: &[(String, RwSignal<TileLive>)], status: RwSignal<ConnStatus>) -> bool {
+async fn run(ws: WebSocket, tiles: &[(String, Follow)], status: RwSignal<ConnStatus>) -> bool {
     let (mut tx, mut rx) = ws.split();
     for (topic, live) in tiles {
-        let since = live.with_untracked(|t| StreamPosition { epoch: t.epoch.clone(), offset: t.offset });
-        let frame = ClientFrame::Subscribe { topic: topic.clone(), since: Some(since) };
+        // A board never seen (no epoch yet) asks for the state, not for a recovery.
+        let since = Some(live.position()).filter(|p| !p.epoch.is_empty());
+        let frame = ClientFrame::Subscribe { topic: topic.clone(), since };
         let Ok(text) = serde_json::to_string(&frame) else { continue };
         if tx.send(Message::Text(text)).await.is_err() {
             return false;
@@ -104,38 +163,35 @@ async fn run(ws: WebSocket, tiles: &[(String, RwSignal<TileLive>)], status: RwSi
     }
 }
 
-fn handle(frame: ServerFrame, tiles: &[(String, RwSignal<TileLive>)]) {
-    let find = |topic: &str| tiles.iter().find(|(t, _)| t == topic).map(|(_, s)| *s);
+fn handle(frame: ServerFrame, tiles: &[(String, Follow)]) {
+    let find = |topic: &str| tiles.iter().find(|(t, _)| t == topic).map(|(_, f)| *f);
     match frame {
         ServerFrame::Subscribed { topic, epoch, offset, state, recovered, missed } => {
             let Some(live) = find(&topic) else { return };
             if recovered {
                 for p in missed {
-                    let Payload::Point(point) = p.data else { continue };
-                    live.update(|t| {
-                        t.apply(&p.epoch, p.offset, point);
-                    });
+                    live.publish(&p.epoch, p.offset, p.data);
                 }
                 // Position even if nothing was missed (keeps the epoch current).
-                live.update(|t| {
-                    if t.offset < offset {
-                        t.offset = offset;
-                    }
-                });
+                match live {
+                    Follow::Tile(s) => s.update(|t| {
+                        if t.offset < offset {
+                            t.offset = offset;
+                        }
+                    }),
+                    Follow::Board(s) => s.update(|b| {
+                        if b.offset < offset {
+                            b.offset = offset;
+                        }
+                    }),
+                }
             } else {
-                let latest = state.and_then(|s| match s {
-                    Payload::Point(p) => Some(p),
-                    _ => None,
-                });
-                live.update(|t| t.reset(&epoch, offset, latest));
+                live.resync(&epoch, offset, state);
             }
         }
         ServerFrame::Publication(p) => {
             let Some(live) = find(&p.topic) else { return };
-            let Payload::Point(point) = p.data else { return };
-            live.update(|t| {
-                t.apply(&p.epoch, p.offset, point);
-            });
+            live.publish(&p.epoch, p.offset, p.data);
         }
         ServerFrame::Unsubscribed { .. } | ServerFrame::Pong | ServerFrame::Error { .. } => {}
     }

@@ -153,3 +153,18 @@ export async function openWall(browser, url, size) {
   await page.waitForSelector('main.wall[data-live="connected"]', { timeout: 30_000 });
   return { page, context, errors };
 }
+
+/// The instant a monthly figure of `period` ("YYYY-MM") is published at: the first day of the
+/// month at midnight in Vietnam (UTC+7), as the server's `period_ts` writes it.
+export function monthTs(period) {
+  const [y, m] = period.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, 1) - 7 * 3600 * 1000).toISOString();
+}
+
+/// A number as the Vietnamese pages write it: `12.345,6`.
+export function fmtVi(value, decimals) {
+  const [int, frac] = Math.abs(value).toFixed(decimals).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  const negative = value < 0 && /[1-9]/.test(int + (frac ?? ''));
+  return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''}`;
+}

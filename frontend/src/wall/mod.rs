@@ -5,7 +5,13 @@
 //! browser hydrates them and follows each tile's topic from the stream position the server
 //! rendered, so nothing published between render and connect is lost.
 
+mod chart;
+pub mod hot;
 mod indicator;
+pub mod model;
+mod panel;
+pub mod text;
+mod tile;
 pub use indicator::IndicatorPage;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -13,8 +19,8 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 
 use crate::app::use_lang;
-use crate::i18n::{format_number, Lang, Msg};
-use crate::protocol::{replaces_latest, LivePoint, TileState, WallState};
+use crate::i18n::{Lang, Msg};
+use crate::protocol::{replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, TileState, WallState};
 
 /// Where the server-rendered page gets the wall's state from. The server puts one into the
 /// Leptos context; this crate does not know about the database.
@@ -44,54 +50,89 @@ impl ConnStatus {
     }
 }
 
-/// The changing part of a tile.
+/// The changing part of a tile: its stream position and its published months.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TileLive {
     pub epoch: String,
     pub offset: i64,
     pub latest: Option<LivePoint>,
-    pub previous: Option<f64>,
+    /// The published months up to the latest (see [`model::merge_point`]).
+    pub history: Vec<MonthFigure>,
+    /// How the months make up the year to date (kept here so a merge can re-derive it).
+    pub aggregation: Aggregation,
     /// Counts updates so the tile can flash on each one.
     pub updates: u32,
 }
 
 impl TileLive {
     fn from_state(t: &TileState) -> Self {
-        TileLive {
+        let mut live = TileLive {
             epoch: t.epoch.clone(),
             offset: t.offset,
             latest: t.latest.clone(),
-            previous: t.previous,
+            history: t.history.clone(),
+            aggregation: t.indicator.aggregation,
             updates: 0,
+        };
+        // The stream head can be ahead of the published months (a point not yet in a figure).
+        if let Some(p) = &t.latest {
+            model::merge_point(&mut live.history, live.aggregation, p);
         }
+        live
     }
 
-    /// Applies a point published at `offset`. Older offsets are ignored (already seen); a point
-    /// older than the latest one moves the position but not the displayed value.
+    /// Applies a point published at `offset`. Older offsets are ignored (already seen). The
+    /// point's month goes into the months whatever its age (a backfilled month belongs in the
+    /// sparkline); the latest point only moves forward. Returns whether the tile changed.
     pub fn apply(&mut self, epoch: &str, offset: i64, point: LivePoint) -> bool {
         if epoch == self.epoch && offset <= self.offset {
             return false;
         }
         self.epoch = epoch.to_string();
         self.offset = offset;
-        if !replaces_latest(point.ts, self.latest.as_ref().map(|p| p.ts)) {
-            return false;
+        let months = model::merge_point(&mut self.history, self.aggregation, &point);
+        let newest = replaces_latest(point.ts, self.latest.as_ref().map(|p| p.ts));
+        if newest {
+            self.latest = Some(point);
         }
-        self.previous = self.latest.as_ref().map(|p| p.value);
-        self.latest = Some(point);
-        self.updates = self.updates.wrapping_add(1);
-        true
+        if months || newest {
+            self.updates = self.updates.wrapping_add(1);
+        }
+        months || newest
     }
 
     /// Takes the server's snapshot as the truth (after a resync).
     pub fn reset(&mut self, epoch: &str, offset: i64, latest: Option<LivePoint>) {
-        if self.latest != latest {
-            self.previous = self.latest.as_ref().map(|p| p.value);
-            self.updates = self.updates.wrapping_add(1);
+        if let Some(p) = &latest {
+            if model::merge_point(&mut self.history, self.aggregation, p) {
+                self.updates = self.updates.wrapping_add(1);
+            }
         }
         self.epoch = epoch.to_string();
         self.offset = offset;
         self.latest = latest;
+    }
+}
+
+/// The province's deadline board as followed live on `deadlines/{province}` (whole state in
+/// every publication, so the newest one simply replaces the board).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoardLive {
+    pub epoch: String,
+    pub offset: i64,
+    pub board: Option<DeadlineBoard>,
+}
+
+impl BoardLive {
+    /// Takes a publication's board unless it was seen already.
+    pub fn apply(&mut self, epoch: &str, offset: i64, board: DeadlineBoard) -> bool {
+        if epoch == self.epoch && offset <= self.offset {
+            return false;
+        }
+        self.epoch = epoch.to_string();
+        self.offset = offset;
+        self.board = Some(board);
+        true
     }
 }
 
@@ -174,14 +215,30 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
         .iter()
         .map(|t| (t.clone(), RwSignal::new(TileLive::from_state(t))))
         .collect();
+    let board = RwSignal::new(BoardLive::default());
+    // The province is the unit of the tiles (the server renders the wall of one province).
+    let province = state.tiles.first().map(|t| t.unit.clone());
+
+    // One rule for the panel, over the same months the tiles show.
+    let defs: Vec<(crate::protocol::IndicatorDef, RwSignal<TileLive>)> =
+        tiles.iter().map(|(t, s)| (t.indicator.clone(), *s)).collect();
+    let issues = Memo::new(move |_| {
+        let histories: Vec<Vec<MonthFigure>> = defs.iter().map(|(_, s)| s.with(|t| t.history.clone())).collect();
+        board.with(|b| {
+            hot::hot_issues(defs.iter().zip(&histories).map(|((d, _), h)| (d, h.as_slice())), b.board.as_ref())
+        })
+    });
 
     #[cfg(feature = "hydrate")]
     {
-        let live: Vec<(String, RwSignal<TileLive>)> =
-            tiles.iter().map(|(t, s)| (t.topic.clone(), *s)).collect();
+        let mut follow: Vec<(String, crate::live::Follow)> =
+            tiles.iter().map(|(t, s)| (t.topic.clone(), crate::live::Follow::Tile(*s))).collect();
+        if let Some(p) = &province {
+            follow.push((crate::protocol::deadlines_topic(p), crate::live::Follow::Board(board)));
+        }
         Effect::new(move |started: Option<bool>| {
             if started.is_none() {
-                crate::live::connect(live.clone(), status);
+                crate::live::connect(follow.clone(), status);
                 crate::live::tick_clock(now);
             }
             true
@@ -189,13 +246,13 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
     }
 
     let demo = state.demo_feed;
-    let province = state.province_name.clone();
+    let province_name = state.province_name.clone();
     let viewer = state.viewer.clone();
     view! {
         <main class="wall" data-live=move || status.get().attr()>
             <header class="wall-head">
                 <div class="wall-titles">
-                    <p class="wall-province">{province}</p>
+                    <p class="wall-province">{province_name}</p>
                     <h1>{move || Msg::WallTitle.get(lang.get())}</h1>
                 </div>
                 <Show when=move || demo>
@@ -219,14 +276,18 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
                     <ViewerBox viewer lang />
                 </div>
             </header>
-            <section class="tiles">
-                {tiles
-                    .into_iter()
-                    .map(|(info, live)| view! { <Tile info live lang /> })
-                    .collect_view()}
-            </section>
+            <div class="wall-body">
+                <section class="tiles">
+                    {tiles
+                        .into_iter()
+                        .map(|(info, live)| view! { <tile::Tile info live lang /> })
+                        .collect_view()}
+                </section>
+                <panel::HotPanel issues area=province.clone().unwrap_or_default() lang />
+            </div>
         </main>
     }
+    .into_any()
 }
 
 /// Who is looking, with a sign-out button for people (wall displays stay signed in).
@@ -251,110 +312,62 @@ fn ViewerBox(viewer: Option<crate::protocol::Viewer>, lang: Memo<Lang>) -> impl 
     })
 }
 
-#[component]
-fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl IntoView {
-    let decimals = info.decimals;
-    let name = move || {
-        if lang.get() == Lang::En { info.name_en.clone() } else { info.name_vi.clone() }
-    };
-    let measure = move || {
-        if lang.get() == Lang::En { info.measure_en.clone() } else { info.measure_vi.clone() }
-    };
-    let value = move || {
-        live.with(|t| match &t.latest {
-            Some(p) => format_number(p.value, decimals, lang.get()),
-            None => "—".to_string(),
-        })
-    };
-    let trend = move || {
-        live.with(|t| match (&t.latest, t.previous) {
-            (Some(p), Some(prev)) if prev != 0.0 => {
-                let pct = (p.value - prev) / prev.abs() * 100.0;
-                // The direction follows what is shown: a change that rounds to 0,0 % is flat.
-                let shown = (pct * 10.0).round() / 10.0;
-                let (arrow, class, sign) = if shown > 0.0 {
-                    ("▲", "trend up", "+")
-                } else if shown < 0.0 {
-                    ("▼", "trend down", "")
-                } else {
-                    ("■", "trend flat", "")
-                };
-                Some((class, format!("{arrow} {sign}{}%", format_number(shown, 1, lang.get()))))
-            }
-            _ => None,
-        })
-    };
-    let updated = move || {
-        live.with(|t| match &t.latest {
-            Some(p) => format!(
-                "{} {}",
-                Msg::UpdatedAt.get(lang.get()),
-                vietnam_time(p.ts).format("%H:%M:%S %d/%m/%Y")
-            ),
-            None => Msg::NoData.get(lang.get()).to_string(),
-        })
-    };
-    let is_demo = move || live.with(|t| t.latest.as_ref().is_some_and(|p| p.demo));
-    // Two identical animations with different names: switching between them restarts the flash.
-    let flash = move || live.with(|t| if t.updates == 0 { "" } else if t.updates % 2 == 0 { "flash-a" } else { "flash-b" });
-    view! {
-        <article
-            class=move || format!("tile {}", flash())
-            data-topic=info.topic.clone()
-            data-offset=move || live.with(|t| t.offset.to_string())
-        >
-            <h2 class="tile-name">{name}</h2>
-            <p class="tile-value">
-                <span class="value">{value}</span>
-                <span class="measure">{measure}</span>
-            </p>
-            <p class="tile-foot">
-                {move || trend().map(|(class, text)| view! { <span class=class>{text}</span> })}
-                <Show when=is_demo>
-                    <span class="tile-demo">{move || Msg::DemoBadge.get(lang.get())}</span>
-                </Show>
-                <span class="tile-time">{updated}</span>
-            </p>
-        </article>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::{parse_period, period_ts};
 
-    fn point(secs: i64, value: f64) -> LivePoint {
-        LivePoint { ts: DateTime::from_timestamp(secs, 0).unwrap(), value, demo: false, estimate: false }
+    fn month(period: &str, value: f64) -> LivePoint {
+        LivePoint { ts: period_ts(parse_period(period).unwrap()), value, demo: false, estimate: false }
     }
 
     fn empty() -> TileLive {
-        TileLive { epoch: "e".into(), offset: 0, latest: None, previous: None, updates: 0 }
+        TileLive { epoch: "e".into(), offset: 0, latest: None, history: Vec::new(), aggregation: Aggregation::Sum, updates: 0 }
     }
 
     #[test]
     fn newer_offsets_update_older_are_ignored() {
         let mut t = empty();
-        assert!(t.apply("e", 1, point(100, 1.0)));
-        assert!(t.apply("e", 2, point(200, 2.0)));
-        assert_eq!(t.previous, Some(1.0));
-        assert!(!t.apply("e", 2, point(300, 3.0)), "same offset seen twice");
+        assert!(t.apply("e", 1, month("2026-09", 1.0)));
+        assert!(t.apply("e", 2, month("2026-10", 2.0)));
+        assert!(!t.apply("e", 2, month("2026-11", 3.0)), "same offset seen twice");
         assert_eq!(t.latest.as_ref().unwrap().value, 2.0);
+        assert_eq!(t.history.len(), 2);
     }
 
     #[test]
-    fn backfilled_point_moves_position_not_value() {
+    fn backfilled_month_joins_the_history_not_the_latest_value() {
         let mut t = empty();
-        t.apply("e", 1, point(200, 2.0));
-        assert!(!t.apply("e", 2, point(100, 1.0)));
+        t.apply("e", 1, month("2026-10", 2.0));
+        assert!(t.apply("e", 2, month("2026-08", 1.0)), "the sparkline gains a month");
         assert_eq!(t.offset, 2);
         assert_eq!(t.latest.as_ref().unwrap().value, 2.0);
+        assert_eq!(t.history.last().unwrap().value, 2.0);
+        assert_eq!(t.history[0].period, "2026-08");
+    }
+
+    #[test]
+    fn a_revision_of_the_month_replaces_it() {
+        let mut t = empty();
+        t.apply("e", 1, LivePoint { estimate: true, ..month("2026-10", 2.0) });
+        assert!(t.apply("e", 2, month("2026-10", 2.4)));
+        assert_eq!(t.history.len(), 1);
+        assert_eq!((t.history[0].value, t.history[0].kind), (2.4, crate::protocol::FigureKind::Official));
     }
 
     #[test]
     fn new_epoch_is_accepted_even_with_lower_offset() {
         let mut t = empty();
-        t.apply("e", 5, point(100, 1.0));
-        assert!(t.apply("f", 1, point(200, 2.0)));
+        t.apply("e", 5, month("2026-09", 1.0));
+        assert!(t.apply("f", 1, month("2026-10", 2.0)));
         assert_eq!(t.epoch, "f");
+    }
+
+    #[test]
+    fn the_board_takes_each_new_publication_once() {
+        let mut b = BoardLive::default();
+        let board = DeadlineBoard { period: "2026-10".into(), today: "2026-11-05".into(), rows: Vec::new() };
+        assert!(b.apply("e", 1, board.clone()));
+        assert!(!b.apply("e", 1, board));
     }
 }
