@@ -50,6 +50,8 @@ done
 # ECharts for the indicator chart page only (loaded there by a <script src> from 'self').
 mkdir -p "$SITE.tmp/assets/vendor"
 cp "$ROOT/frontend/node_modules/echarts/dist/echarts.min.js" "$SITE.tmp/assets/vendor/"
+# Served precompressed like the bundle: 1 MB of script is ~330 KB on the wire.
+gzip -9 -k "$SITE.tmp/assets/vendor/echarts.min.js"
 rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
 log "site: $(du -sh "$SITE/pkg/ioc_bg.wasm" | cut -f1) wasm, $(du -sh "$SITE/pkg/ioc_bg.wasm.gz" | cut -f1) gzipped"
 

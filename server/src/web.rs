@@ -76,7 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .nest_service("/pkg", ServeDir::new(site.join("pkg")).precompressed_gzip())
-        .nest_service("/assets", ServeDir::new(site.join("assets")))
+        .nest_service("/assets", ServeDir::new(site.join("assets")).precompressed_gzip())
         .leptos_routes_with_context(&state, routes, provide, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -175,6 +175,19 @@ pub struct WallState {
     pub tiles: Vec<TileState>,
     /// Who is looking (a person or a wall display).
     pub viewer: Option<Viewer>,
+    /// The province's deadline board as stored when the page was rendered, so the first HTML
+    /// already lists late units; the live topic `deadlines/{province}` continues from here.
+    #[serde(default)]
+    pub deadlines: Option<BoardSnapshot>,
+}
+
+/// A stored board and its position on its topic.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BoardSnapshot {
+    pub epoch: String,
+    pub offset: i64,
+    pub board: DeadlineBoard,
 }
 
 /// The person or device the wall is shown to.

@@ -215,7 +215,13 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
         .iter()
         .map(|t| (t.clone(), RwSignal::new(TileLive::from_state(t))))
         .collect();
-    let board = RwSignal::new(BoardLive::default());
+    let board = RwSignal::new(
+        state
+            .deadlines
+            .clone()
+            .map(|d| BoardLive { epoch: d.epoch, offset: d.offset, board: Some(d.board) })
+            .unwrap_or_default(),
+    );
     // The province is the unit of the tiles (the server renders the wall of one province).
     let province = state.tiles.first().map(|t| t.unit.clone());
 

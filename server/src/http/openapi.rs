@@ -92,6 +92,7 @@ use ioc_frontend::protocol;
         protocol::IndicatorDef,
         protocol::IndicatorPatch,
         protocol::IndicatorGroup,
+        protocol::BoardSnapshot,
         protocol::IndicatorGroupPatch,
         protocol::Holiday,
         protocol::Aggregation,

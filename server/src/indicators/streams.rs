@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use ioc_frontend::protocol::{
+    deadlines_topic, BoardSnapshot,
     indicator_topic, months_before, parse_indicator_topic, ts_period, LivePoint, Payload,
     Publication, TileState, Viewer, WallState,
 };
@@ -185,11 +186,16 @@ pub async fn wall_state(
             previous: r.previous_value,
         });
     }
+    let deadlines = match crate::live::stored::state(db, &deadlines_topic(province)).await? {
+        Some((offset, Payload::Deadlines(board))) => Some(BoardSnapshot { epoch: epoch.to_string(), offset, board }),
+        _ => None,
+    };
     Ok(Some(WallState {
         province_name,
         demo_feed,
         tiles,
         viewer,
+        deadlines,
     }))
 }
 
