@@ -168,3 +168,25 @@ export function fmtVi(value, decimals) {
   const negative = value < 0 && /[1-9]/.test(int + (frac ?? ''));
   return `${negative ? '-' : ''}${grouped}${frac ? `,${frac}` : ''}`;
 }
+
+/// Creates a person with `roles` (e.g. `['unit_editor:dept-stc']`) through the `ioc admin` CLI,
+/// as an operator does from the shell.
+export function createUser(server, { username, password, name }, roles, unit) {
+  const argv = ['create-user', `--username=${username}`, `--display-name=${name}`, ...roles.map((r) => `--role=${r}`)];
+  if (unit) argv.push(`--unit=${unit}`);
+  return server.admin(argv, `${password}\n`);
+}
+
+/// Opens `path` signed in as `user` (the page sends people to the sign-in form and back), and
+/// waits until the hydrated page knows who is there.
+export async function signIn(browser, server, user, path, size) {
+  const { page, context, errors } = await newPage(browser, size);
+  await page.goto(`${server.base}${path}`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', user.username);
+  await page.fill('input[name=password]', user.password);
+  const target = path.split('?')[0];
+  await Promise.all([page.waitForURL((u) => u.pathname === target), page.click('form[action^="/auth/login"] button[type=submit]')]);
+  await page.waitForSelector('.admin-tools .viewer', { state: 'attached', timeout: 30_000 });
+  return { page, context, errors };
+}

@@ -1,8 +1,290 @@
-//! `/admin/indicators`: the indicator catalogue editor.
+//! `/admin/indicators`: the indicator catalogue editor — names, measure, decimals, year-to-date
+//! rule, reporting unit, the entry checks' thresholds, the annual target and whether the
+//! indicator is active and on the wall. Changes go through `PATCH /api/v1/indicators/{code}`;
+//! the catalogue is data, so adjusting a threshold never needs a release.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::api::{self, Load};
+use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
+use crate::entry::numbers::parse_number;
+use crate::entry::text::EntryMsg as T;
+use crate::i18n::Lang;
+use crate::protocol::{Aggregation, IndicatorDef, IndicatorPatch};
+use super::text::AdminMsg as M;
+
+const AGGREGATIONS: [Aggregation; 4] = [Aggregation::Sum, Aggregation::Average, Aggregation::Last, Aggregation::Rate];
+
+fn t(ctx: AdminCtx, m: T) -> &'static str {
+    m.get(ctx.lang.get_untracked())
+}
+
+fn aggregation_label(a: Aggregation) -> T {
+    match a {
+        Aggregation::Sum => T::AggSum,
+        Aggregation::Average => T::AggAverage,
+        Aggregation::Last => T::AggLast,
+        Aggregation::Rate => T::AggRate,
+    }
+}
+
+/// A threshold for editing: plain digits with the language's decimal mark, no grouping (the
+/// value may have more decimals than the indicator shows, and must read back exactly).
+fn plain(v: Option<f64>, lang: Lang) -> String {
+    v.map(|x| {
+        let s = format!("{x}");
+        if lang == Lang::Vi { s.replace('.', ",") } else { s }
+    })
+    .unwrap_or_default()
+}
 
 #[component]
 pub fn AdminIndicatorsPage() -> impl IntoView {
-    view! { <main class="admin"></main> }
+    let ctx = AdminCtx::new();
+    let list = RwSignal::new(Load::<Vec<IndicatorDef>>::Loading);
+    let editing = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<Note>);
+    Effect::new(move |_| spawn_local(async move { list.set(api::get("/api/v1/indicators").await.into()) }));
+    let saved = Callback::new(move |d: IndicatorDef| {
+        note.set(Some(Note::Done(M::Saved, d.code.clone())));
+        editing.set(None);
+        list.update(|l| {
+            if let Load::Ready(all) = l {
+                if let Some(slot) = all.iter_mut().find(|x| x.code == d.code) {
+                    *slot = d;
+                }
+            }
+        });
+    });
+    view! {
+        <AdminFrame ctx section=Section::Indicators>
+            <p class="admin-lead">{t(ctx, T::CatalogueExplain)}</p>
+            <NoteView ctx note />
+            {move || match list.get() {
+                Load::Loading => loading_view(ctx),
+                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Load::Ready(all) if all.is_empty() => view! { <p class="admin-empty">{t(ctx, T::NoIndicators)}</p> }.into_any(),
+                Load::Ready(all) => {
+                    let rows = all.into_iter().map(|d| view! { <IndicatorRow ctx def=d editing saved /> }).collect_view();
+                    view! {
+                        <AdminTable ctx actions=true class="indicator-table" headers=vec![M::Code, M::Name, M::Unit, M::Status]>
+                            {rows}
+                        </AdminTable>
+                    }
+                    .into_any()
+                }
+            }}
+        </AdminFrame>
+    }
+    .into_any()
+}
+
+#[component]
+fn IndicatorRow(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<String>>, saved: Callback<IndicatorDef>) -> impl IntoView {
+    let lang = ctx.lang.get_untracked();
+    let code = def.code.clone();
+    let is_open = {
+        let code = code.clone();
+        move || editing.get().as_deref() == Some(code.as_str())
+    };
+    let toggle = {
+        let code = code.clone();
+        move |_| editing.update(|e| *e = if e.as_deref() == Some(code.as_str()) { None } else { Some(code.clone()) })
+    };
+    let (main, other, measure) = match lang {
+        Lang::Vi => (def.name_vi.clone(), def.name_en.clone(), def.measure_vi.clone()),
+        Lang::En => (def.name_en.clone(), def.name_vi.clone(), def.measure_en.clone()),
+    };
+    let checks = [
+        (T::MinValue, def.min_value),
+        (T::WarnLow, def.warn_low),
+        (T::WarnHigh, def.warn_high),
+        (T::MaxValue, def.max_value),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| format!("{} {}", t(ctx, label), plain(Some(v), lang))))
+    .chain(std::iter::once(format!("{} {}", t(ctx, T::JumpPct), plain(Some(def.jump_pct), lang))))
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let chips = view! {
+        <span class="chips">
+            {if def.active {
+                view! { <span class="chip chip-ok">{t(ctx, T::Active)}</span> }.into_any()
+            } else {
+                view! { <span class="chip chip-off">{t(ctx, T::Inactive)}</span> }.into_any()
+            }}
+            {def.on_wall.then(|| view! { <span class="chip chip-muted">{t(ctx, T::OnWall)}</span> })}
+            {def.cumulative.then(|| view! { <span class="chip chip-muted">{t(ctx, T::Cumulative)}</span> })}
+        </span>
+    };
+    let editor_open = is_open.clone();
+    view! {
+        <tbody class="row-group" data-code=code.clone()>
+            <tr>
+                <td data-label=ctx.t(M::Code)><code>{code.clone()}</code></td>
+                <td data-label=ctx.t(M::Name) class="cell-name">
+                    <strong>{main}</strong>
+                    <span class="sub">{other}</span>
+                    <span class="sub">{measure} " · " {t(ctx, aggregation_label(def.aggregation))}</span>
+                    <span class="sub checks">{checks}</span>
+                </td>
+                <td data-label=ctx.t(M::Unit)>
+                    {def.owner_name_vi.clone().unwrap_or_default()}
+                    <span class="sub"><code>{def.owner_unit.clone().unwrap_or_default()}</code></span>
+                </td>
+                <td data-label=ctx.t(M::Status)>{chips}</td>
+                <td class="cell-actions">
+                    <button type="button" class="btn btn-small btn-secondary" on:click=toggle aria-expanded=move || is_open().to_string()>
+                        {t(ctx, T::Edit)}
+                    </button>
+                </td>
+            </tr>
+            <Show when=editor_open>
+                <tr class="edit-row">
+                    <td colspan="5">
+                        <IndicatorEditor ctx def=def.clone() editing saved />
+                    </td>
+                </tr>
+            </Show>
+        </tbody>
+    }
+    .into_any()
+}
+
+#[component]
+fn IndicatorEditor(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<String>>, saved: Callback<IndicatorDef>) -> impl IntoView {
+    let lang = ctx.lang.get_untracked();
+    let text = |s: &str| RwSignal::new(s.to_string());
+    let name_vi = text(&def.name_vi);
+    let name_en = text(&def.name_en);
+    let measure_vi = text(&def.measure_vi);
+    let measure_en = text(&def.measure_en);
+    let decimals = RwSignal::new(def.decimals.to_string());
+    let aggregation = RwSignal::new(def.aggregation.as_str().to_string());
+    let cumulative = RwSignal::new(def.cumulative);
+    let owner = RwSignal::new(def.owner_unit.clone().unwrap_or_default());
+    let higher = RwSignal::new(def.higher_is_better);
+    let min_value = RwSignal::new(plain(def.min_value, lang));
+    let max_value = RwSignal::new(plain(def.max_value, lang));
+    let warn_low = RwSignal::new(plain(def.warn_low, lang));
+    let warn_high = RwSignal::new(plain(def.warn_high, lang));
+    let jump = RwSignal::new(plain(Some(def.jump_pct), lang));
+    let target = RwSignal::new(plain(def.annual_target, lang));
+    let active = RwSignal::new(def.active);
+    let on_wall = RwSignal::new(def.on_wall);
+    let sort_order = RwSignal::new(def.sort_order.to_string());
+    let busy = RwSignal::new(false);
+    let note = RwSignal::new(None::<Note>);
+    let code = def.code.clone();
+    let id = format!("ind-{}", def.code);
+    let invalid = RwSignal::new(false);
+    let places = def.decimals;
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Blank clears an optional number (`null`); anything else must read as a number, in
+        // the indicator's precision ("3.000" is three thousand for a figure kept to 1 decimal).
+        let optional = |s: RwSignal<String>| -> Result<Option<f64>, ()> {
+            let v = s.get_untracked();
+            if v.trim().is_empty() { Ok(None) } else { parse_number(&v, places).map(Some).ok_or(()) }
+        };
+        let parsed = (|| {
+            Some(IndicatorPatch {
+                name_vi: Some(name_vi.get_untracked()),
+                name_en: Some(name_en.get_untracked()),
+                measure_vi: Some(measure_vi.get_untracked()),
+                measure_en: Some(measure_en.get_untracked()),
+                decimals: Some(decimals.get_untracked().trim().parse().ok()?),
+                aggregation: Aggregation::parse(&aggregation.get_untracked()),
+                cumulative: Some(cumulative.get_untracked()),
+                owner_unit: Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty()),
+                higher_is_better: Some(higher.get_untracked()),
+                min_value: Some(optional(min_value).ok()?),
+                max_value: Some(optional(max_value).ok()?),
+                warn_low: Some(optional(warn_low).ok()?),
+                warn_high: Some(optional(warn_high).ok()?),
+                jump_pct: Some(parse_number(&jump.get_untracked(), places)?),
+                annual_target: Some(optional(target).ok()?),
+                active: Some(active.get_untracked()),
+                on_wall: Some(on_wall.get_untracked()),
+                sort_order: Some(sort_order.get_untracked().trim().parse().ok()?),
+            })
+        })();
+        let Some(body) = parsed else {
+            note.set(None);
+            invalid.set(true);
+            return;
+        };
+        invalid.set(false);
+        let url = format!("/api/v1/indicators/{}", api::encode(&code));
+        let csrf = ctx.csrf();
+        busy.set(true);
+        spawn_local(async move {
+            match api::send::<_, IndicatorDef>("PATCH", &url, &csrf, Some(&body)).await {
+                Ok(Some(d)) => saved.run(d),
+                Ok(None) => {}
+                Err(f) => note.set(Some(Note::Problem(f))),
+            }
+            busy.set(false);
+        });
+    };
+    let number = move |label: T, value: RwSignal<String>, class: &'static str| {
+        view! {
+            <label class=class>
+                <span>{t(ctx, label)}</span>
+                <input bind:value=value inputmode="decimal" autocomplete="off" placeholder="—" />
+            </label>
+        }
+    };
+    let aggregations = AGGREGATIONS
+        .into_iter()
+        .map(|a| view! { <option value=a.as_str() selected=a == def.aggregation>{t(ctx, aggregation_label(a))}</option> })
+        .collect_view();
+    view! {
+        <form class="admin-form admin-form-inline indicator-form" on:submit=submit>
+            <NoteView ctx note />
+            {move || invalid.get().then(|| view! { <p class="notice notice-error" role="alert">{t(ctx, T::BadNumberField)}</p> })}
+            <label><span>{t(ctx, T::NameVi)}</span><input bind:value=name_vi required /></label>
+            <label><span>{t(ctx, T::NameEn)}</span><input bind:value=name_en required /></label>
+            <label><span>{t(ctx, T::MeasureVi)}</span><input bind:value=measure_vi required /></label>
+            <label><span>{t(ctx, T::MeasureEn)}</span><input bind:value=measure_en required /></label>
+            <label><span>{t(ctx, T::Decimals)}</span><input bind:value=decimals inputmode="numeric" required /></label>
+            <label>
+                <span>{t(ctx, T::Aggregation)}</span>
+                <select on:change:target=move |ev| aggregation.set(ev.target().value())>{aggregations}</select>
+            </label>
+            <label>
+                <span>{t(ctx, T::OwnerUnit)}</span>
+                <UnitPicker ctx value=owner id=format!("{id}-owner") />
+            </label>
+            <label><span>{t(ctx, T::SortOrder)}</span><input bind:value=sort_order inputmode="numeric" required /></label>
+            <fieldset class="roles checks-set">
+                <legend>{t(ctx, T::Checks)}</legend>
+                <div class="threshold-grid">
+                    {number(T::MinValue, min_value, "min")}
+                    {number(T::WarnLow, warn_low, "warn-low")}
+                    {number(T::WarnHigh, warn_high, "warn-high")}
+                    {number(T::MaxValue, max_value, "max")}
+                    <label class="jump">
+                        <span>{t(ctx, T::JumpPct)}</span>
+                        <input bind:value=jump inputmode="decimal" required />
+                    </label>
+                    {number(T::AnnualTarget, target, "target")}
+                </div>
+                <p class="hint">{t(ctx, T::BlankClears)}</p>
+            </fieldset>
+            <div class="check-row">
+                <label class="check"><input type="checkbox" bind:checked=cumulative /><span>{t(ctx, T::Cumulative)}</span></label>
+                <label class="check"><input type="checkbox" bind:checked=higher /><span>{t(ctx, T::HigherIsBetter)}</span></label>
+                <label class="check"><input type="checkbox" bind:checked=active /><span>{t(ctx, T::Active)}</span></label>
+                <label class="check"><input type="checkbox" bind:checked=on_wall /><span>{t(ctx, T::OnWall)}</span></label>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{t(ctx, T::Cancel)}</button>
+            </div>
+        </form>
+    }
+    .into_any()
 }

@@ -40,10 +40,12 @@ pub enum Section {
     Users,
     Tokens,
     Audit,
+    Indicators,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [Section::Overview, Section::Units, Section::Users, Section::Tokens, Section::Audit];
+    pub const ALL: [Section; 6] =
+        [Section::Overview, Section::Units, Section::Users, Section::Tokens, Section::Audit, Section::Indicators];
 
     pub fn path(self) -> &'static str {
         match self {
@@ -52,6 +54,7 @@ impl Section {
             Section::Users => "/admin/users",
             Section::Tokens => "/admin/tokens",
             Section::Audit => "/admin/audit",
+            Section::Indicators => "/admin/indicators",
         }
     }
 
@@ -62,6 +65,7 @@ impl Section {
             Section::Users => M::Users,
             Section::Tokens => M::Tokens,
             Section::Audit => M::Audit,
+            Section::Indicators => M::Indicators,
         }
     }
 }

@@ -13,6 +13,7 @@ pub fn AdminOverviewPage() -> impl IntoView {
         (Section::Users, M::UsersExplain),
         (Section::Tokens, M::TokensExplain),
         (Section::Audit, M::AuditExplain),
+        (Section::Indicators, M::IndicatorsExplain),
     ]
     .into_iter()
     .map(|(s, explain)| {

@@ -6,6 +6,7 @@
 //! approver reading the report sees why the number is what it is. Pure functions: the caller
 //! loads the comparison figures.
 
+use ioc_frontend::i18n::{format_number, Lang};
 use ioc_frontend::protocol::{Aggregation, FigureKind, Finding, IndicatorDef, Severity};
 
 /// One figure and what it is compared with.
@@ -25,7 +26,11 @@ pub struct Candidate<'a> {
 pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
     let d = c.def;
     let mut out = Vec::new();
-    let fmt = |v: f64| format!("{v:.*}", d.decimals as usize);
+    let vi = |v: f64| format_number(v, d.decimals, Lang::Vi);
+    let en = |v: f64| format_number(v, d.decimals, Lang::En);
+    // Percentages as each language writes them: "+35,7" / "+35.7".
+    let pct_vi = |p: f64| format!("{}{}", if p >= 0.0 { "+" } else { "-" }, format_number(p.abs(), 1, Lang::Vi));
+    let pct_en = |p: f64| format!("{p:+.1}");
     let mut push = |severity, code: &str, vi: String, en: String| {
         out.push(Finding {
             series: d.code.clone(),
@@ -41,32 +46,32 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
         push(
             Severity::Error,
             "below_min",
-            format!("{} nhỏ hơn mức tối thiểu {}", fmt(v), fmt(min)),
-            format!("{} is below the minimum {}", fmt(v), fmt(min)),
+            format!("{} nhỏ hơn mức tối thiểu {}", vi(v), vi(min)),
+            format!("{} is below the minimum {}", en(v), en(min)),
         );
     }
     if let Some(max) = d.max_value.filter(|m| v > *m) {
         push(
             Severity::Error,
             "above_max",
-            format!("{} lớn hơn mức tối đa {}", fmt(v), fmt(max)),
-            format!("{} is above the maximum {}", fmt(v), fmt(max)),
+            format!("{} lớn hơn mức tối đa {}", vi(v), vi(max)),
+            format!("{} is above the maximum {}", en(v), en(max)),
         );
     }
     if let Some(low) = d.warn_low.filter(|l| v < *l) {
         push(
             Severity::Warning,
             "below_warn",
-            format!("{} thấp hơn ngưỡng cảnh báo {}", fmt(v), fmt(low)),
-            format!("{} is below the warning threshold {}", fmt(v), fmt(low)),
+            format!("{} thấp hơn ngưỡng cảnh báo {}", vi(v), vi(low)),
+            format!("{} is below the warning threshold {}", en(v), en(low)),
         );
     }
     if let Some(high) = d.warn_high.filter(|h| v > *h) {
         push(
             Severity::Warning,
             "above_warn",
-            format!("{} cao hơn ngưỡng cảnh báo {}", fmt(v), fmt(high)),
-            format!("{} is above the warning threshold {}", fmt(v), fmt(high)),
+            format!("{} cao hơn ngưỡng cảnh báo {}", vi(v), vi(high)),
+            format!("{} is above the warning threshold {}", en(v), en(high)),
         );
     }
     if let Some(pct) = jump(c.previous_month, v, d.jump_pct) {
@@ -75,13 +80,15 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
             Severity::Warning,
             "jump_prev_month",
             format!(
-                "thay đổi {pct:+.1}% so với tháng trước ({}), vượt ngưỡng {}%",
-                fmt(prev),
-                d.jump_pct
+                "thay đổi {}% so với tháng trước ({}), vượt ngưỡng {}%",
+                pct_vi(pct),
+                vi(prev),
+                format_number(d.jump_pct, 0, Lang::Vi)
             ),
             format!(
-                "changed {pct:+.1}% against the previous month ({}), beyond {}%",
-                fmt(prev),
+                "changed {}% against the previous month ({}), beyond {}%",
+                pct_en(pct),
+                en(prev),
                 d.jump_pct
             ),
         );
@@ -92,13 +99,15 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
             Severity::Warning,
             "jump_same_month_last_year",
             format!(
-                "thay đổi {pct:+.1}% so với cùng kỳ năm trước ({}), vượt ngưỡng {}%",
-                fmt(last),
-                d.jump_pct
+                "thay đổi {}% so với cùng kỳ năm trước ({}), vượt ngưỡng {}%",
+                pct_vi(pct),
+                vi(last),
+                format_number(d.jump_pct, 0, Lang::Vi)
             ),
             format!(
-                "changed {pct:+.1}% against the same month last year ({}), beyond {}%",
-                fmt(last),
+                "changed {}% against the same month last year ({}), beyond {}%",
+                pct_en(pct),
+                en(last),
                 d.jump_pct
             ),
         );
@@ -113,8 +122,8 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
                 push(
                     Severity::Error,
                     "ytd_mismatch",
-                    format!("lũy kế {} khác tổng các tháng {} (các tháng trước {} + tháng này {})", fmt(ytd), fmt(expected), fmt(before), fmt(v)),
-                    format!("year to date {} differs from the sum of months {} (earlier months {} + this month {})", fmt(ytd), fmt(expected), fmt(before), fmt(v)),
+                    format!("lũy kế {} khác tổng các tháng {} (các tháng trước {} + tháng này {})", vi(ytd), vi(expected), vi(before), vi(v)),
+                    format!("year to date {} differs from the sum of months {} (earlier months {} + this month {})", en(ytd), en(expected), en(before), en(v)),
                 );
             }
         }
@@ -208,7 +217,8 @@ mod tests {
                 ("jump_same_month_last_year", Severity::Warning)
             ]
         );
-        assert!(f[0].message_en.contains("+35.7%"), "{}", f[0].message_en);
+        assert!(f[0].message_en.contains("+35.7%") && f[0].message_en.contains("7,000.0"), "{}", f[0].message_en);
+        assert!(f[0].message_vi.contains("+35,7%") && f[0].message_vi.contains("7.000,0"), "{}", f[0].message_vi);
         let mut c = candidate(&d, 7400.0);
         c.previous_month = None;
         c.same_month_last_year = Some(0.0);
