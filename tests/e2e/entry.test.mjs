@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, setupAdmin, signIn, createUser, ADMIN, ARTIFACTS } from './harness.mjs';
+import { startServer, launchBrowser, setupAdmin, signIn, createUser, fmtVi, ADMIN, ARTIFACTS } from './harness.mjs';
 import { fillTemplate } from './entry-xlsx.mjs';
 
 const PHONE = { width: 390, height: 844, mobile: true };
@@ -98,7 +98,8 @@ test('entry, approval and delivery of monthly figures', async (t) => {
       await page.click('button.save');
       const warning = field(page, 'budget_revenue').locator('.finding-warning');
       await warning.waitFor();
-      assert.match(await warning.textContent(), new RegExp(`${warnHigh}`));
+      // The server writes the threshold the Vietnamese way ("3.000,0").
+      assert.ok((await warning.textContent()).includes(fmtVi(warnHigh, 1)), await warning.textContent());
       assert.equal(await field(page, 'budget_revenue').locator('textarea.figure-note').count(), 1, 'a note field appears');
       assert.match(await page.locator('.notice-warn').textContent(), /giải trình/);
       await shoot(page, 'entry-form-warning', PHONE);
