@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startServer, launchBrowser, setupAdmin, signIn, createUser, fmtVi, ADMIN, ARTIFACTS } from './harness.mjs';
 import { fillTemplate } from './entry-xlsx.mjs';
 
@@ -58,6 +59,21 @@ test('entry, approval and delivery of monthly figures', async (t) => {
       assert.equal(def.warn_high, 3000, 'the Vietnamese "3.000" is three thousand');
       warnHigh = def.warn_high;
       assert.match(await row.textContent(), /Cảnh báo trên 3000/);
+    });
+
+    await t.test('the catalogue page imports history from a CSV file, once', async () => {
+      const { page } = admin;
+      const file = join(ARTIFACTS, 'history-import.csv');
+      writeFileSync(file, 'indicator,area,period,value\nexports,40,2019-01,95.5\nexports,40,2019-02,101.25\n');
+      await page.setInputFiles('input.history-file', file);
+      const receipt = page.locator('.history-receipt');
+      await receipt.waitFor();
+      assert.match(await receipt.textContent(), /Đã nhập: 2 dòng \(0 không đổi\) · 2019-01 → 2019-02 · exports/);
+      await page.setInputFiles('input.history-file', file);
+      await page.waitForSelector('.history-receipt:has-text("(2 không đổi)")');
+      const series = await page.evaluate(async () =>
+        (await (await fetch('/api/v1/indicators/exports/series?from=2019-01&to=2019-12')).json()).months.map((m) => [m.period, m.value, m.ytd]));
+      assert.deepEqual(series, [['2019-01', 95.5, 95.5], ['2019-02', 101.25, 196.75]]);
     });
 
     // My reports: periods with their cards, reminders matching the late / due-soon reports.

@@ -11,7 +11,7 @@ use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, N
 use crate::entry::numbers::parse_number;
 use crate::entry::text::EntryMsg as T;
 use crate::i18n::Lang;
-use crate::protocol::{Aggregation, IndicatorDef, IndicatorPatch};
+use crate::protocol::{Aggregation, BackfillReceipt, IndicatorDef, IndicatorPatch};
 use super::text::AdminMsg as M;
 
 const AGGREGATIONS: [Aggregation; 4] = [Aggregation::Sum, Aggregation::Average, Aggregation::Last, Aggregation::Rate];
@@ -61,6 +61,7 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
         <AdminFrame ctx section=Section::Indicators>
             <p class="admin-lead">{t(ctx, T::CatalogueExplain)}</p>
             <NoteView ctx note />
+            <HistoryImport ctx />
             {move || match list.get() {
                 Load::Loading => loading_view(ctx),
                 Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
@@ -287,4 +288,113 @@ fn IndicatorEditor(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<St
         </form>
     }
     .into_any()
+}
+
+/// History import: a CSV or Excel file of published figures posted as it is to
+/// `POST /api/v1/figures/backfill` (all rows or none; the answer says how many changed).
+#[component]
+fn HistoryImport(ctx: AdminCtx) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<BackfillReceipt, api::Failure>>);
+    let chosen = move |_| {
+        let Some(el) = input.get() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            let result = upload_history(&el, &ctx.csrf()).await;
+            if let Some(r) = result {
+                outcome.set(Some(r));
+            }
+            el.set_value("");
+            busy.set(false);
+        });
+    };
+    let lang = ctx.lang;
+    view! {
+        <section class="history-import" aria-labelledby="history-title">
+            <h2 id="history-title">{t(ctx, T::HistoryTitle)}</h2>
+            <p class="hint">{t(ctx, T::HistoryExplain)}</p>
+            <label class="btn btn-secondary btn-small import" class:busy=move || busy.get()>
+                <span>{t(ctx, T::HistoryChoose)}</span>
+                <input class="history-file" type="file" accept=".csv,.xlsx,text/csv" node_ref=input on:change=chosen />
+            </label>
+            {move || match outcome.get() {
+                None => ().into_any(),
+                Some(Ok(r)) => {
+                    let span = match (&r.first_period, &r.last_period) {
+                        (Some(a), Some(b)) => format!(" · {a} → {b}"),
+                        _ => String::new(),
+                    };
+                    view! {
+                        <p class="notice notice-ok history-receipt" role="status">
+                            {format!(
+                                "{}: {} {} ({} {}){span} · {}",
+                                T::HistoryDone.get(lang.get()),
+                                r.rows,
+                                T::HistoryRows.get(lang.get()),
+                                r.unchanged,
+                                T::HistoryUnchanged.get(lang.get()),
+                                r.series.join(", ")
+                            )}
+                        </p>
+                    }
+                    .into_any()
+                }
+                Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Posts the chosen file as the raw body with its content type; `None` when no file was chosen.
+#[allow(unused_variables)]
+async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> Option<Result<BackfillReceipt, api::Failure>> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::prelude::*;
+        use wasm_bindgen::JsCast;
+        #[wasm_bindgen]
+        extern "C" {
+            type PickedFiles;
+            #[wasm_bindgen(method, getter)]
+            fn files(this: &PickedFiles) -> Option<PickedList>;
+            type PickedList;
+            #[wasm_bindgen(method)]
+            fn item(this: &PickedList, index: u32) -> Option<PickedFile>;
+            #[derive(Clone)]
+            type PickedFile;
+            #[wasm_bindgen(method, getter)]
+            fn name(this: &PickedFile) -> String;
+        }
+        let file = el.unchecked_ref::<PickedFiles>().files().and_then(|l| l.item(0))?;
+        let kind = if file.name().to_lowercase().ends_with(".csv") {
+            "text/csv"
+        } else {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        };
+        let body: JsValue = file.into();
+        let sent = async {
+            let resp = gloo_net::http::Request::post("/api/v1/figures/backfill")
+                .header("x-csrf-token", csrf)
+                .header("content-type", kind)
+                .body(body)
+                .map_err(|e| api::Failure::Network(e.to_string()))?
+                .send()
+                .await
+                .map_err(|e| api::Failure::Network(e.to_string()))?;
+            if !resp.ok() {
+                let status = resp.status();
+                return Err(match resp.json::<crate::protocol::ApiErrorBody>().await {
+                    Ok(b) => api::Failure::Api { status, detail: b.error },
+                    Err(_) => api::Failure::Http(status),
+                });
+            }
+            resp.json::<BackfillReceipt>().await.map_err(|e| api::Failure::Network(e.to_string()))
+        };
+        Some(sent.await)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
 }

@@ -153,6 +153,13 @@ texts! {
     Refresh => "Làm mới", "Refresh";
     NoDeliveries => "Chưa có bản tin nào", "No messages yet";
     Filter => "Lọc", "Filter";
+    // History import (catalogue page)
+    HistoryTitle => "Nhập số liệu lịch sử", "Import history";
+    HistoryExplain => "Tệp CSV hoặc Excel với các cột indicator, area, period (YYYY-MM), value và tùy chọn kind (official/estimate), ytd — số liệu đã công bố từ 01/2019, kể cả của đơn vị hành chính cũ. Nhập lại cùng một tệp không thay đổi gì.", "A CSV or Excel file with the columns indicator, area, period (YYYY-MM), value and optionally kind (official/estimate), ytd — published figures since 01/2019, former administrative units included. Importing the same file again changes nothing.";
+    HistoryChoose => "Chọn tệp CSV/Excel", "Choose a CSV/Excel file";
+    HistoryDone => "Đã nhập", "Imported";
+    HistoryRows => "dòng", "rows";
+    HistoryUnchanged => "không đổi", "unchanged";
     // Catalogue editor
     CatalogueExplain => "Các chỉ tiêu mà sở, ngành nhập hằng tháng: tên, đơn vị tính, cách cộng dồn, đơn vị chịu trách nhiệm và các ngưỡng kiểm tra khi nhập.", "The indicators departments enter each month: names, measure, how months add up, the responsible unit and the checks applied on entry.";
     Code => "Mã", "Code";
