@@ -1,10 +1,18 @@
 //! The Leptos user interface of the IOC (wall, phone) and the wire protocol shared with the server.
 //!
-//! Built twice: natively with `ssr` (linked into the server, which renders every page) and to
-//! wasm with `hydrate` (the browser takes over the server-rendered page and keeps it live).
+//! Built three times: natively with `ssr` (linked into the server, which renders every page) and
+//! twice to wasm with `hydrate` (the browser takes over the server-rendered page and keeps it
+//! live): the wall bundle `ioc` for walls, kiosks and phones (wall, indicator chart, sign-in,
+//! account), and with `office` too, the office bundle `ioc-office` that adds the admin and
+//! data-entry screens. The server picks the bundle per page ([`app::office_page`]).
 
+// The office screens: everywhere but in the wall bundle (the server renders them; plain native
+// builds such as `cargo test -p ioc-frontend` keep their unit tests).
+#[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod admin;
+pub mod api;
 pub mod app;
+#[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod entry;
 pub mod i18n;
 pub mod login;

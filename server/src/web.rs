@@ -22,8 +22,9 @@ use crate::{indicators, live, AppState};
 /// Largest request body: a full batch of points is well under this.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Leptos options for our own build script (`scripts/build-wasm.sh`): the bundle is
-/// `<site>/pkg/ioc.js` and `<site>/pkg/ioc_bg.wasm`.
+/// Leptos options for our own build script (`scripts/build.sh`): the wall bundle is
+/// `<site>/pkg/ioc.js` and `<site>/pkg/ioc_bg.wasm`; office pages get `ioc-office` instead
+/// (`ioc_frontend::app::shell` derives that name from this one).
 pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("ioc")

@@ -36,3 +36,20 @@ async fn unknown_page_is_a_404() {
     let r = app.http.get(app.url("/no-such-page")).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// Walls and phones load the small wall bundle; office pages the office bundle, which alone has
+/// their routes (hydrating an office page with the wall bundle would not match its HTML).
+#[tokio::test]
+async fn wall_pages_load_the_wall_bundle_and_office_pages_the_office_bundle() {
+    let app = spawn_app().await;
+    let wall = app.get_as_reader("/wall").await.text().await.unwrap();
+    assert!(wall.contains("/pkg/ioc.js") && wall.contains("/pkg/ioc_bg.wasm"), "wall bundle");
+    assert!(!wall.contains("ioc-office"), "no office bundle on the wall");
+
+    let admin = app.sign_in_new("quantri", "admin", None).await;
+    let r = app.http.get(app.url("/admin")).header(reqwest::header::COOKIE, &admin.cookie).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("/pkg/ioc-office.js") && html.contains("/pkg/ioc-office_bg.wasm"), "office bundle");
+    assert!(!html.contains("/pkg/ioc.js"), "no wall bundle on an office page");
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{self, Load};
+use crate::api::{self, Load};
 use super::text::AdminMsg as M;
 use super::{lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section};
 use crate::protocol::AuditEntryView;

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{self, Load};
+use crate::api::{self, Load};
 use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::entry::numbers::parse_number;
 use crate::entry::text::EntryMsg as T;

@@ -3,9 +3,8 @@
 //! The server renders each screen's frame (navigation, forms, headings) and the page guard keeps
 //! everyone but administrators out; once hydrated, the browser loads the data from the JSON API
 //! with the session cookie and sends changes with the session's CSRF token. Tables become cards
-//! on phones (`assets/ioc.css`, admin section). Texts come from [`text::AdminMsg`].
+//! on phones (`assets/ioc.css`, admin section). Texts come from [`text::AdminMsg`]; API calls go through [`crate::api`].
 
-pub mod api;
 mod audit;
 mod indicators;
 mod overview;
@@ -29,7 +28,7 @@ pub use users::AdminUsersPage;
 use crate::app::use_lang;
 use crate::i18n::{Lang, Msg};
 use crate::protocol::{Me, UnitView};
-use api::Failure;
+use crate::api::{self, Failure};
 use text::AdminMsg as M;
 
 /// The parts of the admin area, in the order of the navigation.

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{self, Load};
+use crate::api::{self, Load};
 use super::text::AdminMsg as M;
 use super::{format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::protocol::{CreatedToken, NewTokenRequest, TokenView};

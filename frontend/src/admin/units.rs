@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{self, Load};
+use crate::api::{self, Load};
 use super::text::AdminMsg as M;
 use super::{kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::i18n::Lang;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{self, Load};
+use crate::api::{self, Load};
 use super::text::AdminMsg as M;
 use super::{format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker, ROLES};
 use crate::protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};

@@ -11,7 +11,7 @@ use super::list::LiveBadge;
 use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
-use crate::admin::api::{self, Load};
+use crate::api::{self, Load};
 use crate::i18n::Lang;
 use crate::protocol::{DeadlineBoard, DeadlineStatus, SubmissionStatus, SubmissionSummary, SubmissionView};
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::text::EntryMsg as T;
 use super::{loading, period_label, time_label, EntryCtx, EntryFrame, FailureNote, Screen};
-use crate::admin::api::{self, Failure, Load};
+use crate::api::{self, Failure, Load};
 use crate::i18n::Lang;
 use crate::protocol::{DeliveryList, DeliveryStatus, DeliveryView};
 

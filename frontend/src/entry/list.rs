@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
-use crate::admin::api::{self, Failure};
+use crate::api::{self, Failure};
 use crate::protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
 
 /// Months loaded at a time (the current period and five before it).

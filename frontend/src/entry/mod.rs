@@ -4,7 +4,7 @@
 //! (`/delivery`).
 //!
 //! The server renders the frame and a loading state; the hydrated page loads the data from the
-//! JSON API with the session cookie (the same helpers as the admin screens, `admin::api`) and
+//! JSON API with the session cookie (the same helpers as the admin screens, `crate::api`) and
 //! follows the deadline board live over the WebSocket ([`live`]). Texts come from
 //! [`text::EntryMsg`]; styles from `assets/entry.css` on top of the admin layout.
 
@@ -27,7 +27,7 @@ pub use delivery::DeliveryPage;
 pub use list::EntryListPage;
 pub use report::EntryFormPage;
 
-use crate::admin::api::{self, Failure};
+use crate::api::{self, Failure};
 use crate::admin::format_time;
 use crate::app::use_lang;
 use crate::i18n::{Lang, Msg};

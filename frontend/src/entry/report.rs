@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use super::numbers::{edit_text, parse_number, show};
 use super::text::EntryMsg as T;
 use super::{date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
-use crate::admin::api::{self, Failure, Load};
+use crate::api::{self, Failure, Load};
 use crate::i18n::{format_number, Lang};
 use crate::protocol::{
     EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest, SaveEntries, Severity, SubmissionStatus,

@@ -14,7 +14,7 @@ use super::chart::{Mode, Span};
 use super::model::month_label;
 use super::text::{date_label, deadline_status, submission_status, WallMsg};
 use super::vietnam_time;
-use crate::admin::api::{self, Load};
+use crate::api::{self, Load};
 use crate::app::use_lang;
 use crate::i18n::{format_number, Lang, Msg};
 use crate::protocol::{format_period, ts_period, EntryRevision, FigureKind, IndicatorUnits, SeriesView};

@@ -1,5 +1,6 @@
-//! Calls to the JSON API from the admin screens (in the browser only: the server renders the
-//! screens empty and the hydrated page loads the data with the visitor's session cookie).
+//! Calls to the JSON API from the browser (the server renders the screens empty and the hydrated
+//! page loads the data with the visitor's session cookie). Shared by the office screens and the
+//! wall's indicator chart, so it lives outside `admin`, which the wall bundle leaves out.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
