@@ -34,18 +34,23 @@ pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
         .build()
 }
 
+/// Hands the nonce of this response's CSP header (set by `security::headers`) to Leptos, whose
+/// inline hydration script must carry it.
+fn provide_nonce() {
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        if let Some(n) = parts.extensions.get::<CspNonce>() {
+            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+        }
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);
     let wall_state = state.clone();
     let provide = move || {
         let s = wall_state.clone();
-        // Inline scripts of this page carry the nonce of this response's CSP header.
-        if let Some(parts) = use_context::<axum::http::request::Parts>() {
-            if let Some(n) = parts.extensions.get::<CspNonce>() {
-                provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
-            }
-        }
+        provide_nonce();
         provide_context(WallSource(Arc::new(move |request: Option<axum::http::request::Parts>| {
             let s = s.clone();
             // The page guard resolved the principal and left it in the request's extensions.
@@ -82,7 +87,8 @@ pub fn router(state: AppState) -> Router {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The 404 page is rendered by Leptos too: its hydration script needs this response's nonce.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(ops::track_requests))

@@ -35,6 +35,13 @@ async fn unknown_page_is_a_404() {
     let app = spawn_app().await;
     let r = app.http.get(app.url("/no-such-page")).send().await.unwrap();
     assert_eq!(r.status(), 404);
+    // Its inline scripts carry the nonce of its own CSP header (else the browser blocks them).
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("a nonce in the CSP").to_string();
+    let html = r.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "{html}");
+    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script has the header's nonce: {html}");
 }
 
 /// Walls and phones load the small wall bundle; office pages the office bundle, which alone has
