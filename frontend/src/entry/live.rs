@@ -134,7 +134,7 @@ mod browser {
                     if silent >= DEAD_AFTER_MS {
                         return live;
                     }
-                    if silent % PING_EVERY_MS == 0 {
+                    if silent.is_multiple_of(PING_EVERY_MS) {
                         let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) else { continue };
                         if tx.send(Message::Text(ping)).await.is_err() {
                             return live;

@@ -57,7 +57,7 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
         }
     }
     let digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() && frac_part.map_or(true, str::is_empty) {
+    if digits.is_empty() && frac_part.is_none_or(str::is_empty) {
         return None;
     }
     let plain = match frac_part {

@@ -219,8 +219,11 @@ struct Field {
     ytd: RwSignal<String>,
     note: RwSignal<String>,
     /// What the server has, to send only what changed (each save is a new revision).
-    stored: StoredValue<Option<(f64, Option<f64>, Option<String>)>>,
+    stored: StoredValue<Option<Stored>>,
 }
+
+/// A figure as the server holds it: value, year to date, note.
+type Stored = (f64, Option<f64>, Option<String>);
 
 impl Field {
     fn new(row: &EntryRow, kind: FigureKind, lang: Lang) -> Self {
