@@ -61,6 +61,21 @@ test('entry, approval and delivery of monthly figures', async (t) => {
       assert.match(await row.textContent(), /Cảnh báo trên 3000/);
     });
 
+    await t.test('the deadline rule switches to working days', async () => {
+      const { page } = admin;
+      const form = page.locator('form.rule-form[data-group="monthly-gov"]');
+      assert.equal(await form.locator('.submit-day input').inputValue(), '2', 'seed 000: the 2nd');
+      await form.locator('.working-days input').check();
+      await form.locator('button[type=submit]').click();
+      await form.locator('.notice-ok').waitFor();
+      const groups = await page.evaluate(async () => (await (await fetch('/api/v1/indicator-groups')).json()));
+      assert.equal(groups.find((g) => g.code === 'monthly-gov').working_days, true);
+      // Back to calendar days, as the rest of this test expects.
+      await form.locator('.working-days input').uncheck();
+      await form.locator('button[type=submit]').click();
+      await page.waitForFunction(async () => !(await (await fetch('/api/v1/indicator-groups')).json())[0].working_days);
+    });
+
     await t.test('the catalogue page imports history from a CSV file, once', async () => {
       const { page } = admin;
       const file = join(ARTIFACTS, 'history-import.csv');

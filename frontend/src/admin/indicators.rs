@@ -11,7 +11,7 @@ use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, N
 use crate::entry::numbers::parse_number;
 use crate::entry::text::EntryMsg as T;
 use crate::i18n::Lang;
-use crate::protocol::{Aggregation, BackfillReceipt, IndicatorDef, IndicatorPatch};
+use crate::protocol::{Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch};
 use super::text::AdminMsg as M;
 
 const AGGREGATIONS: [Aggregation; 4] = [Aggregation::Sum, Aggregation::Average, Aggregation::Last, Aggregation::Rate];
@@ -61,6 +61,7 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
         <AdminFrame ctx section=Section::Indicators>
             <p class="admin-lead">{t(ctx, T::CatalogueExplain)}</p>
             <NoteView ctx note />
+            <DeadlineRules ctx />
             <HistoryImport ctx />
             {move || match list.get() {
                 Load::Loading => loading_view(ctx),
@@ -396,5 +397,82 @@ async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> O
     #[cfg(not(feature = "hydrate"))]
     {
         None
+    }
+}
+
+/// The deadline rule of each indicator group (`PATCH /api/v1/indicator-groups/{code}`); the
+/// deadline boards and reminders follow at once.
+#[component]
+fn DeadlineRules(ctx: AdminCtx) -> impl IntoView {
+    let groups = RwSignal::new(Load::<Vec<IndicatorGroup>>::Loading);
+    Effect::new(move |_| spawn_local(async move { groups.set(api::get("/api/v1/indicator-groups").await.into()) }));
+    view! {
+        <section class="deadline-rules" aria-labelledby="rules-title">
+            <h2 id="rules-title">{t(ctx, T::RulesTitle)}</h2>
+            <p class="hint">{t(ctx, T::RulesExplain)}</p>
+            {move || match groups.get() {
+                Load::Loading => loading_view(ctx),
+                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Load::Ready(all) => all.into_iter().map(|g| view! { <RuleForm ctx group=g /> }).collect_view().into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
+    let submit_day = RwSignal::new(group.submit_day.to_string());
+    let send_day = RwSignal::new(group.send_day.to_string());
+    let working = RwSignal::new(group.working_days);
+    let soon = RwSignal::new(group.due_soon_days.to_string());
+    let busy = RwSignal::new(false);
+    let note = RwSignal::new(None::<Note>);
+    let code = group.code.clone();
+    let name = move || if ctx.lang.get() == Lang::En { group.name_en.clone() } else { group.name_vi.clone() };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let day = |s: RwSignal<String>| s.get_untracked().trim().parse::<i16>().ok();
+        let (Some(a), Some(b), Some(c)) = (day(submit_day), day(send_day), day(soon)) else {
+            note.set(Some(Note::Invalid(M::BadNumber)));
+            return;
+        };
+        let body = IndicatorGroupPatch {
+            submit_day: Some(a),
+            send_day: Some(b),
+            working_days: Some(working.get_untracked()),
+            due_soon_days: Some(c),
+            ..Default::default()
+        };
+        let url = format!("/api/v1/indicator-groups/{}", api::encode(&code));
+        let csrf = ctx.csrf();
+        busy.set(true);
+        spawn_local(async move {
+            match api::send::<_, IndicatorGroup>("PATCH", &url, &csrf, Some(&body)).await {
+                Ok(_) => note.set(Some(Note::Done(M::Saved, t(ctx, T::RulesSaved).to_string()))),
+                Err(f) => note.set(Some(Note::Problem(f))),
+            }
+            busy.set(false);
+        });
+    };
+    let field = move |label: T, value: RwSignal<String>, class: &'static str| {
+        view! {
+            <label class=class>
+                <span>{t(ctx, label)}</span>
+                <input bind:value=value inputmode="numeric" autocomplete="off" required />
+            </label>
+        }
+    };
+    view! {
+        <form class="admin-form admin-form-inline rule-form" data-group=group.code.clone() on:submit=submit>
+            <h3>{name}</h3>
+            <NoteView ctx note />
+            {field(T::SubmitDay, submit_day, "submit-day")}
+            {field(T::SendDay, send_day, "send-day")}
+            {field(T::DueSoonDays, soon, "due-soon")}
+            <label class="check working-days"><input type="checkbox" bind:checked=working /><span>{t(ctx, T::WorkingDays)}</span></label>
+            <div class="form-actions">
+                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+            </div>
+        </form>
     }
 }

@@ -153,6 +153,14 @@ texts! {
     Refresh => "Làm mới", "Refresh";
     NoDeliveries => "Chưa có bản tin nào", "No messages yet";
     Filter => "Lọc", "Filter";
+    // Deadline rules (catalogue page)
+    RulesTitle => "Hạn nộp và hạn gửi", "Deadlines";
+    RulesExplain => "Đơn vị nộp trước ngày thứ N của tháng sau, tỉnh gửi Chính phủ trước ngày thứ M (Công văn 6758/UBND-KSTT: ngày 2 và ngày 3). Khi tính theo ngày làm việc, thứ Bảy, Chủ nhật và ngày lễ không được tính.", "Units submit by day N of the next month, the province sends to the Government by day M (letter 6758/UBND-KSTT: the 2nd and the 3rd). Counted in working days, Saturdays, Sundays and public holidays are skipped.";
+    SubmitDay => "Hạn nộp (ngày)", "Submit by (day)";
+    SendDay => "Hạn gửi (ngày)", "Send by (day)";
+    WorkingDays => "Tính theo ngày làm việc", "Count working days";
+    DueSoonDays => "Nhắc trước (ngày làm việc)", "Remind ahead (working days)";
+    RulesSaved => "Đã lưu hạn", "Deadlines saved";
     // History import (catalogue page)
     HistoryTitle => "Nhập số liệu lịch sử", "Import history";
     HistoryExplain => "Tệp CSV hoặc Excel với các cột indicator, area, period (YYYY-MM), value và tùy chọn kind (official/estimate), ytd — số liệu đã công bố từ 01/2019, kể cả của đơn vị hành chính cũ. Nhập lại cùng một tệp không thay đổi gì.", "A CSV or Excel file with the columns indicator, area, period (YYYY-MM), value and optionally kind (official/estimate), ytd — published figures since 01/2019, former administrative units included. Importing the same file again changes nothing.";
