@@ -274,6 +274,72 @@ impl Msg {
     }
 }
 
+/// Departments copy figures from Vietnamese spreadsheets ("1.234,5") as often as from English
+/// ones ("1234.5"), so the form, the Excel template and the history import accept both.
+/// Reads a typed figure. The separator that comes last is the decimal point when both appear;
+/// a lone comma is the Vietnamese decimal comma; a lone dot is a decimal point unless it groups
+/// thousands (several dots, or exactly three digits after it while the indicator has fewer
+/// decimals — "1.234" for a count means one thousand two hundred thirty-four). Spaces
+/// (including non-breaking ones) group digits too. `None` for anything else.
+pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
+    let s: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}').collect();
+    if s.is_empty() {
+        return None;
+    }
+    let (sign, body) = match s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+        Some(rest) => ("-", rest),
+        None => ("", s.strip_prefix('+').unwrap_or(&s)),
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    let dots = body.matches('.').count();
+    let commas = body.matches(',').count();
+    let (group, point) = match (dots, commas) {
+        (0, 0) => (None, None),
+        (_, 0) if dots > 1 => (Some('.'), None),
+        (1, 0) => {
+            let after = body.len() - body.find('.').unwrap_or(0) - 1;
+            if after == 3 && decimals < 3 { (Some('.'), None) } else { (None, Some('.')) }
+        }
+        (0, 1) => (None, Some(',')),
+        (0, _) => (Some(','), None),
+        _ => {
+            // Both: the last one is the decimal separator, and it appears once.
+            let last_dot = body.rfind('.').unwrap_or(0);
+            let last_comma = body.rfind(',').unwrap_or(0);
+            if last_comma > last_dot { (Some('.'), Some(',')) } else { (Some(','), Some('.')) }
+        }
+    };
+    if let Some(p) = point {
+        if body.matches(p).count() != 1 {
+            return None;
+        }
+    }
+    let (int_part, frac_part) = match point {
+        Some(p) => body.split_once(p).map(|(i, f)| (i, Some(f))).unwrap_or((body, None)),
+        None => (body, None),
+    };
+    if let Some(g) = group {
+        // Groups of three after the first: "1.234.567", never "12.34".
+        let mut parts = int_part.split(g);
+        let first = parts.next().unwrap_or_default();
+        if first.is_empty() || first.len() > 3 || parts.any(|p| p.len() != 3) {
+            return None;
+        }
+    }
+    let digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() && frac_part.is_none_or(str::is_empty) {
+        return None;
+    }
+    let plain = match frac_part {
+        Some(f) if f.chars().all(|c| c.is_ascii_digit()) && !f.is_empty() => format!("{sign}{}.{f}", if digits.is_empty() { "0" } else { &digits }),
+        Some(_) => return None,
+        None => format!("{sign}{digits}"),
+    };
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// Formats a number the way each language writes it: `12.345,6` in Vietnamese, `12,345.6` in English.
 pub fn format_number(value: f64, decimals: u8, lang: Lang) -> String {
     if !value.is_finite() {
@@ -325,5 +391,53 @@ mod tests {
         assert_eq!(Lang::parse("EN"), Lang::En);
         assert_eq!(Lang::parse("fr"), Lang::Vi);
         assert_eq!(Lang::default(), Lang::Vi);
+    }
+    #[test]
+    fn vietnamese_and_plain_numbers_are_both_read() {
+        assert_eq!(parse_number("1.234,5", 1), Some(1234.5));
+        assert_eq!(parse_number("1234.5", 1), Some(1234.5));
+        assert_eq!(parse_number("1234,5", 1), Some(1234.5));
+        assert_eq!(parse_number("1,234.5", 1), Some(1234.5));
+        assert_eq!(parse_number("1 234 567,25", 2), Some(1234567.25));
+        assert_eq!(parse_number("1.234.567", 0), Some(1234567.0));
+        assert_eq!(parse_number("-12,5", 1), Some(-12.5));
+        assert_eq!(parse_number(" 7450 ", 1), Some(7450.0));
+        assert_eq!(parse_number("0,75", 2), Some(0.75));
+    }
+
+    #[test]
+    fn a_lone_dot_with_three_digits_groups_thousands_unless_the_indicator_keeps_three_decimals() {
+        assert_eq!(parse_number("1.234", 1), Some(1234.0));
+        assert_eq!(parse_number("1.234", 3), Some(1.234));
+        assert_eq!(parse_number("101.25", 2), Some(101.25));
+    }
+
+    #[test]
+    fn nonsense_is_refused() {
+        for bad in ["", "abc", "1,2,3.4.5", "12.34.56", "1..2", "1.2,3,4", "-", ",", "1e5", "12,34,5"] {
+            assert_eq!(parse_number(bad, 1), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn file_numbers_without_a_known_precision_read_a_lone_dot_as_a_decimal_point() {
+        // Imports of history files pass the largest precision (6): "1.234" is then 1.234.
+        for (text, want) in [
+            ("1.234,5", 1234.5),
+            ("1,234.5", 1234.5),
+            ("1234,5", 1234.5),
+            ("1234.5", 1234.5),
+            ("1.234.567", 1234567.0),
+            ("1,234,567", 1234567.0),
+            (" 42 ", 42.0),
+            ("-3,2", -3.2),
+            ("12 345,6", 12345.6),
+            ("1.234", 1.234),
+        ] {
+            assert_eq!(parse_number(text, 6), Some(want), "{text}");
+        }
+        for bad in ["", "abc", "1,2,3.4.5x", "NaN", "inf"] {
+            assert_eq!(parse_number(bad, 6), None, "{bad}");
+        }
     }
 }

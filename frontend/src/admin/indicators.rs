@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, Load};
 use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
-use crate::entry::numbers::parse_number;
+use crate::i18n::parse_number;
 use crate::entry::text::EntryMsg as T;
 use crate::i18n::Lang;
 use crate::protocol::{Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch};

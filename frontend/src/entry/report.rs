@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::numbers::{edit_text, parse_number, show};
+use super::numbers::{edit_text, show};
+use crate::i18n::parse_number;
 use super::text::EntryMsg as T;
 use super::{date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
 use crate::api::{self, Failure, Load};

@@ -12,16 +12,20 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Datelike, NaiveDate};
-use ioc_frontend::i18n::Msg;
+use ioc_frontend::i18n::{parse_number, Msg};
 use ioc_frontend::protocol::{
     format_period, parse_period, period_ts, BackfillReceipt, FigureKind, Publication,
 };
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{deadlines, excel, points};
+use super::{deadlines, points};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
+
+/// Precision numbers in a history file are read with: a file names no indicator's precision
+/// before its rows are checked, so a lone dot is always a decimal point ("1.234" is 1.234).
+const FILE_DECIMALS: u8 = 6;
 
 /// Largest number of rows one import takes (ten years × 3,321 communes × a few indicators would
 /// be split into several files).
@@ -92,11 +96,11 @@ fn rows_from(records: impl Iterator<Item = (usize, Vec<String>)>) -> Result<Vec<
         }
         let period = parse_period(cell(cp))
             .ok_or_else(|| err(line, "kỳ phải có dạng YYYY-MM", "period must be YYYY-MM"))?;
-        let value = excel::parse_number(cell(cv))
+        let value = parse_number(cell(cv), FILE_DECIMALS)
             .ok_or_else(|| err(line, "giá trị không phải là số", "value is not a number"))?;
         let ytd = match cy.map(cell).filter(|s| !s.is_empty()) {
             Some(s) => Some(
-                excel::parse_number(s)
+                parse_number(s, FILE_DECIMALS)
                     .ok_or_else(|| err(line, "lũy kế không phải là số", "ytd is not a number"))?,
             ),
             None => None,

@@ -7,6 +7,7 @@ use std::io::Cursor;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader, Xlsx};
+use ioc_frontend::i18n::parse_number;
 use ioc_frontend::protocol::{
     EntryInput, FigureKind, SeriesView, SubmissionSummary, SubmissionView,
 };
@@ -124,10 +125,11 @@ pub fn template_workbook(view: &SubmissionView) -> anyhow::Result<Vec<u8>> {
     Ok(book.save_to_buffer()?)
 }
 
-/// Reads the figures of a filled template. Rows whose column A is one of `codes` are data rows;
-/// an empty value cell skips the row. Errors name the row (as Excel numbers it) and say what is
-/// wrong, in English and Vietnamese.
-pub fn read_template(bytes: &[u8], codes: &[String]) -> Result<Vec<EntryInput>, String> {
+/// Reads the figures of a filled template. Rows whose column A is the code of one of the
+/// report's `indicators` (code, decimals) are data rows; an empty value cell skips the row.
+/// Text cells are read as the entry form reads them, in the indicator's precision. Errors name
+/// the row (as Excel numbers it) and say what is wrong, in English and Vietnamese.
+pub fn read_template(bytes: &[u8], indicators: &[(String, u8)]) -> Result<Vec<EntryInput>, String> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("không đọc được tệp .xlsx / not a readable .xlsx file ({e})"))?;
     let range = book
@@ -141,15 +143,15 @@ pub fn read_template(bytes: &[u8], codes: &[String]) -> Result<Vec<EntryInput>, 
         let Some(code) = row.get(COL_CODE).map(|c| c.to_string().trim().to_string()) else {
             continue;
         };
-        if !codes.contains(&code) {
+        let Some(&(_, decimals)) = indicators.iter().find(|(c, _)| *c == code) else {
             continue;
-        }
-        let value = match number(row.get(COL_VALUE)) {
+        };
+        let value = match number(row.get(COL_VALUE), decimals) {
             Ok(Some(v)) => v,
             Ok(None) => continue,
             Err(text) => return Err(format!("dòng {excel_row}: giá trị {text:?} không phải là số / row {excel_row}: value {text:?} is not a number")),
         };
-        let ytd = number(row.get(COL_YTD)).map_err(|text| {
+        let ytd = number(row.get(COL_YTD), decimals).map_err(|text| {
             format!("dòng {excel_row}: lũy kế {text:?} không phải là số / row {excel_row}: year to date {text:?} is not a number")
         })?;
         let note = row
@@ -173,41 +175,17 @@ pub fn read_template(bytes: &[u8], codes: &[String]) -> Result<Vec<EntryInput>, 
 }
 
 /// A cell as a number: numeric cells as they are, text in Vietnamese ("1.234,5") or English
-/// ("1,234.5" / "1234.5") notation. `Ok(None)` for an empty cell, `Err(text)` for anything else.
-fn number(cell: Option<&Data>) -> Result<Option<f64>, String> {
+/// ("1,234.5" / "1234.5") notation ([`parse_number`]). `Ok(None)` for an empty cell,
+/// `Err(text)` for anything else.
+fn number(cell: Option<&Data>, decimals: u8) -> Result<Option<f64>, String> {
     match cell {
         None | Some(Data::Empty) => Ok(None),
         Some(Data::Float(f)) if f.is_finite() => Ok(Some(*f)),
         Some(Data::Int(i)) => Ok(Some(*i as f64)),
         Some(Data::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Data::String(s)) => parse_number(s).map(Some).ok_or_else(|| s.clone()),
+        Some(Data::String(s)) => parse_number(s, decimals).map(Some).ok_or_else(|| s.clone()),
         Some(other) => Err(other.to_string()),
     }
-}
-
-/// Parses a number typed by a person. With both separators, the last one is the decimal mark;
-/// with only commas, a comma is the decimal mark (Vietnamese); with only dots, several dots are
-/// thousands separators and a single dot is a decimal point.
-pub fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if t.is_empty() {
-        return None;
-    }
-    let (commas, dots) = (t.matches(',').count(), t.matches('.').count());
-    let normal = match (commas, dots) {
-        (0, 0) => t,
-        (_, 0) if commas == 1 => t.replace(',', "."),
-        (_, 0) => t.replace(',', ""),
-        (0, 1) => t,
-        (0, _) => t.replace('.', ""),
-        _ if t.rfind(',') > t.rfind('.') => t.replace('.', "").replace(',', "."),
-        _ => t.replace(',', ""),
-    };
-    normal.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// One indicator's months as a workbook (the chart page's export).
@@ -323,27 +301,3 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
     Ok(book.save_to_buffer()?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_typed_the_vietnamese_or_the_english_way() {
-        for (text, want) in [
-            ("1.234,5", 1234.5),
-            ("1,234.5", 1234.5),
-            ("1234,5", 1234.5),
-            ("1234.5", 1234.5),
-            ("1.234.567", 1234567.0),
-            ("1,234,567", 1234567.0),
-            (" 42 ", 42.0),
-            ("-3,2", -3.2),
-            ("12 345,6", 12345.6),
-        ] {
-            assert_eq!(parse_number(text), Some(want), "{text}");
-        }
-        for bad in ["", "abc", "1,2,3.4.5x", "NaN", "inf"] {
-            assert_eq!(parse_number(bad), None, "{bad}");
-        }
-    }
-}
