@@ -423,7 +423,7 @@ pub async fn save_entries(
     if !missing_notes.is_empty() {
         return Err(ApiError::WarningNeedsNote(missing_notes));
     }
-    let mut publications = Vec::new();
+    let mut entry = None;
     if !changed.is_empty() {
         let revision = sub.revision + 1;
         for (ind, v, note, found) in &changed {
@@ -461,26 +461,38 @@ pub async fn save_entries(
             "values": changed.iter().map(|(i, v, note, _)| json!({"series": i.def.code, "value": v.value, "ytd": v.ytd, "note": note})).collect::<Vec<_>>(),
             "reopened": reopened,
         });
-        audit::record(
-            &mut *tx,
-            ctx.actor,
-            Entry {
-                action: "indicators.entries.save",
-                entity: "submission",
-                entity_id: Some(sub.id.to_string()),
-                before: Some(json!({"status": status.as_str()})),
-                after: Some(after),
-            },
-        )
-        .await?;
-        publications = deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?;
+        entry = Some(Entry {
+            action: "indicators.entries.save",
+            entity: "submission",
+            entity_id: Some(sub.id.to_string()),
+            before: Some(json!({"status": status.as_str()})),
+            after: Some(after),
+        });
+    }
+    conclude(tx, ctx, r, entry, Vec::new(), false).await
+}
+
+/// Ends a workflow step inside its transaction: the audit entry of the change with the deadline
+/// boards it moved (nothing when the step changed nothing), the report as it now stands, then the
+/// commit. `publications` are what the step itself wrote (the points of an approval).
+async fn conclude(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    ctx: &Ctx<'_>,
+    r: &Report,
+    change: Option<Entry<'_>>,
+    mut publications: Vec<Publication>,
+    queued: bool,
+) -> Result<Done, ApiError> {
+    if let Some(entry) = change {
+        audit::record(&mut *tx, ctx.actor, entry).await?;
+        publications.extend(deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?);
     }
     let view = view_in(&mut tx, r).await?;
     tx.commit().await?;
     Ok(Done {
         view,
         publications,
-        queued: false,
+        queued,
     })
 }
 
@@ -521,26 +533,14 @@ pub async fn submit(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done
     .bind(user)
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        ctx.actor,
-        Entry {
-            action: "indicators.submit",
-            entity: "submission",
-            entity_id: Some(sub.id.to_string()),
-            before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
-            after: Some(json!({"status": "submitted", "revision": sub.revision + 1})),
-        },
-    )
-    .await?;
-    let publications = deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?;
-    let view = view_in(&mut tx, r).await?;
-    tx.commit().await?;
-    Ok(Done {
-        view,
-        publications,
-        queued: false,
-    })
+    let entry = Entry {
+        action: "indicators.submit",
+        entity: "submission",
+        entity_id: Some(sub.id.to_string()),
+        before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
+        after: Some(json!({"status": "submitted", "revision": sub.revision + 1})),
+    };
+    conclude(tx, ctx, r, Some(entry), Vec::new(), false).await
 }
 
 /// Returns a submitted report to its unit with a comment.
@@ -581,26 +581,14 @@ pub async fn return_report(
     .bind(comment)
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut *tx,
-        ctx.actor,
-        Entry {
-            action: "indicators.return",
-            entity: "submission",
-            entity_id: Some(sub.id.to_string()),
-            before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
-            after: Some(json!({"status": "returned", "comment": comment})),
-        },
-    )
-    .await?;
-    let publications = deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?;
-    let view = view_in(&mut tx, r).await?;
-    tx.commit().await?;
-    Ok(Done {
-        view,
-        publications,
-        queued: false,
-    })
+    let entry = Entry {
+        action: "indicators.return",
+        entity: "submission",
+        entity_id: Some(sub.id.to_string()),
+        before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
+        after: Some(json!({"status": "returned", "comment": comment})),
+    };
+    conclude(tx, ctx, r, Some(entry), Vec::new(), false).await
 }
 
 /// Approves a submitted report: its current figures become the province's published figures
@@ -723,27 +711,14 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         sub.revision
     );
     crate::central::enqueue(&mut tx, &key, Some(sub.id), &payload).await?;
-    audit::record(
-        &mut *tx,
-        ctx.actor,
-        Entry {
-            action: "indicators.approve",
-            entity: "submission",
-            entity_id: Some(sub.id.to_string()),
-            before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
-            after: Some(json!({"status": "approved", "figures": entries.len(), "outbox_key": key})),
-        },
-    )
-    .await?;
-    let mut publications = appended.publications;
-    publications.extend(deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?);
-    let view = view_in(&mut tx, r).await?;
-    tx.commit().await?;
-    Ok(Done {
-        view,
-        publications,
-        queued: true,
-    })
+    let entry = Entry {
+        action: "indicators.approve",
+        entity: "submission",
+        entity_id: Some(sub.id.to_string()),
+        before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
+        after: Some(json!({"status": "approved", "figures": entries.len(), "outbox_key": key})),
+    };
+    conclude(tx, ctx, r, Some(entry), appended.publications, true).await
 }
 
 /// Every entry of a report, newest first (the revisions side by side).
