@@ -25,9 +25,8 @@ pub use tokens::AdminTokensPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 
-use crate::app::use_lang;
 use crate::i18n::{Lang, Msg};
-use crate::protocol::{Me, UnitView};
+use crate::protocol::UnitView;
 use crate::api::{self, Failure};
 use text::AdminMsg as M;
 
@@ -95,60 +94,28 @@ pub fn AdminTable(
     }
 }
 
-/// What every admin screen shares: the language and the signed-in administrator (with the
-/// CSRF token for changes), loaded once the page is hydrated.
-#[derive(Clone, Copy)]
+/// What every admin screen shares: the signed-in administrator's page session (language, `me`,
+/// CSRF token) and the admin text catalogue.
+#[derive(Clone, Copy, Default)]
 pub struct AdminCtx {
-    pub lang: Memo<Lang>,
-    pub me: RwSignal<Option<Me>>,
-    /// Why `/api/v1/me` did not answer (the session ended, the server is unreachable).
-    pub me_failed: RwSignal<Option<Failure>>,
+    session: api::PageSession,
+}
+
+impl std::ops::Deref for AdminCtx {
+    type Target = api::PageSession;
+    fn deref(&self) -> &api::PageSession {
+        &self.session
+    }
 }
 
 impl AdminCtx {
     pub fn new() -> Self {
-        let me = RwSignal::new(None);
-        let me_failed = RwSignal::new(None);
-        Effect::new(move |_| {
-            spawn_local(async move {
-                match api::get::<Me>("/api/v1/me").await {
-                    Ok(m) => me.set(Some(m)),
-                    Err(f) => me_failed.set(Some(f)),
-                }
-            });
-        });
-        AdminCtx { lang: use_lang(), me, me_failed }
+        AdminCtx { session: api::PageSession::new() }
     }
 
-    /// The text in the page's language. Not reactive: switching the language reloads the page
-    /// (the switch is an external link), so the screens render their texts as plain strings,
-    /// which keeps the wasm bundle small (no closure per text).
+    /// The text in the page's language (not reactive, see [`api::PageSession::lang`]).
     pub fn t(&self, m: M) -> &'static str {
-        m.get(self.lang.get_untracked())
-    }
-
-    /// A text of the shared catalogue in the page's language.
-    pub fn msg(&self, m: Msg) -> &'static str {
-        m.get(self.lang.get_untracked())
-    }
-
-    /// The session's CSRF token (empty until `/api/v1/me` has answered; the server then refuses).
-    pub fn csrf(&self) -> String {
-        self.me.with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
-    }
-
-    /// A link inside the admin area that keeps the language.
-    pub fn href(&self, path: &str) -> String {
-        match self.lang.get_untracked() {
-            Lang::En => format!("{path}?lang=en"),
-            Lang::Vi => path.to_string(),
-        }
-    }
-}
-
-impl Default for AdminCtx {
-    fn default() -> Self {
-        Self::new()
+        m.get(self.lang())
     }
 }
 

@@ -18,7 +18,6 @@ pub mod text;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_location;
 
@@ -29,59 +28,32 @@ pub use report::EntryFormPage;
 
 use crate::api::{self, Failure};
 use crate::admin::format_time;
-use crate::app::use_lang;
 use crate::i18n::{Lang, Msg};
-use crate::protocol::{parse_period, DeadlineStatus, Me, SubmissionStatus};
+use crate::protocol::{parse_period, DeadlineStatus, SubmissionStatus};
 use text::EntryMsg as T;
 
-/// What every screen here shares: the language and the signed-in person (roles decide which
-/// actions are offered; the server decides what is allowed).
+/// What every screen here shares: the signed-in person's page session (roles decide which
+/// actions are offered; the server decides what is allowed) and the entry text catalogue.
 #[derive(Clone, Copy)]
 pub struct EntryCtx {
-    pub lang: Memo<Lang>,
-    pub me: RwSignal<Option<Me>>,
-    pub me_failed: RwSignal<Option<Failure>>,
+    session: api::PageSession,
+}
+
+impl std::ops::Deref for EntryCtx {
+    type Target = api::PageSession;
+    fn deref(&self) -> &api::PageSession {
+        &self.session
+    }
 }
 
 impl EntryCtx {
     pub fn new() -> Self {
-        let me = RwSignal::new(None);
-        let me_failed = RwSignal::new(None);
-        Effect::new(move |_| {
-            spawn_local(async move {
-                match api::get::<Me>("/api/v1/me").await {
-                    Ok(m) => me.set(Some(m)),
-                    Err(f) => me_failed.set(Some(f)),
-                }
-            });
-        });
-        EntryCtx { lang: use_lang(), me, me_failed }
+        EntryCtx { session: api::PageSession::new() }
     }
 
     /// Not reactive: the language switch reloads the page (as on the admin screens).
     pub fn t(&self, m: T) -> &'static str {
-        m.get(self.lang.get_untracked())
-    }
-
-    pub fn msg(&self, m: Msg) -> &'static str {
-        m.get(self.lang.get_untracked())
-    }
-
-    pub fn lang(&self) -> Lang {
-        self.lang.get_untracked()
-    }
-
-    pub fn csrf(&self) -> String {
-        self.me.with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
-    }
-
-    /// A link that keeps the language.
-    pub fn href(&self, path: &str) -> String {
-        match self.lang() {
-            Lang::En if path.contains('?') => format!("{path}&lang=en"),
-            Lang::En => format!("{path}?lang=en"),
-            Lang::Vi => path.to_string(),
-        }
+        m.get(self.lang())
     }
 
     /// Whether the signed-in person holds `role` (tracked: `me` arrives after hydration).
