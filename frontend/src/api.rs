@@ -59,7 +59,9 @@ impl<T> From<Result<T, Failure>> for Load<T> {
 pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -83,7 +85,10 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 async fn failure(resp: gloo_net::http::Response) -> Failure {
     let status = resp.status();
     match resp.json::<crate::protocol::ApiErrorBody>().await {
-        Ok(body) => Failure::Api { status, detail: body.error },
+        Ok(body) => Failure::Api {
+            status,
+            detail: body.error,
+        },
         Err(_) => Failure::Http(status),
     }
 }
@@ -92,11 +97,16 @@ async fn failure(resp: gloo_net::http::Response) -> Failure {
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, Failure> {
     #[cfg(feature = "hydrate")]
     {
-        let resp = gloo_net::http::Request::get(url).send().await.map_err(|e| Failure::Network(e.to_string()))?;
+        let resp = gloo_net::http::Request::get(url)
+            .send()
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))?;
         if !resp.ok() {
             return Err(failure(resp).await);
         }
-        resp.json::<T>().await.map_err(|e| Failure::Network(e.to_string()))
+        resp.json::<T>()
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -128,14 +138,20 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
             None => builder.build(),
         }
         .map_err(|e| Failure::Network(e.to_string()))?;
-        let resp = request.send().await.map_err(|e| Failure::Network(e.to_string()))?;
+        let resp = request
+            .send()
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))?;
         if !resp.ok() {
             return Err(failure(resp).await);
         }
         if resp.status() == 204 {
             return Ok(None);
         }
-        resp.json::<T>().await.map(Some).map_err(|e| Failure::Network(e.to_string()))
+        resp.json::<T>()
+            .await
+            .map(Some)
+            .map_err(|e| Failure::Network(e.to_string()))
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -170,9 +186,15 @@ mod tests {
 
     #[test]
     fn query_strings_skip_blanks_and_encode() {
-        assert_eq!(query_string(&[("q", "anh sơn".into()), ("kind", String::new())]), "?q=anh%20s%C6%A1n");
+        assert_eq!(
+            query_string(&[("q", "anh sơn".into()), ("kind", String::new())]),
+            "?q=anh%20s%C6%A1n"
+        );
         assert_eq!(query_string(&[("kind", " ".into())]), "");
-        assert_eq!(query_string(&[("actor", "user:lan".into()), ("to", "2026-11-24".into())]), "?actor=user%3Alan&to=2026-11-24");
+        assert_eq!(
+            query_string(&[("actor", "user:lan".into()), ("to", "2026-11-24".into())]),
+            "?actor=user%3Alan&to=2026-11-24"
+        );
     }
 }
 
@@ -200,7 +222,11 @@ impl PageSession {
                 }
             });
         });
-        PageSession { lang: crate::app::use_lang(), me, me_failed }
+        PageSession {
+            lang: crate::app::use_lang(),
+            me,
+            me_failed,
+        }
     }
 
     /// The page's language. Not reactive: the language switch reloads the page, so screens
@@ -218,7 +244,8 @@ impl PageSession {
     /// The session's CSRF token (empty until `/api/v1/me` has answered; the server then refuses).
     pub fn csrf(&self) -> String {
         use leptos::prelude::WithUntracked;
-        self.me.with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
+        self.me
+            .with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
     }
 
     /// A link that keeps the language.

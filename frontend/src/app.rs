@@ -80,7 +80,11 @@ const OFFICE_SECTIONS: [&str; 4] = ["entry", "approve", "delivery", "admin"];
 /// bundle that has every route: the office bundle can hydrate any page, the wall bundle only the
 /// wall, sign-in and account pages.
 pub fn office_page(path: &str) -> bool {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     OFFICE_SECTIONS.contains(&first)
 }
 
@@ -89,7 +93,8 @@ pub fn office_page(path: &str) -> bool {
 #[component(transparent)]
 fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
     use crate::admin::{
-        AdminAuditPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage,
+        AdminAuditPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage,
+        AdminUsersPage,
     };
     use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
     view! {
@@ -130,10 +135,28 @@ mod tests {
 
     #[test]
     fn office_pages_are_judged_by_their_first_segment() {
-        for p in ["/entry", "/entry/", "/entry/u1/2026-10", "/approve", "/delivery", "/admin", "/admin/units", "/admin/x"] {
+        for p in [
+            "/entry",
+            "/entry/",
+            "/entry/u1/2026-10",
+            "/approve",
+            "/delivery",
+            "/admin",
+            "/admin/units",
+            "/admin/x",
+        ] {
             assert!(office_page(p), "{p}");
         }
-        for p in ["/", "/wall", "/wall/indicator/GRDP", "/login", "/setup", "/account", "/administrator", "/nowhere"] {
+        for p in [
+            "/",
+            "/wall",
+            "/wall/indicator/GRDP",
+            "/login",
+            "/setup",
+            "/account",
+            "/administrator",
+            "/nowhere",
+        ] {
             assert!(!office_page(p), "{p}");
         }
     }

@@ -282,7 +282,10 @@ impl Msg {
 /// decimals — "1.234" for a count means one thousand two hundred thirty-four). Spaces
 /// (including non-breaking ones) group digits too. `None` for anything else.
 pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
-    let s: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}').collect();
+    let s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .collect();
     if s.is_empty() {
         return None;
     }
@@ -290,7 +293,11 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
         Some(rest) => ("-", rest),
         None => ("", s.strip_prefix('+').unwrap_or(&s)),
     };
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     let dots = body.matches('.').count();
@@ -300,7 +307,11 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
         (_, 0) if dots > 1 => (Some('.'), None),
         (1, 0) => {
             let after = body.len() - body.find('.').unwrap_or(0) - 1;
-            if after == 3 && decimals < 3 { (Some('.'), None) } else { (None, Some('.')) }
+            if after == 3 && decimals < 3 {
+                (Some('.'), None)
+            } else {
+                (None, Some('.'))
+            }
         }
         (0, 1) => (None, Some(',')),
         (0, _) => (Some(','), None),
@@ -308,7 +319,11 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
             // Both: the last one is the decimal separator, and it appears once.
             let last_dot = body.rfind('.').unwrap_or(0);
             let last_comma = body.rfind(',').unwrap_or(0);
-            if last_comma > last_dot { (Some('.'), Some(',')) } else { (Some(','), Some('.')) }
+            if last_comma > last_dot {
+                (Some('.'), Some(','))
+            } else {
+                (Some(','), Some('.'))
+            }
         }
     };
     if let Some(p) = point {
@@ -317,7 +332,10 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
         }
     }
     let (int_part, frac_part) = match point {
-        Some(p) => body.split_once(p).map(|(i, f)| (i, Some(f))).unwrap_or((body, None)),
+        Some(p) => body
+            .split_once(p)
+            .map(|(i, f)| (i, Some(f)))
+            .unwrap_or((body, None)),
         None => (body, None),
     };
     if let Some(g) = group {
@@ -333,7 +351,10 @@ pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
         return None;
     }
     let plain = match frac_part {
-        Some(f) if f.chars().all(|c| c.is_ascii_digit()) && !f.is_empty() => format!("{sign}{}.{f}", if digits.is_empty() { "0" } else { &digits }),
+        Some(f) if f.chars().all(|c| c.is_ascii_digit()) && !f.is_empty() => format!(
+            "{sign}{}.{f}",
+            if digits.is_empty() { "0" } else { &digits }
+        ),
         Some(_) => return None,
         None => format!("{sign}{digits}"),
     };
@@ -414,7 +435,18 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        for bad in ["", "abc", "1,2,3.4.5", "12.34.56", "1..2", "1.2,3,4", "-", ",", "1e5", "12,34,5"] {
+        for bad in [
+            "",
+            "abc",
+            "1,2,3.4.5",
+            "12.34.56",
+            "1..2",
+            "1.2,3,4",
+            "-",
+            ",",
+            "1e5",
+            "12,34,5",
+        ] {
             assert_eq!(parse_number(bad, 1), None, "{bad}");
         }
     }

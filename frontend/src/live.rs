@@ -22,8 +22,14 @@ pub enum Follow {
 impl Follow {
     fn position(&self) -> StreamPosition {
         match self {
-            Follow::Tile(s) => s.with_untracked(|t| StreamPosition { epoch: t.epoch.clone(), offset: t.offset }),
-            Follow::Board(s) => s.with_untracked(|b| StreamPosition { epoch: b.epoch.clone(), offset: b.offset }),
+            Follow::Tile(s) => s.with_untracked(|t| StreamPosition {
+                epoch: t.epoch.clone(),
+                offset: t.offset,
+            }),
+            Follow::Board(s) => s.with_untracked(|b| StreamPosition {
+                epoch: b.epoch.clone(),
+                offset: b.offset,
+            }),
         }
     }
 
@@ -75,7 +81,11 @@ const MAX_BACKOFF_MS: u32 = 15_000;
 
 fn ws_url() -> String {
     let loc = window().location();
-    let proto = if loc.protocol().unwrap_or_default() == "https:" { "wss" } else { "ws" };
+    let proto = if loc.protocol().unwrap_or_default() == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     format!("{proto}://{}/ws", loc.host().unwrap_or_default())
 }
 
@@ -120,8 +130,13 @@ async fn run(ws: WebSocket, tiles: &[(String, Follow)], status: RwSignal<ConnSta
     for (topic, live) in tiles {
         // A board never seen (no epoch yet) asks for the state, not for a recovery.
         let since = Some(live.position()).filter(|p| !p.epoch.is_empty());
-        let frame = ClientFrame::Subscribe { topic: topic.clone(), since };
-        let Ok(text) = serde_json::to_string(&frame) else { continue };
+        let frame = ClientFrame::Subscribe {
+            topic: topic.clone(),
+            since,
+        };
+        let Ok(text) = serde_json::to_string(&frame) else {
+            continue;
+        };
         if tx.send(Message::Text(text)).await.is_err() {
             return false;
         }
@@ -154,7 +169,9 @@ async fn run(ws: WebSocket, tiles: &[(String, Follow)], status: RwSignal<ConnSta
                 if silent_ms >= DEAD_AFTER_MS {
                     return was_live;
                 }
-                let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) else { continue };
+                let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) else {
+                    continue;
+                };
                 if tx.send(Message::Text(ping)).await.is_err() {
                     return was_live;
                 }
@@ -166,7 +183,14 @@ async fn run(ws: WebSocket, tiles: &[(String, Follow)], status: RwSignal<ConnSta
 fn handle(frame: ServerFrame, tiles: &[(String, Follow)]) {
     let find = |topic: &str| tiles.iter().find(|(t, _)| t == topic).map(|(_, f)| *f);
     match frame {
-        ServerFrame::Subscribed { topic, epoch, offset, state, recovered, missed } => {
+        ServerFrame::Subscribed {
+            topic,
+            epoch,
+            offset,
+            state,
+            recovered,
+            missed,
+        } => {
             let Some(live) = find(&topic) else { return };
             if recovered {
                 for p in missed {

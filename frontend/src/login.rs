@@ -35,10 +35,21 @@ fn LangLink(lang: Memo<Lang>) -> impl IntoView {
     let q = use_query_map();
     let href = move || {
         let mut params: Vec<(String, String)> = q.with(|q| {
-            ["next", "error", "code"].iter().filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+            ["next", "error", "code"]
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .collect()
         });
         params.push(("lang".into(), lang.get().other().code().into()));
-        let s: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>())).collect();
+        let s: Vec<String> = params
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                )
+            })
+            .collect();
         format!("?{}", s.join("&"))
     };
     view! { <a class="lang-switch" href=href>{move || Msg::SwitchLanguage.get(lang.get())}</a> }

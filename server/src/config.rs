@@ -31,7 +31,11 @@ impl std::str::FromStr for Secret {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "ioc", version, about = "Provincial IOC server / Máy chủ Trung tâm điều hành tỉnh")]
+#[command(
+    name = "ioc",
+    version,
+    about = "Provincial IOC server / Máy chủ Trung tâm điều hành tỉnh"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -96,7 +100,10 @@ impl AdminConfig {
     }
 
     pub fn database_url(&self) -> Option<&str> {
-        self.database_url.as_ref().map(|u| u.expose().trim()).filter(|u| !u.is_empty())
+        self.database_url
+            .as_ref()
+            .map(|u| u.expose().trim())
+            .filter(|u| !u.is_empty())
     }
 }
 
@@ -106,7 +113,9 @@ fn default_data_dir() -> PathBuf {
     if nix::unistd::geteuid().is_root() {
         PathBuf::from("/var/lib/ioc")
     } else {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         home.join(".local/share/ioc")
     }
 }
@@ -205,7 +214,10 @@ impl ServeConfig {
 
     /// The external database, if any. An empty `DATABASE_URL` counts as unset.
     pub fn database_url(&self) -> Option<&str> {
-        self.database_url.as_ref().map(|u| u.expose().trim()).filter(|u| !u.is_empty())
+        self.database_url
+            .as_ref()
+            .map(|u| u.expose().trim())
+            .filter(|u| !u.is_empty())
     }
 
     pub fn demo_interval(&self) -> Duration {
@@ -234,7 +246,9 @@ mod tests {
                 && !printed.contains("central-shared-secret"),
             "{printed}"
         );
-        let Command::Serve(c) = cli.command else { unreachable!() };
+        let Command::Serve(c) = cli.command else {
+            unreachable!()
+        };
         assert_eq!(c.database_url(), Some("postgres://ioc:hunter2@db/ioc"));
     }
 }

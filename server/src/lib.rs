@@ -105,20 +105,33 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         }
     };
     let addr = listener.local_addr()?;
-    let ingest_token = IngestToken::load_or_create(config.ingest_token.as_ref().map(|t| t.expose()), &data_dir)
-        .context("preparing the ingest token")?;
-    let epoch: Arc<str> = indicators::streams::load_epoch(&database.pool).await?.into();
+    let ingest_token =
+        IngestToken::load_or_create(config.ingest_token.as_ref().map(|t| t.expose()), &data_dir)
+            .context("preparing the ingest token")?;
+    let epoch: Arc<str> = indicators::streams::load_epoch(&database.pool)
+        .await?
+        .into();
     if !units::is_province(&database.pool, &config.province).await? {
         database.close().await;
-        anyhow::bail!("--province {}: no province with this statistical code (Nghệ An is 40)", config.province);
+        anyhow::bail!(
+            "--province {}: no province with this statistical code (Nghệ An is 40)",
+            config.province
+        );
     }
-    ingest_token.register(&database.pool, &config.province).await?;
-    let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr).await?.map(Arc::from);
+    ingest_token
+        .register(&database.pool, &config.province)
+        .await?;
+    let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr)
+        .await?
+        .map(Arc::from);
     let hub = Arc::new(Hub::new());
     let topics = Topics::default()
         .register(
             "indicator/",
-            Arc::new(indicators::IndicatorTopics { db: database.pool.clone(), epoch: epoch.clone() }),
+            Arc::new(indicators::IndicatorTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+            }),
         )
         .register(
             "deadlines/",
@@ -146,7 +159,11 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     };
     let task = tokio::spawn(serve(listener, state, database, central));
     tracing::info!(%addr, "listening");
-    Ok(Running { addr, shutdown, task })
+    Ok(Running {
+        addr,
+        shutdown,
+        task,
+    })
 }
 
 async fn serve(
@@ -173,16 +190,24 @@ async fn serve(
         Some(settings) => {
             background.spawn(central::worker::run(state.clone(), settings));
         }
-        None => tracing::info!("--central-url is not set: approved figures wait in the delivery queue"),
+        None => {
+            tracing::info!("--central-url is not set: approved figures wait in the delivery queue")
+        }
     }
     let tasks = state.tasks.clone();
     let app = web::router(state);
-    let result = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+    .await;
     // The HTTP side is drained; WebSocket sessions saw the same token and are sending close frames.
     tasks.close();
-    if tokio::time::timeout(Duration::from_secs(10), tasks.wait()).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(10), tasks.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("some WebSocket sessions did not end in time");
     }
     background.close();

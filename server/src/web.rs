@@ -13,10 +13,10 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use crate::config::ServeConfig;
 use crate::auth::{Principal, Who};
+use crate::config::ServeConfig;
 use crate::http::security::{self, CspNonce};
-use crate::http::{ops, openapi};
+use crate::http::{openapi, ops};
 use crate::{indicators, live, AppState};
 
 /// Largest request body: a full batch of points is well under this.
@@ -51,20 +51,31 @@ pub fn router(state: AppState) -> Router {
     let provide = move || {
         let s = wall_state.clone();
         provide_nonce();
-        provide_context(WallSource(Arc::new(move |request: Option<axum::http::request::Parts>| {
-            let s = s.clone();
-            // The page guard resolved the principal and left it in the request's extensions.
-            let viewer = request.as_ref().and_then(|r| r.extensions.get::<Principal>()).and_then(Principal::viewer);
-            Box::pin(async move {
-                indicators::streams::wall_state(&s.db, &s.epoch, &s.config.province, s.config.demo, viewer)
+        provide_context(WallSource(Arc::new(
+            move |request: Option<axum::http::request::Parts>| {
+                let s = s.clone();
+                // The page guard resolved the principal and left it in the request's extensions.
+                let viewer = request
+                    .as_ref()
+                    .and_then(|r| r.extensions.get::<Principal>())
+                    .and_then(Principal::viewer);
+                Box::pin(async move {
+                    indicators::streams::wall_state(
+                        &s.db,
+                        &s.epoch,
+                        &s.config.province,
+                        s.config.demo,
+                        viewer,
+                    )
                     .await
                     .map_err(|e| {
                         tracing::error!(error = %e, "wall state");
                         "database error".to_string()
                     })?
                     .ok_or_else(|| format!("unknown province {}", s.config.province))
-            })
-        })));
+                })
+            },
+        )));
     };
     let site = std::path::PathBuf::from(leptos.site_root.as_ref());
 
@@ -82,15 +93,27 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .nest_service("/pkg", ServeDir::new(site.join("pkg")).precompressed_gzip())
-        .nest_service("/assets", ServeDir::new(site.join("assets")).precompressed_gzip())
+        .nest_service(
+            "/assets",
+            ServeDir::new(site.join("assets")).precompressed_gzip(),
+        )
         .leptos_routes_with_context(&state, routes, provide, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
         // The 404 page is rendered by Leptos too: its hydration script needs this response's nonce.
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_nonce, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard_pages))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_nonce, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -127,7 +150,8 @@ async fn guard_pages(
     } else if entry {
         // Which unit's report a person may open is the API's decision; the page needs a person
         // who enters or reads reports at all.
-        !who.edited_units().is_empty() || (matches!(who.who, Who::User(_)) && who.reads_all_indicators())
+        !who.edited_units().is_empty()
+            || (matches!(who.who, Who::User(_)) && who.reads_all_indicators())
     } else if approve {
         matches!(who.who, Who::User(_)) && who.reads_all_indicators()
     } else {
@@ -135,14 +159,30 @@ async fn guard_pages(
     };
     if !allowed {
         if matches!(who.who, Who::Anonymous) {
-            let here = parts.uri.path_and_query().map(|x| x.as_str()).unwrap_or("/wall");
-            let lang = if here.contains("lang=en") { "&lang=en" } else { "" };
-            let to = format!("/login?next={}{lang}", form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>());
-            return (axum::http::StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to)]).into_response();
+            let here = parts
+                .uri
+                .path_and_query()
+                .map(|x| x.as_str())
+                .unwrap_or("/wall");
+            let lang = if here.contains("lang=en") {
+                "&lang=en"
+            } else {
+                ""
+            };
+            let to = format!(
+                "/login?next={}{lang}",
+                form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+            );
+            return (
+                axum::http::StatusCode::SEE_OTHER,
+                [(axum::http::header::LOCATION, to)],
+            )
+                .into_response();
         }
         return forbidden_page();
     }
-    next.run(axum::extract::Request::from_parts(parts, body)).await
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// A signed-in person on a page their role does not open: say so in both languages, offer to
@@ -159,6 +199,9 @@ fn forbidden_page() -> axum::response::Response {
         Msg::LoginTitle.vi(),
         Msg::LoginTitle.en()
     );
-    (axum::http::StatusCode::FORBIDDEN, axum::response::Html(html)).into_response()
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        axum::response::Html(html),
+    )
+        .into_response()
 }
-

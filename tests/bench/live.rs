@@ -19,14 +19,32 @@ use ioc_server::db::{self, EmbeddedCluster};
 use tokio_tungstenite::tungstenite::Message;
 
 const TOKEN: &str = "bench-token-0123456789abcdef";
-const SERIES: [&str; 8] = ["iip", "retail_sales", "exports", "imports", "cpi", "budget_revenue", "public_investment", "new_enterprises"];
+const SERIES: [&str; 8] = [
+    "iip",
+    "retail_sales",
+    "exports",
+    "imports",
+    "cpi",
+    "budget_revenue",
+    "public_investment",
+    "new_enterprises",
+];
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0)
+            })
+        })
         .unwrap_or(0)
 }
 
@@ -52,12 +70,26 @@ static READER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 async fn subscribe(addr: std::net::SocketAddr, topic: &str) -> Ws {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     // Small client buffers, so that the memory figure is mostly the server's.
-    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
     let mut req = format!("ws://{addr}/ws").into_client_request().unwrap();
-    req.headers_mut().insert("authorization", format!("Bearer {}", READER.get().expect("reader token")).parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), false).await.unwrap();
-    let frame = ClientFrame::Subscribe { topic: topic.into(), since: None };
-    ws.send(Message::text(serde_json::to_string(&frame).unwrap())).await.unwrap();
+    req.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", READER.get().expect("reader token"))
+            .parse()
+            .unwrap(),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), false)
+        .await
+        .unwrap();
+    let frame = ClientFrame::Subscribe {
+        topic: topic.into(),
+        since: None,
+    };
+    ws.send(Message::text(serde_json::to_string(&frame).unwrap()))
+        .await
+        .unwrap();
     next_publication_or_subscribed(&mut ws).await;
     ws
 }
@@ -92,7 +124,9 @@ async fn main() {
         format!("--ingest-token={TOKEN}"),
         "--demo=false".into(),
     ];
-    let Command::Serve(config) = Cli::parse_from(args).command else { unreachable!("serve flags") };
+    let Command::Serve(config) = Cli::parse_from(args).command else {
+        unreachable!("serve flags")
+    };
     let running = ioc_server::start(config).await.expect("server");
     let addr = running.addr;
     let pool = sqlx::PgPool::connect(&pg.url("bench")).await.unwrap();
@@ -106,10 +140,19 @@ async fn main() {
         created_by: None,
         expires_at: None,
     };
-    READER.set(ioc_server::auth::tokens::create(&pool, &new).await.unwrap().0).unwrap();
+    READER
+        .set(
+            ioc_server::auth::tokens::create(&pool, &new)
+                .await
+                .unwrap()
+                .0,
+        )
+        .unwrap();
     let http = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/points");
-    let base = chrono::DateTime::parse_from_rfc3339("2019-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let base = chrono::DateTime::parse_from_rfc3339("2019-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
 
     // 1. Ingest throughput.
     let batches = 40;
@@ -124,7 +167,13 @@ async fn main() {
                 value: (b * per_batch + i) as f64,
             })
             .collect();
-        let r = http.post(&url).bearer_auth(TOKEN).json(&PointBatch { points }).send().await.unwrap();
+        let r = http
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .json(&PointBatch { points })
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success());
     }
     let secs = started.elapsed().as_secs_f64();
@@ -140,9 +189,22 @@ async fn main() {
     let mut ws = subscribe(addr, "indicator/cpi/40").await;
     let mut samples = Vec::new();
     for i in 0..300 {
-        let body = PointBatch { points: vec![PointIn { series: "cpi".into(), unit: "40".into(), ts: chrono::Utc::now(), value: i as f64 }] };
+        let body = PointBatch {
+            points: vec![PointIn {
+                series: "cpi".into(),
+                unit: "40".into(),
+                ts: chrono::Utc::now(),
+                value: i as f64,
+            }],
+        };
         let t0 = Instant::now();
-        let r = http.post(&url).bearer_auth(TOKEN).json(&body).send().await.unwrap();
+        let r = http
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success());
         loop {
             if let ServerFrame::Publication(_) = next_publication_or_subscribed(&mut ws).await {
@@ -168,9 +230,21 @@ async fn main() {
     );
     let mut samples = Vec::new();
     for i in 0..20 {
-        let body = PointBatch { points: vec![PointIn { series: "iip".into(), unit: "40".into(), ts: chrono::Utc::now(), value: i as f64 }] };
+        let body = PointBatch {
+            points: vec![PointIn {
+                series: "iip".into(),
+                unit: "40".into(),
+                ts: chrono::Utc::now(),
+                value: i as f64,
+            }],
+        };
         let t0 = Instant::now();
-        http.post(&url).bearer_auth(TOKEN).json(&body).send().await.unwrap();
+        http.post(&url)
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let waits = subs.iter_mut().map(|ws| async {
             loop {
                 if let ServerFrame::Publication(_) = next_publication_or_subscribed(ws).await {
@@ -186,7 +260,15 @@ async fn main() {
     drop(subs);
 
     // 4. Approval to wall: a department's report approved, the wall's tile has the figure.
-    let editor = sign_in(&http, &pool, addr, "bench.editor", "unit_editor", Some("dept-stc")).await;
+    let editor = sign_in(
+        &http,
+        &pool,
+        addr,
+        "bench.editor",
+        "unit_editor",
+        Some("dept-stc"),
+    )
+    .await;
     let approver = sign_in(&http, &pool, addr, "bench.approver", "approver", None).await;
     let period = ioc_frontend::protocol::format_period(ioc_frontend::protocol::months_before(
         ioc_frontend::protocol::ts_period(chrono::Utc::now()),
@@ -196,18 +278,56 @@ async fn main() {
     let mut ws = subscribe(addr, "indicator/budget_revenue/40").await;
     let mut samples = Vec::new();
     for i in 0..50 {
-        let values: Vec<serde_json::Value> = ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"]
-            .iter()
-            .map(|s| serde_json::json!({"series": s, "value": 1000.0 + i as f64}))
-            .collect();
+        let values: Vec<serde_json::Value> = [
+            "budget_revenue",
+            "public_investment",
+            "new_enterprises",
+            "new_enterprise_capital",
+        ]
+        .iter()
+        .map(|s| serde_json::json!({"series": s, "value": 1000.0 + i as f64}))
+        .collect();
         let save = serde_json::json!({"kind": "estimate", "values": values});
-        let r = editor.req(&http, reqwest::Method::PUT, &format!("{url_of_report}/entries")).json(&save).send().await.unwrap();
+        let r = editor
+            .req(
+                &http,
+                reqwest::Method::PUT,
+                &format!("{url_of_report}/entries"),
+            )
+            .json(&save)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success(), "save: {}", r.text().await.unwrap());
-        let r = editor.req(&http, reqwest::Method::POST, &format!("{url_of_report}/submit")).send().await.unwrap();
-        assert!(r.status().is_success(), "submit: {}", r.text().await.unwrap());
+        let r = editor
+            .req(
+                &http,
+                reqwest::Method::POST,
+                &format!("{url_of_report}/submit"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "submit: {}",
+            r.text().await.unwrap()
+        );
         let t0 = Instant::now();
-        let r = approver.req(&http, reqwest::Method::POST, &format!("{url_of_report}/approve")).send().await.unwrap();
-        assert!(r.status().is_success(), "approve: {}", r.text().await.unwrap());
+        let r = approver
+            .req(
+                &http,
+                reqwest::Method::POST,
+                &format!("{url_of_report}/approve"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "approve: {}",
+            r.text().await.unwrap()
+        );
         loop {
             if let ServerFrame::Publication(_) = next_publication_or_subscribed(&mut ws).await {
                 break;
@@ -219,7 +339,9 @@ async fn main() {
     drop(ws);
 
     running.stop().await.unwrap();
-    tokio::task::spawn_blocking(move || pg.stop()).await.unwrap();
+    tokio::task::spawn_blocking(move || pg.stop())
+        .await
+        .unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -230,8 +352,15 @@ struct Person {
 }
 
 impl Person {
-    fn req(&self, http: &reqwest::Client, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
-        http.request(method, url).header("cookie", &self.cookie).header("x-csrf-token", &self.csrf)
+    fn req(
+        &self,
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        url: &str,
+    ) -> reqwest::RequestBuilder {
+        http.request(method, url)
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
     }
 }
 
@@ -250,16 +379,30 @@ async fn sign_in(
         display_name: username.into(),
         password: password.into(),
         unit: None,
-        roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+        roles: vec![RoleGrant {
+            role: role.into(),
+            unit: unit.map(String::from),
+        }],
     };
-    ioc_server::auth::routes::create_account(pool, &ioc_server::audit::Actor::system("bench"), req).await.unwrap();
+    ioc_server::auth::routes::create_account(pool, &ioc_server::audit::Actor::system("bench"), req)
+        .await
+        .unwrap();
     let r = http
         .post(format!("http://{addr}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": username, "password": password}))
         .send()
         .await
         .unwrap();
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let me: Me = r.json().await.unwrap();
-    Person { cookie, csrf: me.csrf_token }
+    Person {
+        cookie,
+        csrf: me.csrf_token,
+    }
 }

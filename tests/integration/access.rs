@@ -46,13 +46,37 @@ async fn user(app: &TestApp, name: &str, role: &str, unit: Option<&str>) -> Cred
         display_name: name.into(),
         password: PASSWORD.into(),
         unit: None,
-        roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+        roles: vec![RoleGrant {
+            role: role.into(),
+            unit: unit.map(String::from),
+        }],
     };
-    ioc_server::auth::routes::create_account(&app.db, &ioc_server::audit::Actor::system("test"), req).await.unwrap();
-    let r = app.http.post(app.url("/api/v1/auth/login")).json(&json!({"username": name, "password": PASSWORD})).send().await.unwrap();
-    let cookie = r.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    ioc_server::auth::routes::create_account(
+        &app.db,
+        &ioc_server::audit::Actor::system("test"),
+        req,
+    )
+    .await
+    .unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": name, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let me: Me = r.json().await.unwrap();
-    Cred::Session { cookie, csrf: me.csrf_token }
+    Cred::Session {
+        cookie,
+        csrf: me.csrf_token,
+    }
 }
 
 async fn credentials(app: &TestApp, who: Who) -> Cred {
@@ -87,74 +111,356 @@ struct Route {
 
 fn routes() -> Vec<Route> {
     let point = json!({"points": [{"series": "iip", "unit": "40", "ts": "2026-10-01T00:00:00Z", "value": 1.0}]});
-    let token = json!({"name": "t", "kind": "integration", "unit": "40", "scopes": ["points:write"]});
+    let token =
+        json!({"name": "t", "kind": "integration", "unit": "40", "scopes": ["points:write"]});
     // Bodies that pass the rights check and then fail on content (or on a missing row), so the
     // table proves who gets through without changing anything.
     let bad_user = json!({"username": "X!", "display_name": "x", "password": "a-long-enough-password", "roles": []});
-    let bad_unit = json!({"code": "not a code", "name_vi": "x", "name_en": "x", "kind": "department"});
+    let bad_unit =
+        json!({"code": "not a code", "name_vi": "x", "name_en": "x", "kind": "department"});
     let rename = json!({"display_name": "x"});
     let reset = json!({"password": "a-long-enough-password"});
     let unit_rename = json!({"name_vi": "x"});
     let password = json!({"current": "not-the-password", "new": "another-long-password"});
     //                                anon admin lead  edit  appr  cent  wall  intg
     vec![
-        Route { method: Method::GET, path: "/healthz", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/readyz", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/metrics", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/api/openapi.json", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/login", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/wall", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/wall", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::POST, path: "/api/v1/points", body: Some(point), expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-        Route { method: Method::GET, path: "/api/v1/me", body: None, expect: [401, 200, 200, 200, 200, 200, 401, 401] },
-        Route { method: Method::GET, path: "/api/v1/admin/users", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/admin/tokens", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/admin/tokens", body: Some(token), expect: [401, 201, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin/users", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/units?q=anh%20son", body: None, expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::GET, path: "/api/v1/admin/audit", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/admin/audit.csv", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/admin/audit.xlsx", body: None, expect: [401, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/admin/users", body: Some(bad_user), expect: [401, 422, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::PATCH, path: "/api/v1/admin/users/999999", body: Some(rename), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/admin/users/999999/password", body: Some(reset), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/admin/tokens/999999/revoke", body: None, expect: [401, 404, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/admin/units", body: Some(bad_unit), expect: [401, 422, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::PATCH, path: "/api/v1/admin/units/dept-none", body: Some(unit_rename), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin/units", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin/tokens", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin/audit", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/setup", body: None, expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-        Route { method: Method::POST, path: "/api/v1/auth/password", body: Some(password), expect: [401, 401, 401, 401, 401, 401, 401, 401] },
-        Route { method: Method::GET, path: "/account", body: None, expect: [303, 200, 200, 200, 200, 200, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/indicators", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
-        Route { method: Method::PATCH, path: "/api/v1/indicators/none", body: Some(json!({})), expect: [401, 404, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/indicators/iip/series", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/indicators/iip/series.xlsx", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/indicators/iip/units", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::POST, path: "/api/v1/figures/backfill", body: None, expect: [401, 415, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/submissions", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/submissions.xlsx", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/deadlines", body: None, expect: [401, 200, 200, 200, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10/history", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/api/v1/submissions/dept-stc/2026-10/template.xlsx", body: None, expect: [401, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::PUT, path: "/api/v1/submissions/dept-stc/2026-10/entries", body: Some(json!({"kind": "estimate", "values": []})), expect: [401, 403, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/import", body: None, expect: [401, 403, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/submit", body: None, expect: [401, 403, 403, 403, 403, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/approve", body: None, expect: [401, 403, 403, 403, 409, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/submissions/dept-stc/2026-10/return", body: Some(json!({"comment": "x"})), expect: [401, 403, 403, 403, 409, 403, 403, 403] },
-        Route { method: Method::GET, path: "/api/v1/central/deliveries", body: None, expect: [401, 200, 200, 403, 200, 403, 403, 403] },
-        Route { method: Method::POST, path: "/api/v1/central/deliveries/999999/retry", body: None, expect: [401, 404, 403, 403, 404, 403, 403, 403] },
-        Route { method: Method::GET, path: "/wall/indicator/iip", body: None, expect: [303, 200, 200, 403, 200, 403, 200, 403] },
-        Route { method: Method::GET, path: "/entry", body: None, expect: [303, 200, 200, 200, 200, 403, 403, 403] },
-        Route { method: Method::GET, path: "/approve", body: None, expect: [303, 200, 200, 403, 200, 403, 403, 403] },
-        Route { method: Method::GET, path: "/delivery", body: None, expect: [303, 200, 200, 403, 200, 403, 403, 403] },
-        Route { method: Method::GET, path: "/admin/indicators", body: None, expect: [303, 200, 403, 403, 403, 403, 403, 403] },
+        Route {
+            method: Method::GET,
+            path: "/healthz",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/readyz",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/metrics",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/openapi.json",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/login",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/wall",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/points",
+            body: Some(point),
+            expect: [401, 403, 403, 403, 403, 403, 403, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/me",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200, 401, 401],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/admin/users",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/admin/tokens",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/admin/tokens",
+            body: Some(token),
+            expect: [401, 201, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/users",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/units?q=anh%20son",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/admin/audit",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/admin/audit.csv",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/admin/audit.xlsx",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/admin/users",
+            body: Some(bad_user),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::PATCH,
+            path: "/api/v1/admin/users/999999",
+            body: Some(rename),
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/admin/users/999999/password",
+            body: Some(reset),
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/admin/tokens/999999/revoke",
+            body: None,
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/admin/units",
+            body: Some(bad_unit),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::PATCH,
+            path: "/api/v1/admin/units/dept-none",
+            body: Some(unit_rename),
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/units",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/tokens",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/audit",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/setup",
+            body: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/auth/password",
+            body: Some(password),
+            expect: [401, 401, 401, 401, 401, 401, 401, 401],
+        },
+        Route {
+            method: Method::GET,
+            path: "/account",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 200, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::PATCH,
+            path: "/api/v1/indicators/none",
+            body: Some(json!({})),
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series.xlsx",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/units",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/figures/backfill",
+            body: None,
+            expect: [401, 415, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions.xlsx",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/deadlines",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions/dept-stc/2026-10",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions/dept-stc/2026-10/history",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions/dept-stc/2026-10/template.xlsx",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/submissions/dept-stc/2026-10/entries",
+            body: Some(json!({"kind": "estimate", "values": []})),
+            expect: [401, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/submissions/dept-stc/2026-10/import",
+            body: None,
+            expect: [401, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/submissions/dept-stc/2026-10/submit",
+            body: None,
+            expect: [401, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/submissions/dept-stc/2026-10/approve",
+            body: None,
+            expect: [401, 403, 403, 403, 409, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/submissions/dept-stc/2026-10/return",
+            body: Some(json!({"comment": "x"})),
+            expect: [401, 403, 403, 403, 409, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/central/deliveries",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/central/deliveries/999999/retry",
+            body: None,
+            expect: [401, 404, 403, 403, 404, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/indicator/iip",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/entry",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/approve",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/delivery",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/indicators",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
         // Last: signing out ends the sessions the rows above used.
-        Route { method: Method::POST, path: "/api/v1/auth/logout", body: None, expect: [204, 204, 204, 204, 204, 204, 204, 204] },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/auth/logout",
+            body: None,
+            expect: [204, 204, 204, 204, 204, 204, 204, 204],
+        },
     ]
 }
 
@@ -174,7 +480,10 @@ async fn every_route_for_every_principal() {
             }
             let status = req.send().await.unwrap().status().as_u16();
             if status != route.expect[i] {
-                wrong.push(format!("{} {} as {who:?}: {status}, expected {}", route.method, route.path, route.expect[i]));
+                wrong.push(format!(
+                    "{} {} as {who:?}: {status}, expected {}",
+                    route.method, route.path, route.expect[i]
+                ));
             }
         }
     }
@@ -184,15 +493,42 @@ async fn every_route_for_every_principal() {
 #[tokio::test]
 async fn every_topic_for_every_principal() {
     let app = spawn_app().await;
-    app.post_points(&[crate::harness::point("iip", "40", "2026-10-01T00:00:00Z", 108.0)]).await;
-    app.post_points(&[crate::harness::point("iip", "17329", "2026-10-01T00:00:00Z", 99.0)]).await;
+    app.post_points(&[crate::harness::point(
+        "iip",
+        "40",
+        "2026-10-01T00:00:00Z",
+        108.0,
+    )])
+    .await;
+    app.post_points(&[crate::harness::point(
+        "iip",
+        "17329",
+        "2026-10-01T00:00:00Z",
+        99.0,
+    )])
+    .await;
     // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
     let topics: [(&str, [bool; 8]); 5] = [
-        ("indicator/iip/40", [false, true, true, false, true, false, true, true]),
-        ("indicator/iip/17329", [false, true, true, true, true, false, true, false]),
-        ("indicator/iip/00070", [false, true, true, false, true, false, true, false]),
-        ("deadlines/40", [false, true, true, false, true, false, true, false]),
-        ("deadlines/17329", [false, true, true, true, true, false, true, false]),
+        (
+            "indicator/iip/40",
+            [false, true, true, false, true, false, true, true],
+        ),
+        (
+            "indicator/iip/17329",
+            [false, true, true, true, true, false, true, false],
+        ),
+        (
+            "indicator/iip/00070",
+            [false, true, true, false, true, false, true, false],
+        ),
+        (
+            "deadlines/40",
+            [false, true, true, false, true, false, true, false],
+        ),
+        (
+            "deadlines/17329",
+            [false, true, true, true, true, false, true, false],
+        ),
     ];
     let mut wrong = Vec::new();
     for (i, who) in EVERYONE.into_iter().enumerate() {
@@ -205,9 +541,13 @@ async fn every_topic_for_every_principal() {
         let ws = match &cred {
             Cred::Session { cookie, .. } => {
                 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-                let mut req = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+                let mut req = format!("ws://{}/ws", app.addr)
+                    .into_client_request()
+                    .unwrap();
                 req.headers_mut().insert("cookie", cookie.parse().unwrap());
-                tokio_tungstenite::connect_async(req).await.map(|(s, _)| crate::harness::Ws(s))
+                tokio_tungstenite::connect_async(req)
+                    .await
+                    .map(|(s, _)| crate::harness::Ws(s))
             }
             _ => app.ws_as(token.as_deref()).await,
         };
@@ -230,7 +570,10 @@ async fn every_topic_for_every_principal() {
                 other => panic!("{who:?} {topic}: {other:?}"),
             };
             if got != allowed[i] {
-                wrong.push(format!("{who:?} on {topic}: {got}, expected {}", allowed[i]));
+                wrong.push(format!(
+                    "{who:?} on {topic}: {got}, expected {}",
+                    allowed[i]
+                ));
             }
         }
     }

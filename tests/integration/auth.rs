@@ -16,11 +16,21 @@ async fn create_user(app: &TestApp, username: &str, roles: &[(&str, Option<&str>
         display_name: format!("Người dùng {username}"),
         password: PASSWORD.into(),
         unit: None,
-        roles: roles.iter().map(|(r, u)| RoleGrant { role: r.to_string(), unit: u.map(String::from) }).collect(),
+        roles: roles
+            .iter()
+            .map(|(r, u)| RoleGrant {
+                role: r.to_string(),
+                unit: u.map(String::from),
+            })
+            .collect(),
     };
-    ioc_server::auth::routes::create_account(&app.db, &ioc_server::audit::Actor::system("test"), req)
-        .await
-        .expect("account created");
+    ioc_server::auth::routes::create_account(
+        &app.db,
+        &ioc_server::audit::Actor::system("test"),
+        req,
+    )
+    .await
+    .expect("account created");
 }
 
 /// Logs in; returns the cookie header value and the CSRF token.
@@ -43,13 +53,22 @@ async fn session(app: &TestApp, username: &str) -> Session {
     assert_eq!(r.status(), 200);
     let set = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
     let me: Me = r.json().await.unwrap();
-    Session { cookie: set.split(';').next().unwrap().to_string(), csrf: me.csrf_token }
+    Session {
+        cookie: set.split(';').next().unwrap().to_string(),
+        csrf: me.csrf_token,
+    }
 }
 
 async fn error_code(r: reqwest::Response) -> (StatusCode, String) {
     let status = r.status();
     let body: Value = r.json().await.unwrap();
-    (status, body["error"]["code"].as_str().unwrap_or_default().to_string())
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
 }
 
 #[tokio::test]
@@ -60,19 +79,43 @@ async fn login_sets_a_protected_cookie_and_me_answers() {
     assert_eq!(r.status(), 200, "usernames are case-insensitive");
     let cookie = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
     assert!(cookie.starts_with("ioc_session="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "no Secure flag over plain HTTP");
     let me: Me = r.json().await.unwrap();
     assert_eq!(me.username, "lan.nt");
-    assert_eq!(me.roles, vec![RoleGrant { role: "leader".into(), unit: None }]);
+    assert_eq!(
+        me.roles,
+        vec![RoleGrant {
+            role: "leader".into(),
+            unit: None
+        }]
+    );
 
     let jar = cookie.split(';').next().unwrap();
-    let r = app.http.get(app.url("/api/v1/me")).header(COOKIE, jar).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header(COOKIE, jar)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let r = app.http.get(app.url("/api/v1/me")).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "login_required".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "login_required".into())
+    );
     let forged = "ioc_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    let r = app.http.get(app.url("/api/v1/me")).header(COOKIE, forged).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header(COOKIE, forged)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401, "a forged cookie is no login");
 }
 
@@ -80,16 +123,33 @@ async fn login_sets_a_protected_cookie_and_me_answers() {
 async fn wrong_passwords_lock_the_account_for_a_while() {
     let app = spawn_app().await;
     create_user(&app, "binh.tv", &[("approver", None)]).await;
-    assert_eq!(error_code(login(&app, "nobody", PASSWORD).await).await, (StatusCode::UNAUTHORIZED, "invalid_credentials".into()));
+    assert_eq!(
+        error_code(login(&app, "nobody", PASSWORD).await).await,
+        (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+    );
     for _ in 0..5 {
         let (status, code) = error_code(login(&app, "binh.tv", "sai-mat-khau-roi").await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
     }
     let (status, code) = error_code(login(&app, "binh.tv", PASSWORD).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "account_locked"), "even the right password waits");
-    let failures: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'login_failed'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "account_locked"),
+        "even the right password waits"
+    );
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'login_failed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(failures, 5);
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.db).await.unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(sessions, 0, "no session written");
 }
 
@@ -99,7 +159,11 @@ async fn login_attempts_are_rate_limited_per_address() {
     // 30 attempts at once: the quota (20 a minute, refilled one every 3 s) lets 20 through.
     let names: Vec<String> = (0..30).map(|i| format!("ghost{i}")).collect();
     let attempts = names.iter().map(|n| login(&app, n, PASSWORD));
-    let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     let checked = statuses.iter().filter(|s| **s == 401).count();
     assert_eq!(refused + checked, 30, "{statuses:?}");
@@ -111,8 +175,17 @@ async fn logout_needs_the_csrf_token_and_ends_the_session() {
     let app = spawn_app().await;
     create_user(&app, "chi.lt", &[("leader", None)]).await;
     let s = session(&app, "chi.lt").await;
-    let r = app.http.post(app.url("/api/v1/auth/logout")).header(COOKIE, &s.cookie).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::FORBIDDEN, "csrf_failed".into()));
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/logout"))
+        .header(COOKIE, &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "csrf_failed".into())
+    );
     let r = app
         .http
         .post(app.url("/api/v1/auth/logout"))
@@ -122,8 +195,17 @@ async fn logout_needs_the_csrf_token_and_ends_the_session() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    assert!(r.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
-    let r = app.http.get(app.url("/api/v1/me")).header(COOKIE, &s.cookie).send().await.unwrap();
+    assert!(r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let r = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header(COOKIE, &s.cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401, "the session is gone on the server");
 }
 
@@ -141,14 +223,57 @@ async fn password_change_checks_and_ends_other_sessions() {
             .json(&json!({"current": current, "new": new}))
             .send()
     };
-    assert_eq!(error_code(change(PASSWORD, "short").await.unwrap()).await, (StatusCode::UNPROCESSABLE_ENTITY, "weak_password".into()));
-    assert_eq!(error_code(change("not-the-password", "mot-mat-khau-moi-dai").await.unwrap()).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(change(PASSWORD, "mot-mat-khau-moi-dai").await.unwrap().status(), 204);
-    assert_eq!(login(&app, "dung.pv", PASSWORD).await.status(), 401, "old password no longer works");
-    assert_eq!(login(&app, "dung.pv", "mot-mat-khau-moi-dai").await.status(), 200);
-    let me_a = app.http.get(app.url("/api/v1/me")).header(COOKIE, &a.cookie).send().await.unwrap();
-    let me_b = app.http.get(app.url("/api/v1/me")).header(COOKIE, &b.cookie).send().await.unwrap();
-    assert_eq!((me_a.status().as_u16(), me_b.status().as_u16()), (200, 401), "the changing session stays, others end");
+    assert_eq!(
+        error_code(change(PASSWORD, "short").await.unwrap()).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "weak_password".into())
+    );
+    assert_eq!(
+        error_code(
+            change("not-the-password", "mot-mat-khau-moi-dai")
+                .await
+                .unwrap()
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        change(PASSWORD, "mot-mat-khau-moi-dai")
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        login(&app, "dung.pv", PASSWORD).await.status(),
+        401,
+        "old password no longer works"
+    );
+    assert_eq!(
+        login(&app, "dung.pv", "mot-mat-khau-moi-dai")
+            .await
+            .status(),
+        200
+    );
+    let me_a = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header(COOKIE, &a.cookie)
+        .send()
+        .await
+        .unwrap();
+    let me_b = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header(COOKIE, &b.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me_a.status().as_u16(), me_b.status().as_u16()),
+        (200, 401),
+        "the changing session stays, others end"
+    );
 }
 
 #[tokio::test]
@@ -160,22 +285,62 @@ async fn tokens_are_scoped_to_their_unit_revocable_and_audited() {
     let leader = session(&app, "leader").await;
     let body = json!({"name": "Xã Anh Sơn – một cửa", "kind": "integration", "unit": "17329", "scopes": ["points:write"]});
 
-    let r = app.http.post(app.url("/api/v1/admin/tokens")).json(&body).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "login_required".into()));
-    let r = app.http.post(app.url("/api/v1/admin/tokens")).header(COOKIE, &leader.cookie).header("x-csrf-token", &leader.csrf).json(&body).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::FORBIDDEN, "forbidden".into()));
-    let r = app.http.post(app.url("/api/v1/admin/tokens")).header(COOKIE, &admin.cookie).json(&body).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::FORBIDDEN, "csrf_failed".into()));
+    let r = app
+        .http
+        .post(app.url("/api/v1/admin/tokens"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "login_required".into())
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/admin/tokens"))
+        .header(COOKIE, &leader.cookie)
+        .header("x-csrf-token", &leader.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "forbidden".into())
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/admin/tokens"))
+        .header(COOKIE, &admin.cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "csrf_failed".into())
+    );
 
-    let r = app.http.post(app.url("/api/v1/admin/tokens")).header(COOKIE, &admin.cookie).header("x-csrf-token", &admin.csrf).json(&body).send().await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/admin/tokens"))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let created: CreatedToken = r.json().await.unwrap();
     assert!(created.token.starts_with("ioc_"));
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM api_tokens WHERE position($1 in encode(secret_hash, 'escape')) > 0")
-        .bind(&created.token)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM api_tokens WHERE position($1 in encode(secret_hash, 'escape')) > 0",
+    )
+    .bind(&created.token)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(stored, 0, "the plain token is not stored");
 
     let post = |token: String, unit: &'static str| {
@@ -190,12 +355,24 @@ async fn tokens_are_scoped_to_their_unit_revocable_and_audited() {
                 .unwrap()
         }
     };
-    assert_eq!(post(created.token.clone(), "17329").await.status(), 200, "its own commune");
+    assert_eq!(
+        post(created.token.clone(), "17329").await.status(),
+        200,
+        "its own commune"
+    );
     let (status, code) = error_code(post(created.token.clone(), "40").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden_unit"), "not the province");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden_unit"),
+        "not the province"
+    );
     assert_eq!(app.count_points().await, 1);
     let last_used: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT last_used_at FROM api_tokens WHERE id = $1").bind(created.info.id).fetch_one(&app.db).await.unwrap();
+        sqlx::query_scalar("SELECT last_used_at FROM api_tokens WHERE id = $1")
+            .bind(created.info.id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert!(last_used.is_some());
 
     let r = app
@@ -207,7 +384,10 @@ async fn tokens_are_scoped_to_their_unit_revocable_and_audited() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(error_code(post(created.token.clone(), "17329").await).await, (StatusCode::UNAUTHORIZED, "bad_token".into()));
+    assert_eq!(
+        error_code(post(created.token.clone(), "17329").await).await,
+        (StatusCode::UNAUTHORIZED, "bad_token".into())
+    );
 
     let trail: Vec<(String, String, bool, bool)> = sqlx::query_as(
         "SELECT actor, action, before IS NOT NULL, after IS NOT NULL FROM audit_log WHERE entity = 'api_token' ORDER BY id",
@@ -222,7 +402,11 @@ async fn tokens_are_scoped_to_their_unit_revocable_and_audited() {
             ("user:admin".to_string(), "revoke".to_string(), true, true),
         ]
     );
-    let ingest_actor: String = sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'ingest'").fetch_one(&app.db).await.unwrap();
+    let ingest_actor: String =
+        sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'ingest'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(ingest_actor, format!("token:{}", created.info.prefix));
 }
 
@@ -230,10 +414,21 @@ async fn tokens_are_scoped_to_their_unit_revocable_and_audited() {
 async fn the_configured_ingest_token_is_an_integration_token_of_the_province() {
     let app = spawn_app().await;
     let (kind, unit, scopes): (String, String, Vec<String>) =
-        sqlx::query_as("SELECT kind, unit_code, scopes FROM api_tokens").fetch_one(&app.db).await.unwrap();
-    assert_eq!((kind.as_str(), unit.as_str(), scopes), ("integration", "40", vec!["points:write".to_string()]));
+        sqlx::query_as("SELECT kind, unit_code, scopes FROM api_tokens")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (kind.as_str(), unit.as_str(), scopes),
+        ("integration", "40", vec!["points:write".to_string()])
+    );
     // It writes for the province and its communes.
-    let r = app.post_points(&[point("cpi", "40", "2026-10-01T00:00:00Z", 1.0), point("cpi", "17329", "2026-10-01T00:00:00Z", 1.0)]).await;
+    let r = app
+        .post_points(&[
+            point("cpi", "40", "2026-10-01T00:00:00Z", 1.0),
+            point("cpi", "17329", "2026-10-01T00:00:00Z", 1.0),
+        ])
+        .await;
     assert_eq!(r.status(), 200);
     let _ = TOKEN;
 }
@@ -242,10 +437,17 @@ async fn the_configured_ingest_token_is_an_integration_token_of_the_province() {
 async fn the_audit_trail_cannot_be_edited_or_deleted() {
     let app = spawn_app().await;
     create_user(&app, "eve", &[("admin", None)]).await;
-    for sql in ["UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
         let err = sqlx::query(sql).execute(&app.db).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&app.db).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(n, 1, "the account creation is still recorded");
 }

@@ -21,14 +21,22 @@ fn start(data: &Path, port: u16) -> Child {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn wait_ready(http: &reqwest::Client, port: u16, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         assert!(child.try_wait().unwrap().is_none(), "ioc exited early");
-        if let Ok(r) = http.get(format!("http://127.0.0.1:{port}/readyz")).send().await {
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+        {
             if r.status() == 200 {
                 return;
             }
@@ -39,7 +47,11 @@ async fn wait_ready(http: &reqwest::Client, port: u16, child: &mut Child) {
 }
 
 fn terminate(child: &mut Child) -> std::process::ExitStatus {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -60,8 +72,15 @@ async fn serve_without_database_url_runs_and_stops_its_own_cluster() {
 
     let pid_file = data.path().join("postgres/pgdata/postmaster.pid");
     assert!(pid_file.exists(), "cluster running in the data dir");
-    let socket_only: Vec<String> = std::fs::read_to_string(&pid_file).unwrap().lines().map(String::from).collect();
-    assert!(socket_only[5].trim().is_empty(), "listens on no TCP address: {socket_only:?}");
+    let socket_only: Vec<String> = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert!(
+        socket_only[5].trim().is_empty(),
+        "listens on no TCP address: {socket_only:?}"
+    );
 
     let r = http
         .post(format!("http://127.0.0.1:{port}/api/v1/points"))
@@ -102,12 +121,22 @@ async fn a_killed_server_does_not_leave_its_cluster_behind() {
     let mut ioc = start(data.path(), port);
     wait_ready(&http, port, &mut ioc).await;
     let pid_file = data.path().join("postgres/pgdata/postmaster.pid");
-    let pg_pid: i32 = std::fs::read_to_string(&pid_file).unwrap().lines().next().unwrap().trim().parse().unwrap();
+    let pg_pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     ioc.kill().unwrap();
     ioc.wait().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     while nix::sys::signal::kill(nix::unistd::Pid::from_raw(pg_pid), None).is_ok() {
-        assert!(Instant::now() < deadline, "postmaster {pg_pid} still running after its server was killed");
+        assert!(
+            Instant::now() < deadline,
+            "postmaster {pg_pid} still running after its server was killed"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

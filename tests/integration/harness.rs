@@ -39,7 +39,11 @@ pub async fn cluster() -> &'static Cluster {
                 .unwrap()
                 .expect("start the test cluster");
             db::create_database_if_missing(&pg, TEMPLATE).await.unwrap();
-            let pool = PgPoolOptions::new().max_connections(1).connect_with(pg.connect_options(TEMPLATE)).await.unwrap();
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(pg.connect_options(TEMPLATE))
+                .await
+                .unwrap();
             db::MIGRATOR.run(&pool).await.expect("migrate the template");
             db::ensure_partitions(&pool).await.unwrap();
             pool.close().await;
@@ -52,7 +56,9 @@ pub async fn cluster() -> &'static Cluster {
 fn remove_stale_dirs(base: &std::path::Path) {
     for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("ioc-test-")) else { continue };
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("ioc-test-")) else {
+            continue;
+        };
         if pid.parse::<u32>().is_ok() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -62,9 +68,18 @@ fn remove_stale_dirs(base: &std::path::Path) {
 /// A new database with the schema, for one test. Returns its URL.
 pub async fn fresh_database() -> String {
     let c = cluster().await;
-    let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
-    let mut conn = PgConnection::connect_with(&c.pg.connect_options("postgres")).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}")).execute(&mut conn).await.unwrap();
+    let name = format!(
+        "t{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = PgConnection::connect_with(&c.pg.connect_options("postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
     c.pg.url(&name)
 }
@@ -93,7 +108,11 @@ pub fn config(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) ->
     ];
     // A flag given in `extra` replaces the default above.
     let name = |a: &str| a.split('=').next().unwrap_or(a).to_string();
-    args.retain(|a| !extra.iter().any(|e| name(e) == name(a) && a.starts_with("--")));
+    args.retain(|a| {
+        !extra
+            .iter()
+            .any(|e| name(e) == name(a) && a.starts_with("--"))
+    });
     args.extend(extra.iter().map(|s| s.to_string()));
     match Cli::try_parse_from(args).expect("valid flags").command {
         Command::Serve(c) => c,
@@ -108,8 +127,14 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let url = fresh_database().await;
     let data = tempfile::tempdir().unwrap();
-    let running = ioc_server::start(config(&url, data.path(), extra)).await.expect("server starts");
-    let db = PgPoolOptions::new().max_connections(4).connect(&url).await.unwrap();
+    let running = ioc_server::start(config(&url, data.path(), extra))
+        .await
+        .expect("server starts");
+    let db = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&url)
+        .await
+        .unwrap();
     let screens = ["main".to_string()];
     let new = ioc_server::auth::tokens::NewToken {
         name: "Màn hình chính",
@@ -149,14 +174,19 @@ impl TestApp {
         self.http
             .post(self.url("/api/v1/points"))
             .bearer_auth(TOKEN)
-            .json(&PointBatch { points: points.to_vec() })
+            .json(&PointBatch {
+                points: points.to_vec(),
+            })
             .send()
             .await
             .unwrap()
     }
 
     pub async fn count_points(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM metric_points").fetch_one(&self.db).await.unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM metric_points")
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
     }
 
     /// A WebSocket with the wall reader's credentials.
@@ -165,11 +195,17 @@ impl TestApp {
     }
 
     /// A WebSocket with the given bearer token (or none).
-    pub async fn ws_as(&self, token: Option<&str>) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    pub async fn ws_as(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut req = format!("ws://{}/ws", self.addr).into_client_request().unwrap();
+        let mut req = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .unwrap();
         if let Some(t) = token {
-            req.headers_mut().insert("authorization", format!("Bearer {t}").parse().unwrap());
+            req.headers_mut()
+                .insert("authorization", format!("Bearer {t}").parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
         Ok(Ws(ws))
@@ -177,7 +213,12 @@ impl TestApp {
 
     /// GET with the wall reader's credentials.
     pub async fn get_as_reader(&self, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(&self.reader).send().await.unwrap()
+        self.http
+            .get(self.url(path))
+            .bearer_auth(&self.reader)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn stop(mut self) {
@@ -188,7 +229,12 @@ impl TestApp {
 }
 
 pub fn point(series: &str, unit: &str, ts: &str, value: f64) -> PointIn {
-    PointIn { series: series.into(), unit: unit.into(), ts: ts.parse().unwrap(), value }
+    PointIn {
+        series: series.into(),
+        unit: unit.into(),
+        ts: ts.parse().unwrap(),
+        value,
+    }
 }
 
 /// A real WebSocket client speaking the live protocol.
@@ -196,24 +242,41 @@ pub struct Ws(pub WebSocketStream<MaybeTlsStream<TcpStream>>);
 
 impl Ws {
     pub async fn send(&mut self, frame: &ClientFrame) {
-        self.0.send(Message::text(serde_json::to_string(frame).unwrap())).await.unwrap();
+        self.0
+            .send(Message::text(serde_json::to_string(frame).unwrap()))
+            .await
+            .unwrap();
     }
 
-    pub async fn subscribe(&mut self, topic: &str, since: Option<ioc_frontend::protocol::StreamPosition>) {
-        self.send(&ClientFrame::Subscribe { topic: topic.into(), since }).await;
+    pub async fn subscribe(
+        &mut self,
+        topic: &str,
+        since: Option<ioc_frontend::protocol::StreamPosition>,
+    ) {
+        self.send(&ClientFrame::Subscribe {
+            topic: topic.into(),
+            since,
+        })
+        .await;
     }
 
     /// The next protocol frame (control frames skipped), failing after 10 s.
     pub async fn next(&mut self) -> ServerFrame {
-        self.try_next(Duration::from_secs(10)).await.expect("a frame within 10 s")
+        self.try_next(Duration::from_secs(10))
+            .await
+            .expect("a frame within 10 s")
     }
 
     pub async fn try_next(&mut self, wait: Duration) -> Option<ServerFrame> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let msg = tokio::time::timeout_at(deadline, self.0.next()).await.ok()??;
+            let msg = tokio::time::timeout_at(deadline, self.0.next())
+                .await
+                .ok()??;
             match msg.expect("ws read") {
-                Message::Text(t) => return Some(serde_json::from_str(t.as_str()).expect("valid server frame")),
+                Message::Text(t) => {
+                    return Some(serde_json::from_str(t.as_str()).expect("valid server frame"))
+                }
                 Message::Ping(_) | Message::Pong(_) => continue,
                 other => panic!("unexpected message {other:?}"),
             }
@@ -240,11 +303,18 @@ impl TestApp {
             display_name: format!("Người dùng {username}"),
             password: PERSON_PASSWORD.into(),
             unit: None,
-            roles: vec![RoleGrant { role: role.into(), unit: unit.map(String::from) }],
+            roles: vec![RoleGrant {
+                role: role.into(),
+                unit: unit.map(String::from),
+            }],
         };
-        ioc_server::auth::routes::create_account(&self.db, &ioc_server::audit::Actor::system("test"), req)
-            .await
-            .expect("account created");
+        ioc_server::auth::routes::create_account(
+            &self.db,
+            &ioc_server::audit::Actor::system("test"),
+            req,
+        )
+        .await
+        .expect("account created");
         let r = self
             .http
             .post(self.url("/api/v1/auth/login"))
@@ -253,9 +323,18 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "sign-in of {username}");
-        let cookie = r.headers()[reqwest::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+        let cookie = r.headers()[reqwest::header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         let me: Me = r.json().await.unwrap();
-        Session { cookie, csrf: me.csrf_token }
+        Session {
+            cookie,
+            csrf: me.csrf_token,
+        }
     }
 
     /// Stops the server (gracefully, as on SIGTERM) but keeps its database and data directory,
@@ -270,9 +349,14 @@ impl TestApp {
     /// [`TestApp::stop_server`]); `extra` flags as for [`spawn_app_with`].
     pub async fn start_again(&mut self, extra: &[&str]) {
         assert!(self.running.is_none(), "stop the running server first");
-        let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&self.db).await.unwrap();
+        let name: String = sqlx::query_scalar("SELECT current_database()")
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
         let url = cluster().await.pg.url(&name);
-        let running = ioc_server::start(config(&url, self._data.path(), extra)).await.expect("server starts again");
+        let running = ioc_server::start(config(&url, self._data.path(), extra))
+            .await
+            .expect("server starts again");
         self.addr = running.addr;
         self.running = Some(running);
     }

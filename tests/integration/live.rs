@@ -23,12 +23,19 @@ fn value_of(frame: &ServerFrame) -> f64 {
 #[tokio::test]
 async fn subscriber_gets_latest_state_first_then_updates() {
     let app = spawn_app().await;
-    app.post_points(&[point("iip", "40", "2026-10-01T00:00:00Z", 108.5)]).await;
+    app.post_points(&[point("iip", "40", "2026-10-01T00:00:00Z", 108.5)])
+        .await;
 
     let mut ws = app.ws().await;
     ws.subscribe(TOPIC, None).await;
     match ws.next().await {
-        ServerFrame::Subscribed { topic, offset, state: Some(Payload::Point(p)), recovered, .. } => {
+        ServerFrame::Subscribed {
+            topic,
+            offset,
+            state: Some(Payload::Point(p)),
+            recovered,
+            ..
+        } => {
             assert_eq!(topic, TOPIC);
             assert_eq!(offset, 1);
             assert_eq!(p.value, 108.5);
@@ -38,14 +45,18 @@ async fn subscriber_gets_latest_state_first_then_updates() {
         other => panic!("expected the snapshot first, got {other:?}"),
     }
 
-    app.post_points(&[point("iip", "40", "2026-11-01T00:00:00Z", 109.25)]).await;
+    app.post_points(&[point("iip", "40", "2026-11-01T00:00:00Z", 109.25)])
+        .await;
     let f = ws.next().await;
     assert_eq!(value_of(&f), 109.25);
-    let ServerFrame::Publication(p) = f else { unreachable!() };
+    let ServerFrame::Publication(p) = f else {
+        unreachable!()
+    };
     assert_eq!((p.topic.as_str(), p.offset), (TOPIC, 2));
 
     // Other topics' publications are not delivered to this subscriber.
-    app.post_points(&[point("exports", "40", "2026-11-01T00:00:00Z", 1.0)]).await;
+    app.post_points(&[point("exports", "40", "2026-11-01T00:00:00Z", 1.0)])
+        .await;
     assert!(ws.try_next(Duration::from_millis(300)).await.is_none());
 }
 
@@ -55,7 +66,11 @@ async fn empty_topic_subscribes_at_offset_zero() {
     let mut ws = app.ws().await;
     ws.subscribe("indicator/cpi/40", None).await;
     match ws.next().await {
-        ServerFrame::Subscribed { offset: 0, state: None, .. } => {}
+        ServerFrame::Subscribed {
+            offset: 0,
+            state: None,
+            ..
+        } => {}
         other => panic!("{other:?}"),
     }
 }
@@ -63,20 +78,41 @@ async fn empty_topic_subscribes_at_offset_zero() {
 #[tokio::test]
 async fn reconnecting_client_recovers_what_it_missed() {
     let app = spawn_app().await;
-    app.post_points(&[point("iip", "40", "2026-01-01T00:00:00Z", 1.0)]).await;
+    app.post_points(&[point("iip", "40", "2026-01-01T00:00:00Z", 1.0)])
+        .await;
     let mut ws = app.ws().await;
     ws.subscribe(TOPIC, None).await;
-    let ServerFrame::Subscribed { epoch, offset, .. } = ws.next().await else { panic!() };
+    let ServerFrame::Subscribed { epoch, offset, .. } = ws.next().await else {
+        panic!()
+    };
     drop(ws);
 
     for (i, month) in ["02", "03", "04"].iter().enumerate() {
-        app.post_points(&[point("iip", "40", &format!("2026-{month}-01T00:00:00Z"), 2.0 + i as f64)]).await;
+        app.post_points(&[point(
+            "iip",
+            "40",
+            &format!("2026-{month}-01T00:00:00Z"),
+            2.0 + i as f64,
+        )])
+        .await;
     }
 
     let mut ws = app.ws().await;
-    ws.subscribe(TOPIC, Some(StreamPosition { epoch: epoch.clone(), offset })).await;
+    ws.subscribe(
+        TOPIC,
+        Some(StreamPosition {
+            epoch: epoch.clone(),
+            offset,
+        }),
+    )
+    .await;
     match ws.next().await {
-        ServerFrame::Subscribed { offset: now, recovered: true, missed, .. } => {
+        ServerFrame::Subscribed {
+            offset: now,
+            recovered: true,
+            missed,
+            ..
+        } => {
             assert_eq!(now, 4);
             let got: Vec<(i64, f64)> = missed
                 .iter()
@@ -92,9 +128,22 @@ async fn reconnecting_client_recovers_what_it_missed() {
 
     // A position from another epoch (say, a rebuilt database) cannot be recovered: resync.
     let mut ws = app.ws().await;
-    ws.subscribe(TOPIC, Some(StreamPosition { epoch: "other".into(), offset: 1 })).await;
+    ws.subscribe(
+        TOPIC,
+        Some(StreamPosition {
+            epoch: "other".into(),
+            offset: 1,
+        }),
+    )
+    .await;
     match ws.next().await {
-        ServerFrame::Subscribed { recovered: false, missed, state: Some(Payload::Point(p)), offset: 4, .. } => {
+        ServerFrame::Subscribed {
+            recovered: false,
+            missed,
+            state: Some(Payload::Point(p)),
+            offset: 4,
+            ..
+        } => {
             assert!(missed.is_empty());
             assert_eq!(p.value, 4.0);
         }
@@ -106,7 +155,9 @@ async fn reconnecting_client_recovers_what_it_missed() {
 async fn bad_frames_and_unknown_topics_get_error_frames() {
     let app = spawn_app().await;
     let mut ws = app.ws().await;
-    futures::SinkExt::send(&mut ws.0, Message::text("{not json")).await.unwrap();
+    futures::SinkExt::send(&mut ws.0, Message::text("{not json"))
+        .await
+        .unwrap();
     assert!(matches!(ws.next().await, ServerFrame::Error { code, .. } if code == "bad_frame"));
     // Topics the reader may follow but which do not exist, then topics nobody may follow.
     let cases = [
@@ -118,7 +169,12 @@ async fn bad_frames_and_unknown_topics_get_error_frames() {
     for (topic, expected) in cases {
         ws.subscribe(topic, None).await;
         match ws.next().await {
-            ServerFrame::Error { topic: Some(t), code, message_vi, message_en } => {
+            ServerFrame::Error {
+                topic: Some(t),
+                code,
+                message_vi,
+                message_en,
+            } => {
                 assert_eq!((t.as_str(), code.as_str()), (topic, expected));
                 assert_ne!(message_vi, message_en);
             }
@@ -126,7 +182,11 @@ async fn bad_frames_and_unknown_topics_get_error_frames() {
         }
     }
     ws.send(&ClientFrame::Ping).await;
-    assert_eq!(ws.next().await, ServerFrame::Pong, "the connection survived the bad frames");
+    assert_eq!(
+        ws.next().await,
+        ServerFrame::Pong,
+        "the connection survived the bad frames"
+    );
 }
 
 #[tokio::test]
@@ -134,7 +194,10 @@ async fn concurrent_writers_reach_subscribers_in_offset_order_without_gaps() {
     let app = spawn_app().await;
     let mut ws = app.ws().await;
     ws.subscribe(TOPIC, None).await;
-    assert!(matches!(ws.next().await, ServerFrame::Subscribed { offset: 0, .. }));
+    assert!(matches!(
+        ws.next().await,
+        ServerFrame::Subscribed { offset: 0, .. }
+    ));
 
     let writers: Vec<_> = (0..6)
         .map(|w| {
@@ -171,7 +234,10 @@ async fn shutdown_sends_a_close_frame() {
     ws.next().await;
     let stopping = tokio::spawn(app.stop());
     let close = loop {
-        match tokio::time::timeout(Duration::from_secs(10), ws.0.next()).await.expect("close in time") {
+        match tokio::time::timeout(Duration::from_secs(10), ws.0.next())
+            .await
+            .expect("close in time")
+        {
             Some(Ok(Message::Close(frame))) => break frame,
             Some(Ok(_)) => continue,
             other => panic!("expected a close frame, got {other:?}"),
@@ -196,24 +262,51 @@ async fn connection_cap_refuses_extra_websockets() {
 #[tokio::test]
 async fn demo_feed_publishes_labelled_values() {
     let app = spawn_app_with(&["--demo=true", "--demo-interval-ms=50"]).await;
-    let wall: serde_json::Value = app.get_as_reader("/api/v1/wall").await.json().await.unwrap();
+    let wall: serde_json::Value = app
+        .get_as_reader("/api/v1/wall")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(wall["demo_feed"], true);
     let mut ws = app.ws().await;
     ws.subscribe(TOPIC, None).await;
     ws.next().await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        assert!(tokio::time::Instant::now() < deadline, "no demo publication");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no demo publication"
+        );
         if let Some(ServerFrame::Publication(p)) = ws.try_next(Duration::from_secs(2)).await {
-            let Payload::Point(pt) = p.data else { panic!("expected a point") };
+            let Payload::Point(pt) = p.data else {
+                panic!("expected a point")
+            };
             assert!(pt.demo, "demo values are labelled");
-            assert!(pt.value > 50.0 && pt.value < 200.0, "plausible IIP: {}", pt.value);
+            assert!(
+                pt.value > 50.0 && pt.value < 200.0,
+                "plausible IIP: {}",
+                pt.value
+            );
             break;
         }
     }
-    let sources: Vec<String> = sqlx::query_scalar("SELECT DISTINCT source FROM metric_points").fetch_all(&app.db).await.unwrap();
-    assert!(!sources.is_empty() && sources.iter().all(|s| s.starts_with("demo:")), "{sources:?}");
+    let sources: Vec<String> = sqlx::query_scalar("SELECT DISTINCT source FROM metric_points")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        !sources.is_empty() && sources.iter().all(|s| s.starts_with("demo:")),
+        "{sources:?}"
+    );
     let first: Option<chrono::NaiveDate> =
-        sqlx::query_scalar("SELECT min(period) FROM indicator_figures WHERE source = 'demo'").fetch_one(&app.db).await.unwrap();
-    assert_eq!(first, chrono::NaiveDate::from_ymd_opt(2019, 1, 1), "demo history starts in 2019-01");
+        sqlx::query_scalar("SELECT min(period) FROM indicator_figures WHERE source = 'demo'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        first,
+        chrono::NaiveDate::from_ymd_opt(2019, 1, 1),
+        "demo history starts in 2019-01"
+    );
 }

@@ -9,24 +9,41 @@ async fn health_readiness_and_metrics() {
     assert_eq!(r.status(), 200);
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["status"], "ready");
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["status"],
+        "ready"
+    );
 
     let metrics = app.http.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(metrics.status(), 200);
-    assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(metrics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     let text = metrics.text().await.unwrap();
     assert!(text.contains("ioc_http_requests_total"), "{text}");
-    assert!(text.contains(r#"route="/readyz""#), "requests are labelled by route template: {text}");
+    assert!(
+        text.contains(r#"route="/readyz""#),
+        "requests are labelled by route template: {text}"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn readiness_fails_when_the_database_is_gone() {
     let app = spawn_app().await;
-    let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(&app.db).await.unwrap();
-    let mut admin = PgConnection::connect_with(&cluster().await.pg.connect_options("postgres")).await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let mut admin = PgConnection::connect_with(&cluster().await.pg.connect_options("postgres"))
+        .await
+        .unwrap();
     // Forbid new connections and cut the existing ones: the database is unreachable.
-    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
         .bind(&name)
         .execute(&mut admin)
@@ -34,7 +51,10 @@ async fn readiness_fails_when_the_database_is_gone() {
         .unwrap();
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 503);
-    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), 200, "ready again once the database is back");
 }
@@ -42,12 +62,23 @@ async fn readiness_fails_when_the_database_is_gone() {
 #[tokio::test]
 async fn openapi_document_is_generated_from_the_code() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app.http.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let post = &doc["paths"]["/api/v1/points"]["post"];
     assert!(post.is_object(), "POST /api/v1/points documented");
     for status in ["200", "400", "401", "413", "422"] {
-        assert!(post["responses"][status].is_object(), "response {status} documented");
+        assert!(
+            post["responses"][status].is_object(),
+            "response {status} documented"
+        );
     }
     assert!(doc["components"]["schemas"]["PointBatch"].is_object());
     assert!(doc["components"]["securitySchemes"]["ingest_token"].is_object());

@@ -3,19 +3,36 @@ use crate::harness::{point, spawn_app};
 #[tokio::test]
 async fn wall_is_server_rendered_with_values_in_vietnamese_by_default() {
     let app = spawn_app().await;
-    app.post_points(&[point("retail_sales", "40", "2026-10-01T03:00:00Z", 12345.67)]).await;
+    app.post_points(&[point(
+        "retail_sales",
+        "40",
+        "2026-10-01T03:00:00Z",
+        12345.67,
+    )])
+    .await;
     let r = app.get_as_reader("/wall").await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"lang="vi""#), "html lang");
-    assert!(html.contains("Tổng mức bán lẻ hàng hóa"), "Vietnamese tile name");
+    assert!(
+        html.contains("Tổng mức bán lẻ hàng hóa"),
+        "Vietnamese tile name"
+    );
     assert!(html.contains("12.345,7"), "Vietnamese number format");
     assert!(html.contains("Tỉnh Nghệ An"));
     assert!(html.contains(r#"data-topic="indicator/retail_sales/40""#));
     assert!(html.contains("/pkg/ioc.js"), "hydration script");
-    assert!(!html.contains("DỮ LIỆU MẪU"), "no demo label when the demo feed is off");
+    assert!(
+        !html.contains("DỮ LIỆU MẪU"),
+        "no demo label when the demo feed is off"
+    );
 
-    let html = app.get_as_reader("/wall?lang=en").await.text().await.unwrap();
+    let html = app
+        .get_as_reader("/wall?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(r#"lang="en""#));
     assert!(html.contains("Retail sales of goods"));
     assert!(html.contains("12,345.7"));
@@ -26,7 +43,12 @@ async fn demo_label_is_shown_while_the_demo_feed_runs() {
     let app = crate::harness::spawn_app_with(&["--demo=true", "--demo-interval-ms=60000"]).await;
     let html = app.get_as_reader("/wall").await.text().await.unwrap();
     assert!(html.contains("DỮ LIỆU MẪU"));
-    let html = app.get_as_reader("/wall?lang=en").await.text().await.unwrap();
+    let html = app
+        .get_as_reader("/wall?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("DEMO DATA"));
 }
 
@@ -36,12 +58,24 @@ async fn unknown_page_is_a_404() {
     let r = app.http.get(app.url("/no-such-page")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     // Its inline scripts carry the nonce of its own CSP header (else the browser blocks them).
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
-    let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("a nonce in the CSP").to_string();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|n| n.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string();
     let html = r.text().await.unwrap();
     let scripts = html.matches("<script").count();
     assert!(scripts > 0, "{html}");
-    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script has the header's nonce: {html}");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script has the header's nonce: {html}"
+    );
 }
 
 /// Walls and phones load the small wall bundle; office pages the office bundle, which alone has
@@ -50,13 +84,28 @@ async fn unknown_page_is_a_404() {
 async fn wall_pages_load_the_wall_bundle_and_office_pages_the_office_bundle() {
     let app = spawn_app().await;
     let wall = app.get_as_reader("/wall").await.text().await.unwrap();
-    assert!(wall.contains("/pkg/ioc.js") && wall.contains("/pkg/ioc_bg.wasm"), "wall bundle");
+    assert!(
+        wall.contains("/pkg/ioc.js") && wall.contains("/pkg/ioc_bg.wasm"),
+        "wall bundle"
+    );
     assert!(!wall.contains("ioc-office"), "no office bundle on the wall");
 
     let admin = app.sign_in_new("quantri", "admin", None).await;
-    let r = app.http.get(app.url("/admin")).header(reqwest::header::COOKIE, &admin.cookie).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/admin"))
+        .header(reqwest::header::COOKIE, &admin.cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
-    assert!(html.contains("/pkg/ioc-office.js") && html.contains("/pkg/ioc-office_bg.wasm"), "office bundle");
-    assert!(!html.contains("/pkg/ioc.js"), "no wall bundle on an office page");
+    assert!(
+        html.contains("/pkg/ioc-office.js") && html.contains("/pkg/ioc-office_bg.wasm"),
+        "office bundle"
+    );
+    assert!(
+        !html.contains("/pkg/ioc.js"),
+        "no wall bundle on an office page"
+    );
 }

@@ -16,7 +16,11 @@ async fn a_batch_is_stored_before_the_answer() {
     assert_eq!(r.status(), 200);
     let receipt: IngestReceipt = r.json().await.unwrap();
     assert_eq!(receipt.accepted, 3);
-    let iip = receipt.streams.iter().find(|s| s.topic == "indicator/iip/40").unwrap();
+    let iip = receipt
+        .streams
+        .iter()
+        .find(|s| s.topic == "indicator/iip/40")
+        .unwrap();
     assert_eq!(iip.offset, 2);
     assert_eq!(app.count_points().await, 3);
 
@@ -31,7 +35,9 @@ async fn a_batch_is_stored_before_the_answer() {
     assert_eq!((offset, latest, previous), (2, 108.5, None));
 
     // Offsets continue across batches.
-    let r = app.post_points(&[point("iip", "40", "2026-11-01T00:00:00Z", 109.0)]).await;
+    let r = app
+        .post_points(&[point("iip", "40", "2026-11-01T00:00:00Z", 109.0)])
+        .await;
     let receipt: IngestReceipt = r.json().await.unwrap();
     assert_eq!(receipt.streams[0].offset, 3);
     let offsets: Vec<i64> = sqlx::query_scalar(
@@ -53,7 +59,9 @@ struct Case {
 }
 
 fn good(value: &str) -> String {
-    format!(r#"{{"points":[{{"series":"iip","unit":"40","ts":"2026-10-01T00:00:00Z","value":{value}}}]}}"#)
+    format!(
+        r#"{{"points":[{{"series":"iip","unit":"40","ts":"2026-10-01T00:00:00Z","value":{value}}}]}}"#
+    )
 }
 
 fn many(n: usize) -> String {
@@ -105,15 +113,25 @@ async fn bad_input_gets_a_clear_error_and_writes_nothing() {
     for c in &cases {
         let r = send(&app, c).await;
         assert_eq!(r.status().as_u16(), c.status, "{}", c.name);
-        let body: Value = r.json().await.unwrap_or_else(|e| panic!("{}: JSON error body: {e}", c.name));
+        let body: Value = r
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{}: JSON error body: {e}", c.name));
         let err = &body["error"];
         assert_eq!(err["code"], c.code, "{}: {body}", c.name);
         let vi = err["message_vi"].as_str().unwrap();
         let en = err["message_en"].as_str().unwrap();
-        assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{}: bilingual message: {body}", c.name);
+        assert!(
+            !vi.is_empty() && !en.is_empty() && vi != en,
+            "{}: bilingual message: {body}",
+            c.name
+        );
         assert_eq!(app.count_points().await, 0, "{}: nothing written", c.name);
     }
-    let heads: i64 = sqlx::query_scalar("SELECT count(*) FROM series_streams").fetch_one(&app.db).await.unwrap();
+    let heads: i64 = sqlx::query_scalar("SELECT count(*) FROM series_streams")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(heads, 0, "no stream head touched");
 }
 
@@ -121,10 +139,19 @@ async fn bad_input_gets_a_clear_error_and_writes_nothing() {
 async fn error_messages_name_the_culprit() {
     let app = spawn_app().await;
     let r = app
-        .post_points(&[point("iip", "40", "2026-10-01T00:00:00Z", 1.0), point("gdp_x", "40", "2026-10-01T00:00:00Z", 1.0)])
+        .post_points(&[
+            point("iip", "40", "2026-10-01T00:00:00Z", 1.0),
+            point("gdp_x", "40", "2026-10-01T00:00:00Z", 1.0),
+        ])
         .await;
     let body: Value = r.json().await.unwrap();
-    assert!(body["error"]["message_en"].as_str().unwrap().contains("gdp_x"), "{body}");
+    assert!(
+        body["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("gdp_x"),
+        "{body}"
+    );
     let r = app
         .http
         .post(app.url("/api/v1/points"))
@@ -137,7 +164,13 @@ async fn error_messages_name_the_culprit() {
     assert_eq!(r.status(), 422);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "non_finite_value");
-    assert!(body["error"]["message_en"].as_str().unwrap().contains("points[1]"), "names the point: {body}");
+    assert!(
+        body["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("points[1]"),
+        "names the point: {body}"
+    );
 }
 
 #[tokio::test]

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use ioc_frontend::protocol::{
-    format_period, months_before, period_ts, ts_period, BackfillReceipt, DeadlineBoard, DeadlineStatus, EntryRevision,
-    FigureKind, Me, NewUserRequest, Payload, RoleGrant, SeriesView, ServerFrame, SubmissionStatus, SubmissionView,
+    format_period, months_before, period_ts, ts_period, BackfillReceipt, DeadlineBoard,
+    DeadlineStatus, EntryRevision, FigureKind, Me, NewUserRequest, Payload, RoleGrant, SeriesView,
+    ServerFrame, SubmissionStatus, SubmissionView,
 };
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
@@ -30,11 +31,21 @@ async fn session(app: &TestApp, username: &str, roles: &[(&str, Option<&str>)]) 
         display_name: format!("Người dùng {username}"),
         password: PASSWORD.into(),
         unit: None,
-        roles: roles.iter().map(|(r, u)| RoleGrant { role: r.to_string(), unit: u.map(String::from) }).collect(),
+        roles: roles
+            .iter()
+            .map(|(r, u)| RoleGrant {
+                role: r.to_string(),
+                unit: u.map(String::from),
+            })
+            .collect(),
     };
-    ioc_server::auth::routes::create_account(&app.db, &ioc_server::audit::Actor::system("test"), req)
-        .await
-        .expect("account created");
+    ioc_server::auth::routes::create_account(
+        &app.db,
+        &ioc_server::audit::Actor::system("test"),
+        req,
+    )
+    .await
+    .expect("account created");
     let r = app
         .http
         .post(app.url("/api/v1/auth/login"))
@@ -43,9 +54,18 @@ async fn session(app: &TestApp, username: &str, roles: &[(&str, Option<&str>)]) 
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let cookie = r.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let me: Me = r.json().await.unwrap();
-    Session { cookie, csrf: me.csrf_token }
+    Session {
+        cookie,
+        csrf: me.csrf_token,
+    }
 }
 
 impl Session {
@@ -53,7 +73,10 @@ impl Session {
         app.http.get(app.url(path)).header(COOKIE, &self.cookie)
     }
     fn send(&self, app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        app.http.request(method, app.url(path)).header(COOKIE, &self.cookie).header("x-csrf-token", &self.csrf)
+        app.http
+            .request(method, app.url(path))
+            .header(COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
     }
     fn post(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
         self.send(app, reqwest::Method::POST, path)
@@ -82,7 +105,13 @@ fn last_month() -> chrono::NaiveDate {
 
 /// Imports history as an administrator.
 async fn backfill(app: &TestApp, admin: &Session, csv: &str) -> reqwest::Response {
-    admin.post(app, "/api/v1/figures/backfill").header(CONTENT_TYPE, "text/csv").body(csv.to_string()).send().await.unwrap()
+    admin
+        .post(app, "/api/v1/figures/backfill")
+        .header(CONTENT_TYPE, "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -101,15 +130,35 @@ async fn a_report_goes_from_draft_through_return_to_approval_and_reaches_the_wal
 
     // Last month's budget revenue is known, so a jump can be seen.
     let previous = format_period(months_before(period, 1));
-    let r = backfill(&app, &admin, &format!("indicator,area,period,value\nbudget_revenue,40,{previous},1500\n")).await;
+    let r = backfill(
+        &app,
+        &admin,
+        &format!("indicator,area,period,value\nbudget_revenue,40,{previous},1500\n"),
+    )
+    .await;
     let receipt: BackfillReceipt = ok(r).await;
     assert_eq!((receipt.rows, receipt.unchanged), (1, 0));
 
     let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
     assert_eq!(view.id, None, "nothing entered yet");
-    assert_eq!(view.area, "40", "a department reports the province's figures");
-    let codes: Vec<&str> = view.rows.iter().map(|r| r.indicator.code.as_str()).collect();
-    assert_eq!(codes, ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"]);
+    assert_eq!(
+        view.area, "40",
+        "a department reports the province's figures"
+    );
+    let codes: Vec<&str> = view
+        .rows
+        .iter()
+        .map(|r| r.indicator.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "budget_revenue",
+            "public_investment",
+            "new_enterprises",
+            "new_enterprise_capital"
+        ]
+    );
     assert_eq!(view.rows[0].previous_month, Some(1500.0));
 
     let mut ws = app.ws().await;
@@ -117,12 +166,30 @@ async fn a_report_goes_from_draft_through_return_to_approval_and_reaches_the_wal
     ws.next().await;
 
     // A negative figure is an error: nothing is written.
-    let bad = json!({"kind": "estimate", "values": [{"series": "public_investment", "value": -3.0}]});
-    let (status, body) = error(editor.put(&app, &format!("{base}/entries")).json(&bad).send().await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("check_failed")));
+    let bad =
+        json!({"kind": "estimate", "values": [{"series": "public_investment", "value": -3.0}]});
+    let (status, body) = error(
+        editor
+            .put(&app, &format!("{base}/entries"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("check_failed"))
+    );
     assert_eq!(body["error"]["findings"][0]["code"], "below_min");
-    assert!(body["error"]["message_vi"].as_str().unwrap().contains("kiểm tra"));
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_entries").await, 0);
+    assert!(body["error"]["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("kiểm tra"));
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM indicator_entries").await,
+        0
+    );
 
     // Budget revenue doubled against last month: a warning that needs a note.
     let mut values = json!([
@@ -132,52 +199,145 @@ async fn a_report_goes_from_draft_through_return_to_approval_and_reaches_the_wal
         {"series": "new_enterprise_capital", "value": 1800.0},
     ]);
     let save = json!({"kind": "estimate", "values": values});
-    let (status, body) = error(editor.put(&app, &format!("{base}/entries")).json(&save).send().await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("warning_needs_note")));
+    let (status, body) = error(
+        editor
+            .put(&app, &format!("{base}/entries"))
+            .json(&save)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("warning_needs_note"))
+    );
     assert_eq!(body["error"]["findings"][0]["series"], "budget_revenue");
     assert_eq!(body["error"]["findings"][0]["code"], "jump_prev_month");
     values[0]["note"] = json!("Thu tiền sử dụng đất của dự án lớn vào ngân sách trong tháng");
-    let view: SubmissionView =
-        ok(editor.put(&app, &format!("{base}/entries")).json(&json!({"kind": "estimate", "values": values})).send().await.unwrap())
-            .await;
+    let view: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&json!({"kind": "estimate", "values": values}))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.status, SubmissionStatus::Draft);
     let budget = view.rows[0].estimate.as_ref().unwrap();
     assert_eq!((budget.value, budget.versions), (3000.0, 1));
-    assert_eq!(budget.warnings[0].code, "jump_prev_month", "the warning stays with the figure");
+    assert_eq!(
+        budget.warnings[0].code, "jump_prev_month",
+        "the warning stays with the figure"
+    );
 
     // Saving the same figures again writes nothing new.
-    let _: SubmissionView =
-        ok(editor.put(&app, &format!("{base}/entries")).json(&json!({"kind": "estimate", "values": values})).send().await.unwrap())
-            .await;
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_entries").await, 4);
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&json!({"kind": "estimate", "values": values}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM indicator_entries").await,
+        4
+    );
 
-    let view: SubmissionView = ok(editor.post(&app, &format!("{base}/submit")).send().await.unwrap()).await;
-    assert_eq!((view.status, view.revision), (SubmissionStatus::Submitted, 1));
+    let view: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        (view.status, view.revision),
+        (SubmissionStatus::Submitted, 1)
+    );
     // A submitted report is the approver's until returned.
-    let (status, body) = error(editor.put(&app, &format!("{base}/entries")).json(&save).send().await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+    let (status, body) = error(
+        editor
+            .put(&app, &format!("{base}/entries"))
+            .json(&save)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_transition"))
+    );
     // The editor does not approve; the approver must say why when returning.
-    assert_eq!(editor.post(&app, &format!("{base}/approve")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    let (status, body) =
-        error(approver.post(&app, &format!("{base}/return")).json(&json!({"comment": "  "})).send().await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("comment_required")));
+    assert_eq!(
+        editor
+            .post(&app, &format!("{base}/approve"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let (status, body) = error(
+        approver
+            .post(&app, &format!("{base}/return"))
+            .json(&json!({"comment": "  "}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("comment_required"))
+    );
     let comment = "Số vốn đăng ký cần đối chiếu lại với hệ thống đăng ký doanh nghiệp";
-    let view: SubmissionView =
-        ok(approver.post(&app, &format!("{base}/return")).json(&json!({"comment": comment})).send().await.unwrap()).await;
+    let view: SubmissionView = ok(approver
+        .post(&app, &format!("{base}/return"))
+        .json(&json!({"comment": comment}))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.status, SubmissionStatus::Returned);
 
     // The editor sees why, corrects one figure and submits again.
     let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
     assert_eq!(view.return_comment.as_deref(), Some(comment));
     let fix = json!({"kind": "estimate", "values": [{"series": "new_enterprise_capital", "value": 1650.5}]});
-    let view: SubmissionView = ok(editor.put(&app, &format!("{base}/entries")).json(&fix).send().await.unwrap()).await;
+    let view: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&fix)
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.rows[3].estimate.as_ref().unwrap().versions, 2);
-    let view: SubmissionView = ok(editor.post(&app, &format!("{base}/submit")).send().await.unwrap()).await;
-    assert_eq!((view.status, view.revision), (SubmissionStatus::Submitted, 2));
+    let view: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        (view.status, view.revision),
+        (SubmissionStatus::Submitted, 2)
+    );
 
-    let view: SubmissionView = ok(approver.post(&app, &format!("{base}/approve")).send().await.unwrap()).await;
+    let view: SubmissionView = ok(approver
+        .post(&app, &format!("{base}/approve"))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.status, SubmissionStatus::Approved);
-    let (status, _) = error(approver.post(&app, &format!("{base}/approve")).send().await.unwrap()).await;
+    let (status, _) = error(
+        approver
+            .post(&app, &format!("{base}/approve"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "approving twice is refused");
 
     // The wall's stream gets the month's figure, marked as an estimate.
@@ -190,22 +350,39 @@ async fn a_report_goes_from_draft_through_return_to_approval_and_reaches_the_wal
     })
     .await
     .expect("a publication after the approval");
-    let Payload::Point(point) = frame.data else { panic!("a point") };
-    assert_eq!((point.ts, point.value, point.estimate, point.demo), (period_ts(period), 3000.0, true, false));
+    let Payload::Point(point) = frame.data else {
+        panic!("a point")
+    };
+    assert_eq!(
+        (point.ts, point.value, point.estimate, point.demo),
+        (period_ts(period), 3000.0, true, false)
+    );
 
     // Published figures, one outbox message for revision 2, the audit trail.
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_figures WHERE source = 'approved'").await, 4);
-    let keys: Vec<String> = sqlx::query_scalar("SELECT idempotency_key FROM central_outbox").fetch_all(&app.db).await.unwrap();
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM indicator_figures WHERE source = 'approved'"
+        )
+        .await,
+        4
+    );
+    let keys: Vec<String> = sqlx::query_scalar("SELECT idempotency_key FROM central_outbox")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(keys, [format!("40:monthly-gov:dept-stc:{p}:r2")]);
-    let payload: Value = sqlx::query_scalar("SELECT payload FROM central_outbox").fetch_one(&app.db).await.unwrap();
+    let payload: Value = sqlx::query_scalar("SELECT payload FROM central_outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(payload["figures"].as_array().unwrap().len(), 4);
     assert_eq!(payload["revision"], 2);
-    let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_log WHERE entity = 'submission' ORDER BY id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'submission' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert_eq!(
         actions,
         [
@@ -217,22 +394,51 @@ async fn a_report_goes_from_draft_through_return_to_approval_and_reaches_the_wal
             "indicators.approve"
         ]
     );
-    let history: Vec<EntryRevision> = ok(approver.get(&app, &format!("{base}/history")).send().await.unwrap()).await;
+    let history: Vec<EntryRevision> = ok(approver
+        .get(&app, &format!("{base}/history"))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(history.len(), 5);
-    assert_eq!((history[0].series.as_str(), history[0].revision, history[0].value), ("new_enterprise_capital", 2, 1650.5));
-    assert!(history.iter().any(|h| h.series == "new_enterprise_capital" && h.value == 1800.0), "the first figure is kept");
+    assert_eq!(
+        (
+            history[0].series.as_str(),
+            history[0].revision,
+            history[0].value
+        ),
+        ("new_enterprise_capital", 2, 1650.5)
+    );
+    assert!(
+        history
+            .iter()
+            .any(|h| h.series == "new_enterprise_capital" && h.value == 1800.0),
+        "the first figure is kept"
+    );
 
     // The series the charts read now ends with this month.
     let series: SeriesView = ok(app
         .http
-        .get(app.url(&format!("/api/v1/indicators/budget_revenue/series?from={previous}&to={p}")))
+        .get(app.url(&format!(
+            "/api/v1/indicators/budget_revenue/series?from={previous}&to={p}"
+        )))
         .bearer_auth(&app.reader)
         .send()
         .await
         .unwrap())
     .await;
-    let months: Vec<(String, f64, FigureKind)> = series.months.iter().map(|m| (m.period.clone(), m.value, m.kind)).collect();
-    assert_eq!(months, [(previous, 1500.0, FigureKind::Official), (p, 3000.0, FigureKind::Estimate)]);
+    let months: Vec<(String, f64, FigureKind)> = series
+        .months
+        .iter()
+        .map(|m| (m.period.clone(), m.value, m.kind))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            (previous, 1500.0, FigureKind::Official),
+            (p, 3000.0, FigureKind::Estimate)
+        ]
+    );
 }
 
 #[tokio::test]
@@ -244,34 +450,93 @@ async fn the_official_figure_follows_the_estimate_as_a_new_revision_and_both_are
     let base = format!("/api/v1/submissions/dept-sct/{p}");
     let entry = |kind: &str, value: f64| json!({"kind": kind, "values": [{"series": "retail_sales", "value": value}]});
 
-    let _: SubmissionView = ok(editor.put(&app, &format!("{base}/entries")).json(&entry("estimate", 7400.0)).send().await.unwrap()).await;
-    let _: SubmissionView = ok(editor.post(&app, &format!("{base}/submit")).send().await.unwrap()).await;
-    let _: SubmissionView = ok(approver.post(&app, &format!("{base}/approve")).send().await.unwrap()).await;
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&entry("estimate", 7400.0))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let _: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let _: SubmissionView = ok(approver
+        .post(&app, &format!("{base}/approve"))
+        .send()
+        .await
+        .unwrap())
+    .await;
 
     // The official figure arrives later: the approved report reopens as a draft.
-    let view: SubmissionView =
-        ok(editor.put(&app, &format!("{base}/entries")).json(&entry("official", 7388.2)).send().await.unwrap()).await;
+    let view: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&entry("official", 7388.2))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.status, SubmissionStatus::Draft);
     let row = &view.rows[0];
-    assert_eq!((row.estimate.as_ref().unwrap().value, row.official.as_ref().unwrap().value), (7400.0, 7388.2));
+    assert_eq!(
+        (
+            row.estimate.as_ref().unwrap().value,
+            row.official.as_ref().unwrap().value
+        ),
+        (7400.0, 7388.2)
+    );
     // Until approved, the wall still shows the approved estimate.
     let series = |app: &TestApp| {
-        app.http.get(app.url(&format!("/api/v1/indicators/retail_sales/series?from={p}&to={p}"))).bearer_auth(&app.reader).send()
+        app.http
+            .get(app.url(&format!(
+                "/api/v1/indicators/retail_sales/series?from={p}&to={p}"
+            )))
+            .bearer_auth(&app.reader)
+            .send()
     };
     let s: SeriesView = ok(series(&app).await.unwrap()).await;
-    assert_eq!((s.months[0].value, s.months[0].kind), (7400.0, FigureKind::Estimate));
+    assert_eq!(
+        (s.months[0].value, s.months[0].kind),
+        (7400.0, FigureKind::Estimate)
+    );
 
-    let _: SubmissionView = ok(editor.post(&app, &format!("{base}/submit")).send().await.unwrap()).await;
-    let view: SubmissionView = ok(approver.post(&app, &format!("{base}/approve")).send().await.unwrap()).await;
+    let _: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let view: SubmissionView = ok(approver
+        .post(&app, &format!("{base}/approve"))
+        .send()
+        .await
+        .unwrap())
+    .await;
     assert_eq!(view.revision, 2);
     let s: SeriesView = ok(series(&app).await.unwrap()).await;
-    assert_eq!((s.months[0].value, s.months[0].kind), (7388.2, FigureKind::Official));
+    assert_eq!(
+        (s.months[0].value, s.months[0].kind),
+        (7388.2, FigureKind::Official)
+    );
     // Two messages for the Government system, one per revision; both figures kept.
     let keys: Vec<String> =
-        sqlx::query_scalar("SELECT idempotency_key FROM central_outbox ORDER BY id").fetch_all(&app.db).await.unwrap();
-    assert_eq!(keys, [format!("40:monthly-gov:dept-sct:{p}:r1"), format!("40:monthly-gov:dept-sct:{p}:r2")]);
-    let kinds: Vec<String> =
-        sqlx::query_scalar("SELECT kind FROM indicator_figures ORDER BY id").fetch_all(&app.db).await.unwrap();
+        sqlx::query_scalar("SELECT idempotency_key FROM central_outbox ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        keys,
+        [
+            format!("40:monthly-gov:dept-sct:{p}:r1"),
+            format!("40:monthly-gov:dept-sct:{p}:r2")
+        ]
+    );
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM indicator_figures ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(kinds, ["estimate", "estimate", "official"]);
 }
 
@@ -281,8 +546,15 @@ async fn year_to_date_must_be_the_sum_of_the_months_and_every_indicator_needs_a_
     let admin = session(&app, "quan.tri", &[("admin", None)]).await;
     let editor = session(&app, "hai.hq", &[("unit_editor", Some("dept-hq"))]).await;
     // March of last year: January and February are published.
-    let year = ts_period(Utc::now()).format("%Y").to_string().parse::<i32>().unwrap() - 1;
-    let csv = format!("indicator,area,period,value\nexports,40,{year}-01,100\nexports,40,{year}-02,120.5\n");
+    let year = ts_period(Utc::now())
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        - 1;
+    let csv = format!(
+        "indicator,area,period,value\nexports,40,{year}-01,100\nexports,40,{year}-02,120.5\n"
+    );
     let _: BackfillReceipt = ok(backfill(&app, &admin, &csv).await).await;
     let base = format!("/api/v1/submissions/dept-hq/{year}-03");
     let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
@@ -294,20 +566,58 @@ async fn year_to_date_must_be_the_sum_of_the_months_and_every_indicator_needs_a_
             {"series": "imports", "value": 80.0},
         ]})
     };
-    let (status, body) = error(editor.put(&app, &format!("{base}/entries")).json(&save(300.0)).send().await.unwrap()).await;
+    let (status, body) = error(
+        editor
+            .put(&app, &format!("{base}/entries"))
+            .json(&save(300.0))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["findings"][0]["code"], "ytd_mismatch");
-    assert!(body["error"]["findings"][0]["message_en"].as_str().unwrap().contains("350.5"), "{body}");
-    let _: SubmissionView = ok(editor.put(&app, &format!("{base}/entries")).json(&save(350.5)).send().await.unwrap()).await;
+    assert!(
+        body["error"]["findings"][0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("350.5"),
+        "{body}"
+    );
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&save(350.5))
+        .send()
+        .await
+        .unwrap())
+    .await;
 
     // A report with an indicator missing cannot be submitted.
     let p = format_period(last_month());
     let only_one = json!({"kind": "estimate", "values": [{"series": "exports", "value": 150.0}]});
-    let _: SubmissionView =
-        ok(editor.put(&app, &format!("/api/v1/submissions/dept-hq/{p}/entries")).json(&only_one).send().await.unwrap()).await;
-    let (status, body) = error(editor.post(&app, &format!("/api/v1/submissions/dept-hq/{p}/submit")).send().await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("empty_entries")));
-    assert!(body["error"]["message_en"].as_str().unwrap().contains("imports"));
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("/api/v1/submissions/dept-hq/{p}/entries"))
+        .json(&only_one)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let (status, body) = error(
+        editor
+            .post(&app, &format!("/api/v1/submissions/dept-hq/{p}/submit"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("empty_entries"))
+    );
+    assert!(body["error"]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("imports"));
 }
 
 #[tokio::test]
@@ -316,18 +626,60 @@ async fn bad_report_requests_get_clear_errors() {
     let editor = session(&app, "lan.stc", &[("unit_editor", Some("dept-stc"))]).await;
     let p = format_period(last_month());
     let cases: Vec<(String, Value, StatusCode, &str)> = vec![
-        ("/api/v1/submissions/dept-stc/2026-13/entries".into(), json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}]}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_period"),
-        ("/api/v1/submissions/dept-stc/2018-12/entries".into(), json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}]}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_period"),
-        (format!("/api/v1/submissions/dept-stc/{p}/entries"), json!({"kind": "estimate", "values": []}), StatusCode::UNPROCESSABLE_ENTITY, "empty_entries"),
-        (format!("/api/v1/submissions/dept-stc/{p}/entries"), json!({"kind": "estimate", "values": [{"series": "retail_sales", "value": 1.0}]}), StatusCode::UNPROCESSABLE_ENTITY, "indicator_not_reported"),
-        (format!("/api/v1/submissions/dept-stc/{p}/entries"), json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}, {"series": "budget_revenue", "value": 2.0}]}), StatusCode::UNPROCESSABLE_ENTITY, "duplicate_entry"),
-        (format!("/api/v1/submissions/dept-stc/{p}/entries"), json!({"kind": "guess", "values": []}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        (format!("/api/v1/submissions/dept-stc/{p}/entries"), json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": "nhiều"}]}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            "/api/v1/submissions/dept-stc/2026-13/entries".into(),
+            json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_period",
+        ),
+        (
+            "/api/v1/submissions/dept-stc/2018-12/entries".into(),
+            json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_period",
+        ),
+        (
+            format!("/api/v1/submissions/dept-stc/{p}/entries"),
+            json!({"kind": "estimate", "values": []}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_entries",
+        ),
+        (
+            format!("/api/v1/submissions/dept-stc/{p}/entries"),
+            json!({"kind": "estimate", "values": [{"series": "retail_sales", "value": 1.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "indicator_not_reported",
+        ),
+        (
+            format!("/api/v1/submissions/dept-stc/{p}/entries"),
+            json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1.0}, {"series": "budget_revenue", "value": 2.0}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "duplicate_entry",
+        ),
+        (
+            format!("/api/v1/submissions/dept-stc/{p}/entries"),
+            json!({"kind": "guess", "values": []}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            format!("/api/v1/submissions/dept-stc/{p}/entries"),
+            json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": "nhiều"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
     ];
     for (path, body, want_status, want_code) in cases {
         let (status, got) = error(editor.put(&app, &path).json(&body).send().await.unwrap()).await;
-        assert_eq!((status, got["error"]["code"].as_str().unwrap_or_default()), (want_status, want_code), "{path} {body}");
-        assert!(!got["error"]["message_vi"].as_str().unwrap().is_empty() && !got["error"]["message_en"].as_str().unwrap().is_empty());
+        assert_eq!(
+            (status, got["error"]["code"].as_str().unwrap_or_default()),
+            (want_status, want_code),
+            "{path} {body}"
+        );
+        assert!(
+            !got["error"]["message_vi"].as_str().unwrap().is_empty()
+                && !got["error"]["message_en"].as_str().unwrap().is_empty()
+        );
     }
     // Without the CSRF token a cookie request is refused.
     let r = app
@@ -339,7 +691,11 @@ async fn bad_report_requests_get_clear_errors() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_entries").await, 0, "nothing written by refused requests");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM indicator_entries").await,
+        0,
+        "nothing written by refused requests"
+    );
 }
 
 #[tokio::test]
@@ -350,24 +706,87 @@ async fn who_may_read_enter_and_approve() {
     let leader = session(&app, "chu.tich", &[("leader", None)]).await;
     let p = format_period(last_month());
     let base = format!("/api/v1/submissions/dept-stc/{p}");
-    let save = json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1400.0}]});
+    let save =
+        json!({"kind": "estimate", "values": [{"series": "budget_revenue", "value": 1400.0}]});
 
-    assert_eq!(sct.get(&app, &base).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(sct.put(&app, &format!("{base}/entries")).json(&save).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(leader.get(&app, &base).send().await.unwrap().status(), StatusCode::OK, "leaders read every report");
-    assert_eq!(leader.put(&app, &format!("{base}/entries")).json(&save).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(leader.post(&app, &format!("{base}/approve")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.http.get(app.url(&base)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    let r = app.http.get(app.url(&base)).bearer_auth(&app.reader).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "a wall display follows the drill-down");
+    assert_eq!(
+        sct.get(&app, &base).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sct.put(&app, &format!("{base}/entries"))
+            .json(&save)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        leader.get(&app, &base).send().await.unwrap().status(),
+        StatusCode::OK,
+        "leaders read every report"
+    );
+    assert_eq!(
+        leader
+            .put(&app, &format!("{base}/entries"))
+            .json(&save)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        leader
+            .post(&app, &format!("{base}/approve"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.http.get(app.url(&base)).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .http
+        .get(app.url(&base))
+        .bearer_auth(&app.reader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "a wall display follows the drill-down"
+    );
 
     // Unit editors see their own units in lists and boards, readers of the province all units.
     let mine: Vec<Value> = ok(stc.get(&app, "/api/v1/submissions").send().await.unwrap()).await;
-    assert_eq!(mine.iter().map(|r| r["unit"].as_str().unwrap()).collect::<Vec<_>>(), ["dept-stc"]);
-    let all: Vec<Value> = ok(leader.get(&app, "/api/v1/submissions").send().await.unwrap()).await;
-    assert_eq!(all.len(), 4, "four departments report the monthly indicators");
+    assert_eq!(
+        mine.iter()
+            .map(|r| r["unit"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["dept-stc"]
+    );
+    let all: Vec<Value> = ok(leader
+        .get(&app, "/api/v1/submissions")
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        all.len(),
+        4,
+        "four departments report the monthly indicators"
+    );
 
-    assert!(app.ws_as(None).await.is_err(), "nobody anonymous on the WebSocket");
+    assert!(
+        app.ws_as(None).await.is_err(),
+        "nobody anonymous on the WebSocket"
+    );
     let status_of = |topic: &'static str, token: Option<String>| {
         let app = &app;
         async move {
@@ -376,9 +795,18 @@ async fn who_may_read_enter_and_approve() {
             ws.next().await
         }
     };
-    assert!(matches!(status_of("deadlines/40", Some(app.reader.clone())).await, ServerFrame::Subscribed { .. }));
-    assert!(matches!(status_of("deadlines/dept-stc", Some(app.reader.clone())).await, ServerFrame::Subscribed { .. }));
-    assert!(matches!(status_of("deadlines/nowhere", Some(app.reader.clone())).await, ServerFrame::Error { .. }));
+    assert!(matches!(
+        status_of("deadlines/40", Some(app.reader.clone())).await,
+        ServerFrame::Subscribed { .. }
+    ));
+    assert!(matches!(
+        status_of("deadlines/dept-stc", Some(app.reader.clone())).await,
+        ServerFrame::Subscribed { .. }
+    ));
+    assert!(matches!(
+        status_of("deadlines/nowhere", Some(app.reader.clone())).await,
+        ServerFrame::Error { .. }
+    ));
 }
 
 #[tokio::test]
@@ -396,8 +824,17 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
         .unwrap())
     .await;
     assert_eq!(board.rows.len(), 4);
-    assert!(board.rows.iter().all(|r| r.deadline_status == DeadlineStatus::Late), "{board:?}");
-    assert!(board.rows.iter().all(|r| r.deadline.ends_with("-02")), "units submit by the 2nd");
+    assert!(
+        board
+            .rows
+            .iter()
+            .all(|r| r.deadline_status == DeadlineStatus::Late),
+        "{board:?}"
+    );
+    assert!(
+        board.rows.iter().all(|r| r.deadline.ends_with("-02")),
+        "units submit by the 2nd"
+    );
 
     let mut ws = app.ws().await;
     ws.subscribe("deadlines/40", None).await;
@@ -405,19 +842,35 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
 
     let p = format_period(last_month());
     let base = format!("/api/v1/submissions/dept-stc/{p}");
-    let values: Vec<Value> = ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"]
-        .iter()
-        .map(|s| json!({"series": s, "value": 100.0}))
-        .collect();
-    let _: SubmissionView =
-        ok(editor.put(&app, &format!("{base}/entries")).json(&json!({"kind": "estimate", "values": values})).send().await.unwrap())
-            .await;
-    let _: SubmissionView = ok(editor.post(&app, &format!("{base}/submit")).send().await.unwrap()).await;
+    let values: Vec<Value> = [
+        "budget_revenue",
+        "public_investment",
+        "new_enterprises",
+        "new_enterprise_capital",
+    ]
+    .iter()
+    .map(|s| json!({"series": s, "value": 100.0}))
+    .collect();
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&json!({"kind": "estimate", "values": values}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let _: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
     let board = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if let ServerFrame::Publication(p) = ws.next().await {
                 if let Payload::Deadlines(b) = p.data {
-                    if b.rows.iter().any(|r| r.unit == "dept-stc" && r.status == Some(SubmissionStatus::Submitted)) {
+                    if b.rows.iter().any(|r| {
+                        r.unit == "dept-stc" && r.status == Some(SubmissionStatus::Submitted)
+                    }) {
                         return b;
                     }
                 }
@@ -426,8 +879,15 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
     })
     .await
     .expect("the board moves live");
-    let row = board.rows.iter().find(|r| r.unit == "dept-stc" && r.period == p).unwrap();
-    assert_eq!((row.deadline_status, row.entered, row.expected), (DeadlineStatus::Submitted, 4, 4));
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.unit == "dept-stc" && r.period == p)
+        .unwrap();
+    assert_eq!(
+        (row.deadline_status, row.entered, row.expected),
+        (DeadlineStatus::Submitted, 4, 4)
+    );
 }
 
 #[tokio::test]
@@ -456,28 +916,91 @@ async fn history_import_rolls_merged_units_up_and_is_idempotent() {
     );
     let receipt: BackfillReceipt = ok(backfill(&app, &admin, &csv).await).await;
     assert_eq!((receipt.rows, receipt.unchanged), (5, 0));
-    assert_eq!((receipt.first_period.as_deref(), receipt.last_period.as_deref()), (Some("2024-06"), Some("2025-08")));
+    assert_eq!(
+        (
+            receipt.first_period.as_deref(),
+            receipt.last_period.as_deref()
+        ),
+        (Some("2024-06"), Some("2025-08"))
+    );
     let again: BackfillReceipt = ok(backfill(&app, &admin, &csv).await).await;
     assert_eq!(again.unchanged, 5, "a re-import changes nothing");
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_figures").await, 5);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM indicator_figures").await,
+        5
+    );
 
-    let series = |code: &str| leader.get(&app, &format!("/api/v1/indicators/{code}/series?area=33&from=2024-01&to=2025-12"));
+    let series = |code: &str| {
+        leader.get(
+            &app,
+            &format!("/api/v1/indicators/{code}/series?area=33&from=2024-01&to=2025-12"),
+        )
+    };
     let retail: SeriesView = ok(series("retail_sales").send().await.unwrap()).await;
-    let months: Vec<(&str, f64, bool)> = retail.months.iter().map(|m| (m.period.as_str(), m.value, m.rolled_up)).collect();
-    assert_eq!(months, [("2024-06", 6000.5, true), ("2025-08", 6200.0, false)]);
+    let months: Vec<(&str, f64, bool)> = retail
+        .months
+        .iter()
+        .map(|m| (m.period.as_str(), m.value, m.rolled_up))
+        .collect();
+    assert_eq!(
+        months,
+        [("2024-06", 6000.5, true), ("2025-08", 6200.0, false)]
+    );
     // An index of two provinces cannot be added up: no invented value.
     let cpi: SeriesView = ok(series("cpi").send().await.unwrap()).await;
     assert!(cpi.months.is_empty(), "{:?}", cpi.months);
 
     // Errors name the line; nothing of a bad file is written; only administrators import.
-    let (status, body) = error(backfill(&app, &admin, "indicator,area,period,value\nretail_sales,33,2024-07,12\nnope,33,2024-07,1\n").await).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_series")));
-    assert!(body["error"]["message_en"].as_str().unwrap().contains("line 3"), "{body}");
-    let (status, body) = error(backfill(&app, &admin, "indicator,area,period,value\nretail_sales,33,2024-07,abc\n").await).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_spreadsheet")));
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_figures").await, 5);
-    assert_eq!(backfill(&app, &leader, "indicator,area,period,value\n").await.status(), StatusCode::FORBIDDEN);
-    let r = admin.post(&app, "/api/v1/figures/backfill").header(CONTENT_TYPE, "application/pdf").body("x").send().await.unwrap();
+    let (status, body) = error(
+        backfill(
+            &app,
+            &admin,
+            "indicator,area,period,value\nretail_sales,33,2024-07,12\nnope,33,2024-07,1\n",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_series"))
+    );
+    assert!(
+        body["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("line 3"),
+        "{body}"
+    );
+    let (status, body) = error(
+        backfill(
+            &app,
+            &admin,
+            "indicator,area,period,value\nretail_sales,33,2024-07,abc\n",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_spreadsheet"))
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM indicator_figures").await,
+        5
+    );
+    assert_eq!(
+        backfill(&app, &leader, "indicator,area,period,value\n")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = admin
+        .post(&app, "/api/v1/figures/backfill")
+        .header(CONTENT_TYPE, "application/pdf")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
@@ -488,23 +1011,38 @@ async fn the_excel_template_comes_back_as_figures_and_exports_open() {
     let p = format_period(last_month());
     let base = format!("/api/v1/submissions/dept-stc/{p}");
 
-    let r = editor.get(&app, &format!("{base}/template.xlsx")).send().await.unwrap();
+    let r = editor
+        .get(&app, &format!("{base}/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()[CONTENT_TYPE], XLSX);
     let bytes = r.bytes().await.unwrap().to_vec();
     // The template as a person would fill it: read it, put numbers in the value column.
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
-    let codes: Vec<String> = range.rows().filter_map(|r| r.first().map(|c| c.to_string())).collect();
-    for code in ["budget_revenue", "public_investment", "new_enterprises", "new_enterprise_capital"] {
+    let codes: Vec<String> = range
+        .rows()
+        .filter_map(|r| r.first().map(|c| c.to_string()))
+        .collect();
+    for code in [
+        "budget_revenue",
+        "public_investment",
+        "new_enterprises",
+        "new_enterprise_capital",
+    ] {
         assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
     }
     let mut filled = rust_xlsxwriter::Workbook::new();
     let sheet = filled.add_worksheet();
     for (i, row) in range.rows().enumerate() {
         for (j, cell) in row.iter().enumerate() {
-            sheet.write_string(i as u32, j as u16, cell.to_string()).unwrap();
+            sheet
+                .write_string(i as u32, j as u16, cell.to_string())
+                .unwrap();
         }
         let value = match row.first().map(|c| c.to_string()).as_deref() {
             Some("budget_revenue") => Some("1.480,5"),
@@ -517,25 +1055,55 @@ async fn the_excel_template_comes_back_as_figures_and_exports_open() {
         }
     }
     let body = filled.save_to_buffer().unwrap();
-    let view: SubmissionView =
-        ok(editor.post(&app, &format!("{base}/import?kind=estimate")).header(CONTENT_TYPE, XLSX).body(body).send().await.unwrap())
-            .await;
-    let got: Vec<Option<f64>> = view.rows.iter().map(|r| r.estimate.as_ref().map(|e| e.value)).collect();
+    let view: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/import?kind=estimate"))
+        .header(CONTENT_TYPE, XLSX)
+        .body(body)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let got: Vec<Option<f64>> = view
+        .rows
+        .iter()
+        .map(|r| r.estimate.as_ref().map(|e| e.value))
+        .collect();
     assert_eq!(got, [Some(1480.5), Some(720.0), Some(161.0), None]);
-    assert_eq!(count(&app, "SELECT count(*) FROM indicator_entries WHERE source = 'excel'").await, 3);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM indicator_entries WHERE source = 'excel'"
+        )
+        .await,
+        3
+    );
 
-    let (status, body) =
-        error(editor.post(&app, &format!("{base}/import")).header(CONTENT_TYPE, XLSX).body("not a workbook").send().await.unwrap())
-            .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_spreadsheet")));
+    let (status, body) = error(
+        editor
+            .post(&app, &format!("{base}/import"))
+            .header(CONTENT_TYPE, XLSX)
+            .body("not a workbook")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_spreadsheet"))
+    );
 
     // Exports of the views open as workbooks.
     let leader = session(&app, "chu.tich", &[("leader", None)]).await;
-    for path in ["/api/v1/submissions.xlsx", "/api/v1/indicators/budget_revenue/series.xlsx"] {
+    for path in [
+        "/api/v1/submissions.xlsx",
+        "/api/v1/indicators/budget_revenue/series.xlsx",
+    ] {
         let r = leader.get(&app, path).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         let bytes = r.bytes().await.unwrap().to_vec();
-        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         assert!(book.worksheet_range_at(0).unwrap().is_ok(), "{path}");
     }
 }
@@ -549,19 +1117,57 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
     assert_eq!(list.len(), 9);
     let path = "/api/v1/indicators/retail_sales";
     let patch = json!({"warn_low": 5000.0, "annual_target": 120000.0, "jump_pct": 25.0});
-    let def: Value = ok(admin.send(&app, reqwest::Method::PATCH, path).json(&patch).send().await.unwrap()).await;
-    assert_eq!((def["warn_low"].as_f64(), def["jump_pct"].as_f64()), (Some(5000.0), Some(25.0)));
-    let def: Value =
-        ok(admin.send(&app, reqwest::Method::PATCH, path).json(&json!({"warn_low": null})).send().await.unwrap()).await;
-    assert!(def["warn_low"].is_null() && def["annual_target"].as_f64() == Some(120000.0), "null clears, absent keeps");
+    let def: Value = ok(admin
+        .send(&app, reqwest::Method::PATCH, path)
+        .json(&patch)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        (def["warn_low"].as_f64(), def["jump_pct"].as_f64()),
+        (Some(5000.0), Some(25.0))
+    );
+    let def: Value = ok(admin
+        .send(&app, reqwest::Method::PATCH, path)
+        .json(&json!({"warn_low": null}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert!(
+        def["warn_low"].is_null() && def["annual_target"].as_f64() == Some(120000.0),
+        "null clears, absent keeps"
+    );
     // A cumulative indicator must be a sum; min above max is refused.
-    for bad in [json!({"aggregation": "average"}), json!({"min_value": 10.0, "max_value": 1.0}), json!({"jump_pct": 0})] {
-        let r = admin.send(&app, reqwest::Method::PATCH, path).json(&bad).send().await.unwrap();
+    for bad in [
+        json!({"aggregation": "average"}),
+        json!({"min_value": 10.0, "max_value": 1.0}),
+        json!({"jump_pct": 0}),
+    ] {
+        let r = admin
+            .send(&app, reqwest::Method::PATCH, path)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
-    let r = leader.send(&app, reqwest::Method::PATCH, path).json(&patch).send().await.unwrap();
+    let r = leader
+        .send(&app, reqwest::Method::PATCH, path)
+        .json(&patch)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'indicators.catalogue.update'").await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'indicators.catalogue.update'"
+        )
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -569,33 +1175,72 @@ async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() 
     let app = spawn_app().await;
     let admin = session(&app, "quan.tri", &[("admin", None)]).await;
     let deadline_of = |app: &TestApp| {
-        app.http.get(app.url("/api/v1/deadlines?period=2026-12")).bearer_auth(&app.reader).send()
+        app.http
+            .get(app.url("/api/v1/deadlines?period=2026-12"))
+            .bearer_auth(&app.reader)
+            .send()
     };
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
-    assert_eq!(board.rows[0].deadline, "2027-01-02", "calendar days by default (seed 000)");
+    assert_eq!(
+        board.rows[0].deadline, "2027-01-02",
+        "calendar days by default (seed 000)"
+    );
 
-    let patch = |body: Value| admin.send(&app, reqwest::Method::PATCH, "/api/v1/indicator-groups/monthly-gov").json(&body).send();
+    let patch = |body: Value| {
+        admin
+            .send(
+                &app,
+                reqwest::Method::PATCH,
+                "/api/v1/indicator-groups/monthly-gov",
+            )
+            .json(&body)
+            .send()
+    };
     let g: Value = ok(patch(json!({"working_days": true})).await.unwrap()).await;
     assert_eq!(g["working_days"], true);
     // 1 January 2027 is a Friday holiday, then a weekend: the 2nd working day is Tuesday the 5th.
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
-    assert_eq!((board.rows[0].deadline.as_str(), board.rows[0].send_deadline.as_str()), ("2027-01-05", "2027-01-06"));
+    assert_eq!(
+        (
+            board.rows[0].deadline.as_str(),
+            board.rows[0].send_deadline.as_str()
+        ),
+        ("2027-01-05", "2027-01-06")
+    );
 
-    let r = admin.send(&app, reqwest::Method::DELETE, "/api/v1/holidays/2027-01-01").send().await.unwrap();
+    let r = admin
+        .send(&app, reqwest::Method::DELETE, "/api/v1/holidays/2027-01-01")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
     assert_eq!(board.rows[0].deadline, "2027-01-04");
-    let holiday = json!({"day": "2027-01-04", "name_vi": "Nghỉ bù", "name_en": "Substitute day off"});
-    let r = admin.send(&app, reqwest::Method::PUT, "/api/v1/holidays/2027-01-04").json(&holiday).send().await.unwrap();
+    let holiday =
+        json!({"day": "2027-01-04", "name_vi": "Nghỉ bù", "name_en": "Substitute day off"});
+    let r = admin
+        .send(&app, reqwest::Method::PUT, "/api/v1/holidays/2027-01-04")
+        .json(&holiday)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
     assert_eq!(board.rows[0].deadline, "2027-01-05");
 
-    for bad in [json!({"submit_day": 40}), json!({"submit_day": 5, "send_day": 3}), json!({"colour": "red"})] {
+    for bad in [
+        json!({"submit_day": 40}),
+        json!({"submit_day": 5, "send_day": 3}),
+        json!({"colour": "red"}),
+    ] {
         let r = patch(bad.clone()).await.unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
-    let r = admin.send(&app, reqwest::Method::DELETE, "/api/v1/holidays/not-a-day").send().await.unwrap();
+    let r = admin
+        .send(&app, reqwest::Method::DELETE, "/api/v1/holidays/not-a-day")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.group%' OR action LIKE 'indicators.holiday%'").await, 3);
 }

@@ -39,22 +39,35 @@ async fn exercise_queries(app: &TestApp) {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    assert_eq!(yearly, vec![(2005.0, 12.0), (2019.0, 95.5), (2021.0, 160.0), (2026.0, 171.0)]);
+    assert_eq!(
+        yearly,
+        vec![
+            (2005.0, 12.0),
+            (2019.0, 95.5),
+            (2021.0, 160.0),
+            (2026.0, 171.0)
+        ]
+    );
 }
 
 async fn partition_of(db: &PgPool, ts: &str) -> String {
-    sqlx::query_scalar("SELECT tableoid::regclass::text FROM metric_points WHERE ts = $1::timestamptz")
-        .bind(ts)
-        .fetch_one(db)
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "SELECT tableoid::regclass::text FROM metric_points WHERE ts = $1::timestamptz",
+    )
+    .bind(ts)
+    .fetch_one(db)
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
 async fn plain_postgres_partitions_points_by_month() {
     let app = spawn_app().await;
     let timescale: bool = ioc_server::db::timescale_enabled(&app.db).await.unwrap();
-    assert!(!timescale, "the harness cluster has no TimescaleDB preloaded");
+    assert!(
+        !timescale,
+        "the harness cluster has no TimescaleDB preloaded"
+    );
     let partitioned: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'metric_points')",
     )
@@ -63,9 +76,18 @@ async fn plain_postgres_partitions_points_by_month() {
     .unwrap();
     assert!(partitioned);
     exercise_queries(&app).await;
-    assert_eq!(partition_of(&app.db, "2019-03-15T00:00:00Z").await, "metric_points_y2019m03");
-    assert_eq!(partition_of(&app.db, "2026-10-01T00:00:00Z").await, "metric_points_y2026m10");
-    assert_eq!(partition_of(&app.db, "2005-01-01T00:00:00Z").await, "metric_points_default");
+    assert_eq!(
+        partition_of(&app.db, "2019-03-15T00:00:00Z").await,
+        "metric_points_y2019m03"
+    );
+    assert_eq!(
+        partition_of(&app.db, "2026-10-01T00:00:00Z").await,
+        "metric_points_y2026m10"
+    );
+    assert_eq!(
+        partition_of(&app.db, "2005-01-01T00:00:00Z").await,
+        "metric_points_default"
+    );
 
     // Upkeep is idempotent and prepares months ahead.
     ioc_server::db::ensure_partitions(&app.db).await.unwrap();
@@ -84,7 +106,10 @@ async fn plain_postgres_partitions_points_by_month() {
 #[ignore = "needs the TimescaleDB extension installed for the system PostgreSQL"]
 async fn timescale_makes_points_a_hypertable_with_the_same_results() {
     let app = spawn_app().await;
-    assert!(ioc_server::db::timescale_enabled(&app.db).await.unwrap(), "TimescaleDB preloaded by the embedded cluster");
+    assert!(
+        ioc_server::db::timescale_enabled(&app.db).await.unwrap(),
+        "TimescaleDB preloaded by the embedded cluster"
+    );
     let hypertable: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'metric_points')",
     )

@@ -5,17 +5,28 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section};
+use super::{
+    lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section,
+};
+use crate::api::{self, Load};
 use crate::protocol::AuditEntryView;
 
 /// The filters the API understands, in the order of the form.
 const FILTERS: [&str; 6] = ["actor", "action", "entity", "entity_id", "from", "to"];
 
 const ENTITIES: [&str; 4] = ["unit", "user", "api_token", "metric_points"];
-const ACTIONS: [&str; 9] =
-    ["create", "update", "revoke", "login", "login_failed", "logout", "password_change", "password_reset", "ingest"];
+const ACTIONS: [&str; 9] = [
+    "create",
+    "update",
+    "revoke",
+    "login",
+    "login_failed",
+    "logout",
+    "password_change",
+    "password_reset",
+    "ingest",
+];
 
 fn entity_label(e: &str) -> Option<M> {
     Some(match e {
@@ -55,7 +66,10 @@ pub fn AdminAuditPage() -> impl IntoView {
         let url = format!("/api/v1/admin/audit{q}{sep}limit=200");
         spawn_local(async move { entries.set(api::get(&url).await.into()) });
     });
-    let select = move |name: &'static str, all: M, values: &'static [&'static str], label: fn(&str) -> Option<M>| {
+    let select = move |name: &'static str,
+                       all: M,
+                       values: &'static [&'static str],
+                       label: fn(&str) -> Option<M>| {
         let current = value(name);
         let options = values
             .iter()
@@ -143,19 +157,24 @@ pub fn AdminAuditPage() -> impl IntoView {
 }
 
 fn pretty(v: &Option<serde_json::Value>) -> Option<String> {
-    v.as_ref().map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+    v.as_ref()
+        .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
 #[component]
 fn AuditRow(ctx: AdminCtx, entry: AuditEntryView) -> impl IntoView {
-    let when = vietnam_time(entry.at).format("%d/%m/%Y %H:%M:%S").to_string();
+    let when = vietnam_time(entry.at)
+        .format("%d/%m/%Y %H:%M:%S")
+        .to_string();
     let action = entry.action.clone();
     let entity = entry.entity.clone();
     let before = pretty(&entry.before);
     let after = pretty(&entry.after);
     let details = (before.is_some() || after.is_some()).then(|| {
-        let before = before.map(|b| view! { <div><h3>{ctx.t(M::Before)}</h3><pre>{b}</pre></div> }.into_any());
-        let after = after.map(|a| view! { <div><h3>{ctx.t(M::After)}</h3><pre>{a}</pre></div> }.into_any());
+        let before = before
+            .map(|b| view! { <div><h3>{ctx.t(M::Before)}</h3><pre>{b}</pre></div> }.into_any());
+        let after =
+            after.map(|a| view! { <div><h3>{ctx.t(M::After)}</h3><pre>{a}</pre></div> }.into_any());
         view! {
             <details class="audit-details">
                 <summary>{ctx.t(M::ShowChange)}</summary>

@@ -6,15 +6,25 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Load};
-use super::{loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
-use crate::i18n::parse_number;
-use crate::entry::text::EntryMsg as T;
-use crate::i18n::Lang;
-use crate::protocol::{Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch};
 use super::text::AdminMsg as M;
+use super::{
+    loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section,
+    UnitPicker,
+};
+use crate::api::{self, Load};
+use crate::entry::text::EntryMsg as T;
+use crate::i18n::parse_number;
+use crate::i18n::Lang;
+use crate::protocol::{
+    Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch,
+};
 
-const AGGREGATIONS: [Aggregation; 4] = [Aggregation::Sum, Aggregation::Average, Aggregation::Last, Aggregation::Rate];
+const AGGREGATIONS: [Aggregation; 4] = [
+    Aggregation::Sum,
+    Aggregation::Average,
+    Aggregation::Last,
+    Aggregation::Rate,
+];
 
 fn t(ctx: AdminCtx, m: T) -> &'static str {
     m.get(ctx.lang.get_untracked())
@@ -34,7 +44,11 @@ fn aggregation_label(a: Aggregation) -> T {
 fn plain(v: Option<f64>, lang: Lang) -> String {
     v.map(|x| {
         let s = format!("{x}");
-        if lang == Lang::Vi { s.replace('.', ",") } else { s }
+        if lang == Lang::Vi {
+            s.replace('.', ",")
+        } else {
+            s
+        }
     })
     .unwrap_or_default()
 }
@@ -45,7 +59,9 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
     let list = RwSignal::new(Load::<Vec<IndicatorDef>>::Loading);
     let editing = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<Note>);
-    Effect::new(move |_| spawn_local(async move { list.set(api::get("/api/v1/indicators").await.into()) }));
+    Effect::new(move |_| {
+        spawn_local(async move { list.set(api::get("/api/v1/indicators").await.into()) })
+    });
     let saved = Callback::new(move |d: IndicatorDef| {
         note.set(Some(Note::Done(M::Saved, d.code.clone())));
         editing.set(None);
@@ -83,7 +99,12 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
 }
 
 #[component]
-fn IndicatorRow(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<String>>, saved: Callback<IndicatorDef>) -> impl IntoView {
+fn IndicatorRow(
+    ctx: AdminCtx,
+    def: IndicatorDef,
+    editing: RwSignal<Option<String>>,
+    saved: Callback<IndicatorDef>,
+) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let code = def.code.clone();
     let is_open = {
@@ -92,11 +113,27 @@ fn IndicatorRow(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<Strin
     };
     let toggle = {
         let code = code.clone();
-        move |_| editing.update(|e| *e = if e.as_deref() == Some(code.as_str()) { None } else { Some(code.clone()) })
+        move |_| {
+            editing.update(|e| {
+                *e = if e.as_deref() == Some(code.as_str()) {
+                    None
+                } else {
+                    Some(code.clone())
+                }
+            })
+        }
     };
     let (main, other, measure) = match lang {
-        Lang::Vi => (def.name_vi.clone(), def.name_en.clone(), def.measure_vi.clone()),
-        Lang::En => (def.name_en.clone(), def.name_vi.clone(), def.measure_en.clone()),
+        Lang::Vi => (
+            def.name_vi.clone(),
+            def.name_en.clone(),
+            def.measure_vi.clone(),
+        ),
+        Lang::En => (
+            def.name_en.clone(),
+            def.name_vi.clone(),
+            def.measure_en.clone(),
+        ),
     };
     let checks = [
         (T::MinValue, def.min_value),
@@ -106,7 +143,11 @@ fn IndicatorRow(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<Strin
     ]
     .into_iter()
     .filter_map(|(label, v)| v.map(|v| format!("{} {}", t(ctx, label), plain(Some(v), lang))))
-    .chain(std::iter::once(format!("{} {}", t(ctx, T::JumpPct), plain(Some(def.jump_pct), lang))))
+    .chain(std::iter::once(format!(
+        "{} {}",
+        t(ctx, T::JumpPct),
+        plain(Some(def.jump_pct), lang)
+    )))
     .collect::<Vec<_>>()
     .join(" · ");
     let chips = view! {
@@ -155,7 +196,12 @@ fn IndicatorRow(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<Strin
 }
 
 #[component]
-fn IndicatorEditor(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<String>>, saved: Callback<IndicatorDef>) -> impl IntoView {
+fn IndicatorEditor(
+    ctx: AdminCtx,
+    def: IndicatorDef,
+    editing: RwSignal<Option<String>>,
+    saved: Callback<IndicatorDef>,
+) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let text = |s: &str| RwSignal::new(s.to_string());
     let name_vi = text(&def.name_vi);
@@ -189,7 +235,11 @@ fn IndicatorEditor(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<St
         // the indicator's precision ("3.000" is three thousand for a figure kept to 1 decimal).
         let optional = |s: RwSignal<String>| -> Result<Option<f64>, ()> {
             let v = s.get_untracked();
-            if v.trim().is_empty() { Ok(None) } else { parse_number(&v, places).map(Some).ok_or(()) }
+            if v.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_number(&v, places).map(Some).ok_or(())
+            }
         };
         let parsed = (|| {
             Some(IndicatorPatch {
@@ -200,7 +250,8 @@ fn IndicatorEditor(ctx: AdminCtx, def: IndicatorDef, editing: RwSignal<Option<St
                 decimals: Some(decimals.get_untracked().trim().parse().ok()?),
                 aggregation: Aggregation::parse(&aggregation.get_untracked()),
                 cumulative: Some(cumulative.get_untracked()),
-                owner_unit: Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty()),
+                owner_unit: Some(owner.get_untracked().trim().to_string())
+                    .filter(|o| !o.is_empty()),
                 higher_is_better: Some(higher.get_untracked()),
                 min_value: Some(optional(min_value).ok()?),
                 max_value: Some(optional(max_value).ok()?),
@@ -349,7 +400,10 @@ fn HistoryImport(ctx: AdminCtx) -> impl IntoView {
 
 /// Posts the chosen file as the raw body with its content type; `None` when no file was chosen.
 #[allow(unused_variables)]
-async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> Option<Result<BackfillReceipt, api::Failure>> {
+async fn upload_history(
+    el: &leptos::web_sys::HtmlInputElement,
+    csrf: &str,
+) -> Option<Result<BackfillReceipt, api::Failure>> {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::prelude::*;
@@ -367,7 +421,10 @@ async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> O
             #[wasm_bindgen(method, getter)]
             fn name(this: &PickedFile) -> String;
         }
-        let file = el.unchecked_ref::<PickedFiles>().files().and_then(|l| l.item(0))?;
+        let file = el
+            .unchecked_ref::<PickedFiles>()
+            .files()
+            .and_then(|l| l.item(0))?;
         let kind = if file.name().to_lowercase().ends_with(".csv") {
             "text/csv"
         } else {
@@ -386,11 +443,16 @@ async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> O
             if !resp.ok() {
                 let status = resp.status();
                 return Err(match resp.json::<crate::protocol::ApiErrorBody>().await {
-                    Ok(b) => api::Failure::Api { status, detail: b.error },
+                    Ok(b) => api::Failure::Api {
+                        status,
+                        detail: b.error,
+                    },
                     Err(_) => api::Failure::Http(status),
                 });
             }
-            resp.json::<BackfillReceipt>().await.map_err(|e| api::Failure::Network(e.to_string()))
+            resp.json::<BackfillReceipt>()
+                .await
+                .map_err(|e| api::Failure::Network(e.to_string()))
         };
         Some(sent.await)
     }
@@ -405,7 +467,9 @@ async fn upload_history(el: &leptos::web_sys::HtmlInputElement, csrf: &str) -> O
 #[component]
 fn DeadlineRules(ctx: AdminCtx) -> impl IntoView {
     let groups = RwSignal::new(Load::<Vec<IndicatorGroup>>::Loading);
-    Effect::new(move |_| spawn_local(async move { groups.set(api::get("/api/v1/indicator-groups").await.into()) }));
+    Effect::new(move |_| {
+        spawn_local(async move { groups.set(api::get("/api/v1/indicator-groups").await.into()) })
+    });
     view! {
         <section class="deadline-rules" aria-labelledby="rules-title">
             <h2 id="rules-title">{t(ctx, T::RulesTitle)}</h2>
@@ -428,7 +492,13 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
     let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
     let code = group.code.clone();
-    let name = move || if ctx.lang.get() == Lang::En { group.name_en.clone() } else { group.name_vi.clone() };
+    let name = move || {
+        if ctx.lang.get() == Lang::En {
+            group.name_en.clone()
+        } else {
+            group.name_vi.clone()
+        }
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let day = |s: RwSignal<String>| s.get_untracked().trim().parse::<i16>().ok();
@@ -448,7 +518,10 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match api::send::<_, IndicatorGroup>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(_) => note.set(Some(Note::Done(M::Saved, t(ctx, T::RulesSaved).to_string()))),
+                Ok(_) => note.set(Some(Note::Done(
+                    M::Saved,
+                    t(ctx, T::RulesSaved).to_string(),
+                ))),
                 Err(f) => note.set(Some(Note::Problem(f))),
             }
             busy.set(false);

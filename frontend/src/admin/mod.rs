@@ -25,9 +25,9 @@ pub use tokens::AdminTokensPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 
+use crate::api::{self, Failure};
 use crate::i18n::{Lang, Msg};
 use crate::protocol::UnitView;
-use crate::api::{self, Failure};
 use text::AdminMsg as M;
 
 /// The parts of the admin area, in the order of the navigation.
@@ -42,8 +42,14 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 6] =
-        [Section::Overview, Section::Units, Section::Users, Section::Tokens, Section::Audit, Section::Indicators];
+    pub const ALL: [Section; 6] = [
+        Section::Overview,
+        Section::Units,
+        Section::Users,
+        Section::Tokens,
+        Section::Audit,
+        Section::Indicators,
+    ];
 
     pub fn path(self) -> &'static str {
         match self {
@@ -78,7 +84,11 @@ pub fn AdminTable(
     #[prop(optional, into)] class: String,
     children: Children,
 ) -> impl IntoView {
-    let class = if class.is_empty() { "admin-table".to_string() } else { format!("admin-table {class}") };
+    let class = if class.is_empty() {
+        "admin-table".to_string()
+    } else {
+        format!("admin-table {class}")
+    };
     view! {
         <div class="admin-table-wrap">
             <table class=class>
@@ -110,7 +120,9 @@ impl std::ops::Deref for AdminCtx {
 
 impl AdminCtx {
     pub fn new() -> Self {
-        AdminCtx { session: api::PageSession::new() }
+        AdminCtx {
+            session: api::PageSession::new(),
+        }
     }
 
     /// The text in the page's language (not reactive, see [`api::PageSession::lang`]).
@@ -201,10 +213,16 @@ pub fn NoteView(ctx: AdminCtx, note: RwSignal<Option<Note>>) -> impl IntoView {
         let lang = ctx.lang.get_untracked();
         note.get().map(|n| match n {
             Note::Done(m, what) => {
-                let text = if what.is_empty() { m.get(lang).to_string() } else { format!("{}: {what}", m.get(lang)) };
+                let text = if what.is_empty() {
+                    m.get(lang).to_string()
+                } else {
+                    format!("{}: {what}", m.get(lang))
+                };
                 view! { <p class="notice notice-ok" role="status">{text}</p> }.into_any()
             }
-            Note::Invalid(m) => view! { <p class="notice notice-error" role="alert">{m.get(lang)}</p> }.into_any(),
+            Note::Invalid(m) => {
+                view! { <p class="notice notice-error" role="alert">{m.get(lang)}</p> }.into_any()
+            }
             Note::Problem(f) => view! { <FailureView ctx failure=f /> }.into_any(),
         })
     }
@@ -215,10 +233,15 @@ pub fn NoteView(ctx: AdminCtx, note: RwSignal<Option<Note>>) -> impl IntoView {
 pub fn FailureView(ctx: AdminCtx, failure: Failure) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let login = failure.needs_login().then(|| {
-        let lang = if ctx.lang.get_untracked() == Lang::En { "&lang=en" } else { "" };
+        let lang = if ctx.lang.get_untracked() == Lang::En {
+            "&lang=en"
+        } else {
+            ""
+        };
         view! { <a href=format!("/login?next=/admin{lang}")>{ctx.msg(Msg::LoginButton)}</a> }
     });
-    view! { <p class="notice notice-error" role="alert">{failure.message(lang)} " " {login}</p> }.into_any()
+    view! { <p class="notice notice-error" role="alert">{failure.message(lang)} " " {login}</p> }
+        .into_any()
 }
 
 /// "Loading…", the failure, or the content.
@@ -242,13 +265,19 @@ pub fn UnitPicker(
     Effect::new(move |_| {
         let text = value.get().trim().to_string();
         // Codes are typed as they are; names (two letters or more) are looked up.
-        if text.chars().count() < 2 || text.chars().all(|c| c.is_ascii_digit()) || text.starts_with("dept-") {
+        if text.chars().count() < 2
+            || text.chars().all(|c| c.is_ascii_digit())
+            || text.starts_with("dept-")
+        {
             return;
         }
         asked.update_value(|n| *n += 1);
         let mine = asked.get_value();
         spawn_local(async move {
-            let url = format!("/api/v1/units?active=true&limit=15&q={}", api::encode(&text));
+            let url = format!(
+                "/api/v1/units?active=true&limit=15&q={}",
+                api::encode(&text)
+            );
             if let Ok(found) = api::get::<Vec<UnitView>>(&url).await {
                 if asked.get_value() == mine {
                     options.set(found);
@@ -315,7 +344,13 @@ pub fn kind_label(kind: &str) -> M {
 }
 
 /// Roles in the order the forms list them.
-pub const ROLES: [&str; 5] = ["admin", "leader", "approver", "central_viewer", "unit_editor"];
+pub const ROLES: [&str; 5] = [
+    "admin",
+    "leader",
+    "approver",
+    "central_viewer",
+    "unit_editor",
+];
 
 pub fn role_label(role: &str) -> M {
     match role {
@@ -330,5 +365,6 @@ pub fn role_label(role: &str) -> M {
 
 /// A hidden `lang=en` field for the GET forms of English pages.
 pub fn lang_field(ctx: AdminCtx) -> impl IntoView {
-    (ctx.lang.get_untracked() == Lang::En).then(|| view! { <input type="hidden" name="lang" value="en" /> })
+    (ctx.lang.get_untracked() == Lang::En)
+        .then(|| view! { <input type="hidden" name="lang" value="en" /> })
 }

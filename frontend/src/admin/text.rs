@@ -499,7 +499,12 @@ mod tests {
 
     #[test]
     fn both_languages_are_there() {
-        for m in [AdminMsg::AdminArea, AdminMsg::ShownOnce, AdminMsg::HistoricCannotActivate, AdminMsg::After] {
+        for m in [
+            AdminMsg::AdminArea,
+            AdminMsg::ShownOnce,
+            AdminMsg::HistoricCannotActivate,
+            AdminMsg::After,
+        ] {
             assert!(!m.vi().is_empty() && !m.en().is_empty());
             assert_ne!(m.vi(), m.en(), "{m:?}");
         }

@@ -5,9 +5,12 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
+use super::{
+    format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView,
+    Section, UnitPicker,
+};
+use crate::api::{self, Load};
 use crate::protocol::{CreatedToken, NewTokenRequest, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
@@ -19,7 +22,9 @@ pub fn AdminTokensPage() -> impl IntoView {
     let note = RwSignal::new(None::<Note>);
     // The secret of the token just created; dropped for good once dismissed.
     let secret = RwSignal::new(None::<CreatedToken>);
-    let load = move || spawn_local(async move { tokens.set(api::get("/api/v1/admin/tokens").await.into()) });
+    let load = move || {
+        spawn_local(async move { tokens.set(api::get("/api/v1/admin/tokens").await.into()) })
+    };
     // Loaded once hydrated (effects run only in the browser).
     Effect::new(move |_| load());
     let created = Callback::new(move |c: CreatedToken| {
@@ -72,7 +77,9 @@ fn SecretBox(ctx: AdminCtx, secret: RwSignal<Option<CreatedToken>>) -> impl Into
     let copied = RwSignal::new(None::<bool>);
     let input = NodeRef::<leptos::html::Textarea>::new();
     let copy = move |_| {
-        let Some(token) = secret.with_untracked(|s| s.as_ref().map(|c| c.token.clone())) else { return };
+        let Some(token) = secret.with_untracked(|s| s.as_ref().map(|c| c.token.clone())) else {
+            return;
+        };
         // Selected either way, so that Ctrl+C (or a long press) copies it when the clipboard
         // is not available (plain http to another host).
         if let Some(el) = input.get_untracked() {
@@ -122,13 +129,22 @@ fn SecretBox(ctx: AdminCtx, secret: RwSignal<Option<CreatedToken>>) -> impl Into
 }
 
 #[component]
-fn TokenRow(ctx: AdminCtx, token: TokenView, revoked: Callback<TokenView>, failed: Callback<api::Failure>) -> impl IntoView {
+fn TokenRow(
+    ctx: AdminCtx,
+    token: TokenView,
+    revoked: Callback<TokenView>,
+    failed: Callback<api::Failure>,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let id = token.id;
     let now = Utc::now();
     let is_revoked = token.revoked_at.is_some();
     let expired = token.expires_at.is_some_and(|t| t <= now);
-    let kind = if token.kind == "wall_display" { M::KindWallDisplay } else { M::KindIntegration };
+    let kind = if token.kind == "wall_display" {
+        M::KindWallDisplay
+    } else {
+        M::KindIntegration
+    };
     let mut permissions: Vec<String> = token.scopes.clone();
     permissions.extend(token.screens.iter().map(|s| format!("{s} ▭")));
     let revoked_at = token.revoked_at;
@@ -206,8 +222,12 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wall = kind.get_untracked() == "wall_display";
-        let screen_list: Vec<String> =
-            screens.get_untracked().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let screen_list: Vec<String> = screens
+            .get_untracked()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         if wall && screen_list.is_empty() {
             return note.set(Some(Note::Invalid(M::WallNeedsScreen)));
         }
@@ -218,7 +238,11 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
                 Ok(d) => d
                     .succ_opt()
                     .and_then(|next| next.and_hms_opt(0, 0, 0))
-                    .and_then(|t| chrono::FixedOffset::east_opt(7 * 3600)?.from_local_datetime(&t).single())
+                    .and_then(|t| {
+                        chrono::FixedOffset::east_opt(7 * 3600)?
+                            .from_local_datetime(&t)
+                            .single()
+                    })
                     .map(|t| t.with_timezone(&Utc)),
                 Err(_) => return note.set(Some(Note::Invalid(M::BadDate))),
             },
@@ -227,14 +251,20 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
             name: name.get_untracked().trim().to_string(),
             kind: kind.get_untracked(),
             unit: unit.get_untracked().trim().to_string(),
-            scopes: if !wall && points_write.get_untracked() { vec![POINTS_WRITE.to_string()] } else { Vec::new() },
+            scopes: if !wall && points_write.get_untracked() {
+                vec![POINTS_WRITE.to_string()]
+            } else {
+                Vec::new()
+            },
             screens: if wall { screen_list } else { Vec::new() },
             expires_at,
         };
         let csrf = ctx.csrf();
         busy.set(true);
         spawn_local(async move {
-            match api::send::<_, CreatedToken>("POST", "/api/v1/admin/tokens", &csrf, Some(&body)).await {
+            match api::send::<_, CreatedToken>("POST", "/api/v1/admin/tokens", &csrf, Some(&body))
+                .await
+            {
                 Ok(Some(c)) => {
                     note.set(None);
                     name.set(String::new());

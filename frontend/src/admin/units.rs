@@ -5,16 +5,26 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker};
+use super::{
+    kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, AdminTable, FailureView,
+    Note, NoteView, Section, UnitPicker,
+};
+use crate::api::{self, Load};
 use crate::i18n::Lang;
 use crate::protocol::{NewUnitRequest, UnitUpdate, UnitView};
 
 /// Units listed at most on one screen; a search narrows it.
 const LIMIT: usize = 300;
 
-const KINDS: [&str; 6] = ["department", "commune", "province", "historic_province", "historic_district", "historic_commune"];
+const KINDS: [&str; 6] = [
+    "department",
+    "commune",
+    "province",
+    "historic_province",
+    "historic_district",
+    "historic_commune",
+];
 
 #[component]
 pub fn AdminUnitsPage() -> impl IntoView {
@@ -22,7 +32,8 @@ pub fn AdminUnitsPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
     // Departments first: they are what an administrator maintains most.
-    let kind = Memo::new(move |_| query.with(|m| m.get("kind").unwrap_or_else(|| "department".into())));
+    let kind =
+        Memo::new(move |_| query.with(|m| m.get("kind").unwrap_or_else(|| "department".into())));
     let active = Memo::new(move |_| query.with(|m| m.get("active").unwrap_or_default()));
     let units = RwSignal::new(Load::<Vec<UnitView>>::Loading);
     let note = RwSignal::new(None::<Note>);
@@ -59,13 +70,17 @@ pub fn AdminUnitsPage() -> impl IntoView {
         });
     });
     let created = Callback::new(move |u: UnitView| {
-        note.set(Some(Note::Done(M::UnitCreated, format!("{} ({})", unit_name(&u, ctx.lang.get_untracked()), u.code))));
+        note.set(Some(Note::Done(
+            M::UnitCreated,
+            format!("{} ({})", unit_name(&u, ctx.lang.get_untracked()), u.code),
+        )));
         load();
     });
 
     let kind_options = move || {
         let current = kind.get();
-        let all = std::iter::once(("", M::AllKinds)).chain(KINDS.iter().map(|k| (*k, kind_label(k))));
+        let all =
+            std::iter::once(("", M::AllKinds)).chain(KINDS.iter().map(|k| (*k, kind_label(k))));
         all.map(|(value, label)| view! { <option value=value selected=current == value>{ctx.t(label)}</option> })
             .collect_view()
     };
@@ -112,12 +127,20 @@ pub fn AdminUnitsPage() -> impl IntoView {
 }
 
 #[component]
-fn UnitTable(ctx: AdminCtx, list: Vec<UnitView>, editing: RwSignal<Option<String>>, saved: Callback<UnitView>) -> impl IntoView {
+fn UnitTable(
+    ctx: AdminCtx,
+    list: Vec<UnitView>,
+    editing: RwSignal<Option<String>>,
+    saved: Callback<UnitView>,
+) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="admin-empty">{ctx.t(M::NoUnitsFound)}</p> }.into_any();
     }
     let count = list.len();
-    let rows = list.into_iter().map(|u| view! { <UnitRow ctx unit=u editing saved /> }).collect_view();
+    let rows = list
+        .into_iter()
+        .map(|u| view! { <UnitRow ctx unit=u editing saved /> })
+        .collect_view();
     view! {
         <p class="admin-count">
             {format!("{count} {}", ctx.t(M::UnitsCount))}
@@ -131,7 +154,12 @@ fn UnitTable(ctx: AdminCtx, list: Vec<UnitView>, editing: RwSignal<Option<String
 }
 
 #[component]
-fn UnitRow(ctx: AdminCtx, unit: UnitView, editing: RwSignal<Option<String>>, saved: Callback<UnitView>) -> impl IntoView {
+fn UnitRow(
+    ctx: AdminCtx,
+    unit: UnitView,
+    editing: RwSignal<Option<String>>,
+    saved: Callback<UnitView>,
+) -> impl IntoView {
     let code = unit.code.clone();
     let is_open = {
         let code = code.clone();
@@ -139,7 +167,15 @@ fn UnitRow(ctx: AdminCtx, unit: UnitView, editing: RwSignal<Option<String>>, sav
     };
     let toggle = {
         let code = code.clone();
-        move |_| editing.update(|e| *e = if e.as_deref() == Some(code.as_str()) { None } else { Some(code.clone()) })
+        move |_| {
+            editing.update(|e| {
+                *e = if e.as_deref() == Some(code.as_str()) {
+                    None
+                } else {
+                    Some(code.clone())
+                }
+            })
+        }
     };
     let u = unit.clone();
     let names = move || {
@@ -193,7 +229,12 @@ fn UnitRow(ctx: AdminCtx, unit: UnitView, editing: RwSignal<Option<String>>, sav
 }
 
 #[component]
-fn UnitEditor(ctx: AdminCtx, unit: UnitView, editing: RwSignal<Option<String>>, saved: Callback<UnitView>) -> impl IntoView {
+fn UnitEditor(
+    ctx: AdminCtx,
+    unit: UnitView,
+    editing: RwSignal<Option<String>>,
+    saved: Callback<UnitView>,
+) -> impl IntoView {
     let historic = unit.kind.starts_with("historic");
     let name_vi = RwSignal::new(unit.name_vi.clone());
     let name_en = RwSignal::new(unit.name_en.clone());
@@ -218,7 +259,11 @@ fn UnitEditor(ctx: AdminCtx, unit: UnitView, editing: RwSignal<Option<String>>, 
         let body = UnitUpdate {
             name_vi: Some(name_vi.get_untracked()),
             name_en: Some(name_en.get_untracked()),
-            active: if historic { None } else { Some(active.get_untracked()) },
+            active: if historic {
+                None
+            } else {
+                Some(active.get_untracked())
+            },
             parent_code: (!new_parent.is_empty() && new_parent != old_parent).then_some(new_parent),
             subtype: Some(subtype.get_untracked()),
             sort_order: Some(order),
@@ -292,12 +337,20 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
         let department = k == "department";
         code.update(|c| {
             if c.is_empty() || c == "dept-" {
-                *c = if department { "dept-".into() } else { String::new() };
+                *c = if department {
+                    "dept-".into()
+                } else {
+                    String::new()
+                };
             }
         });
         subtype.update(|s| {
             if s.is_empty() || s == "sở" || s == "xã" {
-                *s = if department { "sở".into() } else { "xã".into() };
+                *s = if department {
+                    "sở".into()
+                } else {
+                    "xã".into()
+                };
             }
         });
         kind.set(k);
@@ -316,11 +369,16 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
         let csrf = ctx.csrf();
         busy.set(true);
         spawn_local(async move {
-            match api::send::<_, UnitView>("POST", "/api/v1/admin/units", &csrf, Some(&body)).await {
+            match api::send::<_, UnitView>("POST", "/api/v1/admin/units", &csrf, Some(&body)).await
+            {
                 Ok(Some(u)) => {
                     note.set(None);
                     let department = body.kind == "department";
-                    code.set(if department { "dept-".into() } else { String::new() });
+                    code.set(if department {
+                        "dept-".into()
+                    } else {
+                        String::new()
+                    });
                     name_vi.set(String::new());
                     name_en.set(String::new());
                     created.run(u);

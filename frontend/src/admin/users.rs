@@ -4,9 +4,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Load};
 use super::text::AdminMsg as M;
-use super::{format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section, UnitPicker, ROLES};
+use super::{
+    format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note,
+    NoteView, Section, UnitPicker, ROLES,
+};
+use crate::api::{self, Load};
 use crate::protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
@@ -18,7 +21,8 @@ pub fn AdminUsersPage() -> impl IntoView {
     let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<i64>);
-    let load = move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
+    let load =
+        move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
     // Loaded once hydrated (effects run only in the browser).
     Effect::new(move |_| load());
     let changed = Callback::new(move |(m, who): (M, String)| {
@@ -63,8 +67,15 @@ struct RoleForm {
 impl RoleForm {
     fn new(grants: &[RoleGrant]) -> Self {
         let checked = ROLES.map(|r| RwSignal::new(grants.iter().any(|g| g.role == r)));
-        let units: Vec<&str> = grants.iter().filter(|g| g.role == "unit_editor").filter_map(|g| g.unit.as_deref()).collect();
-        RoleForm { checked, editor_units: RwSignal::new(units.join(", ")) }
+        let units: Vec<&str> = grants
+            .iter()
+            .filter(|g| g.role == "unit_editor")
+            .filter_map(|g| g.unit.as_deref())
+            .collect();
+        RoleForm {
+            checked,
+            editor_units: RwSignal::new(units.join(", ")),
+        }
     }
 
     fn reset(&self) {
@@ -83,17 +94,26 @@ impl RoleForm {
             }
             if *role == "unit_editor" {
                 let typed = self.editor_units.get_untracked();
-                let mut units: Vec<String> =
-                    typed.split(',').map(|u| u.trim().to_string()).filter(|u| !u.is_empty()).collect();
+                let mut units: Vec<String> = typed
+                    .split(',')
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect();
                 if units.is_empty() && !account_unit.trim().is_empty() {
                     units.push(account_unit.trim().to_string());
                 }
                 if units.is_empty() {
                     return Err(M::EditorNeedsUnit);
                 }
-                out.extend(units.into_iter().map(|u| RoleGrant { role: role.to_string(), unit: Some(u) }));
+                out.extend(units.into_iter().map(|u| RoleGrant {
+                    role: role.to_string(),
+                    unit: Some(u),
+                }));
             } else {
-                out.push(RoleGrant { role: role.to_string(), unit: None });
+                out.push(RoleGrant {
+                    role: role.to_string(),
+                    unit: None,
+                });
             }
         }
         if out.is_empty() {
@@ -134,7 +154,12 @@ fn RoleFields(ctx: AdminCtx, form: RoleForm, #[prop(into)] id: String) -> impl I
 }
 
 #[component]
-fn UserRow(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, changed: Callback<(M, String)>) -> impl IntoView {
+fn UserRow(
+    ctx: AdminCtx,
+    entry: UserEntry,
+    editing: RwSignal<Option<i64>>,
+    changed: Callback<(M, String)>,
+) -> impl IntoView {
     let id = entry.user.id;
     let is_open = move || editing.get() == Some(id);
     let roles = entry
@@ -190,7 +215,12 @@ fn UserRow(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, chan
 }
 
 #[component]
-fn UserEditor(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, changed: Callback<(M, String)>) -> impl IntoView {
+fn UserEditor(
+    ctx: AdminCtx,
+    entry: UserEntry,
+    editing: RwSignal<Option<i64>>,
+    changed: Callback<(M, String)>,
+) -> impl IntoView {
     let id = entry.user.id;
     let username = entry.user.username.clone();
     let display_name = RwSignal::new(entry.user.display_name.clone());
@@ -219,7 +249,14 @@ fn UserEditor(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, c
             let who = username.clone();
             busy.set(true);
             spawn_local(async move {
-                match api::send::<_, serde_json::Value>("PATCH", &format!("/api/v1/admin/users/{id}"), &csrf, Some(&body)).await {
+                match api::send::<_, serde_json::Value>(
+                    "PATCH",
+                    &format!("/api/v1/admin/users/{id}"),
+                    &csrf,
+                    Some(&body),
+                )
+                .await
+                {
                     Ok(_) => changed.run((M::Saved, who)),
                     Err(f) => note.set(Some(Note::Problem(f))),
                 }
@@ -238,7 +275,14 @@ fn UserEditor(ctx: AdminCtx, entry: UserEntry, editing: RwSignal<Option<i64>>, c
         busy.set(true);
         spawn_local(async move {
             let body = PasswordReset { password: new };
-            match api::send::<_, serde_json::Value>("POST", &format!("/api/v1/admin/users/{id}/password"), &csrf, Some(&body)).await {
+            match api::send::<_, serde_json::Value>(
+                "POST",
+                &format!("/api/v1/admin/users/{id}/password"),
+                &csrf,
+                Some(&body),
+            )
+            .await
+            {
                 Ok(_) => {
                     password.set(String::new());
                     note.set(Some(Note::Done(M::PasswordWasReset, who)));
@@ -315,7 +359,14 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
         let csrf = ctx.csrf();
         busy.set(true);
         spawn_local(async move {
-            match api::send::<_, serde_json::Value>("POST", "/api/v1/admin/users", &csrf, Some(&body)).await {
+            match api::send::<_, serde_json::Value>(
+                "POST",
+                "/api/v1/admin/users",
+                &csrf,
+                Some(&body),
+            )
+            .await
+            {
                 Ok(_) => {
                     note.set(None);
                     for s in [username, display_name, password, unit] {

@@ -10,10 +10,15 @@ use leptos_router::hooks::use_query_map;
 use super::list::LiveBadge;
 use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
-use super::{date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
+use super::{
+    date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame,
+    FailureNote, Screen, StatusChip,
+};
 use crate::api::{self, Load};
 use crate::i18n::Lang;
-use crate::protocol::{DeadlineBoard, DeadlineStatus, SubmissionStatus, SubmissionSummary, SubmissionView};
+use crate::protocol::{
+    DeadlineBoard, DeadlineStatus, SubmissionStatus, SubmissionSummary, SubmissionView,
+};
 
 #[component]
 pub fn ApprovePage() -> impl IntoView {
@@ -29,7 +34,10 @@ pub fn ApprovePage() -> impl IntoView {
         let p = asked.get();
         rows.set(Load::Loading);
         spawn_local(async move {
-            let url = format!("/api/v1/submissions{}", api::query_string(&[("period", p.clone())]));
+            let url = format!(
+                "/api/v1/submissions{}",
+                api::query_string(&[("period", p.clone())])
+            );
             let got = api::get::<Vec<SubmissionSummary>>(&url).await;
             if let Ok(list) = &got {
                 period.set(list.first().map(|r| r.period.clone()).unwrap_or(p));
@@ -55,25 +63,45 @@ pub fn ApprovePage() -> impl IntoView {
         followed.set_value(true);
         let page = page.clone();
         spawn_local(async move {
-            let url = format!("/api/v1/submissions/{}/{}", api::encode(&unit), api::encode(&p));
-            let Ok(report) = api::get::<SubmissionView>(&url).await else { return };
+            let url = format!(
+                "/api/v1/submissions/{}/{}",
+                api::encode(&unit),
+                api::encode(&p)
+            );
+            let Ok(report) = api::get::<SubmissionView>(&url).await else {
+                return;
+            };
             let Some(page) = page else { return };
-            page.with(|| follow_boards(vec![format!("deadlines/{}", report.area)], live, move |board: DeadlineBoard| {
-                let shown = period.get_untracked();
-                rows.try_update(|l| {
-                    let Load::Ready(list) = l else { return };
-                    for fresh in board.rows.into_iter().filter(|r| r.period == shown) {
-                        match list.iter_mut().find(|r| r.unit == fresh.unit && r.group == fresh.group) {
-                            Some(slot) => *slot = fresh,
-                            None => list.push(fresh),
-                        }
-                    }
-                });
-            }));
+            page.with(|| {
+                follow_boards(
+                    vec![format!("deadlines/{}", report.area)],
+                    live,
+                    move |board: DeadlineBoard| {
+                        let shown = period.get_untracked();
+                        rows.try_update(|l| {
+                            let Load::Ready(list) = l else { return };
+                            for fresh in board.rows.into_iter().filter(|r| r.period == shown) {
+                                match list
+                                    .iter_mut()
+                                    .find(|r| r.unit == fresh.unit && r.group == fresh.group)
+                                {
+                                    Some(slot) => *slot = fresh,
+                                    None => list.push(fresh),
+                                }
+                            }
+                        });
+                    },
+                )
+            });
         });
     });
 
-    let export = move || format!("/api/v1/submissions.xlsx{}", api::query_string(&[("period", period.get())]));
+    let export = move || {
+        format!(
+            "/api/v1/submissions.xlsx{}",
+            api::query_string(&[("period", period.get())])
+        )
+    };
     let board = move || match rows.get() {
         Load::Loading => loading(ctx),
         Load::Failed(f) => view! { <FailureNote ctx failure=f /> }.into_any(),
@@ -104,7 +132,12 @@ fn Board(ctx: EntryCtx, list: Vec<SubmissionSummary>) -> impl IntoView {
     let count = |f: &dyn Fn(&SubmissionSummary) -> bool| list.iter().filter(|r| f(r)).count();
     let late = count(&|r| r.deadline_status == DeadlineStatus::Late);
     let waiting = count(&|r| r.status == Some(SubmissionStatus::Submitted));
-    let approved = count(&|r| matches!(r.status, Some(SubmissionStatus::Approved | SubmissionStatus::Sent)));
+    let approved = count(&|r| {
+        matches!(
+            r.status,
+            Some(SubmissionStatus::Approved | SubmissionStatus::Sent)
+        )
+    });
     let summary = format!(
         "{} {}: {} · {waiting} {} · {approved} {} · {late} {}",
         ctx.t(T::Summary),
@@ -114,8 +147,18 @@ fn Board(ctx: EntryCtx, list: Vec<SubmissionSummary>) -> impl IntoView {
         ctx.t(T::ApprovedCount),
         ctx.t(T::Late)
     );
-    let headers = [T::Unit, T::Status, T::DeadlineStatus, T::Deadline, T::Entered, T::SubmittedAt];
-    let rows = list.into_iter().map(|r| view! { <BoardRow ctx row=r /> }).collect_view();
+    let headers = [
+        T::Unit,
+        T::Status,
+        T::DeadlineStatus,
+        T::Deadline,
+        T::Entered,
+        T::SubmittedAt,
+    ];
+    let rows = list
+        .into_iter()
+        .map(|r| view! { <BoardRow ctx row=r /> })
+        .collect_view();
     view! {
         <p class="admin-count board-summary">{summary}</p>
         <div class="admin-table-wrap">

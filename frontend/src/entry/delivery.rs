@@ -24,7 +24,13 @@ pub fn DeliveryPage() -> impl IntoView {
     let problem = RwSignal::new(None::<Failure>);
     let done = RwSignal::new(false);
     let load = move || {
-        let url = format!("/api/v1/central/deliveries{}", api::query_string(&[("status", status.get_untracked()), ("limit", LIMIT.to_string())]));
+        let url = format!(
+            "/api/v1/central/deliveries{}",
+            api::query_string(&[
+                ("status", status.get_untracked()),
+                ("limit", LIMIT.to_string())
+            ])
+        );
         spawn_local(async move { list.set(api::get(&url).await.into()) });
     };
     Effect::new(move |_| {
@@ -34,7 +40,14 @@ pub fn DeliveryPage() -> impl IntoView {
     let retry = Callback::new(move |id: i64| {
         let csrf = ctx.csrf();
         spawn_local(async move {
-            match api::send::<(), DeliveryView>("POST", &format!("/api/v1/central/deliveries/{id}/retry"), &csrf, None).await {
+            match api::send::<(), DeliveryView>(
+                "POST",
+                &format!("/api/v1/central/deliveries/{id}/retry"),
+                &csrf,
+                None,
+            )
+            .await
+            {
                 Ok(_) => {
                     problem.set(None);
                     done.set(true);
@@ -47,15 +60,22 @@ pub fn DeliveryPage() -> impl IntoView {
     let may_retry = Memo::new(move |_| ctx.has_role("admin") || ctx.has_role("approver"));
     let options = move || {
         let current = status.get();
-        [("", T::AllStatuses), ("pending", T::Pending), ("delivered", T::Delivered), ("failed", T::Failed)]
-            .into_iter()
-            .map(|(v, label)| view! { <option value=v selected=current == v>{ctx.t(label)}</option> })
-            .collect_view()
+        [
+            ("", T::AllStatuses),
+            ("pending", T::Pending),
+            ("delivered", T::Delivered),
+            ("failed", T::Failed),
+        ]
+        .into_iter()
+        .map(|(v, label)| view! { <option value=v selected=current == v>{ctx.t(label)}</option> })
+        .collect_view()
     };
     let body = move || match list.get() {
         Load::Loading => loading(ctx),
         Load::Failed(f) => view! { <FailureNote ctx failure=f /> }.into_any(),
-        Load::Ready(l) => view! { <Deliveries ctx list=l retry may_retry=may_retry.get() /> }.into_any(),
+        Load::Ready(l) => {
+            view! { <Deliveries ctx list=l retry may_retry=may_retry.get() /> }.into_any()
+        }
     };
     view! {
         <EntryFrame ctx screen=Screen::Delivery title=ctx.t(T::DeliveryTitle)>
@@ -76,10 +96,18 @@ pub fn DeliveryPage() -> impl IntoView {
 }
 
 #[component]
-fn Deliveries(ctx: EntryCtx, list: DeliveryList, retry: Callback<i64>, may_retry: bool) -> impl IntoView {
+fn Deliveries(
+    ctx: EntryCtx,
+    list: DeliveryList,
+    retry: Callback<i64>,
+    may_retry: bool,
+) -> impl IntoView {
     let lang = ctx.lang();
     let not_configured = (!list.configured).then(|| view! { <p class="notice notice-warn not-configured" role="status">{ctx.t(T::NotConfigured)}</p> });
-    let endpoint = list.endpoint.clone().map(|e| view! { <p class="hint">{ctx.t(T::Endpoint)} ": " <code>{e}</code></p> });
+    let endpoint = list
+        .endpoint
+        .clone()
+        .map(|e| view! { <p class="hint">{ctx.t(T::Endpoint)} ": " <code>{e}</code></p> });
     let counts = view! {
         <div class="delivery-counts">
             <div class="count count-pending"><strong>{list.pending}</strong><span>{ctx.t(T::Pending)}</span></div>
@@ -90,7 +118,14 @@ fn Deliveries(ctx: EntryCtx, list: DeliveryList, retry: Callback<i64>, may_retry
     let table = if list.items.is_empty() {
         view! { <p class="admin-empty">{ctx.t(T::NoDeliveries)}</p> }.into_any()
     } else {
-        let headers = [T::Message, T::Status, T::Attempts, T::LastError, T::Receipt, T::Created];
+        let headers = [
+            T::Message,
+            T::Status,
+            T::Attempts,
+            T::LastError,
+            T::Receipt,
+            T::Created,
+        ];
         let rows = list
             .items
             .into_iter()

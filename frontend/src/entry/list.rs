@@ -7,7 +7,10 @@ use leptos::task::spawn_local;
 
 use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
-use super::{date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
+use super::{
+    date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx,
+    EntryFrame, FailureNote, Screen, StatusChip,
+};
 use crate::api::{self, Failure};
 use crate::protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
 
@@ -28,7 +31,8 @@ pub fn EntryListPage() -> impl IntoView {
     let load_more = move |count: i32| {
         busy.set(true);
         spawn_local(async move {
-            let mut next = periods.with_untracked(|p| p.last().and_then(|(last, _)| previous_period(last, 1)));
+            let mut next =
+                periods.with_untracked(|p| p.last().and_then(|(last, _)| previous_period(last, 1)));
             for _ in 0..count {
                 let url = match &next {
                     Some(p) => format!("/api/v1/submissions?period={p}"),
@@ -37,7 +41,10 @@ pub fn EntryListPage() -> impl IntoView {
                 };
                 match api::get::<Vec<SubmissionSummary>>(&url).await {
                     Ok(rows) => {
-                        let period = next.clone().or_else(|| rows.first().map(|r| r.period.clone())).unwrap_or_else(current_period);
+                        let period = next
+                            .clone()
+                            .or_else(|| rows.first().map(|r| r.period.clone()))
+                            .unwrap_or_else(current_period);
                         next = previous_period(&period, 1);
                         periods.update(|p| p.push((period, rows)));
                     }
@@ -58,8 +65,13 @@ pub fn EntryListPage() -> impl IntoView {
     let apply_board = move |board: DeadlineBoard| {
         periods.update(|all| {
             for fresh in board.rows {
-                let Some((_, rows)) = all.iter_mut().find(|(p, _)| *p == fresh.period) else { continue };
-                match rows.iter_mut().find(|r| r.unit == fresh.unit && r.group == fresh.group) {
+                let Some((_, rows)) = all.iter_mut().find(|(p, _)| *p == fresh.period) else {
+                    continue;
+                };
+                match rows
+                    .iter_mut()
+                    .find(|r| r.unit == fresh.unit && r.group == fresh.group)
+                {
                     Some(slot) => *slot = fresh,
                     None => rows.push(fresh),
                 }
@@ -70,7 +82,11 @@ pub fn EntryListPage() -> impl IntoView {
     Effect::new(move |_| {
         let units = ctx.edited_units();
         if !units.is_empty() {
-            follow_boards(units.iter().map(|u| format!("deadlines/{u}")).collect(), live, apply_board);
+            follow_boards(
+                units.iter().map(|u| format!("deadlines/{u}")).collect(),
+                live,
+                apply_board,
+            );
         }
     });
 
@@ -81,11 +97,18 @@ pub fn EntryListPage() -> impl IntoView {
             all.iter()
                 .take(2)
                 .flat_map(|(_, rows)| rows.iter())
-                .filter(|r| matches!(r.deadline_status, DeadlineStatus::DueSoon | DeadlineStatus::Late))
+                .filter(|r| {
+                    matches!(
+                        r.deadline_status,
+                        DeadlineStatus::DueSoon | DeadlineStatus::Late
+                    )
+                })
                 .cloned()
                 .collect()
         });
-        due.into_iter().map(|r| view! { <Reminder ctx row=r /> }).collect_view()
+        due.into_iter()
+            .map(|r| view! { <Reminder ctx row=r /> })
+            .collect_view()
     };
 
     let body = move || {
@@ -96,7 +119,10 @@ pub fn EntryListPage() -> impl IntoView {
             return loading(ctx);
         }
         let all = periods.get();
-        if all.iter().all(|(_, rows)| rows.is_empty()) && ctx.me.with(|m| m.is_some()) && ctx.edited_units().is_empty() {
+        if all.iter().all(|(_, rows)| rows.is_empty())
+            && ctx.me.with(|m| m.is_some())
+            && ctx.edited_units().is_empty()
+        {
             return view! { <p class="admin-empty">{ctx.t(T::NoUnits)}</p> }.into_any();
         }
         let sections = all
@@ -124,7 +150,12 @@ pub fn EntryListPage() -> impl IntoView {
 /// The previous month by the browser's clock: the reporting period when the server named none.
 fn current_period() -> String {
     let today = chrono::Utc::now().date_naive();
-    let first = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), chrono::Datelike::month(&today), 1).unwrap_or(today);
+    let first = chrono::NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&today),
+        chrono::Datelike::month(&today),
+        1,
+    )
+    .unwrap_or(today);
     crate::protocol::format_period(crate::protocol::months_before(first, 1))
 }
 
@@ -132,8 +163,12 @@ fn current_period() -> String {
 #[component]
 pub fn LiveBadge(ctx: EntryCtx, live: RwSignal<LiveState>) -> impl IntoView {
     move || match live.get() {
-        LiveState::Live => view! { <p class="conn conn-connected live-badge">{ctx.t(T::LiveOn)}</p> }.into_any(),
-        LiveState::Offline => view! { <p class="conn conn-offline live-badge">{ctx.t(T::LiveOff)}</p> }.into_any(),
+        LiveState::Live => {
+            view! { <p class="conn conn-connected live-badge">{ctx.t(T::LiveOn)}</p> }.into_any()
+        }
+        LiveState::Offline => {
+            view! { <p class="conn conn-offline live-badge">{ctx.t(T::LiveOff)}</p> }.into_any()
+        }
         LiveState::Connecting => ().into_any(),
     }
 }
@@ -141,8 +176,16 @@ pub fn LiveBadge(ctx: EntryCtx, live: RwSignal<LiveState>) -> impl IntoView {
 #[component]
 fn Reminder(ctx: EntryCtx, row: SubmissionSummary) -> impl IntoView {
     let late = row.deadline_status == DeadlineStatus::Late;
-    let class = if late { "reminder reminder-late" } else { "reminder reminder-soon" };
-    let head = if late { T::ReminderLate } else { T::ReminderSoon };
+    let class = if late {
+        "reminder reminder-late"
+    } else {
+        "reminder reminder-soon"
+    };
+    let head = if late {
+        T::ReminderLate
+    } else {
+        T::ReminderSoon
+    };
     let text = format!(
         "{} {} {} – {} {}",
         unit_label(ctx.lang(), &row.unit_name_vi, &row.unit_name_en),
@@ -161,13 +204,22 @@ fn Reminder(ctx: EntryCtx, row: SubmissionSummary) -> impl IntoView {
 }
 
 #[component]
-fn PeriodSection(ctx: EntryCtx, period: String, rows: Vec<SubmissionSummary>, current: bool) -> impl IntoView {
+fn PeriodSection(
+    ctx: EntryCtx,
+    period: String,
+    rows: Vec<SubmissionSummary>,
+    current: bool,
+) -> impl IntoView {
     let heading = format!("{} {}", ctx.t(T::PeriodMonth), period_label(&period));
-    let kicker = current.then(|| view! { <span class="chip chip-info">{ctx.t(T::CurrentPeriod)}</span> });
+    let kicker =
+        current.then(|| view! { <span class="chip chip-info">{ctx.t(T::CurrentPeriod)}</span> });
     let cards = if rows.is_empty() {
         view! { <p class="admin-empty">{ctx.t(T::NoReports)}</p> }.into_any()
     } else {
-        rows.into_iter().map(|r| view! { <ReportCard ctx row=r /> }).collect_view().into_any()
+        rows.into_iter()
+            .map(|r| view! { <ReportCard ctx row=r /> })
+            .collect_view()
+            .into_any()
     };
     view! {
         <section class="period" data-period=period.clone()>

@@ -19,7 +19,11 @@ pub enum LiveState {
 
 /// Calls `on_board` with every board published on `topics` for as long as the current reactive
 /// owner lives. Does nothing on the server.
-pub fn follow_boards(topics: Vec<String>, state: RwSignal<LiveState>, on_board: impl Fn(DeadlineBoard) + 'static) {
+pub fn follow_boards(
+    topics: Vec<String>,
+    state: RwSignal<LiveState>,
+    on_board: impl Fn(DeadlineBoard) + 'static,
+) {
     #[cfg(feature = "hydrate")]
     {
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,11 +60,20 @@ mod browser {
 
     fn ws_url() -> String {
         let loc = window().location();
-        let proto = if loc.protocol().unwrap_or_default() == "https:" { "wss" } else { "ws" };
+        let proto = if loc.protocol().unwrap_or_default() == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
         format!("{proto}://{}/ws", loc.host().unwrap_or_default())
     }
 
-    pub async fn run(topics: Vec<String>, state: RwSignal<LiveState>, stop: Arc<AtomicBool>, on_board: Box<dyn Fn(DeadlineBoard)>) {
+    pub async fn run(
+        topics: Vec<String>,
+        state: RwSignal<LiveState>,
+        stop: Arc<AtomicBool>,
+        on_board: Box<dyn Fn(DeadlineBoard)>,
+    ) {
         let mut backoff = 500u32;
         while !stop.load(Ordering::Relaxed) {
             state.try_set(LiveState::Connecting);
@@ -88,8 +101,13 @@ mod browser {
     ) -> bool {
         let (mut tx, mut rx) = ws.split();
         for topic in topics {
-            let frame = ClientFrame::Subscribe { topic: topic.clone(), since: None };
-            let Ok(text) = serde_json::to_string(&frame) else { continue };
+            let frame = ClientFrame::Subscribe {
+                topic: topic.clone(),
+                since: None,
+            };
+            let Ok(text) = serde_json::to_string(&frame) else {
+                continue;
+            };
             if tx.send(Message::Text(text)).await.is_err() {
                 return false;
             }
@@ -108,7 +126,9 @@ mod browser {
                         Some(Ok(Message::Bytes(_))) => continue,
                         Some(Err(_)) | None => return live,
                     };
-                    let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { continue };
+                    let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
+                        continue;
+                    };
                     if stop.load(Ordering::Relaxed) {
                         return live;
                     }
@@ -135,7 +155,9 @@ mod browser {
                         return live;
                     }
                     if silent.is_multiple_of(PING_EVERY_MS) {
-                        let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) else { continue };
+                        let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) else {
+                            continue;
+                        };
                         if tx.send(Message::Text(ping)).await.is_err() {
                             return live;
                         }

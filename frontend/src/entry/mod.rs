@@ -26,8 +26,8 @@ pub use delivery::DeliveryPage;
 pub use list::EntryListPage;
 pub use report::EntryFormPage;
 
-use crate::api::{self, Failure};
 use crate::admin::format_time;
+use crate::api::{self, Failure};
 use crate::i18n::{Lang, Msg};
 use crate::protocol::{parse_period, DeadlineStatus, SubmissionStatus};
 use text::EntryMsg as T;
@@ -48,7 +48,9 @@ impl std::ops::Deref for EntryCtx {
 
 impl EntryCtx {
     pub fn new() -> Self {
-        EntryCtx { session: api::PageSession::new() }
+        EntryCtx {
+            session: api::PageSession::new(),
+        }
     }
 
     /// Not reactive: the language switch reloads the page (as on the admin screens).
@@ -58,14 +60,23 @@ impl EntryCtx {
 
     /// Whether the signed-in person holds `role` (tracked: `me` arrives after hydration).
     pub fn has_role(&self, role: &str) -> bool {
-        self.me.with(|m| m.as_ref().is_some_and(|m| m.roles.iter().any(|r| r.role == role)))
+        self.me.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| m.roles.iter().any(|r| r.role == role))
+        })
     }
 
     /// The units this person enters figures for.
     pub fn edited_units(&self) -> Vec<String> {
         self.me.with(|m| {
             m.as_ref()
-                .map(|m| m.roles.iter().filter(|r| r.role == "unit_editor").filter_map(|r| r.unit.clone()).collect())
+                .map(|m| {
+                    m.roles
+                        .iter()
+                        .filter(|r| r.role == "unit_editor")
+                        .filter_map(|r| r.unit.clone())
+                        .collect()
+                })
                 .unwrap_or_default()
         })
     }
@@ -76,7 +87,9 @@ impl EntryCtx {
 
     /// Reads every unit's reports (the board, the delivery page).
     pub fn reads_all(&self) -> bool {
-        ["admin", "leader", "approver"].iter().any(|r| self.has_role(r))
+        ["admin", "leader", "approver"]
+            .iter()
+            .any(|r| self.has_role(r))
     }
 }
 
@@ -98,15 +111,35 @@ pub enum Screen {
 
 /// Header (province, navigation by role, person, sign-out, language) around a screen.
 #[component]
-pub fn EntryFrame(ctx: EntryCtx, screen: Screen, #[prop(into)] title: String, children: Children) -> impl IntoView {
+pub fn EntryFrame(
+    ctx: EntryCtx,
+    screen: Screen,
+    #[prop(into)] title: String,
+    children: Children,
+) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let path = use_location().pathname.get_untracked();
     let other = lang.other();
     let nav = move || {
         let tabs = [
-            (Screen::Entry, "/entry", T::MyReports, !ctx.edited_units().is_empty()),
-            (Screen::Approve, "/approve", T::ApproveTitle, ctx.reads_all()),
-            (Screen::Delivery, "/delivery", T::DeliveryTitle, ctx.reads_all()),
+            (
+                Screen::Entry,
+                "/entry",
+                T::MyReports,
+                !ctx.edited_units().is_empty(),
+            ),
+            (
+                Screen::Approve,
+                "/approve",
+                T::ApproveTitle,
+                ctx.reads_all(),
+            ),
+            (
+                Screen::Delivery,
+                "/delivery",
+                T::DeliveryTitle,
+                ctx.reads_all(),
+            ),
         ];
         let admin = ctx.has_role("admin");
         tabs.into_iter()
@@ -127,7 +160,9 @@ pub fn EntryFrame(ctx: EntryCtx, screen: Screen, #[prop(into)] title: String, ch
         })
     };
     let failed = move || {
-        ctx.me_failed.get().map(|f| view! { <FailureNote ctx failure=f /> })
+        ctx.me_failed
+            .get()
+            .map(|f| view! { <FailureNote ctx failure=f /> })
     };
     view! {
         <Html {..} lang=lang.code() />
@@ -194,7 +229,8 @@ pub fn time_label(ts: Option<DateTime<Utc>>) -> String {
 
 /// The month before `period` (`None` when it is not a period).
 pub fn previous_period(period: &str, n: i32) -> Option<String> {
-    parse_period(period).map(|d| crate::protocol::format_period(crate::protocol::months_before(d, n)))
+    parse_period(period)
+        .map(|d| crate::protocol::format_period(crate::protocol::months_before(d, n)))
 }
 
 pub fn status_label(s: Option<SubmissionStatus>) -> T {

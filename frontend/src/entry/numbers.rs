@@ -2,9 +2,9 @@
 //! [`crate::i18n::parse_number`], shared with the server's Excel and CSV imports so that a
 //! figure reads the same in the form and in a file.
 
-use crate::i18n::{format_number, Lang};
 #[cfg(test)]
 use crate::i18n::parse_number;
+use crate::i18n::{format_number, Lang};
 
 /// A stored figure as the form shows it for editing: in the page's language, without rounding
 /// away digits the indicator keeps.
@@ -14,7 +14,9 @@ pub fn edit_text(value: f64, decimals: u8, lang: Lang) -> String {
 
 /// A figure to read (reference columns, history), or a dash when there is none.
 pub fn show(value: Option<f64>, decimals: u8, lang: Lang) -> String {
-    value.map(|v| format_number(v, decimals, lang)).unwrap_or_else(|| "—".into())
+    value
+        .map(|v| format_number(v, decimals, lang))
+        .unwrap_or_else(|| "—".into())
 }
 
 #[cfg(test)]

@@ -8,14 +8,17 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::numbers::{edit_text, show};
-use crate::i18n::parse_number;
 use super::text::EntryMsg as T;
-use super::{date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame, FailureNote, Screen, StatusChip};
+use super::{
+    date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame,
+    FailureNote, Screen, StatusChip,
+};
 use crate::api::{self, Failure, Load};
+use crate::i18n::parse_number;
 use crate::i18n::{format_number, Lang};
 use crate::protocol::{
-    EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest, SaveEntries, Severity, SubmissionStatus,
-    SubmissionView,
+    EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest,
+    SaveEntries, Severity, SubmissionStatus, SubmissionView,
 };
 
 const KINDS: [FigureKind; 2] = [FigureKind::Estimate, FigureKind::Official];
@@ -54,9 +57,16 @@ impl Report {
     fn refuse(&self, f: Failure) {
         if let Failure::Api { detail, .. } = &f {
             if !detail.findings.is_empty() {
-                let needs_note = detail.findings.iter().all(|x| x.severity == Severity::Warning);
+                let needs_note = detail
+                    .findings
+                    .iter()
+                    .all(|x| x.severity == Severity::Warning);
                 self.findings.set(detail.findings.clone());
-                self.outcome.set(Some(Outcome::Invalid(if needs_note { T::AddNotes } else { T::FixFindings })));
+                self.outcome.set(Some(Outcome::Invalid(if needs_note {
+                    T::AddNotes
+                } else {
+                    T::FixFindings
+                })));
                 return;
             }
         }
@@ -81,15 +91,24 @@ pub fn EntryFormPage() -> impl IntoView {
         fields: RwSignal::new(Vec::new()),
     };
     Effect::new(move |_| {
-        let base = format!("/api/v1/submissions/{}/{}", api::encode(&unit.get()), api::encode(&period.get()));
+        let base = format!(
+            "/api/v1/submissions/{}/{}",
+            api::encode(&unit.get()),
+            api::encode(&period.get())
+        );
         r.base.set_value(base.clone());
         r.view.set(Load::Loading);
         spawn_local(async move { r.view.set(api::get(&base).await.into()) });
     });
     let editable = Memo::new(move |_| ctx.edits(&unit.get()));
-    let title = format!("{} {}", ctx.t(T::Period), period_label(&period.get_untracked()));
+    let title = format!(
+        "{} {}",
+        ctx.t(T::Period),
+        period_label(&period.get_untracked())
+    );
 
-    let body = move || match r.view.get() {
+    let body = move || {
+        match r.view.get() {
         Load::Loading => view! { {loading(ctx)} <noscript><p class="hint">{ctx.t(T::NeedsScript)}</p></noscript> }.into_any(),
         Load::Failed(f) => view! { <FailureNote ctx failure=f /> }.into_any(),
         Load::Ready(v) => {
@@ -107,6 +126,7 @@ pub fn EntryFormPage() -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
     view! {
         <EntryFrame ctx screen=Screen::Report title>
@@ -123,7 +143,8 @@ fn BackLink(ctx: EntryCtx, period: Memo<String>) -> impl IntoView {
         if ctx.reads_all() {
             view! { <a class="back" href=ctx.href(&format!("/approve?period={}", period.get()))>"← " {ctx.t(T::BackToBoard)}</a> }.into_any()
         } else {
-            view! { <a class="back" href=ctx.href("/entry")>"← " {ctx.t(T::BackToList)}</a> }.into_any()
+            view! { <a class="back" href=ctx.href("/entry")>"← " {ctx.t(T::BackToList)}</a> }
+                .into_any()
         }
     }
 }
@@ -131,9 +152,17 @@ fn BackLink(ctx: EntryCtx, period: Memo<String>) -> impl IntoView {
 #[component]
 fn ReportHead(r: Report, v: SubmissionView) -> impl IntoView {
     let ctx = r.ctx;
-    let returned = (v.status == SubmissionStatus::Returned).then(|| v.return_comment.clone()).flatten();
-    let who_decided = v.decided_by.clone().map(|by| format!("{by} · {}", time_label(v.decided_at)));
-    let who_submitted = v.submitted_by.clone().map(|by| format!("{by} · {}", time_label(v.submitted_at)));
+    let returned = (v.status == SubmissionStatus::Returned)
+        .then(|| v.return_comment.clone())
+        .flatten();
+    let who_decided = v
+        .decided_by
+        .clone()
+        .map(|by| format!("{by} · {}", time_label(v.decided_at)));
+    let who_submitted = v
+        .submitted_by
+        .clone()
+        .map(|by| format!("{by} · {}", time_label(v.submitted_at)));
     view! {
         <section class="report-head">
             <p class="report-unit">{unit_label(ctx.lang(), &v.unit_name_vi, &v.unit_name_en)}</p>
@@ -163,8 +192,12 @@ fn OutcomeView(r: Report) -> impl IntoView {
     let ctx = r.ctx;
     move || {
         r.outcome.get().map(|o| match o {
-            Outcome::Done(m) => view! { <p class="notice notice-ok" role="status">{ctx.t(m)}</p> }.into_any(),
-            Outcome::Invalid(m) => view! { <p class="notice notice-warn" role="alert">{ctx.t(m)}</p> }.into_any(),
+            Outcome::Done(m) => {
+                view! { <p class="notice notice-ok" role="status">{ctx.t(m)}</p> }.into_any()
+            }
+            Outcome::Invalid(m) => {
+                view! { <p class="notice notice-warn" role="alert">{ctx.t(m)}</p> }.into_any()
+            }
             Outcome::Problem(f) => view! { <FailureNote ctx failure=f /> }.into_any(),
         })
     }
@@ -184,7 +217,11 @@ fn KindTabs(r: Report, v: SubmissionView) -> impl IntoView {
     let tabs = KINDS
         .into_iter()
         .map(|k| {
-            let count = v.rows.iter().filter(|row| value_of(row, k).is_some()).count();
+            let count = v
+                .rows
+                .iter()
+                .filter(|row| value_of(row, k).is_some())
+                .count();
             view! {
                 <button
                     type="button"
@@ -234,8 +271,17 @@ impl Field {
             series: StoredValue::new(row.indicator.code.clone()),
             kind,
             decimals: d,
-            value: RwSignal::new(current.map(|c| edit_text(c.value, d, lang)).unwrap_or_default()),
-            ytd: RwSignal::new(current.and_then(|c| c.ytd).map(|y| edit_text(y, d, lang)).unwrap_or_default()),
+            value: RwSignal::new(
+                current
+                    .map(|c| edit_text(c.value, d, lang))
+                    .unwrap_or_default(),
+            ),
+            ytd: RwSignal::new(
+                current
+                    .and_then(|c| c.ytd)
+                    .map(|y| edit_text(y, d, lang))
+                    .unwrap_or_default(),
+            ),
             note: RwSignal::new(current.and_then(|c| c.note.clone()).unwrap_or_default()),
             stored: StoredValue::new(current.map(|c| (c.value, c.ytd, c.note.clone()))),
         }
@@ -250,23 +296,43 @@ impl Field {
         }
         let value = parse_number(&text, self.decimals).ok_or(())?;
         let ytd_text = self.ytd.get_untracked();
-        let ytd = if ytd_text.trim().is_empty() { None } else { Some(parse_number(&ytd_text, self.decimals).ok_or(())?) };
+        let ytd = if ytd_text.trim().is_empty() {
+            None
+        } else {
+            Some(parse_number(&ytd_text, self.decimals).ok_or(())?)
+        };
         let note = Some(self.note.get_untracked().trim().to_string()).filter(|n| !n.is_empty());
-        let same = self.stored.with_value(|s| s.as_ref().is_some_and(|(v, y, n)| *v == value && *y == ytd && *n == note));
-        Ok((!same).then(|| EntryInput { series: self.series.get_value(), value, ytd, note }))
+        let same = self.stored.with_value(|s| {
+            s.as_ref()
+                .is_some_and(|(v, y, n)| *v == value && *y == ytd && *n == note)
+        });
+        Ok((!same).then(|| EntryInput {
+            series: self.series.get_value(),
+            value,
+            ytd,
+            note,
+        }))
     }
 }
 
 #[component]
 fn FigureRows(r: Report, v: SubmissionView, edit: bool) -> impl IntoView {
     let lang = r.ctx.lang();
-    let fields: Vec<Field> = v.rows.iter().flat_map(|row| KINDS.map(|k| Field::new(row, k, lang))).collect();
+    let fields: Vec<Field> = v
+        .rows
+        .iter()
+        .flat_map(|row| KINDS.map(|k| Field::new(row, k, lang)))
+        .collect();
     r.fields.set(fields.clone());
     let rows = v
         .rows
         .into_iter()
         .map(|row| {
-            let mine: Vec<Field> = fields.iter().filter(|f| f.series.with_value(|s| *s == row.indicator.code)).copied().collect();
+            let mine: Vec<Field> = fields
+                .iter()
+                .filter(|f| f.series.with_value(|s| *s == row.indicator.code))
+                .copied()
+                .collect();
             view! { <FigureRow r row fields=mine edit /> }
         })
         .collect_view();
@@ -287,7 +353,12 @@ fn FigureRow(r: Report, row: EntryRow, fields: Vec<Field>, edit: bool) -> impl I
     let series = ind.code.clone();
     let flagged = {
         let series = series.clone();
-        move || r.findings.with(|f| f.iter().any(|x| x.series == series && x.kind == r.kind.get()))
+        move || {
+            r.findings.with(|f| {
+                f.iter()
+                    .any(|x| x.series == series && x.kind == r.kind.get())
+            })
+        }
     };
     let panels = fields
         .into_iter()
@@ -329,10 +400,22 @@ fn FieldInputs(r: Report, f: Field, with_ytd: bool, ytd_before: Option<f64>) -> 
     let id = format!("f-{}-{}", series, f.kind.as_str());
     let mine = {
         let series = series.clone();
-        Memo::new(move |_| r.findings.with(|all| all.iter().filter(|x| x.series == series && x.kind == f.kind).cloned().collect::<Vec<_>>()))
+        Memo::new(move |_| {
+            r.findings.with(|all| {
+                all.iter()
+                    .filter(|x| x.series == series && x.kind == f.kind)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
     };
     let needs_note = move || mine.with(|m| m.iter().any(|x| x.severity == Severity::Warning));
-    let show_note = move || needs_note() || !f.note.with(|n| n.is_empty()) || f.stored.with_value(|s| s.as_ref().is_some_and(|x| x.2.is_some()));
+    let show_note = move || {
+        needs_note()
+            || !f.note.with(|n| n.is_empty())
+            || f.stored
+                .with_value(|s| s.as_ref().is_some_and(|x| x.2.is_some()))
+    };
     let has_error = move || mine.with(|m| m.iter().any(|x| x.severity == Severity::Error));
     // What the typed text will be read as: a misread separator shows before it is saved.
     let reading = move |text: String| {
@@ -342,23 +425,40 @@ fn FieldInputs(r: Report, f: Field, with_ytd: bool, ytd_before: Option<f64>) -> 
         Some(match parse_number(&text, f.decimals) {
             Some(v) => {
                 let shown = format_number(v, f.decimals.max(decimals_typed(&text)), lang);
-                (shown != text.trim()).then(|| view! { <small class="reading">{ctx.t(T::ReadAs)} " " {shown}</small> }.into_any())?
+                (shown != text.trim()).then(|| {
+                    view! { <small class="reading">{ctx.t(T::ReadAs)} " " {shown}</small> }
+                        .into_any()
+                })?
             }
-            None => view! { <small class="field-error" role="alert">{ctx.t(T::NotANumber)}</small> }.into_any(),
+            None => {
+                view! { <small class="field-error" role="alert">{ctx.t(T::NotANumber)}</small> }
+                    .into_any()
+            }
         })
     };
     let expected_ytd = move || {
         let v = parse_number(&f.value.get(), f.decimals)?;
         Some(format_number(ytd_before? + v, f.decimals, lang))
     };
-    let invalid_value = move || !f.value.with(|t| t.trim().is_empty() || parse_number(t, f.decimals).is_some());
+    let invalid_value = move || {
+        !f.value
+            .with(|t| t.trim().is_empty() || parse_number(t, f.decimals).is_some())
+    };
     let list = {
         move || {
             mine.get()
                 .into_iter()
                 .map(|x| {
-                    let class = if x.severity == Severity::Error { "finding finding-error" } else { "finding finding-warning" };
-                    let text = if lang == Lang::Vi { x.message_vi } else { x.message_en };
+                    let class = if x.severity == Severity::Error {
+                        "finding finding-error"
+                    } else {
+                        "finding finding-warning"
+                    };
+                    let text = if lang == Lang::Vi {
+                        x.message_vi
+                    } else {
+                        x.message_en
+                    };
                     view! { <li class=class data-code=x.code>{text}</li> }
                 })
                 .collect_view()
@@ -410,7 +510,12 @@ fn decimals_typed(text: &str) -> u8 {
 }
 
 #[component]
-fn FieldReadOnly(ctx: EntryCtx, current: Option<EntryValue>, decimals: u8, with_ytd: bool) -> impl IntoView {
+fn FieldReadOnly(
+    ctx: EntryCtx,
+    current: Option<EntryValue>,
+    decimals: u8,
+    with_ytd: bool,
+) -> impl IntoView {
     let lang = ctx.lang();
     let Some(c) = current else {
         return view! { <p class="figure-read empty">"—"</p> }.into_any();
@@ -420,7 +525,13 @@ fn FieldReadOnly(ctx: EntryCtx, current: Option<EntryValue>, decimals: u8, with_
         .iter()
         .map(|w| view! { <li class="finding finding-warning" data-code=w.code.clone()>{if lang == Lang::Vi { w.message_vi.clone() } else { w.message_en.clone() }}</li> })
         .collect_view();
-    let by = c.entered_by.clone().map(|b| format!("{} {b} · {}", ctx.t(T::EnteredBy), super::time_label(Some(c.entered_at))));
+    let by = c.entered_by.clone().map(|b| {
+        format!(
+            "{} {b} · {}",
+            ctx.t(T::EnteredBy),
+            super::time_label(Some(c.entered_at))
+        )
+    });
     view! {
         <dl class="figure-read">
             <div><dt>{ctx.t(T::ThisMonth)}</dt><dd class="figure-value">{format_number(c.value, decimals, lang)}</dd></div>
@@ -468,13 +579,23 @@ async fn save_kinds(r: Report, kinds: &[FigureKind]) -> bool {
 }
 
 fn has_changes(r: Report, kinds: &[FigureKind]) -> bool {
-    r.fields.with_untracked(|all| all.iter().filter(|f| kinds.contains(&f.kind)).any(|f| !matches!(f.change(), Ok(None))))
+    r.fields.with_untracked(|all| {
+        all.iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .any(|f| !matches!(f.change(), Ok(None)))
+    })
 }
 
 #[component]
 fn EditorActions(r: Report, v: SubmissionView) -> impl IntoView {
     let ctx = r.ctx;
-    let can_submit = matches!(v.status, SubmissionStatus::Draft | SubmissionStatus::Returned | SubmissionStatus::Approved | SubmissionStatus::Sent);
+    let can_submit = matches!(
+        v.status,
+        SubmissionStatus::Draft
+            | SubmissionStatus::Returned
+            | SubmissionStatus::Approved
+            | SubmissionStatus::Sent
+    );
     let save = move |_| {
         let k = r.kind.get_untracked();
         if !has_changes(r, &[k]) {
@@ -554,7 +675,11 @@ fn ImportButton(r: Report) -> impl IntoView {
 
 /// Posts the file chosen in `el` as the raw request body; `Ok(None)` when none was chosen.
 #[allow(unused_variables)]
-async fn upload(el: &leptos::web_sys::HtmlInputElement, url: &str, csrf: &str) -> Result<Option<SubmissionView>, Failure> {
+async fn upload(
+    el: &leptos::web_sys::HtmlInputElement,
+    url: &str,
+    csrf: &str,
+) -> Result<Option<SubmissionView>, Failure> {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::prelude::*;
@@ -568,21 +693,36 @@ async fn upload(el: &leptos::web_sys::HtmlInputElement, url: &str, csrf: &str) -
             #[wasm_bindgen(method)]
             fn item(this: &FileList, index: u32) -> Option<JsValue>;
         }
-        let Some(file) = el.unchecked_ref::<FileInput>().files().and_then(|l| l.item(0)) else { return Ok(None) };
+        let Some(file) = el
+            .unchecked_ref::<FileInput>()
+            .files()
+            .and_then(|l| l.item(0))
+        else {
+            return Ok(None);
+        };
         let request = gloo_net::http::Request::post(url)
             .header("x-csrf-token", csrf)
             .header("content-type", XLSX)
             .body(file)
             .map_err(|e| Failure::Network(e.to_string()))?;
-        let resp = request.send().await.map_err(|e| Failure::Network(e.to_string()))?;
+        let resp = request
+            .send()
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))?;
         if !resp.ok() {
             let status = resp.status();
             return Err(match resp.json::<crate::protocol::ApiErrorBody>().await {
-                Ok(body) => Failure::Api { status, detail: body.error },
+                Ok(body) => Failure::Api {
+                    status,
+                    detail: body.error,
+                },
                 Err(_) => Failure::Http(status),
             });
         }
-        resp.json::<SubmissionView>().await.map(Some).map_err(|e| Failure::Network(e.to_string()))
+        resp.json::<SubmissionView>()
+            .await
+            .map(Some)
+            .map_err(|e| Failure::Network(e.to_string()))
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -600,7 +740,9 @@ fn ApproverPanel(r: Report, status: SubmissionStatus) -> impl IntoView {
         return ().into_any();
     }
     let decide = move |action: &'static str| {
-        let body = (action == "return").then(|| ReturnRequest { comment: comment.get_untracked().trim().to_string() });
+        let body = (action == "return").then(|| ReturnRequest {
+            comment: comment.get_untracked().trim().to_string(),
+        });
         if body.as_ref().is_some_and(|b| b.comment.is_empty()) {
             r.outcome.set(Some(Outcome::Invalid(T::CommentRequired)));
             return;
@@ -611,7 +753,11 @@ fn ApproverPanel(r: Report, status: SubmissionStatus) -> impl IntoView {
             match api::send::<_, SubmissionView>("POST", &url, &r.ctx.csrf(), body.as_ref()).await {
                 Ok(Some(v)) => {
                     r.accept(v);
-                    r.outcome.set(Some(Outcome::Done(if action == "approve" { T::Approved } else { T::ReturnedDone })));
+                    r.outcome.set(Some(Outcome::Done(if action == "approve" {
+                        T::Approved
+                    } else {
+                        T::ReturnedDone
+                    })));
                 }
                 Ok(None) => {}
                 Err(f) => r.refuse(f),
@@ -643,7 +789,13 @@ fn HistoryPanel(r: Report, v: SubmissionView) -> impl IntoView {
     let names: Vec<(String, String, u8)> = v
         .rows
         .iter()
-        .map(|row| (row.indicator.code.clone(), unit_label(ctx.lang(), &row.indicator.name_vi, &row.indicator.name_en), row.indicator.decimals))
+        .map(|row| {
+            (
+                row.indicator.code.clone(),
+                unit_label(ctx.lang(), &row.indicator.name_vi, &row.indicator.name_en),
+                row.indicator.decimals,
+            )
+        })
         .collect();
     let names = StoredValue::new(names);
     let load = move || {

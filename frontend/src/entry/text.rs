@@ -212,7 +212,12 @@ mod tests {
 
     #[test]
     fn both_languages_are_there_and_differ_where_words_do() {
-        for m in [EntryMsg::Area, EntryMsg::NotConfigured, EntryMsg::AddNotes, EntryMsg::Approve] {
+        for m in [
+            EntryMsg::Area,
+            EntryMsg::NotConfigured,
+            EntryMsg::AddNotes,
+            EntryMsg::Approve,
+        ] {
             assert!(!m.vi().is_empty() && !m.en().is_empty());
             assert_ne!(m.vi(), m.en(), "{m:?}");
         }

@@ -35,7 +35,9 @@ impl Aggregation {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Sum, Self::Average, Self::Last, Self::Rate].into_iter().find(|a| a.as_str() == s)
+        [Self::Sum, Self::Average, Self::Last, Self::Rate]
+            .into_iter()
+            .find(|a| a.as_str() == s)
     }
 }
 
@@ -88,7 +90,9 @@ impl SubmissionStatus {
     }
     pub fn parse(s: &str) -> Option<Self> {
         use SubmissionStatus::*;
-        [Draft, Submitted, Returned, Approved, Sent].into_iter().find(|x| x.as_str() == s)
+        [Draft, Submitted, Returned, Approved, Sent]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -190,14 +194,19 @@ pub struct IndicatorPatch {
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer, T: Serialize>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match v {
             None => s.serialize_none(),
             Some(inner) => inner.serialize(s),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
         Ok(Some(Option::<T>::deserialize(d)?))
     }
 }
@@ -516,13 +525,17 @@ pub fn format_period(d: NaiveDate) -> String {
 /// The month `n` months before (negative: after) the month of `d`.
 pub fn months_before(d: NaiveDate, n: i32) -> NaiveDate {
     let idx = d.year() * 12 + d.month0() as i32 - n;
-    NaiveDate::from_ymd_opt(idx.div_euclid(12), idx.rem_euclid(12) as u32 + 1, 1).expect("valid month")
+    NaiveDate::from_ymd_opt(idx.div_euclid(12), idx.rem_euclid(12) as u32 + 1, 1)
+        .expect("valid month")
 }
 
 /// Year-to-date values for months of one series in period order, by the indicator's
 /// aggregation. A month's YTD is `None` when a month of its year before it is missing (a sum
 /// over a gap would be wrong) or, for rates, when the source did not report one.
-pub fn year_to_date(aggregation: Aggregation, months: &[(NaiveDate, f64, Option<f64>)]) -> Vec<Option<f64>> {
+pub fn year_to_date(
+    aggregation: Aggregation,
+    months: &[(NaiveDate, f64, Option<f64>)],
+) -> Vec<Option<f64>> {
     let mut out = Vec::with_capacity(months.len());
     let mut year = None;
     let mut sum = 0.0;
@@ -572,13 +585,28 @@ mod tests {
 
     #[test]
     fn year_to_date_follows_the_aggregation_and_stops_at_gaps() {
-        let months = [(m(2025, 11), 5.0, None), (m(2025, 12), 6.0, None), (m(2026, 1), 1.0, None), (m(2026, 2), 2.0, None), (m(2026, 4), 4.0, None)];
+        let months = [
+            (m(2025, 11), 5.0, None),
+            (m(2025, 12), 6.0, None),
+            (m(2026, 1), 1.0, None),
+            (m(2026, 2), 2.0, None),
+            (m(2026, 4), 4.0, None),
+        ];
         // 2025 starts in November: no sum; 2026: Jan, Jan+Feb, then a gap in March.
-        assert_eq!(year_to_date(Aggregation::Sum, &months), vec![None, None, Some(1.0), Some(3.0), None]);
+        assert_eq!(
+            year_to_date(Aggregation::Sum, &months),
+            vec![None, None, Some(1.0), Some(3.0), None]
+        );
         assert_eq!(year_to_date(Aggregation::Average, &months)[3], Some(1.5));
         assert_eq!(year_to_date(Aggregation::Last, &months)[4], Some(4.0));
         assert_eq!(year_to_date(Aggregation::Rate, &months), vec![None; 5]);
-        let reported = [(m(2026, 1), 105.0, Some(105.0)), (m(2026, 2), 103.0, Some(104.1))];
-        assert_eq!(year_to_date(Aggregation::Rate, &reported), vec![Some(105.0), Some(104.1)]);
+        let reported = [
+            (m(2026, 1), 105.0, Some(105.0)),
+            (m(2026, 2), 103.0, Some(104.1)),
+        ];
+        assert_eq!(
+            year_to_date(Aggregation::Rate, &reported),
+            vec![Some(105.0), Some(104.1)]
+        );
     }
 }

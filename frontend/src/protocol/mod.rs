@@ -507,12 +507,23 @@ mod tests {
     fn frames_are_tagged() {
         let f: ClientFrame =
             serde_json::from_str(r#"{"type":"subscribe","topic":"indicator/iip/40"}"#).unwrap();
-        assert_eq!(f, ClientFrame::Subscribe { topic: "indicator/iip/40".into(), since: None });
+        assert_eq!(
+            f,
+            ClientFrame::Subscribe {
+                topic: "indicator/iip/40".into(),
+                since: None
+            }
+        );
         let p = ServerFrame::Publication(Publication {
             topic: "t".into(),
             epoch: "e".into(),
             offset: 3,
-            data: Payload::Point(LivePoint { ts: DateTime::UNIX_EPOCH, value: 1.5, demo: false, estimate: false }),
+            data: Payload::Point(LivePoint {
+                ts: DateTime::UNIX_EPOCH,
+                value: 1.5,
+                demo: false,
+                estimate: false,
+            }),
         });
         let s = serde_json::to_string(&p).unwrap();
         assert!(s.contains(r#""type":"publication""#), "{s}");

@@ -66,10 +66,20 @@ const GRID: &str = "#1d3658";
 /// The ECharts option. `font` is the page's root font size in CSS pixels (large on a 4K wall,
 /// small on a phone) so the axis text matches the page; `selected` is the month picked for the
 /// drill-down.
-pub fn option(view: &SeriesView, mode: Mode, span: Span, selected: Option<&str>, font: f64, lang: Lang) -> Value {
+pub fn option(
+    view: &SeriesView,
+    mode: Mode,
+    span: Span,
+    selected: Option<&str>,
+    font: f64,
+    lang: Lang,
+) -> Value {
     let months = visible(&view.months, span);
     let def = &view.indicator;
-    let labels: Vec<String> = months.iter().map(|m| month_label(&m.period, lang)).collect();
+    let labels: Vec<String> = months
+        .iter()
+        .map(|m| month_label(&m.period, lang))
+        .collect();
     let bars: Vec<Value> = months
         .iter()
         .map(|m| {
@@ -124,7 +134,11 @@ pub fn option(view: &SeriesView, mode: Mode, span: Span, selected: Option<&str>,
                 },
             }));
             if mode == Mode::Ytd {
-                if let Some(year) = months.last().and_then(|m| parse_period(&m.period)).map(|d| d.year()) {
+                if let Some(year) = months
+                    .last()
+                    .and_then(|m| parse_period(&m.period))
+                    .map(|d| d.year())
+                {
                     let pace: Vec<Value> = months
                         .iter()
                         .map(|m| match parse_period(&m.period) {
@@ -228,7 +242,9 @@ pub mod js {
     pub struct Formatter(Closure<dyn Fn(JsValue) -> String>);
 
     pub fn formatter(f: impl Fn(f64) -> String + 'static) -> Formatter {
-        Formatter(Closure::new(move |v: JsValue| v.as_f64().map(&f).unwrap_or_else(|| "—".into())))
+        Formatter(Closure::new(move |v: JsValue| {
+            v.as_f64().map(&f).unwrap_or_else(|| "—".into())
+        }))
     }
 
     fn set_in(obj: &JsValue, path: &[&str], value: &JsValue) {
@@ -256,8 +272,12 @@ pub mod js {
     /// Calls `f` with the index of the bar clicked.
     pub fn on_click(chart: &ECharts, f: impl Fn(usize) + 'static) {
         let handler = Closure::<dyn Fn(JsValue)>::new(move |params: JsValue| {
-            let index = js_sys::Reflect::get(&params, &"dataIndex".into()).ok().and_then(|v| v.as_f64());
-            let series = js_sys::Reflect::get(&params, &"seriesIndex".into()).ok().and_then(|v| v.as_f64());
+            let index = js_sys::Reflect::get(&params, &"dataIndex".into())
+                .ok()
+                .and_then(|v| v.as_f64());
+            let series = js_sys::Reflect::get(&params, &"seriesIndex".into())
+                .ok()
+                .and_then(|v| v.as_f64());
             if let (Some(i), Some(0.0)) = (index, series) {
                 f(i as usize);
             }
@@ -271,7 +291,11 @@ pub mod js {
     pub fn root_font_px() -> f64 {
         let window = leptos::prelude::window();
         window
-            .get_computed_style(&leptos::prelude::document().document_element().expect("html element"))
+            .get_computed_style(
+                &leptos::prelude::document()
+                    .document_element()
+                    .expect("html element"),
+            )
             .ok()
             .flatten()
             .and_then(|s| s.get_property_value("font-size").ok())
@@ -283,16 +307,27 @@ pub mod js {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wall::model::tests::{def, fig};
     use crate::protocol::Aggregation;
+    use crate::wall::model::tests::{def, fig};
 
     fn view(cumulative: bool, target: Option<f64>) -> SeriesView {
         let mut indicator = def("retail_sales", Aggregation::Sum, cumulative);
         indicator.annual_target = target;
-        let mut months: Vec<MonthFigure> = (1..=12).map(|m| fig(&format!("2025-{m:02}"), 10.0, FigureKind::Official)).collect();
-        months.push(MonthFigure { ytd: Some(11.0), ..fig("2026-01", 11.0, FigureKind::Estimate) });
+        let mut months: Vec<MonthFigure> = (1..=12)
+            .map(|m| fig(&format!("2025-{m:02}"), 10.0, FigureKind::Official))
+            .collect();
+        months.push(MonthFigure {
+            ytd: Some(11.0),
+            ..fig("2026-01", 11.0, FigureKind::Estimate)
+        });
         months[0].rolled_up = true;
-        SeriesView { indicator, area: "40".into(), area_name_vi: "Nghệ An".into(), area_name_en: "Nghe An".into(), months }
+        SeriesView {
+            indicator,
+            area: "40".into(),
+            area_name_vi: "Nghệ An".into(),
+            area_name_en: "Nghe An".into(),
+            months,
+        }
     }
 
     #[test]
@@ -305,21 +340,43 @@ mod tests {
 
     #[test]
     fn estimates_rolled_up_and_picked_months_are_marked() {
-        let o = option(&view(true, None), Mode::Month, Span::All, Some("2025-06"), 20.0, Lang::Vi);
+        let o = option(
+            &view(true, None),
+            Mode::Month,
+            Span::All,
+            Some("2025-06"),
+            20.0,
+            Lang::Vi,
+        );
         let data = o["series"][0]["data"].as_array().unwrap();
         assert_eq!(data[0]["itemStyle"]["color"], ROLLED);
         assert_eq!(data[12]["itemStyle"]["opacity"], 0.45);
         assert_eq!(data[12]["itemStyle"]["borderType"], "dashed");
         assert_eq!(data[5]["itemStyle"]["borderColor"], SELECTED);
         assert_eq!(o["xAxis"]["data"][12], "T1/2026");
-        assert_eq!(o["series"].as_array().unwrap().len(), 1, "a year total is no line in month view");
+        assert_eq!(
+            o["series"].as_array().unwrap().len(),
+            1,
+            "a year total is no line in month view"
+        );
     }
 
     #[test]
     fn year_to_date_view_has_the_target_and_this_years_pace() {
-        let o = option(&view(true, Some(1200.0)), Mode::Ytd, Span::All, None, 20.0, Lang::En);
+        let o = option(
+            &view(true, Some(1200.0)),
+            Mode::Ytd,
+            Span::All,
+            None,
+            20.0,
+            Lang::En,
+        );
         assert_eq!(o["series"][0]["data"][12]["value"], 11.0);
-        assert_eq!(o["series"][0]["data"][0]["value"], Value::Null, "no ytd sent, none drawn");
+        assert_eq!(
+            o["series"][0]["data"][0]["value"],
+            Value::Null,
+            "no ytd sent, none drawn"
+        );
         assert_eq!(o["series"][1]["markLine"]["data"][0]["yAxis"], 1200.0);
         let pace = o["series"][2]["data"].as_array().unwrap();
         assert_eq!(pace[12], 100.0, "January is a twelfth of the year");
@@ -328,7 +385,14 @@ mod tests {
 
     #[test]
     fn a_level_target_shows_in_month_view() {
-        let o = option(&view(false, Some(104.0)), Mode::Month, Span::OneYear, None, 20.0, Lang::Vi);
+        let o = option(
+            &view(false, Some(104.0)),
+            Mode::Month,
+            Span::OneYear,
+            None,
+            20.0,
+            Lang::Vi,
+        );
         assert_eq!(o["series"][1]["markLine"]["data"][0]["yAxis"], 104.0);
     }
 }

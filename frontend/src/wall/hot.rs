@@ -10,11 +10,33 @@ use super::model::{breach, progress, Breach};
 #[derive(Clone, Debug, PartialEq)]
 pub enum HotIssue {
     /// The latest month is outside the indicator's warning thresholds.
-    Breach { code: String, name_vi: String, name_en: String, period: String, value: f64, decimals: u8, breach: Breach },
+    Breach {
+        code: String,
+        name_vi: String,
+        name_en: String,
+        period: String,
+        value: f64,
+        decimals: u8,
+        breach: Breach,
+    },
     /// The latest month is behind the annual target's pace (or on the wrong side of its level).
-    BehindTarget { code: String, name_vi: String, name_en: String, period: String, pct: f64, pace_pct: Option<f64> },
+    BehindTarget {
+        code: String,
+        name_vi: String,
+        name_en: String,
+        period: String,
+        pct: f64,
+        pace_pct: Option<f64>,
+    },
     /// A reporting unit has not submitted after its deadline.
-    Late { unit: String, unit_name_vi: String, unit_name_en: String, group: String, period: String, deadline: String },
+    Late {
+        unit: String,
+        unit_name_vi: String,
+        unit_name_en: String,
+        group: String,
+        period: String,
+        deadline: String,
+    },
 }
 
 impl HotIssue {
@@ -23,7 +45,12 @@ impl HotIssue {
         match self {
             HotIssue::Breach { code, .. } => format!("breach:{code}"),
             HotIssue::BehindTarget { code, .. } => format!("behind:{code}"),
-            HotIssue::Late { unit, group, period, .. } => format!("late:{group}:{unit}:{period}"),
+            HotIssue::Late {
+                unit,
+                group,
+                period,
+                ..
+            } => format!("late:{group}:{unit}:{period}"),
         }
     }
 }
@@ -31,7 +58,10 @@ impl HotIssue {
 /// The hot issues, most serious first: threshold breaches, then late units (oldest deadline
 /// first), then indicators behind their target. An indicator without published months raises
 /// nothing: an empty tile is visible on its own and is not an alarm about the economy.
-pub fn hot_issues<'a>(tiles: impl IntoIterator<Item = (&'a IndicatorDef, &'a [MonthFigure])>, board: Option<&DeadlineBoard>) -> Vec<HotIssue> {
+pub fn hot_issues<'a>(
+    tiles: impl IntoIterator<Item = (&'a IndicatorDef, &'a [MonthFigure])>,
+    board: Option<&DeadlineBoard>,
+) -> Vec<HotIssue> {
     let mut breaches = Vec::new();
     let mut behind = Vec::new();
     for (def, history) in tiles {
@@ -59,7 +89,12 @@ pub fn hot_issues<'a>(tiles: impl IntoIterator<Item = (&'a IndicatorDef, &'a [Mo
         }
     }
     let mut late: Vec<_> = board
-        .map(|b| b.rows.iter().filter(|r| r.deadline_status == DeadlineStatus::Late).collect())
+        .map(|b| {
+            b.rows
+                .iter()
+                .filter(|r| r.deadline_status == DeadlineStatus::Late)
+                .collect()
+        })
         .unwrap_or_default();
     // ISO dates sort as text; the unit name breaks ties so the order does not flicker.
     late.sort_by(|a, b| (&a.deadline, &a.unit_name_vi).cmp(&(&b.deadline, &b.unit_name_vi)));
@@ -110,7 +145,10 @@ mod tests {
         let mut cpi = def("cpi", Aggregation::Average, false);
         cpi.warn_high = Some(104.0);
         let iip_h = vec![fig("2026-10", 98.5, FigureKind::Official)];
-        let retail_h = vec![fig("2026-01", 50.0, FigureKind::Official), fig("2026-02", 50.0, FigureKind::Estimate)];
+        let retail_h = vec![
+            fig("2026-01", 50.0, FigureKind::Official),
+            fig("2026-02", 50.0, FigureKind::Estimate),
+        ];
         let cpi_h = vec![fig("2026-10", 103.0, FigureKind::Official)];
         let board = DeadlineBoard {
             period: "2026-10".into(),
@@ -123,13 +161,27 @@ mod tests {
             ],
         };
         let issues = hot_issues(
-            [(&iip, iip_h.as_slice()), (&retail, retail_h.as_slice()), (&cpi, cpi_h.as_slice())],
+            [
+                (&iip, iip_h.as_slice()),
+                (&retail, retail_h.as_slice()),
+                (&cpi, cpi_h.as_slice()),
+            ],
             Some(&board),
         );
         let keys: Vec<String> = issues.iter().map(HotIssue::key).collect();
-        assert_eq!(keys, ["breach:iip", "late:monthly-gov:dept-sct:2026-10", "late:monthly-gov:dept-hq:2026-10", "behind:retail_sales"]);
+        assert_eq!(
+            keys,
+            [
+                "breach:iip",
+                "late:monthly-gov:dept-sct:2026-10",
+                "late:monthly-gov:dept-hq:2026-10",
+                "behind:retail_sales"
+            ]
+        );
         match &issues[0] {
-            HotIssue::Breach { breach, value, .. } => assert_eq!((*breach, *value), (Breach::Low(100.0), 98.5)),
+            HotIssue::Breach { breach, value, .. } => {
+                assert_eq!((*breach, *value), (Breach::Low(100.0), 98.5))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -139,8 +191,14 @@ mod tests {
         let mut d = def("exports", Aggregation::Sum, true);
         d.annual_target = Some(1200.0);
         d.warn_low = Some(1.0);
-        assert!(hot_issues([(&d, &[][..])], None).is_empty(), "no months, no issue");
+        assert!(
+            hot_issues([(&d, &[][..])], None).is_empty(),
+            "no months, no issue"
+        );
         let h = vec![fig("2026-01", 150.0, FigureKind::Official)];
-        assert!(hot_issues([(&d, h.as_slice())], None).is_empty(), "ahead of the pace, inside the band");
+        assert!(
+            hot_issues([(&d, h.as_slice())], None).is_empty(),
+            "ahead of the pace, inside the band"
+        );
     }
 }

@@ -17,7 +17,9 @@ use super::vietnam_time;
 use crate::api::{self, Load};
 use crate::app::use_lang;
 use crate::i18n::{format_number, Lang, Msg};
-use crate::protocol::{format_period, ts_period, EntryRevision, FigureKind, IndicatorUnits, SeriesView};
+use crate::protocol::{
+    format_period, ts_period, EntryRevision, FigureKind, IndicatorUnits, SeriesView,
+};
 
 /// First month of the series kept by the province (the backfill starts in January 2019).
 const FIRST_PERIOD: &str = "2019-01";
@@ -28,14 +30,32 @@ pub fn IndicatorPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
-    let area = Memo::new(move |_| query.with(|q| q.get("area").unwrap_or_else(|| "40".to_string())));
+    let area =
+        Memo::new(move |_| query.with(|q| q.get("area").unwrap_or_else(|| "40".to_string())));
     let to = format_period(ts_period(Utc::now()));
-    let range_query = move || format!("?area={}&from={FIRST_PERIOD}&to={to}", api::encode(&area.get()));
+    let range_query = move || {
+        format!(
+            "?area={}&from={FIRST_PERIOD}&to={to}",
+            api::encode(&area.get())
+        )
+    };
     let series_url = {
         let q = range_query.clone();
-        move || format!("/api/v1/indicators/{}/series{}", api::encode(&code.get()), q())
+        move || {
+            format!(
+                "/api/v1/indicators/{}/series{}",
+                api::encode(&code.get()),
+                q()
+            )
+        }
     };
-    let xlsx_url = move || format!("/api/v1/indicators/{}/series.xlsx{}", api::encode(&code.get()), range_query());
+    let xlsx_url = move || {
+        format!(
+            "/api/v1/indicators/{}/series.xlsx{}",
+            api::encode(&code.get()),
+            range_query()
+        )
+    };
 
     let series = RwSignal::new(Load::<SeriesView>::Loading);
     let mode = RwSignal::new(Mode::Month);
@@ -69,12 +89,20 @@ pub fn IndicatorPage() -> impl IntoView {
             _ => String::new(),
         })
     };
-    let state = move || series.with(|s| match s {
-        Load::Loading => "loading",
-        Load::Ready(_) => "ready",
-        Load::Failed(_) => "failed",
-    });
-    let back = move || if lang.get() == Lang::En { "/wall?lang=en".to_string() } else { "/wall".to_string() };
+    let state = move || {
+        series.with(|s| match s {
+            Load::Loading => "loading",
+            Load::Ready(_) => "ready",
+            Load::Failed(_) => "failed",
+        })
+    };
+    let back = move || {
+        if lang.get() == Lang::En {
+            "/wall?lang=en".to_string()
+        } else {
+            "/wall".to_string()
+        }
+    };
 
     view! {
         <Html {..} lang=move || lang.get().code() />
@@ -153,7 +181,13 @@ fn ChartBox(
         let chart_cell = StoredValue::new_local(None::<js::ECharts>);
         // Created once with the chart; reads the language and decimals when ECharts calls it.
         let numbers = StoredValue::new_local(js::formatter(move |v| {
-            let decimals = series.with_untracked(|s| if let Load::Ready(v) = s { v.indicator.decimals } else { 0 });
+            let decimals = series.with_untracked(|s| {
+                if let Load::Ready(v) = s {
+                    v.indicator.decimals
+                } else {
+                    0
+                }
+            });
             format_number(v, decimals, lang.get_untracked())
         }));
         // The periods of the bars on screen, to map a clicked bar back to its month.
@@ -164,7 +198,9 @@ fn ChartBox(
         let resized = RwSignal::new(0u32);
         Effect::new(move |_| {
             let Some(div) = el.get() else { return };
-            if !series.with(|s| matches!(s, Load::Ready(_))) || chart_cell.with_value(Option::is_some) {
+            if !series.with(|s| matches!(s, Load::Ready(_)))
+                || chart_cell.with_value(Option::is_some)
+            {
                 return;
             }
             leptos::task::spawn_local(async move {
@@ -189,7 +225,12 @@ fn ChartBox(
             resized.track();
             series.with(|s| {
                 let Load::Ready(v) = s else { return };
-                shown.set_value(chart::visible(&v.months, sp).iter().map(|m| m.period.clone()).collect());
+                shown.set_value(
+                    chart::visible(&v.months, sp)
+                        .iter()
+                        .map(|m| m.period.clone())
+                        .collect(),
+                );
                 let option = chart::option(v, m, sp, sel.as_deref(), js::root_font_px(), l);
                 chart_cell.with_value(|c| {
                     if let Some(c) = c {
@@ -239,7 +280,11 @@ fn UnitsSection(
     let units = RwSignal::new(None::<Load<IndicatorUnits>>);
     Effect::new(move |_| {
         let Some(period) = selected.get() else { return };
-        let url = format!("/api/v1/indicators/{}/units?period={}", api::encode(&code.get()), api::encode(&period));
+        let url = format!(
+            "/api/v1/indicators/{}/units?period={}",
+            api::encode(&code.get()),
+            api::encode(&period)
+        );
         units.set(Some(Load::Loading));
         leptos::task::spawn_local(async move {
             let loaded: Load<IndicatorUnits> = api::get(&url).await.into();
@@ -251,11 +296,24 @@ fn UnitsSection(
     });
     let periods = move || {
         series.with(|s| match s {
-            Load::Ready(v) => v.months.iter().rev().map(|m| m.period.clone()).collect::<Vec<_>>(),
+            Load::Ready(v) => v
+                .months
+                .iter()
+                .rev()
+                .map(|m| m.period.clone())
+                .collect::<Vec<_>>(),
             _ => Vec::new(),
         })
     };
-    let decimals = move || series.with(|s| if let Load::Ready(v) = s { v.indicator.decimals } else { 1 });
+    let decimals = move || {
+        series.with(|s| {
+            if let Load::Ready(v) = s {
+                v.indicator.decimals
+            } else {
+                1
+            }
+        })
+    };
     view! {
         <section
             class="units"
@@ -302,7 +360,8 @@ fn UnitsSection(
 #[component]
 fn UnitsTable(u: IndicatorUnits, decimals: u8, lang: Lang) -> impl IntoView {
     if u.submissions.is_empty() && u.revisions.is_empty() {
-        return view! { <p class="muted units-empty">{WallMsg::NoSubmissions.get(lang)}</p> }.into_any();
+        return view! { <p class="muted units-empty">{WallMsg::NoSubmissions.get(lang)}</p> }
+            .into_any();
     }
     let rows = u
         .submissions
@@ -321,8 +380,16 @@ fn UnitsTable(u: IndicatorUnits, decimals: u8, lang: Lang) -> impl IntoView {
         .collect_view();
     let column = |kind: FigureKind| {
         let items: Vec<&EntryRevision> = u.revisions.iter().filter(|r| r.kind == kind).collect();
-        let head = if kind == FigureKind::Estimate { WallMsg::EstimateLong } else { WallMsg::Official };
-        let class = if kind == FigureKind::Estimate { "rev-col estimate" } else { "rev-col official" };
+        let head = if kind == FigureKind::Estimate {
+            WallMsg::EstimateLong
+        } else {
+            WallMsg::Official
+        };
+        let class = if kind == FigureKind::Estimate {
+            "rev-col estimate"
+        } else {
+            "rev-col official"
+        };
         let list = items
             .iter()
             .enumerate()

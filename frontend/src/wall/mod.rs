@@ -20,17 +20,22 @@ use leptos_meta::{Html, Title};
 
 use crate::app::use_lang;
 use crate::i18n::{Lang, Msg};
-use crate::protocol::{replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, TileState, WallState};
+use crate::protocol::{
+    replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, TileState, WallState,
+};
 
 /// Where the server-rendered page gets the wall's state from. The server puts one into the
 /// Leptos context; this crate does not know about the database.
 #[cfg(feature = "ssr")]
 #[derive(Clone)]
-pub struct WallSource(pub std::sync::Arc<dyn Fn(Option<http::request::Parts>) -> WallFuture + Send + Sync>);
+pub struct WallSource(
+    pub std::sync::Arc<dyn Fn(Option<http::request::Parts>) -> WallFuture + Send + Sync>,
+);
 
 /// The wall state being loaded by the server.
 #[cfg(feature = "ssr")]
-pub type WallFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<WallState, String>> + Send>>;
+pub type WallFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<WallState, String>> + Send>>;
 
 /// State of the live connection, shown on the wall so that a frozen screen never passes for live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,28 +224,47 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
         state
             .deadlines
             .clone()
-            .map(|d| BoardLive { epoch: d.epoch, offset: d.offset, board: Some(d.board) })
+            .map(|d| BoardLive {
+                epoch: d.epoch,
+                offset: d.offset,
+                board: Some(d.board),
+            })
             .unwrap_or_default(),
     );
     // The province is the unit of the tiles (the server renders the wall of one province).
     let province = state.tiles.first().map(|t| t.unit.clone());
 
     // One rule for the panel, over the same months the tiles show.
-    let defs: Vec<(crate::protocol::IndicatorDef, RwSignal<TileLive>)> =
-        tiles.iter().map(|(t, s)| (t.indicator.clone(), *s)).collect();
+    let defs: Vec<(crate::protocol::IndicatorDef, RwSignal<TileLive>)> = tiles
+        .iter()
+        .map(|(t, s)| (t.indicator.clone(), *s))
+        .collect();
     let issues = Memo::new(move |_| {
-        let histories: Vec<Vec<MonthFigure>> = defs.iter().map(|(_, s)| s.with(|t| t.history.clone())).collect();
+        let histories: Vec<Vec<MonthFigure>> = defs
+            .iter()
+            .map(|(_, s)| s.with(|t| t.history.clone()))
+            .collect();
         board.with(|b| {
-            hot::hot_issues(defs.iter().zip(&histories).map(|((d, _), h)| (d, h.as_slice())), b.board.as_ref())
+            hot::hot_issues(
+                defs.iter()
+                    .zip(&histories)
+                    .map(|((d, _), h)| (d, h.as_slice())),
+                b.board.as_ref(),
+            )
         })
     });
 
     #[cfg(feature = "hydrate")]
     {
-        let mut follow: Vec<(String, crate::live::Follow)> =
-            tiles.iter().map(|(t, s)| (t.topic.clone(), crate::live::Follow::Tile(*s))).collect();
+        let mut follow: Vec<(String, crate::live::Follow)> = tiles
+            .iter()
+            .map(|(t, s)| (t.topic.clone(), crate::live::Follow::Tile(*s)))
+            .collect();
         if let Some(p) = &province {
-            follow.push((crate::protocol::deadlines_topic(p), crate::live::Follow::Board(board)));
+            follow.push((
+                crate::protocol::deadlines_topic(p),
+                crate::live::Follow::Board(board),
+            ));
         }
         Effect::new(move |started: Option<bool>| {
             if started.is_none() {
@@ -324,11 +348,23 @@ mod tests {
     use crate::protocol::{parse_period, period_ts};
 
     fn month(period: &str, value: f64) -> LivePoint {
-        LivePoint { ts: period_ts(parse_period(period).unwrap()), value, demo: false, estimate: false }
+        LivePoint {
+            ts: period_ts(parse_period(period).unwrap()),
+            value,
+            demo: false,
+            estimate: false,
+        }
     }
 
     fn empty() -> TileLive {
-        TileLive { epoch: "e".into(), offset: 0, latest: None, history: Vec::new(), aggregation: Aggregation::Sum, updates: 0 }
+        TileLive {
+            epoch: "e".into(),
+            offset: 0,
+            latest: None,
+            history: Vec::new(),
+            aggregation: Aggregation::Sum,
+            updates: 0,
+        }
     }
 
     #[test]
@@ -336,7 +372,10 @@ mod tests {
         let mut t = empty();
         assert!(t.apply("e", 1, month("2026-09", 1.0)));
         assert!(t.apply("e", 2, month("2026-10", 2.0)));
-        assert!(!t.apply("e", 2, month("2026-11", 3.0)), "same offset seen twice");
+        assert!(
+            !t.apply("e", 2, month("2026-11", 3.0)),
+            "same offset seen twice"
+        );
         assert_eq!(t.latest.as_ref().unwrap().value, 2.0);
         assert_eq!(t.history.len(), 2);
     }
@@ -345,7 +384,10 @@ mod tests {
     fn backfilled_month_joins_the_history_not_the_latest_value() {
         let mut t = empty();
         t.apply("e", 1, month("2026-10", 2.0));
-        assert!(t.apply("e", 2, month("2026-08", 1.0)), "the sparkline gains a month");
+        assert!(
+            t.apply("e", 2, month("2026-08", 1.0)),
+            "the sparkline gains a month"
+        );
         assert_eq!(t.offset, 2);
         assert_eq!(t.latest.as_ref().unwrap().value, 2.0);
         assert_eq!(t.history.last().unwrap().value, 2.0);
@@ -355,10 +397,20 @@ mod tests {
     #[test]
     fn a_revision_of_the_month_replaces_it() {
         let mut t = empty();
-        t.apply("e", 1, LivePoint { estimate: true, ..month("2026-10", 2.0) });
+        t.apply(
+            "e",
+            1,
+            LivePoint {
+                estimate: true,
+                ..month("2026-10", 2.0)
+            },
+        );
         assert!(t.apply("e", 2, month("2026-10", 2.4)));
         assert_eq!(t.history.len(), 1);
-        assert_eq!((t.history[0].value, t.history[0].kind), (2.4, crate::protocol::FigureKind::Official));
+        assert_eq!(
+            (t.history[0].value, t.history[0].kind),
+            (2.4, crate::protocol::FigureKind::Official)
+        );
     }
 
     #[test]
@@ -372,7 +424,11 @@ mod tests {
     #[test]
     fn the_board_takes_each_new_publication_once() {
         let mut b = BoardLive::default();
-        let board = DeadlineBoard { period: "2026-10".into(), today: "2026-11-05".into(), rows: Vec::new() };
+        let board = DeadlineBoard {
+            period: "2026-10".into(),
+            today: "2026-11-05".into(),
+            rows: Vec::new(),
+        };
         assert!(b.apply("e", 1, board.clone()));
         assert!(!b.apply("e", 1, board));
     }

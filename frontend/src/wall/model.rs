@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::protocol::{
-    format_period, months_before, parse_period, ts_period, year_to_date, Aggregation, FigureKind, IndicatorDef, LivePoint,
-    MonthFigure,
+    format_period, months_before, parse_period, ts_period, year_to_date, Aggregation, FigureKind,
+    IndicatorDef, LivePoint, MonthFigure,
 };
 
 /// Months a tile keeps: two years and the month before, like the server's
@@ -19,21 +19,40 @@ pub const HISTORY_MONTHS: i32 = 25;
 /// never replaces an official figure of the same month (the official figure is the published
 /// one). Year-to-date values that the change makes stale are derived again by the indicator's
 /// aggregation. Returns whether the months changed.
-pub fn merge_point(history: &mut Vec<MonthFigure>, aggregation: Aggregation, point: &LivePoint) -> bool {
+pub fn merge_point(
+    history: &mut Vec<MonthFigure>,
+    aggregation: Aggregation,
+    point: &LivePoint,
+) -> bool {
     if !point.value.is_finite() {
         return false;
     }
     let period = ts_period(point.ts);
     let key = format_period(period);
-    let kind = if point.estimate { FigureKind::Estimate } else { FigureKind::Official };
-    let fresh = MonthFigure { period: key.clone(), value: point.value, ytd: None, kind, rolled_up: false, demo: point.demo };
+    let kind = if point.estimate {
+        FigureKind::Estimate
+    } else {
+        FigureKind::Official
+    };
+    let fresh = MonthFigure {
+        period: key.clone(),
+        value: point.value,
+        ytd: None,
+        kind,
+        rolled_up: false,
+        demo: point.demo,
+    };
     match history.binary_search_by(|m| m.period.cmp(&key)) {
         Ok(i) => {
             let cur = &history[i];
             if cur.kind == FigureKind::Official && kind == FigureKind::Estimate {
                 return false;
             }
-            if cur.value == fresh.value && cur.kind == fresh.kind && cur.demo == fresh.demo && !cur.rolled_up {
+            if cur.value == fresh.value
+                && cur.kind == fresh.kind
+                && cur.demo == fresh.demo
+                && !cur.rolled_up
+            {
                 return false;
             }
             history[i] = fresh;
@@ -77,7 +96,8 @@ fn months_back(history: &[MonthFigure], n: i32) -> Option<&MonthFigure> {
 
 /// Percent change of `value` against `base` (`None` when the base is zero).
 pub fn change_pct(value: f64, base: f64) -> Option<f64> {
-    (base != 0.0 && value.is_finite() && base.is_finite()).then(|| (value - base) / base.abs() * 100.0)
+    (base != 0.0 && value.is_finite() && base.is_finite())
+        .then(|| (value - base) / base.abs() * 100.0)
 }
 
 /// Change of the latest month against the same month last year, in percent.
@@ -132,17 +152,37 @@ pub fn progress(def: &IndicatorDef, history: &[MonthFigure]) -> Option<Progress>
     let last = history.last()?;
     let period = parse_period(&last.period)?;
     if def.cumulative {
-        let keyed: Vec<(NaiveDate, f64, Option<f64>)> =
-            history.iter().filter_map(|m| Some((parse_period(&m.period)?, m.value, m.ytd))).collect();
+        let keyed: Vec<(NaiveDate, f64, Option<f64>)> = history
+            .iter()
+            .filter_map(|m| Some((parse_period(&m.period)?, m.value, m.ytd)))
+            .collect();
         let ytd = (*year_to_date(def.aggregation, &keyed).last()?)?;
         let pct = ytd / target * 100.0;
         let pace = period.month() as f64 / 12.0 * 100.0;
-        let behind = if def.higher_is_better { pct < pace } else { pct > pace };
-        Some(Progress { pct, pace_pct: Some(pace), cumulative: true, behind })
+        let behind = if def.higher_is_better {
+            pct < pace
+        } else {
+            pct > pace
+        };
+        Some(Progress {
+            pct,
+            pace_pct: Some(pace),
+            cumulative: true,
+            behind,
+        })
     } else {
         let pct = last.value / target * 100.0;
-        let behind = if def.higher_is_better { last.value < target } else { last.value > target };
-        Some(Progress { pct, pace_pct: None, cumulative: false, behind })
+        let behind = if def.higher_is_better {
+            last.value < target
+        } else {
+            last.value > target
+        };
+        Some(Progress {
+            pct,
+            pace_pct: None,
+            cumulative: false,
+            behind,
+        })
     }
 }
 
@@ -183,16 +223,32 @@ pub fn sparkline(history: &[MonthFigure]) -> Vec<SparkPoint> {
         .filter_map(|m| parse_period(&m.period).map(|p| (p.year() * 12 + p.month0() as i32, m)))
         .filter(|(_, m)| m.value.is_finite())
         .collect();
-    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Vec::new() };
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Vec::new();
+    };
     let span = (last.0 - first.0).max(1) as f64;
-    let lo = months.iter().map(|(_, m)| m.value).fold(f64::INFINITY, f64::min);
-    let hi = months.iter().map(|(_, m)| m.value).fold(f64::NEG_INFINITY, f64::max);
+    let lo = months
+        .iter()
+        .map(|(_, m)| m.value)
+        .fold(f64::INFINITY, f64::min);
+    let hi = months
+        .iter()
+        .map(|(_, m)| m.value)
+        .fold(f64::NEG_INFINITY, f64::max);
     let range = if hi > lo { hi - lo } else { 1.0 };
     months
         .iter()
         .map(|(idx, m)| SparkPoint {
-            x: if months.len() == 1 { 100.0 } else { (idx - first.0) as f64 / span * 100.0 },
-            y: if hi > lo { 8.0 + (hi - m.value) / range * (SPARK_H - 16.0) } else { SPARK_H / 2.0 },
+            x: if months.len() == 1 {
+                100.0
+            } else {
+                (idx - first.0) as f64 / span * 100.0
+            },
+            y: if hi > lo {
+                8.0 + (hi - m.value) / range * (SPARK_H - 16.0)
+            } else {
+                SPARK_H / 2.0
+            },
             estimate: m.kind == FigureKind::Estimate,
             period: m.period.clone(),
         })
@@ -201,12 +257,18 @@ pub fn sparkline(history: &[MonthFigure]) -> Vec<SparkPoint> {
 
 /// The `points` attribute of an SVG polyline.
 pub fn polyline(points: &[SparkPoint]) -> String {
-    points.iter().map(|p| format!("{:.2},{:.2}", p.x, p.y)).collect::<Vec<_>>().join(" ")
+    points
+        .iter()
+        .map(|p| format!("{:.2},{:.2}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Month label as the province writes it: "T10/2026" in Vietnamese, "Oct 2026" in English.
 pub fn month_label(period: &str, lang: crate::i18n::Lang) -> String {
-    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     match parse_period(period) {
         Some(d) => match lang {
             crate::i18n::Lang::Vi => format!("T{}/{}", d.month(), d.year()),
@@ -249,26 +311,58 @@ pub(crate) mod tests {
     }
 
     pub fn fig(period: &str, value: f64, kind: FigureKind) -> MonthFigure {
-        MonthFigure { period: period.into(), value, ytd: None, kind, rolled_up: false, demo: false }
+        MonthFigure {
+            period: period.into(),
+            value,
+            ytd: None,
+            kind,
+            rolled_up: false,
+            demo: false,
+        }
     }
 
     fn point(period: &str, value: f64, estimate: bool) -> LivePoint {
-        LivePoint { ts: period_ts(parse_period(period).unwrap()), value, demo: false, estimate }
+        LivePoint {
+            ts: period_ts(parse_period(period).unwrap()),
+            value,
+            demo: false,
+            estimate,
+        }
     }
 
     #[test]
     fn live_points_replace_their_month_append_newer_and_insert_older() {
-        let mut h = vec![fig("2026-01", 1.0, FigureKind::Official), fig("2026-02", 2.0, FigureKind::Estimate)];
-        assert!(merge_point(&mut h, Aggregation::Sum, &point("2026-02", 2.5, false)), "official replaces estimate");
+        let mut h = vec![
+            fig("2026-01", 1.0, FigureKind::Official),
+            fig("2026-02", 2.0, FigureKind::Estimate),
+        ];
+        assert!(
+            merge_point(&mut h, Aggregation::Sum, &point("2026-02", 2.5, false)),
+            "official replaces estimate"
+        );
         assert_eq!((h[1].value, h[1].kind), (2.5, FigureKind::Official));
-        assert!(!merge_point(&mut h, Aggregation::Sum, &point("2026-02", 9.0, true)), "an estimate never replaces the official figure");
-        assert!(merge_point(&mut h, Aggregation::Sum, &point("2026-04", 4.0, true)));
-        assert!(merge_point(&mut h, Aggregation::Sum, &point("2026-03", 3.0, false)));
+        assert!(
+            !merge_point(&mut h, Aggregation::Sum, &point("2026-02", 9.0, true)),
+            "an estimate never replaces the official figure"
+        );
+        assert!(merge_point(
+            &mut h,
+            Aggregation::Sum,
+            &point("2026-04", 4.0, true)
+        ));
+        assert!(merge_point(
+            &mut h,
+            Aggregation::Sum,
+            &point("2026-03", 3.0, false)
+        ));
         let periods: Vec<&str> = h.iter().map(|m| m.period.as_str()).collect();
         assert_eq!(periods, ["2026-01", "2026-02", "2026-03", "2026-04"]);
         // The year to date follows every change: 1 + 2.5 + 3 + 4.
         assert_eq!(h.last().unwrap().ytd, Some(10.5));
-        assert!(!merge_point(&mut h, Aggregation::Sum, &point("2026-03", 3.0, false)), "the same figure twice is no change");
+        assert!(
+            !merge_point(&mut h, Aggregation::Sum, &point("2026-03", 3.0, false)),
+            "the same figure twice is no change"
+        );
     }
 
     #[test]
@@ -285,7 +379,11 @@ pub(crate) mod tests {
 
     #[test]
     fn changes_compare_with_the_same_month_last_year_and_the_month_before() {
-        let h = vec![fig("2025-10", 100.0, FigureKind::Official), fig("2026-09", 125.0, FigureKind::Official), fig("2026-10", 110.0, FigureKind::Estimate)];
+        let h = vec![
+            fig("2025-10", 100.0, FigureKind::Official),
+            fig("2026-09", 125.0, FigureKind::Official),
+            fig("2026-10", 110.0, FigureKind::Estimate),
+        ];
         assert!((year_on_year(&h).unwrap() - 10.0).abs() < 1e-9);
         assert!((month_on_month(&h).unwrap() + 12.0).abs() < 1e-9);
         assert_eq!(year_on_year(&h[1..]), None, "no same month last year");
@@ -298,14 +396,35 @@ pub(crate) mod tests {
         let mut d = def("retail_sales", Aggregation::Sum, true);
         d.annual_target = Some(1200.0);
         // Jan..Mar = 300 of 1200: 25 % at a pace of 25 % is on track.
-        let h = vec![fig("2026-01", 100.0, FigureKind::Official), fig("2026-02", 100.0, FigureKind::Official), fig("2026-03", 100.0, FigureKind::Official)];
+        let h = vec![
+            fig("2026-01", 100.0, FigureKind::Official),
+            fig("2026-02", 100.0, FigureKind::Official),
+            fig("2026-03", 100.0, FigureKind::Official),
+        ];
         let p = progress(&d, &h).unwrap();
         assert_eq!((p.pct, p.pace_pct, p.behind), (25.0, Some(25.0), false));
         // One month less than the pace needs.
-        let p = progress(&d, &h[..2].iter().cloned().chain([fig("2026-03", 50.0, FigureKind::Official)]).collect::<Vec<_>>()).unwrap();
+        let p = progress(
+            &d,
+            &h[..2]
+                .iter()
+                .cloned()
+                .chain([fig("2026-03", 50.0, FigureKind::Official)])
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
         assert!(p.behind && (p.pct - 250.0 / 12.0).abs() < 1e-9);
         // A gap in the year: no year to date, no progress rather than a wrong one.
-        assert_eq!(progress(&d, &[fig("2026-01", 100.0, FigureKind::Official), fig("2026-03", 100.0, FigureKind::Official)]), None);
+        assert_eq!(
+            progress(
+                &d,
+                &[
+                    fig("2026-01", 100.0, FigureKind::Official),
+                    fig("2026-03", 100.0, FigureKind::Official)
+                ]
+            ),
+            None
+        );
     }
 
     #[test]
@@ -315,7 +434,11 @@ pub(crate) mod tests {
         cpi.annual_target = Some(104.0);
         let p = progress(&cpi, &[fig("2026-10", 105.0, FigureKind::Official)]).unwrap();
         assert!(p.behind && !p.cumulative && p.pace_pct.is_none());
-        assert!(!progress(&cpi, &[fig("2026-10", 103.0, FigureKind::Official)]).unwrap().behind);
+        assert!(
+            !progress(&cpi, &[fig("2026-10", 103.0, FigureKind::Official)])
+                .unwrap()
+                .behind
+        );
     }
 
     #[test]
@@ -330,10 +453,21 @@ pub(crate) mod tests {
 
     #[test]
     fn sparkline_spans_the_box_and_keeps_gaps() {
-        let h = vec![fig("2026-01", 10.0, FigureKind::Official), fig("2026-02", 20.0, FigureKind::Official), fig("2026-05", 15.0, FigureKind::Estimate)];
+        let h = vec![
+            fig("2026-01", 10.0, FigureKind::Official),
+            fig("2026-02", 20.0, FigureKind::Official),
+            fig("2026-05", 15.0, FigureKind::Estimate),
+        ];
         let s = sparkline(&h);
-        assert_eq!(s.iter().map(|p| p.x.round()).collect::<Vec<_>>(), [0.0, 25.0, 100.0]);
-        assert_eq!((s[0].y, s[1].y), (SPARK_H - 8.0, 8.0), "lowest at the bottom, highest at the top");
+        assert_eq!(
+            s.iter().map(|p| p.x.round()).collect::<Vec<_>>(),
+            [0.0, 25.0, 100.0]
+        );
+        assert_eq!(
+            (s[0].y, s[1].y),
+            (SPARK_H - 8.0, 8.0),
+            "lowest at the bottom, highest at the top"
+        );
         assert!(s[2].estimate);
         assert_eq!(polyline(&s[..1]), "0.00,92.00");
     }

@@ -40,9 +40,23 @@ pub fn HotPanel(issues: Memo<Vec<HotIssue>>, area: String, lang: Memo<Lang>) -> 
 fn Issue(issue: HotIssue, area: String, lang: Lang) -> impl IntoView {
     let key = issue.key();
     let l = lang;
-    let pick = |vi: &str, en: &str| if l == Lang::En { en.to_string() } else { vi.to_string() };
+    let pick = |vi: &str, en: &str| {
+        if l == Lang::En {
+            en.to_string()
+        } else {
+            vi.to_string()
+        }
+    };
     let (class, head, body, href) = match &issue {
-        HotIssue::Breach { code, name_vi, name_en, period, value, decimals, breach } => {
+        HotIssue::Breach {
+            code,
+            name_vi,
+            name_en,
+            period,
+            value,
+            decimals,
+            breach,
+        } => {
             let (msg, bound) = match breach {
                 Breach::Low(b) => (WallMsg::BelowWarn, b),
                 Breach::High(b) => (WallMsg::AboveWarn, b),
@@ -55,14 +69,44 @@ fn Issue(issue: HotIssue, area: String, lang: Lang) -> impl IntoView {
                 WallMsg::Threshold.get(l),
                 format_number(*bound, *decimals, l)
             );
-            ("hot-item breach", msg.get(l), body, Some(chart_href(code, &area, l)))
+            (
+                "hot-item breach",
+                msg.get(l),
+                body,
+                Some(chart_href(code, &area, l)),
+            )
         }
-        HotIssue::BehindTarget { code, name_vi, name_en, period, pct, pace_pct } => {
-            let pace = pace_pct.map(|p| format!(" / {} {}%", WallMsg::Pace.get(l), format_number(p, 0, l))).unwrap_or_default();
-            let body = format!("{} {}: {}%{pace}", pick(name_vi, name_en), month_label(period, l), format_number(*pct, 1, l));
-            ("hot-item behind", WallMsg::BehindTarget.get(l), body, Some(chart_href(code, &area, l)))
+        HotIssue::BehindTarget {
+            code,
+            name_vi,
+            name_en,
+            period,
+            pct,
+            pace_pct,
+        } => {
+            let pace = pace_pct
+                .map(|p| format!(" / {} {}%", WallMsg::Pace.get(l), format_number(p, 0, l)))
+                .unwrap_or_default();
+            let body = format!(
+                "{} {}: {}%{pace}",
+                pick(name_vi, name_en),
+                month_label(period, l),
+                format_number(*pct, 1, l)
+            );
+            (
+                "hot-item behind",
+                WallMsg::BehindTarget.get(l),
+                body,
+                Some(chart_href(code, &area, l)),
+            )
         }
-        HotIssue::Late { unit_name_vi, unit_name_en, period, deadline, .. } => {
+        HotIssue::Late {
+            unit_name_vi,
+            unit_name_en,
+            period,
+            deadline,
+            ..
+        } => {
             let body = format!(
                 "{} · {} · {} {}",
                 pick(unit_name_vi, unit_name_en),

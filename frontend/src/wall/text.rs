@@ -163,7 +163,11 @@ pub fn submission_status(s: Option<SubmissionStatus>, lang: Lang) -> &'static st
         Some(SubmissionStatus::Approved) => ("Đã duyệt", "Approved"),
         Some(SubmissionStatus::Sent) => ("Đã gửi Chính phủ", "Sent to the Government"),
     };
-    if lang == Lang::En { en } else { vi }
+    if lang == Lang::En {
+        en
+    } else {
+        vi
+    }
 }
 
 /// A report's deadline state in words.
@@ -176,7 +180,11 @@ pub fn deadline_status(s: DeadlineStatus, lang: Lang) -> &'static str {
         DeadlineStatus::Approved => ("Đã duyệt", "Approved"),
         DeadlineStatus::Sent => ("Đã gửi", "Sent"),
     };
-    if lang == Lang::En { en } else { vi }
+    if lang == Lang::En {
+        en
+    } else {
+        vi
+    }
 }
 
 /// `YYYY-MM-DD` as the language writes a date ("04/11/2026"; ISO stays ISO in English).

@@ -53,41 +53,93 @@ pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl
         })
     });
     let (name_vi, name_en) = (info.name_vi.clone(), info.name_en.clone());
-    let name = move || if lang.get() == Lang::En { name_en.clone() } else { name_vi.clone() };
+    let name = move || {
+        if lang.get() == Lang::En {
+            name_en.clone()
+        } else {
+            name_vi.clone()
+        }
+    };
     let (measure_vi, measure_en) = (info.measure_vi.clone(), info.measure_en.clone());
-    let measure = move || if lang.get() == Lang::En { measure_en.clone() } else { measure_vi.clone() };
+    let measure = move || {
+        if lang.get() == Lang::En {
+            measure_en.clone()
+        } else {
+            measure_vi.clone()
+        }
+    };
     let value = move || {
         facts.with(|f| match &f.last {
             Some(m) => format_number(m.value, decimals, lang.get()),
             None => "—".to_string(),
         })
     };
-    let period = move || facts.with(|f| f.last.as_ref().map(|m| model::month_label(&m.period, lang.get())));
-    let is_estimate = move || facts.with(|f| f.last.as_ref().is_some_and(|m| m.kind == FigureKind::Estimate));
-    let behind = move || facts.with(|f| f.progress.as_ref().is_some_and(|p| p.behind));
-    let alarm = move || {
-        facts.with(|f| match (f.breach, f.progress.as_ref().is_some_and(|p| p.behind)) {
-            (Some(Breach::Low(_)), _) => Some(("alarm breach", WallMsg::BelowWarn)),
-            (Some(Breach::High(_)), _) => Some(("alarm breach", WallMsg::AboveWarn)),
-            (None, true) => Some(("alarm behind", WallMsg::BehindTarget)),
-            _ => None,
+    let period = move || {
+        facts.with(|f| {
+            f.last
+                .as_ref()
+                .map(|m| model::month_label(&m.period, lang.get()))
         })
     };
-    let yoy = move || facts.with(|f| f.yoy).map(|pct| change_text(pct, lang.get()));
-    let mom = move || facts.with(|f| f.mom).map(|pct| change_text(pct, lang.get()));
+    let is_estimate = move || {
+        facts.with(|f| {
+            f.last
+                .as_ref()
+                .is_some_and(|m| m.kind == FigureKind::Estimate)
+        })
+    };
+    let behind = move || facts.with(|f| f.progress.as_ref().is_some_and(|p| p.behind));
+    let alarm = move || {
+        facts.with(
+            |f| match (f.breach, f.progress.as_ref().is_some_and(|p| p.behind)) {
+                (Some(Breach::Low(_)), _) => Some(("alarm breach", WallMsg::BelowWarn)),
+                (Some(Breach::High(_)), _) => Some(("alarm breach", WallMsg::AboveWarn)),
+                (None, true) => Some(("alarm behind", WallMsg::BehindTarget)),
+                _ => None,
+            },
+        )
+    };
+    let yoy = move || {
+        facts
+            .with(|f| f.yoy)
+            .map(|pct| change_text(pct, lang.get()))
+    };
+    let mom = move || {
+        facts
+            .with(|f| f.mom)
+            .map(|pct| change_text(pct, lang.get()))
+    };
     // A reading that is not a monthly figure (the demo feed, a raw point) says when it was taken.
     let reading_time = move || {
         live.with(|t| {
             let p = t.latest.as_ref()?;
             let month = parse_period(&t.history.last()?.period)?;
             (p.ts != period_ts(month)).then(|| {
-                format!("{} {}", Msg::UpdatedAt.get(lang.get()), vietnam_time(p.ts).format("%H:%M:%S %d/%m/%Y"))
+                format!(
+                    "{} {}",
+                    Msg::UpdatedAt.get(lang.get()),
+                    vietnam_time(p.ts).format("%H:%M:%S %d/%m/%Y")
+                )
             })
         })
     };
-    let is_demo = move || live.with(|t| t.latest.as_ref().is_some_and(|p| p.demo) || t.history.last().is_some_and(|m| m.demo));
+    let is_demo = move || {
+        live.with(|t| {
+            t.latest.as_ref().is_some_and(|p| p.demo) || t.history.last().is_some_and(|m| m.demo)
+        })
+    };
     // Two identical animations with different names: switching between them restarts the flash.
-    let flash = move || live.with(|t| if t.updates == 0 { "" } else if t.updates % 2 == 0 { " flash-a" } else { " flash-b" });
+    let flash = move || {
+        live.with(|t| {
+            if t.updates == 0 {
+                ""
+            } else if t.updates % 2 == 0 {
+                " flash-a"
+            } else {
+                " flash-b"
+            }
+        })
+    };
     let classes = move || {
         let state = facts.with(|f| if f.breach.is_some() { " is-breach" } else { "" });
         let lag = if behind() { " is-behind" } else { "" };
@@ -149,11 +201,22 @@ fn ProgressBar(p: Progress, lang: Memo<Lang>) -> impl IntoView {
     let pace = p.pace_pct.map(|x| format!("{:.2}", x.clamp(0.0, 100.0)));
     let label = move || {
         let l = lang.get();
-        let head = if p.cumulative { WallMsg::YtdOfPlan } else { WallMsg::LevelOfPlan };
-        let pace = p.pace_pct.map(|x| format!(" · {} {}%", WallMsg::Pace.get(l), format_number(x, 0, l))).unwrap_or_default();
+        let head = if p.cumulative {
+            WallMsg::YtdOfPlan
+        } else {
+            WallMsg::LevelOfPlan
+        };
+        let pace = p
+            .pace_pct
+            .map(|x| format!(" · {} {}%", WallMsg::Pace.get(l), format_number(x, 0, l)))
+            .unwrap_or_default();
         format!("{} {}%{pace}", head.get(l), format_number(p.pct, 1, l))
     };
-    let class = if p.behind { "progress behind" } else { "progress" };
+    let class = if p.behind {
+        "progress behind"
+    } else {
+        "progress"
+    };
     view! {
         <div class=class>
             <span class="progress-label">{label}</span>
@@ -177,7 +240,13 @@ fn Sparkline(live: RwSignal<TileLive>) -> impl IntoView {
     let line = move || points.with(|p| model::polyline(p));
     let area = move || {
         points.with(|p| match (p.first(), p.last()) {
-            (Some(a), Some(b)) => format!("{:.2},{h} {} {:.2},{h}", a.x, model::polyline(p), b.x, h = model::SPARK_H),
+            (Some(a), Some(b)) => format!(
+                "{:.2},{h} {} {:.2},{h}",
+                a.x,
+                model::polyline(p),
+                b.x,
+                h = model::SPARK_H
+            ),
             _ => String::new(),
         })
     };

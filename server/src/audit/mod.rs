@@ -22,7 +22,12 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(what: &str) -> Actor {
-        Actor { user: None, token: None, label: format!("system:{what}"), ip: None }
+        Actor {
+            user: None,
+            token: None,
+            label: format!("system:{what}"),
+            ip: None,
+        }
     }
 }
 
@@ -35,7 +40,11 @@ pub struct Entry<'a> {
     pub after: Option<Value>,
 }
 
-pub async fn record(db: impl PgExecutor<'_>, actor: &Actor, e: Entry<'_>) -> Result<(), sqlx::Error> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    actor: &Actor,
+    e: Entry<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (actor_user, actor_token, actor, ip, action, entity, entity_id, before, after)
          VALUES ($1, $2, $3, $4::inet, $5, $6, $7, $8, $9)",

@@ -70,20 +70,37 @@ fn parse_instant(field: &str, s: &str, end_of_day: bool) -> Result<DateTime<Utc>
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| ApiError::InvalidBody(format!("{field}: {s:?} is neither YYYY-MM-DD nor an RFC 3339 time")))?;
-    let day = if end_of_day { day.succ_opt().unwrap_or(day) } else { day };
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        ApiError::InvalidBody(format!(
+            "{field}: {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
+        ))
+    })?;
+    let day = if end_of_day {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    Ok(vietnam().from_local_datetime(&midnight).single().expect("fixed offsets are unambiguous").with_timezone(&Utc))
+    Ok(vietnam()
+        .from_local_datetime(&midnight)
+        .single()
+        .expect("fixed offsets are unambiguous")
+        .with_timezone(&Utc))
 }
 
 impl AuditQuery {
     fn filter(self, default_limit: i64, max_limit: i64) -> Result<Filter, ApiError> {
-        let from = blank_to_none(self.from).map(|s| parse_instant("from", &s, false)).transpose()?;
-        let to = blank_to_none(self.to).map(|s| parse_instant("to", &s, true)).transpose()?;
+        let from = blank_to_none(self.from)
+            .map(|s| parse_instant("from", &s, false))
+            .transpose()?;
+        let to = blank_to_none(self.to)
+            .map(|s| parse_instant("to", &s, true))
+            .transpose()?;
         let limit = match blank_to_none(self.limit) {
             None => default_limit,
-            Some(l) => l.parse::<i64>().map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number")))?,
+            Some(l) => l
+                .parse::<i64>()
+                .map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number")))?,
         };
         Ok(Filter {
             actor: blank_to_none(self.actor),
@@ -178,7 +195,14 @@ fn text_cells(r: &AuditRecord) -> [String; 7] {
 fn attachment(kind: &str, ext: &str, body: Vec<u8>) -> Response {
     let stamp = Utc::now().with_timezone(&vietnam()).format("%Y%m%d-%H%M");
     let disposition = format!("attachment; filename=\"nhat-ky-kiem-toan-{stamp}.{ext}\"");
-    ([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, disposition), (CACHE_CONTROL, "no-store".into())], body)
+    (
+        [
+            (CONTENT_TYPE, kind.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, "no-store".into()),
+        ],
+        body,
+    )
         .into_response()
 }
 
@@ -187,7 +211,12 @@ pub fn to_csv(rows: &[AuditRecord]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     out.write_record(HEADINGS)?;
     for r in rows {
-        let mut record = vec![r.id.to_string(), r.at.with_timezone(&vietnam()).format("%Y-%m-%d %H:%M:%S").to_string()];
+        let mut record = vec![
+            r.id.to_string(),
+            r.at.with_timezone(&vietnam())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        ];
         record.extend(text_cells(r));
         out.write_record(&record)?;
     }
@@ -206,17 +235,17 @@ pub fn to_xlsx(rows: &[AuditRecord]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErr
     for (col, h) in HEADINGS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *h, &heading)?;
     }
-    for (col, width) in [10.0, 20.0, 22.0, 16.0, 16.0, 14.0, 18.0, 50.0, 50.0].into_iter().enumerate() {
+    for (col, width) in [10.0, 20.0, 22.0, 16.0, 16.0, 14.0, 18.0, 50.0, 50.0]
+        .into_iter()
+        .enumerate()
+    {
         sheet.set_column_width(col as u16, width)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         let t = r.at.with_timezone(&vietnam());
-        let when = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
-            t.hour() as u16,
-            t.minute() as u8,
-            t.second() as f64,
-        )?;
+        let when = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?
+            .and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)?;
         sheet.write_number(row, 0, r.id as f64)?;
         sheet.write_datetime_with_format(row, 1, &when, &time)?;
         for (j, cell) in text_cells(r).into_iter().enumerate() {
@@ -286,21 +315,38 @@ mod tests {
     #[test]
     fn days_are_read_in_vietnam_time() {
         let from = parse_instant("from", "2026-11-25", false).unwrap();
-        assert_eq!(from, "2026-11-24T17:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            from,
+            "2026-11-24T17:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
         let to = parse_instant("to", "2026-11-25", true).unwrap();
-        assert_eq!(to, "2026-11-25T17:00:00Z".parse::<DateTime<Utc>>().unwrap(), "the whole day is included");
+        assert_eq!(
+            to,
+            "2026-11-25T17:00:00Z".parse::<DateTime<Utc>>().unwrap(),
+            "the whole day is included"
+        );
         let exact = parse_instant("to", "2026-11-25T08:00:00+07:00", true).unwrap();
-        assert_eq!(exact, "2026-11-25T01:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            exact,
+            "2026-11-25T01:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
         assert!(parse_instant("from", "25/11/2026", false).is_err());
     }
 
     #[test]
     fn csv_has_headings_local_times_and_no_formulas() {
-        let csv = String::from_utf8(to_csv(&[record("user:admin", Some("=cmd()"))]).unwrap()).unwrap();
+        let csv =
+            String::from_utf8(to_csv(&[record("user:admin", Some("=cmd()"))]).unwrap()).unwrap();
         let mut lines = csv.lines();
-        assert!(lines.next().unwrap().starts_with("\u{feff}Số thứ tự (ID),Thời điểm"));
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("\u{feff}Số thứ tự (ID),Thời điểm"));
         let row = lines.next().unwrap();
-        assert!(row.starts_with("7,2026-11-25 00:30:00,user:admin,127.0.0.1,update,unit,'=cmd(),"), "{row}");
+        assert!(
+            row.starts_with("7,2026-11-25 00:30:00,user:admin,127.0.0.1,update,unit,'=cmd(),"),
+            "{row}"
+        );
         assert!(row.contains(r#""{""name_vi"":""Sở A""}""#), "{row}");
     }
 

@@ -20,17 +20,31 @@ pub async fn run(config: AdminConfig) -> anyhow::Result<()> {
 
 fn parse_role(s: &str) -> RoleGrant {
     match s.split_once(':') {
-        Some((role, unit)) => RoleGrant { role: role.to_string(), unit: Some(unit.to_string()) },
-        None => RoleGrant { role: s.to_string(), unit: None },
+        Some((role, unit)) => RoleGrant {
+            role: role.to_string(),
+            unit: Some(unit.to_string()),
+        },
+        None => RoleGrant {
+            role: s.to_string(),
+            unit: None,
+        },
     }
 }
 
 async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match action {
-        AdminAction::CreateUser { username, display_name, unit, roles } => {
+        AdminAction::CreateUser {
+            username,
+            display_name,
+            unit,
+            roles,
+        } => {
             let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
             let req = NewUserRequest {
                 username,
                 display_name,
@@ -43,7 +57,13 @@ async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
                 Err(e) => bail!("{e}"),
             }
         }
-        AdminAction::CreateToken { name, kind, unit, scopes, screens } => {
+        AdminAction::CreateToken {
+            name,
+            kind,
+            unit,
+            scopes,
+            screens,
+        } => {
             let kind = kind.replace('-', "_");
             if !matches!(kind.as_str(), "integration" | "wall_display") {
                 bail!("--kind must be integration or wall_display");
@@ -58,9 +78,17 @@ async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
                 expires_at: None,
             };
             let mut tx = db.begin().await?;
-            let (plain, info) = tokens::create(&mut *tx, &new).await.context("creating the token (is the unit code right?)")?;
+            let (plain, info) = tokens::create(&mut *tx, &new)
+                .await
+                .context("creating the token (is the unit code right?)")?;
             let after = serde_json::json!({"id": info.id, "name": info.name, "kind": info.kind, "prefix": info.prefix, "unit": info.unit_code, "scopes": info.scopes, "screens": info.screens});
-            let entry = Entry { action: "create", entity: "api_token", entity_id: Some(info.id.to_string()), before: None, after: Some(after) };
+            let entry = Entry {
+                action: "create",
+                entity: "api_token",
+                entity_id: Some(info.id.to_string()),
+                before: None,
+                after: Some(after),
+            };
             audit::record(&mut *tx, &actor, entry).await?;
             tx.commit().await?;
             println!("{plain}");

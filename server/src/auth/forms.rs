@@ -59,7 +59,11 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 
 /// Only same-site paths: never `//host` or `https://…` (no open redirect).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/wall" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/wall"
+    }
 }
 
 /// Login CSRF: a form post must come from our own pages. Browsers send `Origin` on POST.
@@ -68,12 +72,19 @@ fn same_origin(headers: &HeaderMap) -> bool {
         // Non-browser clients send no Origin; they cannot be tricked by another site.
         return true;
     };
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     origin.split_once("://").map(|(_, h)| h) == Some(host)
 }
 
 fn secure(state: &AppState) -> bool {
-    state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
 }
 
 fn error_code(e: &ApiError) -> &'static str {
@@ -102,29 +113,56 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     let next = safe_next(&form.next).to_string();
-    let back = |code: &str| format!("/login?error={code}&next={}{}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(), q.suffix());
+    let back = |code: &str| {
+        format!(
+            "/login?error={code}&next={}{}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(),
+            q.suffix()
+        )
+    };
     if !same_origin(&headers) {
         return Ok(redirect(&back("csrf_failed"), &[]));
     }
     let ua = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
-    match super::login(&state, &form.username, Password::new(form.password), p.ip, ua).await {
+    match super::login(
+        &state,
+        &form.username,
+        Password::new(form.password),
+        p.ip,
+        ua,
+    )
+    .await
+    {
         Ok(done) => {
             // Without a page to return to, go where the role leads: the wall for those who read
             // the province's figures, the account page for the others (their own pages come with
             // data entry).
-            let to = if form.next.is_empty() { landing(&state, done.user.id).await? } else { next.clone() };
-            Ok(redirect(&to, &[super::session_cookie(Some(&done.session.token), secure(&state))]))
+            let to = if form.next.is_empty() {
+                landing(&state, done.user.id).await?
+            } else {
+                next.clone()
+            };
+            Ok(redirect(
+                &to,
+                &[super::session_cookie(
+                    Some(&done.session.token),
+                    secure(&state),
+                )],
+            ))
         }
-        Err(e @ (ApiError::InvalidCredentials | ApiError::AccountLocked | ApiError::TooManyAttempts)) => {
-            Ok(redirect(&back(error_code(&e)), &[]))
-        }
+        Err(
+            e
+            @ (ApiError::InvalidCredentials | ApiError::AccountLocked | ApiError::TooManyAttempts),
+        ) => Ok(redirect(&back(error_code(&e)), &[])),
         Err(other) => Err(other),
     }
 }
 
 async fn landing(state: &AppState, user_id: i64) -> Result<String, ApiError> {
     let grants = super::users::grants(&state.db, user_id).await?;
-    let reads_all = grants.iter().any(|g| matches!(g.role, Role::Admin | Role::Leader | Role::Approver));
+    let reads_all = grants
+        .iter()
+        .any(|g| matches!(g.role, Role::Admin | Role::Leader | Role::Approver));
     Ok(if reads_all { "/wall" } else { "/account" }.to_string())
 }
 
@@ -134,7 +172,12 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, p: Principal, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Result<Response, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Result<Response, ApiError> {
     if let Who::User(u) = &p.who {
         if !bool::from(form.csrf.as_bytes().ct_eq(u.csrf.as_bytes())) {
             return Err(ApiError::CsrfFailed);
@@ -142,10 +185,19 @@ async fn logout(State(state): State<AppState>, p: Principal, headers: HeaderMap,
         if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
             sessions::delete(&state.db, token).await?;
         }
-        let entry = Entry { action: "logout", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
+        let entry = Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: Some(u.id.to_string()),
+            before: None,
+            after: None,
+        };
         audit::record(&state.db, &p.actor(), entry).await?;
     }
-    Ok(redirect("/login", &[super::session_cookie(None, secure(&state))]))
+    Ok(redirect(
+        "/login",
+        &[super::session_cookie(None, secure(&state))],
+    ))
 }
 
 #[derive(Deserialize)]
@@ -162,9 +214,14 @@ async fn pair_device(
 ) -> Result<Response, ApiError> {
     let token = form.token.trim();
     let valid = same_origin(&headers)
-        && tokens::authenticate(&state.db, token).await?.is_some_and(|t| t.kind == "wall_display");
+        && tokens::authenticate(&state.db, token)
+            .await?
+            .is_some_and(|t| t.kind == "wall_display");
     if !valid {
-        return Ok(redirect(&format!("/login?error=bad_device{}", q.suffix()), &[]));
+        return Ok(redirect(
+            &format!("/login?error=bad_device{}", q.suffix()),
+            &[],
+        ));
     }
     let cookie = cookie::Cookie::build((DEVICE_COOKIE, token.to_string()))
         .path("/")
@@ -193,7 +250,9 @@ async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ApiError> {
     let back = |query: &str| format!("/account?{query}{}", q.suffix());
-    let Who::User(u) = &p.who else { return Ok(redirect("/login?next=/account", &[])) };
+    let Who::User(u) = &p.who else {
+        return Ok(redirect("/login?next=/account", &[]));
+    };
     if !same_origin(&headers) {
         return Ok(redirect(&back("error=csrf_failed"), &[]));
     }
@@ -201,9 +260,20 @@ async fn change_password(
         return Ok(redirect(&back("error=passwords_differ"), &[]));
     }
     let keep = cookie_value(&headers, sessions::COOKIE);
-    match super::change_password(&state.db, &p.actor(), u, Password::new(form.current), Password::new(form.new), keep).await {
+    match super::change_password(
+        &state.db,
+        &p.actor(),
+        u,
+        Password::new(form.current),
+        Password::new(form.new),
+        keep,
+    )
+    .await
+    {
         Ok(()) => Ok(redirect(&back("done=1"), &[])),
-        Err(e @ (ApiError::InvalidCredentials | ApiError::WeakPassword)) => Ok(redirect(&back(&format!("error={}", error_code(&e))), &[])),
+        Err(e @ (ApiError::InvalidCredentials | ApiError::WeakPassword)) => {
+            Ok(redirect(&back(&format!("error={}", error_code(&e))), &[]))
+        }
         Err(e) => Err(e),
     }
 }
@@ -218,10 +288,18 @@ pub struct SetupForm {
 
 /// Creates the first administrator, once: only while there is no account at all, and only with
 /// the setup code the server printed at start-up.
-async fn setup(State(state): State<AppState>, Query(q): Query<LangQuery>, headers: HeaderMap, Form(form): Form<SetupForm>) -> Result<Response, ApiError> {
+async fn setup(
+    State(state): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, ApiError> {
     let back = |code: &str| format!("/setup?error={code}{}", q.suffix());
-    let Some(expected) = state.setup_code.as_deref() else { return Ok(redirect(&back("setup_closed"), &[])) };
-    if !same_origin(&headers) || !bool::from(form.code.trim().as_bytes().ct_eq(expected.as_bytes())) {
+    let Some(expected) = state.setup_code.as_deref() else {
+        return Ok(redirect(&back("setup_closed"), &[]));
+    };
+    if !same_origin(&headers) || !bool::from(form.code.trim().as_bytes().ct_eq(expected.as_bytes()))
+    {
         return Ok(redirect(&back("invalid_credentials"), &[]));
     }
     let req = NewUserRequest {
@@ -229,7 +307,16 @@ async fn setup(State(state): State<AppState>, Query(q): Query<LangQuery>, header
         display_name: form.display_name,
         password: form.password,
         unit: Some(state.config.province.clone()),
-        roles: vec![RoleGrant { role: "admin".into(), unit: None }, RoleGrant { role: "leader".into(), unit: None }],
+        roles: vec![
+            RoleGrant {
+                role: "admin".into(),
+                unit: None,
+            },
+            RoleGrant {
+                role: "leader".into(),
+                unit: None,
+            },
+        ],
     };
     match super::routes::create_first_account(&state.db, &Actor::system("setup"), req).await {
         Ok(true) => Ok(redirect(&format!("/login?next=/wall{}", q.suffix()), &[])),
@@ -241,7 +328,11 @@ async fn setup(State(state): State<AppState>, Query(q): Query<LangQuery>, header
 
 /// The one-time code for `/setup`, when the database has no account yet: read from
 /// `<data-dir>/setup-code` or generated there (mode 0600), and logged with the URL to open.
-pub async fn setup_code(db: &sqlx::PgPool, data_dir: &Path, addr: std::net::SocketAddr) -> anyhow::Result<Option<String>> {
+pub async fn setup_code(
+    db: &sqlx::PgPool,
+    data_dir: &Path,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<Option<String>> {
     let path = data_dir.join("setup-code");
     if super::users::any_exists(db).await? {
         let _ = std::fs::remove_file(&path);

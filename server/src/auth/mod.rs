@@ -53,7 +53,10 @@ pub async fn login(
     user_agent: Option<&str>,
 ) -> Result<LoggedIn, ApiError> {
     if let Some(ip) = ip {
-        state.login_limiter.check_key(&ip).map_err(|_| ApiError::TooManyAttempts)?;
+        state
+            .login_limiter
+            .check_key(&ip)
+            .map_err(|_| ApiError::TooManyAttempts)?;
     }
     let username = username.trim().to_lowercase();
     let Some(candidate) = users::find_for_login(&state.db, &username).await? else {
@@ -61,20 +64,37 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     let user = candidate.user;
-    let actor = Actor { user: Some(user.id), token: None, label: format!("user:{}", user.username), ip };
+    let actor = Actor {
+        user: Some(user.id),
+        token: None,
+        label: format!("user:{}", user.username),
+        ip,
+    };
     if user.locked_until.is_some_and(|t| t > Utc::now()) {
         return Err(ApiError::AccountLocked);
     }
     let ok = password::verify(password, candidate.password_hash).await;
     if !ok || user.disabled {
         users::record_failed_login(&state.db, user.id).await?;
-        let entry = Entry { action: "login_failed", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+        let entry = Entry {
+            action: "login_failed",
+            entity: "user",
+            entity_id: Some(user.id.to_string()),
+            before: None,
+            after: None,
+        };
         audit::record(&state.db, &actor, entry).await?;
         return Err(ApiError::InvalidCredentials);
     }
     users::record_successful_login(&state.db, user.id).await?;
     let session = sessions::create(&state.db, user.id, ip, user_agent).await?;
-    let entry = Entry { action: "login", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+    let entry = Entry {
+        action: "login",
+        entity: "user",
+        entity_id: Some(user.id.to_string()),
+        before: None,
+        after: None,
+    };
     audit::record(&state.db, &actor, entry).await?;
     Ok(LoggedIn { user, session })
 }
@@ -89,7 +109,9 @@ pub async fn change_password(
     new: Password,
     keep_session: Option<&str>,
 ) -> Result<(), ApiError> {
-    let candidate = users::find_for_login(db, &user.username).await?.ok_or(ApiError::LoginRequired)?;
+    let candidate = users::find_for_login(db, &user.username)
+        .await?
+        .ok_or(ApiError::LoginRequired)?;
     if !password::verify(current, candidate.password_hash).await {
         return Err(ApiError::InvalidCredentials);
     }
@@ -99,7 +121,13 @@ pub async fn change_password(
     let hash = password::hash(new).await?;
     let mut tx = db.begin().await?;
     users::set_password(&mut *tx, user.id, &hash).await?;
-    let entry = Entry { action: "password_change", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: None };
+    let entry = Entry {
+        action: "password_change",
+        entity: "user",
+        entity_id: Some(user.id.to_string()),
+        before: None,
+        after: None,
+    };
     audit::record(&mut *tx, actor, entry).await?;
     tx.commit().await?;
     sessions::delete_others(db, user.id, keep_session).await?;
@@ -114,7 +142,9 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
         .same_site(cookie::SameSite::Lax)
         .secure(secure);
     c = match token {
-        Some(_) => c.max_age(cookie::time::Duration::days(sessions::ABSOLUTE_TIMEOUT_DAYS)),
+        Some(_) => c.max_age(cookie::time::Duration::days(
+            sessions::ABSOLUTE_TIMEOUT_DAYS,
+        )),
         None => c.max_age(cookie::time::Duration::ZERO),
     };
     c.build().to_string()

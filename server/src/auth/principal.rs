@@ -9,11 +9,11 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ioc_frontend::protocol::parse_indicator_topic;
 
+use super::sessions;
 use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
 use super::users::{self, Grant, Role};
-use super::sessions;
-use crate::http::ApiError as AuthError;
 use crate::audit::Actor;
+use crate::http::ApiError as AuthError;
 use crate::AppState;
 
 /// Cookie that binds a wall display (kiosk browser) to its device token.
@@ -47,7 +47,11 @@ pub struct Principal {
 
 impl Principal {
     pub fn anonymous() -> Self {
-        Principal { who: Who::Anonymous, ip: None, by_cookie: false }
+        Principal {
+            who: Who::Anonymous,
+            ip: None,
+            by_cookie: false,
+        }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -61,7 +65,11 @@ impl Principal {
     /// Reads every indicator of the province (the wall, the phone, the series).
     pub fn reads_all_indicators(&self) -> bool {
         match &self.who {
-            Who::User(_) => self.has_role(Role::Admin) || self.has_role(Role::Leader) || self.has_role(Role::Approver),
+            Who::User(_) => {
+                self.has_role(Role::Admin)
+                    || self.has_role(Role::Leader)
+                    || self.has_role(Role::Approver)
+            }
             Who::Token(t) => t.kind == "wall_display",
             Who::Anonymous => false,
         }
@@ -132,7 +140,9 @@ impl Principal {
     /// The unit this principal writes points for, if it may write points at all.
     pub fn points_writer_unit(&self) -> Option<&str> {
         match &self.who {
-            Who::Token(t) if t.kind == "integration" && t.scopes.iter().any(|s| s == SCOPE_POINTS_WRITE) => {
+            Who::Token(t)
+                if t.kind == "integration" && t.scopes.iter().any(|s| s == SCOPE_POINTS_WRITE) =>
+            {
                 Some(t.unit_code.as_str())
             }
             _ => None,
@@ -144,7 +154,9 @@ impl Principal {
     pub fn same_rights(&self, other: &Principal) -> bool {
         match (&self.who, &other.who) {
             (Who::User(a), Who::User(b)) => a.id == b.id && a.grants == b.grants,
-            (Who::Token(a), Who::Token(b)) => a.id == b.id && a.scopes == b.scopes && a.screens == b.screens,
+            (Who::Token(a), Who::Token(b)) => {
+                a.id == b.id && a.scopes == b.scopes && a.screens == b.screens
+            }
             _ => false,
         }
     }
@@ -153,8 +165,14 @@ impl Principal {
     pub fn viewer(&self) -> Option<ioc_frontend::protocol::Viewer> {
         use ioc_frontend::protocol::Viewer;
         match &self.who {
-            Who::User(u) => Some(Viewer { name: u.display_name.clone(), csrf_token: Some(u.csrf.clone()) }),
-            Who::Token(t) => Some(Viewer { name: t.name.clone(), csrf_token: None }),
+            Who::User(u) => Some(Viewer {
+                name: u.display_name.clone(),
+                csrf_token: Some(u.csrf.clone()),
+            }),
+            Who::Token(t) => Some(Viewer {
+                name: t.name.clone(),
+                csrf_token: None,
+            }),
             Who::Anonymous => None,
         }
     }
@@ -183,7 +201,12 @@ impl Principal {
             Who::Token(t) => (None, Some(t.id), format!("token:{}", t.prefix)),
             Who::Anonymous => (None, None, "anonymous".to_string()),
         };
-        Actor { user, token, label, ip: self.ip }
+        Actor {
+            user,
+            token,
+            label,
+            ip: self.ip,
+        }
     }
 }
 
@@ -200,7 +223,9 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
-    let Some(h) = headers.get(AUTHORIZATION) else { return Ok(None) };
+    let Some(h) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
     let v = h.to_str().map_err(|_| AuthError::BadToken)?;
     let t = v
         .strip_prefix("Bearer ")
@@ -213,11 +238,17 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = AuthError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(p) = parts.extensions.get::<Principal>() {
             return Ok(p.clone());
         }
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         let principal = resolve(&parts.headers, ip, state).await?;
         parts.extensions.insert(principal.clone());
         Ok(principal)
@@ -226,10 +257,20 @@ impl FromRequestParts<AppState> for Principal {
 
 /// Resolves the principal from the request headers. A bearer token that is presented but not
 /// valid is an error (never silently anonymous); a stale cookie is simply no login.
-pub async fn resolve(headers: &HeaderMap, ip: Option<IpAddr>, state: &AppState) -> Result<Principal, AuthError> {
+pub async fn resolve(
+    headers: &HeaderMap,
+    ip: Option<IpAddr>,
+    state: &AppState,
+) -> Result<Principal, AuthError> {
     if let Some(token) = bearer(headers)? {
-        let info = tokens::authenticate(&state.db, token).await?.ok_or(AuthError::BadToken)?;
-        return Ok(Principal { who: Who::Token(info), ip, by_cookie: false });
+        let info = tokens::authenticate(&state.db, token)
+            .await?
+            .ok_or(AuthError::BadToken)?;
+        return Ok(Principal {
+            who: Who::Token(info),
+            ip,
+            by_cookie: false,
+        });
     }
     if let Some(token) = cookie_value(headers, sessions::COOKIE) {
         if let Some(s) = sessions::lookup(&state.db, token).await? {
@@ -243,16 +284,28 @@ pub async fn resolve(headers: &HeaderMap, ip: Option<IpAddr>, state: &AppState) 
                     grants,
                     csrf: s.csrf,
                 };
-                return Ok(Principal { who: Who::User(user), ip, by_cookie: true });
+                return Ok(Principal {
+                    who: Who::User(user),
+                    ip,
+                    by_cookie: true,
+                });
             }
         }
     }
     if let Some(token) = cookie_value(headers, DEVICE_COOKIE) {
         if let Some(info) = tokens::authenticate(&state.db, token).await? {
             if info.kind == "wall_display" {
-                return Ok(Principal { who: Who::Token(info), ip, by_cookie: true });
+                return Ok(Principal {
+                    who: Who::Token(info),
+                    ip,
+                    by_cookie: true,
+                });
             }
         }
     }
-    Ok(Principal { who: Who::Anonymous, ip, by_cookie: false })
+    Ok(Principal {
+        who: Who::Anonymous,
+        ip,
+        by_cookie: false,
+    })
 }

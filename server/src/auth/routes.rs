@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ioc_frontend::protocol::{
-    CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset, RoleGrant,
-    TokenView, UserUpdate,
+    CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset,
+    RoleGrant, TokenView, UserUpdate,
 };
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -32,7 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
         .route("/api/v1/admin/users", get(list_users).post(create_user))
-        .route("/api/v1/admin/users/{id}", axum::routing::patch(update_user))
+        .route(
+            "/api/v1/admin/users/{id}",
+            axum::routing::patch(update_user),
+        )
         .route("/api/v1/admin/users/{id}/password", post(reset_password))
 }
 
@@ -42,8 +45,13 @@ pub fn check_csrf(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
     if !p.by_cookie {
         return Ok(());
     }
-    let Who::User(u) = &p.who else { return Err(ApiError::Forbidden) };
-    let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Who::User(u) = &p.who else {
+        return Err(ApiError::Forbidden);
+    };
+    let sent = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if bool::from(sent.as_bytes().ct_eq(u.csrf.as_bytes())) {
         Ok(())
     } else {
@@ -63,13 +71,23 @@ fn me_of(user: &users::User, grants: &[Grant], csrf: &str) -> Me {
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         unit: user.unit_code.clone(),
-        roles: grants.iter().map(|g| RoleGrant { role: g.role.as_str().into(), unit: g.unit.clone() }).collect(),
+        roles: grants
+            .iter()
+            .map(|g| RoleGrant {
+                role: g.role.as_str().into(),
+                unit: g.unit.clone(),
+            })
+            .collect(),
         csrf_token: csrf.to_string(),
     }
 }
 
 fn secure_cookies(state: &AppState) -> bool {
-    state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
 }
 
 /// Sign in; the session cookie comes with the answer.
@@ -86,17 +104,31 @@ pub async fn login(
     let done = super::login(&state, &req.username, Password::new(req.password), p.ip, ua).await?;
     let grants = users::grants(&state.db, done.user.id).await?;
     let cookie = super::session_cookie(Some(&done.session.token), secure_cookies(&state));
-    Ok(([(SET_COOKIE, cookie)], Json(me_of(&done.user, &grants, &done.session.csrf))).into_response())
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Json(me_of(&done.user, &grants, &done.session.csrf)),
+    )
+        .into_response())
 }
 
 /// Sign out: the session is deleted and the cookie cleared.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, p: Principal, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check_csrf(&p, &headers)?;
     if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
         sessions::delete(&state.db, token).await?;
         if let Who::User(u) = &p.who {
-            let entry = Entry { action: "logout", entity: "user", entity_id: Some(u.id.to_string()), before: None, after: None };
+            let entry = Entry {
+                action: "logout",
+                entity: "user",
+                entity_id: Some(u.id.to_string()),
+                before: None,
+                after: None,
+            };
             audit::record(&state.db, &p.actor(), entry).await?;
         }
     }
@@ -111,7 +143,14 @@ pub async fn me(p: Principal) -> Result<Json<Me>, ApiError> {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             unit: u.unit_code.clone(),
-            roles: u.grants.iter().map(|g| RoleGrant { role: g.role.as_str().into(), unit: g.unit.clone() }).collect(),
+            roles: u
+                .grants
+                .iter()
+                .map(|g| RoleGrant {
+                    role: g.role.as_str().into(),
+                    unit: g.unit.clone(),
+                })
+                .collect(),
             csrf_token: u.csrf.clone(),
         })),
         _ => Err(ApiError::LoginRequired),
@@ -127,10 +166,20 @@ pub async fn change_password(
     headers: HeaderMap,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let Who::User(u) = &p.who else { return Err(ApiError::LoginRequired) };
+    let Who::User(u) = &p.who else {
+        return Err(ApiError::LoginRequired);
+    };
     check_csrf(&p, &headers)?;
     let keep = cookie_value(&headers, sessions::COOKIE);
-    super::change_password(&state.db, &p.actor(), u, Password::new(req.current), Password::new(req.new), keep).await?;
+    super::change_password(
+        &state.db,
+        &p.actor(),
+        u,
+        Password::new(req.current),
+        Password::new(req.new),
+        keep,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -151,9 +200,18 @@ fn view(t: TokenInfo) -> TokenView {
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 200, body = [TokenView])))]
-pub async fn list_tokens(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<TokenView>>, ApiError> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
     p.require_admin()?;
-    Ok(Json(tokens::list(&state.db).await?.into_iter().map(view).collect()))
+    Ok(Json(
+        tokens::list(&state.db)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect(),
+    ))
 }
 
 /// Issue a token. The answer is the only place its secret ever appears.
@@ -168,7 +226,11 @@ pub async fn create_token(
     require_admin_write(&p, &headers)?;
     let valid_kind = matches!(req.kind.as_str(), "integration" | "wall_display");
     let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
-    if !valid_kind || !valid_scopes || req.name.trim().is_empty() || (req.kind == "wall_display" && req.screens.is_empty()) {
+    if !valid_kind
+        || !valid_scopes
+        || req.name.trim().is_empty()
+        || (req.kind == "wall_display" && req.screens.is_empty())
+    {
         return Err(ApiError::InvalidBody("kind must be integration or wall_display; wall displays need screens; scopes: points:write".into()));
     }
     if crate::units::get(&state.db, &req.unit).await?.is_none() {
@@ -187,10 +249,22 @@ pub async fn create_token(
     };
     let (plain, info) = tokens::create(&mut *tx, &new).await?;
     let after = serde_json::to_value(view(info.clone())).ok();
-    let entry = Entry { action: "create", entity: "api_token", entity_id: Some(info.id.to_string()), before: None, after };
+    let entry = Entry {
+        action: "create",
+        entity: "api_token",
+        entity_id: Some(info.id.to_string()),
+        before: None,
+        after,
+    };
     audit::record(&mut *tx, &actor, entry).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { token: plain, info: view(info) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: plain,
+            info: view(info),
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
@@ -204,7 +278,9 @@ pub async fn revoke_token(
     require_admin_write(&p, &headers)?;
     let mut tx = state.db.begin().await?;
     let before = tokens::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
-    let after = tokens::revoke(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
+    let after = tokens::revoke(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let entry = Entry {
         action: "revoke",
         entity: "api_token",
@@ -257,25 +333,44 @@ pub async fn update_user(
     if let (Who::User(me), Some(g)) = (&p.who, &grants) {
         // An administrator cannot take the admin role from themself: someone must remain.
         if me.id == id && !g.iter().any(|g| g.role == Role::Admin) {
-            return Err(ApiError::InvalidBody("you cannot remove your own admin role".into()));
+            return Err(ApiError::InvalidBody(
+                "you cannot remove your own admin role".into(),
+            ));
         }
     }
     let mut tx = state.db.begin().await?;
     let before_user = users::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     let before = json!({ "user": before_user, "roles": users::grants(&mut *tx, id).await? });
-    let unit = req.unit.as_deref().map(|u| if u.is_empty() { None } else { Some(u) });
-    users::update(&mut *tx, id, req.display_name.as_deref().map(str::trim), unit, req.disabled)
-        .await
-        .map_err(map_user_error(req.unit.clone()))?;
+    let unit = req
+        .unit
+        .as_deref()
+        .map(|u| if u.is_empty() { None } else { Some(u) });
+    users::update(
+        &mut *tx,
+        id,
+        req.display_name.as_deref().map(str::trim),
+        unit,
+        req.disabled,
+    )
+    .await
+    .map_err(map_user_error(req.unit.clone()))?;
     if let Some(g) = &grants {
-        users::set_grants(&mut tx, id, g).await.map_err(map_user_error(None))?;
+        users::set_grants(&mut tx, id, g)
+            .await
+            .map_err(map_user_error(None))?;
     }
     if req.disabled == Some(true) {
         sessions::delete_all(&mut *tx, id).await?;
     }
     let after_user = users::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     let after = json!({ "user": after_user, "roles": users::grants(&mut *tx, id).await? });
-    let entry = Entry { action: "update", entity: "user", entity_id: Some(id.to_string()), before: Some(before), after: Some(after.clone()) };
+    let entry = Entry {
+        action: "update",
+        entity: "user",
+        entity_id: Some(id.to_string()),
+        before: Some(before),
+        after: Some(after.clone()),
+    };
     audit::record(&mut *tx, &p.actor(), entry).await?;
     tx.commit().await?;
     Ok(Json(after))
@@ -302,7 +397,13 @@ pub async fn reset_password(
     users::set_password(&mut *tx, id, &hash).await?;
     users::unlock(&mut *tx, id).await?;
     sessions::delete_all(&mut *tx, id).await?;
-    let entry = Entry { action: "password_reset", entity: "user", entity_id: Some(id.to_string()), before: None, after: None };
+    let entry = Entry {
+        action: "password_reset",
+        entity: "user",
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: None,
+    };
     audit::record(&mut *tx, &p.actor(), entry).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -311,17 +412,27 @@ pub async fn reset_password(
 /// Constraint violations on `users`/`user_roles` as clear 422s.
 fn map_user_error(unit: Option<String>) -> impl Fn(sqlx::Error) -> ApiError {
     move |e| match e {
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(unit.clone().into_iter().collect()),
-        sqlx::Error::Database(d) if d.is_check_violation() => ApiError::InvalidBody("display name required".into()),
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            ApiError::UnknownUnit(unit.clone().into_iter().collect())
+        }
+        sqlx::Error::Database(d) if d.is_check_violation() => {
+            ApiError::InvalidBody("display name required".into())
+        }
         other => other.into(),
     }
 }
 
 /// Creates the first account, unless one exists already (then `Ok(false)`). The table lock makes
 /// two simultaneous setups impossible.
-pub async fn create_first_account(db: &sqlx::PgPool, actor: &audit::Actor, req: NewUserRequest) -> Result<bool, ApiError> {
+pub async fn create_first_account(
+    db: &sqlx::PgPool,
+    actor: &audit::Actor,
+    req: NewUserRequest,
+) -> Result<bool, ApiError> {
     let mut tx = db.begin().await?;
-    sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
     if users::any_exists(&mut *tx).await? {
         return Ok(false);
     }
@@ -354,24 +465,42 @@ async fn insert_account(
     }
     let username = req.username.trim().to_lowercase();
     let hash = password::hash(password).await?;
-    let user = users::create(&mut **tx, &username, req.display_name.trim(), &hash, req.unit.as_deref())
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => ApiError::InvalidBody(format!("username {username} is taken")),
-            sqlx::Error::Database(d) if d.is_check_violation() => {
-                ApiError::InvalidBody("username: 3–64 of a-z 0-9 . _ -; display name required".into())
-            }
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(req.unit.clone().into_iter().collect()),
-            other => other.into(),
-        })?;
-    users::set_grants(tx, user.id, &grants).await.map_err(|e| match e {
+    let user = users::create(
+        &mut **tx,
+        &username,
+        req.display_name.trim(),
+        &hash,
+        req.unit.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            ApiError::InvalidBody(format!("username {username} is taken"))
+        }
+        sqlx::Error::Database(d) if d.is_check_violation() => {
+            ApiError::InvalidBody("username: 3–64 of a-z 0-9 . _ -; display name required".into())
+        }
         sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-            ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
+            ApiError::UnknownUnit(req.unit.clone().into_iter().collect())
         }
         other => other.into(),
     })?;
+    users::set_grants(tx, user.id, &grants)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
+            }
+            other => other.into(),
+        })?;
     let after = json!({ "user": user, "roles": grants });
-    let entry = Entry { action: "create", entity: "user", entity_id: Some(user.id.to_string()), before: None, after: Some(after.clone()) };
+    let entry = Entry {
+        action: "create",
+        entity: "user",
+        entity_id: Some(user.id.to_string()),
+        before: None,
+        after: Some(after.clone()),
+    };
     audit::record(&mut **tx, actor, entry).await?;
     Ok(after)
 }
@@ -380,10 +509,16 @@ fn parse_grants(roles: &[RoleGrant]) -> Result<Vec<Grant>, ApiError> {
     roles
         .iter()
         .map(|r| {
-            let role = Role::parse(&r.role).ok_or_else(|| ApiError::InvalidBody(format!("unknown role {}", r.role)))?;
+            let role = Role::parse(&r.role)
+                .ok_or_else(|| ApiError::InvalidBody(format!("unknown role {}", r.role)))?;
             match (role, &r.unit) {
-                (Role::UnitEditor, Some(_)) => Ok(Grant { role, unit: r.unit.clone() }),
-                (Role::UnitEditor, None) => Err(ApiError::InvalidBody("unit_editor needs a unit".into())),
+                (Role::UnitEditor, Some(_)) => Ok(Grant {
+                    role,
+                    unit: r.unit.clone(),
+                }),
+                (Role::UnitEditor, None) => {
+                    Err(ApiError::InvalidBody("unit_editor needs a unit".into()))
+                }
                 (_, None) => Ok(Grant { role, unit: None }),
                 (_, Some(_)) => Err(ApiError::InvalidBody(format!("{} takes no unit", r.role))),
             }

@@ -28,10 +28,18 @@ pub struct SessionRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn create(db: &PgPool, user_id: i64, ip: Option<std::net::IpAddr>, user_agent: Option<&str>) -> Result<NewSession, sqlx::Error> {
+pub async fn create(
+    db: &PgPool,
+    user_id: i64,
+    ip: Option<std::net::IpAddr>,
+    user_agent: Option<&str>,
+) -> Result<NewSession, sqlx::Error> {
     let (token, csrf) = {
         let mut rng = rand::rng();
-        (Alphanumeric.sample_string(&mut rng, 43), Alphanumeric.sample_string(&mut rng, 32))
+        (
+            Alphanumeric.sample_string(&mut rng, 43),
+            Alphanumeric.sample_string(&mut rng, 32),
+        )
     };
     let expires_at = Utc::now() + Duration::hours(IDLE_TIMEOUT_HOURS);
     sqlx::query(
@@ -46,7 +54,11 @@ pub async fn create(db: &PgPool, user_id: i64, ip: Option<std::net::IpAddr>, use
     .bind(user_agent.map(|u| u.chars().take(300).collect::<String>()))
     .execute(db)
     .await?;
-    Ok(NewSession { token, csrf, expires_at })
+    Ok(NewSession {
+        token,
+        csrf,
+        expires_at,
+    })
 }
 
 /// The live session behind a cookie token, its expiry pushed forward. Expired sessions and
@@ -64,16 +76,27 @@ pub async fn lookup(db: &PgPool, token: &str) -> Result<Option<SessionRow>, sqlx
     .bind(ABSOLUTE_TIMEOUT_DAYS as i32)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(user_id, csrf, created_at)| SessionRow { user_id, csrf, created_at }))
+    Ok(row.map(|(user_id, csrf, created_at)| SessionRow {
+        user_id,
+        csrf,
+        created_at,
+    }))
 }
 
 pub async fn delete(db: &PgPool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&sha256(token)[..]).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&sha256(token)[..])
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user but one (after a password change, the others must log in again).
-pub async fn delete_others(db: &PgPool, user_id: i64, keep_token: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn delete_others(
+    db: &PgPool,
+    user_id: i64,
+    keep_token: Option<&str>,
+) -> Result<(), sqlx::Error> {
     let keep = keep_token.map(|t| sha256(t).to_vec()).unwrap_or_default();
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
@@ -85,10 +108,18 @@ pub async fn delete_others(db: &PgPool, user_id: i64, keep_token: Option<&str>) 
 
 /// Ends every session of a user (disabled account, password reset).
 pub async fn delete_all(db: impl sqlx::PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 pub async fn purge_expired(db: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= now()").execute(db).await?.rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= now()")
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -36,7 +36,9 @@ pub fn sha256(s: &str) -> [u8; 32] {
 /// A new random token: (plain token, prefix).
 pub fn generate() -> (String, String) {
     let mut rng = rand::rng();
-    let prefix = Alphanumeric.sample_string(&mut rng, 10).to_ascii_lowercase();
+    let prefix = Alphanumeric
+        .sample_string(&mut rng, 10)
+        .to_ascii_lowercase();
     let secret = Alphanumeric.sample_string(&mut rng, 32);
     (format!("ioc_{prefix}_{secret}"), prefix)
 }
@@ -58,13 +60,21 @@ pub struct NewToken<'a> {
 }
 
 /// Stores a token and returns it in plain text, once.
-pub async fn create(db: impl sqlx::PgExecutor<'_>, new: &NewToken<'_>) -> Result<(String, TokenInfo), sqlx::Error> {
+pub async fn create(
+    db: impl sqlx::PgExecutor<'_>,
+    new: &NewToken<'_>,
+) -> Result<(String, TokenInfo), sqlx::Error> {
     let (plain, prefix) = generate();
     let info = insert(db, new, &plain, &prefix).await?;
     Ok((plain, info))
 }
 
-async fn insert(db: impl sqlx::PgExecutor<'_>, new: &NewToken<'_>, plain: &str, prefix: &str) -> Result<TokenInfo, sqlx::Error> {
+async fn insert(
+    db: impl sqlx::PgExecutor<'_>,
+    new: &NewToken<'_>,
+    plain: &str,
+    prefix: &str,
+) -> Result<TokenInfo, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO api_tokens (name, kind, prefix, secret_hash, unit_code, scopes, screens, created_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -130,7 +140,10 @@ pub async fn list(db: &PgPool) -> Result<Vec<TokenInfo>, sqlx::Error> {
 }
 
 /// Revokes a token; returns its state before, or `None` if there is no such token.
-pub async fn revoke(db: impl sqlx::PgExecutor<'_>, id: i64) -> Result<Option<TokenInfo>, sqlx::Error> {
+pub async fn revoke(
+    db: impl sqlx::PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<TokenInfo>, sqlx::Error> {
     sqlx::query_as(
         "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
          RETURNING id, name, kind, prefix, unit_code, scopes, screens, created_at, last_used_at, expires_at, revoked_at",
@@ -143,12 +156,18 @@ pub async fn revoke(db: impl sqlx::PgExecutor<'_>, id: i64) -> Result<Option<Tok
 /// Makes sure a token configured by the operator (`--ingest-token`) exists as an integration
 /// token of the province, so that configuration and the token table agree. The plain value is
 /// only hashed, never stored or logged.
-pub async fn ensure_configured(db: &PgPool, plain: &str, province: &str) -> Result<(), sqlx::Error> {
+pub async fn ensure_configured(
+    db: &PgPool,
+    plain: &str,
+    province: &str,
+) -> Result<(), sqlx::Error> {
     let hash = sha256(plain);
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)")
-        .bind(&hash[..])
-        .fetch_one(db)
-        .await?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)",
+    )
+    .bind(&hash[..])
+    .fetch_one(db)
+    .await?;
     if exists {
         return Ok(());
     }

@@ -21,7 +21,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Leader, Role::UnitEditor, Role::Approver, Role::CentralViewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Leader,
+        Role::UnitEditor,
+        Role::Approver,
+        Role::CentralViewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,7 +64,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, unit_code, disabled, failed_logins, locked_until, created_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, unit_code, disabled, failed_logins, locked_until, created_at";
 
 /// A user with the hash needed to check a login.
 pub struct LoginCandidate {
@@ -66,35 +73,54 @@ pub struct LoginCandidate {
     pub password_hash: String,
 }
 
-pub async fn find_for_login(db: &PgPool, username: &str) -> Result<Option<LoginCandidate>, sqlx::Error> {
+pub async fn find_for_login(
+    db: &PgPool,
+    username: &str,
+) -> Result<Option<LoginCandidate>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         user: User,
         password_hash: String,
     }
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| LoginCandidate { user: r.user, password_hash: r.password_hash }))
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| LoginCandidate {
+        user: r.user,
+        password_hash: r.password_hash,
+    }))
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn list(db: &PgPool) -> Result<Vec<User>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username")).fetch_all(db).await
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+    ))
+    .fetch_all(db)
+    .await
 }
 
 pub async fn grants(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<Grant>, sqlx::Error> {
-    let rows: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT role, unit_code FROM user_roles WHERE user_id = $1 ORDER BY role, unit_code")
-            .bind(user_id)
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().filter_map(|(r, unit)| Role::parse(&r).map(|role| Grant { role, unit })).collect())
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT role, unit_code FROM user_roles WHERE user_id = $1 ORDER BY role, unit_code",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(r, unit)| Role::parse(&r).map(|role| Grant { role, unit }))
+        .collect())
 }
 
 pub async fn create(
@@ -115,8 +141,15 @@ pub async fn create(
     .await
 }
 
-pub async fn set_grants(tx: &mut sqlx::PgConnection, user_id: i64, grants: &[Grant]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+pub async fn set_grants(
+    tx: &mut sqlx::PgConnection,
+    user_id: i64,
+    grants: &[Grant],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     for g in grants {
         sqlx::query("INSERT INTO user_roles (user_id, role, unit_code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(user_id)
@@ -156,7 +189,11 @@ pub async fn record_successful_login(db: &PgPool, user_id: i64) -> Result<(), sq
     Ok(())
 }
 
-pub async fn set_password(db: impl PgExecutor<'_>, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1")
         .bind(user_id)
         .bind(password_hash)
@@ -166,7 +203,9 @@ pub async fn set_password(db: impl PgExecutor<'_>, user_id: i64, password_hash: 
 }
 
 pub async fn any_exists(db: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(db).await
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(db)
+        .await
 }
 
 /// Changes the given fields; `unit: Some(None)` clears the unit.
@@ -194,6 +233,9 @@ pub async fn update(
 }
 
 pub async fn unlock(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id).execute(db).await?;
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
     Ok(())
 }

@@ -113,7 +113,8 @@ impl DeliveryRow {
 
 /// The columns of [`DeliveryRow`]; `o` is the outbox. The receipt id may be a string or a
 /// number in the receipt, shown as text either way.
-const VIEW_SELECT: &str = "SELECT o.id, o.idempotency_key, s.unit_code, u.name_vi AS unit_name_vi, s.period,
+const VIEW_SELECT: &str =
+    "SELECT o.id, o.idempotency_key, s.unit_code, u.name_vi AS unit_name_vi, s.period,
         s.revision, o.status, o.attempts, o.next_attempt_at, o.last_error, o.last_http_status,
         o.created_at, o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
     FROM central_outbox o
@@ -130,7 +131,9 @@ pub struct Counts {
 
 pub async fn counts(db: impl PgExecutor<'_>) -> Result<Counts, sqlx::Error> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, count(*) FROM central_outbox GROUP BY status").fetch_all(db).await?;
+        sqlx::query_as("SELECT status, count(*) FROM central_outbox GROUP BY status")
+            .fetch_all(db)
+            .await?;
     let mut c = Counts::default();
     for (status, n) in rows {
         match parse_status(&status) {
@@ -143,10 +146,19 @@ pub async fn counts(db: impl PgExecutor<'_>) -> Result<Counts, sqlx::Error> {
 }
 
 /// Newest messages first, optionally of one state only.
-pub async fn list(db: &PgPool, status: Option<DeliveryStatus>, limit: i64) -> Result<Vec<DeliveryView>, sqlx::Error> {
-    let sql = format!("{VIEW_SELECT} WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2");
-    let rows: Vec<DeliveryRow> =
-        sqlx::query_as(&sql).bind(status.map(status_str)).bind(limit).fetch_all(db).await?;
+pub async fn list(
+    db: &PgPool,
+    status: Option<DeliveryStatus>,
+    limit: i64,
+) -> Result<Vec<DeliveryView>, sqlx::Error> {
+    let sql = format!(
+        "{VIEW_SELECT} WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2"
+    );
+    let rows: Vec<DeliveryRow> = sqlx::query_as(&sql)
+        .bind(status.map(status_str))
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(DeliveryRow::view).collect())
 }
 
@@ -179,15 +191,19 @@ pub async fn retry(db: &PgPool, actor: &Actor, id: i64) -> Result<DeliveryView, 
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, attempts, last_error, last_http_status)) = row else { return Err(RetryError::NotFound) };
+    let Some((status, attempts, last_error, last_http_status)) = row else {
+        return Err(RetryError::NotFound);
+    };
     let status = parse_status(&status);
     if status != DeliveryStatus::Failed {
         return Err(RetryError::NotFailed(status_str(status)));
     }
-    sqlx::query("UPDATE central_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE central_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     let entry = Entry {
         action: "retry",
         entity: "central_delivery",

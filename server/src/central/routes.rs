@@ -21,7 +21,10 @@ const LIST_MAX: i64 = 1_000;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/central/deliveries", get(list_deliveries))
-        .route("/api/v1/central/deliveries/{id}/retry", post(retry_delivery))
+        .route(
+            "/api/v1/central/deliveries/{id}/retry",
+            post(retry_delivery),
+        )
 }
 
 /// Filters of `GET /api/v1/central/deliveries`. Read as text and checked here, so a bad value
@@ -37,18 +40,32 @@ pub struct DeliveriesQuery {
 
 impl DeliveriesQuery {
     fn parse(self) -> Result<(Option<DeliveryStatus>, i64), ApiError> {
-        let status = match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = match self
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some("pending") => Some(DeliveryStatus::Pending),
             Some("delivered") => Some(DeliveryStatus::Delivered),
             Some("failed") => Some(DeliveryStatus::Failed),
             Some(other) => {
-                return Err(ApiError::InvalidBody(format!("status: {other:?} is not pending, delivered or failed")))
+                return Err(ApiError::InvalidBody(format!(
+                    "status: {other:?} is not pending, delivered or failed"
+                )))
             }
         };
-        let limit = match self.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let limit = match self
+            .limit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => LIST_DEFAULT,
-            Some(l) => l.parse::<i64>().map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number")))?,
+            Some(l) => l
+                .parse::<i64>()
+                .map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number")))?,
         };
         Ok((status, limit.clamp(1, LIST_MAX)))
     }
@@ -101,11 +118,16 @@ pub async fn retry_delivery(
     check_csrf(&p, &headers)?;
     // Any id that is not a number names no message.
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let view = super::retry(&state.db, &p.actor(), id).await.map_err(|e| match e {
-        RetryError::NotFound => ApiError::NotFound,
-        RetryError::NotFailed(from) => ApiError::InvalidTransition { action: "retry", from },
-        RetryError::Database(e) => ApiError::Database(e),
-    })?;
+    let view = super::retry(&state.db, &p.actor(), id)
+        .await
+        .map_err(|e| match e {
+            RetryError::NotFound => ApiError::NotFound,
+            RetryError::NotFailed(from) => ApiError::InvalidTransition {
+                action: "retry",
+                from,
+            },
+            RetryError::Database(e) => ApiError::Database(e),
+        })?;
     state.outbox.notify_one();
     Ok(Json(view))
 }

@@ -47,7 +47,12 @@ impl Settings {
     /// `None` when no endpoint is configured (messages then wait in the queue). An endpoint
     /// without its key id or secret is a start-up error rather than a stream of 401s.
     pub fn from_config(c: &ServeConfig) -> anyhow::Result<Option<Settings>> {
-        let Some(url) = c.central_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+        let Some(url) = c
+            .central_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
             return Ok(None);
         };
         let url = Url::parse(url).context("--central-url is not a valid URL")?;
@@ -76,7 +81,11 @@ impl Settings {
 /// The configured endpoint as the status page may show it: without user, password or query,
 /// where credentials could hide.
 pub fn display_endpoint(c: &ServeConfig) -> Option<String> {
-    let raw = c.central_url.as_deref().map(str::trim).filter(|u| !u.is_empty())?;
+    let raw = c
+        .central_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())?;
     let mut url = Url::parse(raw).ok()?;
     let _ = url.set_username("");
     let _ = url.set_password(None);
@@ -114,7 +123,13 @@ pub fn backoff(base: Duration, attempt: u32, jitter: f64) -> Duration {
 /// `Retry-After` in seconds (the HTTP-date form is not used by API servers in practice and is
 /// ignored: the backoff applies).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
 }
 
@@ -124,13 +139,19 @@ enum Outcome {
     /// 2xx: the message is the receiver's now.
     Delivered { status: u16, receipt: Option<Value> },
     /// Worth repeating: 408, 429, 5xx, timeouts, connection errors, a cut-off answer.
-    Retry { status: Option<u16>, error: String, retry_after: Option<Duration> },
+    Retry {
+        status: Option<u16>,
+        error: String,
+        retry_after: Option<Duration>,
+    },
     /// Any other answer (400, 401, 403, 422, a redirect…): the same body would be refused again.
     Reject { status: u16, error: String },
 }
 
 fn is_retryable(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
 }
 
 /// One POST of a stored message.
@@ -142,13 +163,22 @@ async fn attempt(client: &reqwest::Client, s: &Settings, key: &str, body: &str) 
         .header("Idempotency-Key", key)
         .header("X-IOC-Key-Id", &s.key_id)
         .header("X-IOC-Timestamp", timestamp.to_string())
-        .header("X-IOC-Signature", signature(s.secret.expose().as_bytes(), timestamp, body.as_bytes()))
+        .header(
+            "X-IOC-Signature",
+            signature(s.secret.expose().as_bytes(), timestamp, body.as_bytes()),
+        )
         .body(body.to_owned())
         .send()
         .await;
     let response = match sent {
         Ok(r) => r,
-        Err(e) => return Outcome::Retry { status: None, error: error_text(e, s.timeout), retry_after: None },
+        Err(e) => {
+            return Outcome::Retry {
+                status: None,
+                error: error_text(e, s.timeout),
+                retry_after: None,
+            }
+        }
     };
     let status = response.status();
     let wait = retry_after(response.headers());
@@ -160,7 +190,10 @@ async fn attempt(client: &reqwest::Client, s: &Settings, key: &str, body: &str) 
                     .then(|| serde_json::from_slice::<Value>(&bytes).ok())
                     .flatten()
                     .filter(Value::is_object);
-                Outcome::Delivered { status: status.as_u16(), receipt }
+                Outcome::Delivered {
+                    status: status.as_u16(),
+                    receipt,
+                }
             }
             // Accepted, but the receipt was cut off: asking again under the same key gets it.
             Err(e) => Outcome::Retry {
@@ -170,12 +203,21 @@ async fn attempt(client: &reqwest::Client, s: &Settings, key: &str, body: &str) 
             },
         };
     }
-    let text = answer.map(|b| String::from_utf8_lossy(&b[..b.len().min(1024)]).into_owned()).unwrap_or_default();
+    let text = answer
+        .map(|b| String::from_utf8_lossy(&b[..b.len().min(1024)]).into_owned())
+        .unwrap_or_default();
     let error = super::truncate(&format!("HTTP {}: {}", status.as_u16(), text.trim()));
     if is_retryable(status) {
-        Outcome::Retry { status: Some(status.as_u16()), error, retry_after: wait }
+        Outcome::Retry {
+            status: Some(status.as_u16()),
+            error,
+            retry_after: wait,
+        }
     } else {
-        Outcome::Reject { status: status.as_u16(), error }
+        Outcome::Reject {
+            status: status.as_u16(),
+            error,
+        }
     }
 }
 
@@ -184,7 +226,11 @@ fn error_text(e: reqwest::Error, timeout: Duration) -> String {
     if e.is_timeout() {
         return format!("no answer within {} ms", timeout.as_millis());
     }
-    let kind = if e.is_connect() { "connection failed" } else { "request failed" };
+    let kind = if e.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
     let e = e.without_url();
     let mut text = format!("{kind}: {e}");
     let mut cause = std::error::Error::source(&e);
@@ -219,7 +265,11 @@ impl Claimed {
 
 /// Delivers the most overdue pending message, if one is due and not taken by another instance.
 /// Returns whether there was one (then the caller looks again at once).
-async fn deliver_one(state: &AppState, s: &Settings, client: &reqwest::Client) -> Result<bool, sqlx::Error> {
+async fn deliver_one(
+    state: &AppState,
+    s: &Settings,
+    client: &reqwest::Client,
+) -> Result<bool, sqlx::Error> {
     let mut tx = state.db.begin().await?;
     // `payload::text` is the stored jsonb's canonical text: the same bytes on every attempt, so
     // the receiver sees one message however often it is repeated.
@@ -272,7 +322,9 @@ async fn deliver_one(state: &AppState, s: &Settings, client: &reqwest::Client) -
             .execute(&mut *tx)
             .await?;
             let sent = match (m.submission_id, m.revision()) {
-                (Some(id), Some(revision)) => crate::indicators::workflow::mark_sent(&mut tx, id, revision).await?,
+                (Some(id), Some(revision)) => {
+                    crate::indicators::workflow::mark_sent(&mut tx, id, revision).await?
+                }
                 _ => false,
             };
             tx.commit().await?;
@@ -282,8 +334,11 @@ async fn deliver_one(state: &AppState, s: &Settings, client: &reqwest::Client) -
                 crate::indicators::on_delivered(state, id).await;
             }
         }
-        Outcome::Retry { error, retry_after, .. } if attempts < s.max_attempts => {
-            let wait = backoff(s.backoff_base, attempts as u32, rand::random::<f64>()).max(retry_after.unwrap_or_default());
+        Outcome::Retry {
+            error, retry_after, ..
+        } if attempts < s.max_attempts => {
+            let wait = backoff(s.backoff_base, attempts as u32, rand::random::<f64>())
+                .max(retry_after.unwrap_or_default());
             // clock_timestamp(), not now(): the transaction began before the attempt.
             sqlx::query(
                 "UPDATE central_outbox SET attempts = $2, last_error = $3, last_http_status = $4,
@@ -327,7 +382,10 @@ async fn deliver_one(state: &AppState, s: &Settings, client: &reqwest::Client) -
 }
 
 fn is_retryable_code(status: i32) -> bool {
-    u16::try_from(status).ok().and_then(|s| StatusCode::from_u16(s).ok()).is_some_and(is_retryable)
+    u16::try_from(status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .is_some_and(is_retryable)
 }
 
 /// Time until the next pending message falls due, not counting those due already (they are
@@ -402,7 +460,12 @@ mod tests {
         let sig = signature(b"key", 1_700_000_000, br#"{"a":1}"#);
         let mut mac = Hmac::<Sha256>::new_from_slice(b"key").unwrap();
         mac.update(br#"1700000000.{"a":1}"#);
-        let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let expected: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(sig, format!("sha256={expected}"));
         assert_ne!(sig, signature(b"key", 1_700_000_001, br#"{"a":1}"#));
         assert_ne!(sig, signature(b"other", 1_700_000_000, br#"{"a":1}"#));
@@ -425,7 +488,10 @@ mod tests {
         assert_eq!(retry_after(&h), None);
         h.insert(RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h), None);
         h.insert(RETRY_AFTER, "999999".parse().unwrap());
         assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER));
@@ -450,8 +516,16 @@ mod tests {
             "--central-url=https://user:pw@bc.chinhphu.vn/api/receive?token=abc",
         ])
         .unwrap();
-        let crate::config::Command::Serve(c) = cli.command else { unreachable!() };
-        assert_eq!(display_endpoint(&c).as_deref(), Some("https://bc.chinhphu.vn/api/receive"));
-        assert!(Settings::from_config(&c).is_err(), "an endpoint needs its key id and secret");
+        let crate::config::Command::Serve(c) = cli.command else {
+            unreachable!()
+        };
+        assert_eq!(
+            display_endpoint(&c).as_deref(),
+            Some("https://bc.chinhphu.vn/api/receive")
+        );
+        assert!(
+            Settings::from_config(&c).is_err(),
+            "an endpoint needs its key id and secret"
+        );
     }
 }

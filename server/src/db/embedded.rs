@@ -33,17 +33,27 @@ pub enum ClusterError {
     #[error("PostgreSQL server binaries (initdb, postgres) not found: install the `postgresql` package or set DATABASE_URL")]
     BinariesNotFound,
     #[error("cannot prepare {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot change the owner of {path} to the database user: {source}")]
     Chown { path: PathBuf, source: nix::Error },
     #[error("{path} cannot be entered by the user `{user}` that runs the embedded PostgreSQL (PostgreSQL refuses to run as root): use a --data-dir it can reach, such as /var/lib/ioc, or allow it with `chmod o+x {path}`")]
     Unreachable { path: PathBuf, user: String },
     #[error("cannot run {program}: {source}")]
-    Spawn { program: PathBuf, source: std::io::Error },
+    Spawn {
+        program: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no unprivileged user to run PostgreSQL as (tried `postgres`, `nobody`)")]
     NoUser,
     #[error("the data directory {path} was made by PostgreSQL {found}, but the installed server is {installed}")]
-    VersionMismatch { path: PathBuf, found: String, installed: String },
+    VersionMismatch {
+        path: PathBuf,
+        found: String,
+        installed: String,
+    },
     #[error("initdb failed: {0}")]
     InitDb(String),
     #[error("postgres did not start: {0}")]
@@ -51,7 +61,10 @@ pub enum ClusterError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
-    move |source| ClusterError::Io { path: path.to_path_buf(), source }
+    move |source| ClusterError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Where the server binaries are: `IOC_PG_BIN`, Debian's /usr/lib/postgresql/<newest>/bin, or PATH.
@@ -98,7 +111,11 @@ fn run_as() -> Result<Option<RunAs>, ClusterError> {
     }
     for name in ["postgres", "nobody"] {
         if let Ok(Some(u)) = User::from_name(name) {
-            return Ok(Some(RunAs { name: name.to_string(), uid: u.uid, gid: u.gid }));
+            return Ok(Some(RunAs {
+                name: name.to_string(),
+                uid: u.uid,
+                gid: u.gid,
+            }));
         }
     }
     Err(ClusterError::NoUser)
@@ -108,13 +125,18 @@ fn run_as() -> Result<Option<RunAs>, ClusterError> {
 fn check_reachable(dir: &Path, run_as: &RunAs) -> Result<(), ClusterError> {
     use std::os::unix::fs::MetadataExt;
     for path in dir.ancestors() {
-        let Ok(meta) = fs::metadata(path) else { continue };
+        let Ok(meta) = fs::metadata(path) else {
+            continue;
+        };
         let mode = meta.mode();
         let searchable = mode & 0o001 != 0
             || (meta.uid() == run_as.uid.as_raw() && mode & 0o100 != 0)
             || (meta.gid() == run_as.gid.as_raw() && mode & 0o010 != 0);
         if !searchable {
-            return Err(ClusterError::Unreachable { path: path.to_path_buf(), user: run_as.name.clone() });
+            return Err(ClusterError::Unreachable {
+                path: path.to_path_buf(),
+                user: run_as.name.clone(),
+            });
         }
     }
     Ok(())
@@ -134,8 +156,10 @@ fn make_private_dir(path: &Path, run_as: Option<&RunAs>) -> Result<(), ClusterEr
     fs::create_dir_all(path).map_err(io_err(path))?;
     fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(io_err(path))?;
     if let Some(r) = run_as {
-        chown(path, Some(r.uid), Some(r.gid))
-            .map_err(|source| ClusterError::Chown { path: path.to_path_buf(), source })?;
+        chown(path, Some(r.uid), Some(r.gid)).map_err(|source| ClusterError::Chown {
+            path: path.to_path_buf(),
+            source,
+        })?;
     }
     Ok(())
 }
@@ -163,7 +187,9 @@ fn timescale_installed(bin: &Path) -> bool {
     if let Some(major) = bin.parent().and_then(|p| p.file_name()) {
         candidates.push(Path::new("/usr/share/postgresql").join(major));
     }
-    candidates.iter().any(|d| d.join("extension/timescaledb.control").exists())
+    candidates
+        .iter()
+        .any(|d| d.join("extension/timescaledb.control").exists())
 }
 
 /// The socket directory of the cluster kept in `dir` (running or not).
@@ -173,7 +199,11 @@ pub fn socket_dir(dir: &Path) -> PathBuf {
 
 /// Connection options through the cluster's unix socket in `socket_dir`.
 pub fn socket_options(socket_dir: &Path, database: &str) -> PgConnectOptions {
-    PgConnectOptions::new().socket(socket_dir).port(SOCKET_PORT).username(SUPERUSER).database(database)
+    PgConnectOptions::new()
+        .socket(socket_dir)
+        .port(SOCKET_PORT)
+        .username(SUPERUSER)
+        .database(database)
 }
 
 /// True when a postmaster is listening in `socket_dir`.
@@ -226,9 +256,18 @@ impl EmbeddedCluster {
             let out = command(&bin.join("initdb"), run_as, &dir)
                 .args(["--pgdata"])
                 .arg(&data_dir)
-                .args(["--username", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--no-locale"])
+                .args([
+                    "--username",
+                    SUPERUSER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                ])
                 .output()
-                .map_err(|source| ClusterError::Spawn { program: bin.join("initdb"), source })?;
+                .map_err(|source| ClusterError::Spawn {
+                    program: bin.join("initdb"),
+                    source,
+                })?;
             if !out.status.success() {
                 return Err(ClusterError::InitDb(format!(
                     "{}{}",
@@ -298,7 +337,12 @@ impl EmbeddedCluster {
             }
             // postmaster.pid's 8th line says "ready" once connections are accepted.
             let ready = fs::read_to_string(&pid_file)
-                .map(|s| s.lines().nth(7).map(|l| l.trim() == "ready").unwrap_or(false))
+                .map(|s| {
+                    s.lines()
+                        .nth(7)
+                        .map(|l| l.trim() == "ready")
+                        .unwrap_or(false)
+                })
                 .unwrap_or(false);
             if ready && socket.exists() {
                 return Ok(());
@@ -307,7 +351,9 @@ impl EmbeddedCluster {
         }
         let log = fs::read_to_string(log_path).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(15).collect();
-        Err(ClusterError::Start(tail.into_iter().rev().collect::<Vec<_>>().join("\n")))
+        Err(ClusterError::Start(
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        ))
     }
 
     /// Connection options for `database` on this cluster.

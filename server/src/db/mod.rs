@@ -43,7 +43,10 @@ impl Database {
     /// then brings the schema up to date.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> Result<Database, DbError> {
         let (options, cluster) = match url {
-            Some(url) => (url.parse::<PgConnectOptions>().map_err(DbError::Connect)?, None),
+            Some(url) => (
+                url.parse::<PgConnectOptions>().map_err(DbError::Connect)?,
+                None,
+            ),
             None => {
                 let dir = data_dir.join(CLUSTER_DIR);
                 let cluster = tokio::task::spawn_blocking(move || EmbeddedCluster::start(&dir))
@@ -64,7 +67,11 @@ impl Database {
         ensure_partitions(&pool).await?;
         let timescale = timescale_enabled(&pool).await?;
         tracing::info!(timescale, "database ready");
-        Ok(Database { pool, timescale, cluster })
+        Ok(Database {
+            pool,
+            timescale,
+            cluster,
+        })
     }
 
     /// For command-line administration: the embedded cluster of a running server is reached
@@ -74,10 +81,18 @@ impl Database {
             let socket_dir = embedded::socket_dir(&data_dir.join(CLUSTER_DIR));
             if embedded::socket_exists(&socket_dir) {
                 let options = embedded::socket_options(&socket_dir, EMBEDDED_DATABASE);
-                if let Ok(pool) = PgPoolOptions::new().max_connections(2).connect_with(options).await {
+                if let Ok(pool) = PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                {
                     MIGRATOR.run(&pool).await?;
                     let timescale = timescale_enabled(&pool).await?;
-                    return Ok(Database { pool, timescale, cluster: None });
+                    return Ok(Database {
+                        pool,
+                        timescale,
+                        cluster: None,
+                    });
                 }
             }
         }
@@ -88,25 +103,34 @@ impl Database {
     pub async fn close(self) {
         self.pool.close().await;
         if let Some(cluster) = self.cluster {
-            tokio::task::spawn_blocking(move || cluster.stop()).await.ok();
+            tokio::task::spawn_blocking(move || cluster.stop())
+                .await
+                .ok();
             tracing::info!("embedded PostgreSQL stopped");
         }
     }
 }
 
 /// Creates `name` in the cluster unless it exists.
-pub async fn create_database_if_missing(cluster: &EmbeddedCluster, name: &str) -> Result<(), DbError> {
+pub async fn create_database_if_missing(
+    cluster: &EmbeddedCluster,
+    name: &str,
+) -> Result<(), DbError> {
     let mut conn = PgConnection::connect_with(&cluster.connect_options("postgres"))
         .await
         .map_err(DbError::Connect)?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(name)
-        .fetch_one(&mut conn)
-        .await?;
-    if !exists {
-        sqlx::query(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
-            .execute(&mut conn)
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
             .await?;
+    if !exists {
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{}\"",
+            name.replace('"', "\"\"")
+        ))
+        .execute(&mut conn)
+        .await?;
     }
     conn.close().await.ok();
     Ok(())

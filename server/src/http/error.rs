@@ -29,7 +29,11 @@ pub enum ApiError {
     #[error("unknown units: {0:?}")]
     UnknownUnit(Vec<String>),
     #[error("point {index}: {msg:?} ({detail})")]
-    InvalidPoint { index: usize, msg: Msg, detail: String },
+    InvalidPoint {
+        index: usize,
+        msg: Msg,
+        detail: String,
+    },
     #[error("missing bearer token")]
     MissingToken,
     #[error("bad bearer token")]
@@ -59,7 +63,10 @@ pub enum ApiError {
     #[error("invalid period {0:?}")]
     InvalidPeriod(String),
     #[error("cannot {action} a report that is {from}")]
-    InvalidTransition { action: &'static str, from: &'static str },
+    InvalidTransition {
+        action: &'static str,
+        from: &'static str,
+    },
     #[error("unsupported spreadsheet type")]
     UnsupportedSpreadsheet,
     #[error("a 422 with a message of the catalogue: {0:?} ({1})")]
@@ -78,52 +85,139 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, Msg, Option<String>) {
         use ApiError::*;
         match self {
-            MalformedJson(d) => (StatusCode::BAD_REQUEST, "malformed_json", Msg::MalformedJson, Some(d.clone())),
-            NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", Msg::NotJson, None),
-            InvalidBody(d) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", Msg::BadField, Some(d.clone())),
-            BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", Msg::BodyTooLarge, None),
-            EmptyBatch => (StatusCode::UNPROCESSABLE_ENTITY, "empty_batch", Msg::EmptyBatch, None),
+            MalformedJson(d) => (
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                Msg::MalformedJson,
+                Some(d.clone()),
+            ),
+            NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Msg::NotJson,
+                None,
+            ),
+            InvalidBody(d) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                Msg::BadField,
+                Some(d.clone()),
+            ),
+            BodyTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                Msg::BodyTooLarge,
+                None,
+            ),
+            EmptyBatch => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty_batch",
+                Msg::EmptyBatch,
+                None,
+            ),
             BatchTooLarge { count, max } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "batch_too_large",
                 Msg::BatchTooLarge,
                 Some(format!("{count} > {max}")),
             ),
-            UnknownSeries(codes) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "unknown_series", Msg::UnknownSeries, Some(codes.join(", ")))
-            }
-            UnknownUnit(codes) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "unknown_unit", Msg::UnknownUnit, Some(codes.join(", ")))
-            }
+            UnknownSeries(codes) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_series",
+                Msg::UnknownSeries,
+                Some(codes.join(", ")),
+            ),
+            UnknownUnit(codes) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_unit",
+                Msg::UnknownUnit,
+                Some(codes.join(", ")),
+            ),
             InvalidPoint { index, msg, detail } => {
                 let code = match msg {
                     Msg::NonFiniteValue => "non_finite_value",
                     Msg::TimestampOutOfRange => "timestamp_out_of_range",
                     _ => "invalid_point",
                 };
-                (StatusCode::UNPROCESSABLE_ENTITY, code, *msg, Some(format!("points[{index}]: {detail}")))
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    code,
+                    *msg,
+                    Some(format!("points[{index}]: {detail}")),
+                )
             }
-            MissingToken => (StatusCode::UNAUTHORIZED, "missing_token", Msg::MissingToken, None),
-            LoginRequired => (StatusCode::UNAUTHORIZED, "login_required", Msg::LoginRequired, None),
+            MissingToken => (
+                StatusCode::UNAUTHORIZED,
+                "missing_token",
+                Msg::MissingToken,
+                None,
+            ),
+            LoginRequired => (
+                StatusCode::UNAUTHORIZED,
+                "login_required",
+                Msg::LoginRequired,
+                None,
+            ),
             Forbidden => (StatusCode::FORBIDDEN, "forbidden", Msg::Forbidden, None),
-            ForbiddenUnits(units) => (StatusCode::FORBIDDEN, "forbidden_unit", Msg::ForbiddenUnit, Some(units.join(", "))),
-            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials", Msg::InvalidCredentials, None),
-            AccountLocked => (StatusCode::FORBIDDEN, "account_locked", Msg::AccountLocked, None),
-            TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", Msg::TooManyAttempts, None),
+            ForbiddenUnits(units) => (
+                StatusCode::FORBIDDEN,
+                "forbidden_unit",
+                Msg::ForbiddenUnit,
+                Some(units.join(", ")),
+            ),
+            InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                Msg::InvalidCredentials,
+                None,
+            ),
+            AccountLocked => (
+                StatusCode::FORBIDDEN,
+                "account_locked",
+                Msg::AccountLocked,
+                None,
+            ),
+            TooManyAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                Msg::TooManyAttempts,
+                None,
+            ),
             CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Msg::CsrfFailed, None),
-            WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password", Msg::WeakPassword, None),
+            WeakPassword => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "weak_password",
+                Msg::WeakPassword,
+                None,
+            ),
             NotFound => (StatusCode::NOT_FOUND, "not_found", Msg::NotFound, None),
-            CheckFailed(_) => (StatusCode::UNPROCESSABLE_ENTITY, "check_failed", Msg::CheckFailed, None),
-            WarningNeedsNote(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "warning_needs_note", Msg::WarningNeedsNote, None)
-            }
+            CheckFailed(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "check_failed",
+                Msg::CheckFailed,
+                None,
+            ),
+            WarningNeedsNote(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "warning_needs_note",
+                Msg::WarningNeedsNote,
+                None,
+            ),
             UnsupportedSpreadsheet => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 Msg::BadSpreadsheet,
-                Some("text/csv | application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into()),
+                Some(
+                    "text/csv | application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        .into(),
+                ),
             ),
-            InvalidPeriod(p) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_period", Msg::InvalidPeriod, Some(p.clone())),
+            InvalidPeriod(p) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_period",
+                Msg::InvalidPeriod,
+                Some(p.clone()),
+            ),
             InvalidTransition { action, from } => (
                 StatusCode::CONFLICT,
                 "invalid_transition",
@@ -137,16 +231,30 @@ impl ApiError {
                 (!detail.is_empty()).then(|| detail.clone()),
             ),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
-            TooManyConnections => {
-                (StatusCode::SERVICE_UNAVAILABLE, "too_many_connections", Msg::TooManyConnections, None)
-            }
-            DatabaseUnavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", Msg::DatabaseUnavailable, None)
-            }
-            Database(e) if is_unavailable(e) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", Msg::DatabaseUnavailable, None)
-            }
-            Database(_) | Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Msg::Internal, None),
+            TooManyConnections => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too_many_connections",
+                Msg::TooManyConnections,
+                None,
+            ),
+            DatabaseUnavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                Msg::DatabaseUnavailable,
+                None,
+            ),
+            Database(e) if is_unavailable(e) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                Msg::DatabaseUnavailable,
+                None,
+            ),
+            Database(_) | Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                Msg::Internal,
+                None,
+            ),
         }
     }
 
@@ -171,7 +279,10 @@ fn unprocessable_code(msg: Msg) -> &'static str {
 }
 
 fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
 }
 
 /// Builds the JSON error body for a message of the catalogue plus an optional detail.
@@ -216,7 +327,12 @@ impl From<JsonRejection> for ApiError {
                 let text = serde_text(&r.body_text());
                 // serde_json reports 1e400 and the like as "number out of range": not a finite f64.
                 if text.contains("number out of range") {
-                    ApiError::InvalidPoint { index: 0, msg: Msg::NonFiniteValue, detail: text }.with_index_from_path()
+                    ApiError::InvalidPoint {
+                        index: 0,
+                        msg: Msg::NonFiniteValue,
+                        detail: text,
+                    }
+                    .with_index_from_path()
                 } else if matches!(r, JsonRejection::JsonSyntaxError(_)) {
                     ApiError::MalformedJson(text)
                 } else {
@@ -248,5 +364,9 @@ impl ApiError {
 
 /// serde's message with its path and position, without axum's English preamble.
 fn serde_text(body_text: &str) -> String {
-    body_text.split_once(": ").map(|(_, rest)| rest).unwrap_or(body_text).to_string()
+    body_text
+        .split_once(": ")
+        .map(|(_, rest)| rest)
+        .unwrap_or(body_text)
+        .to_string()
 }

@@ -2,8 +2,8 @@
 
 pub mod error;
 pub mod extract;
-pub mod ops;
 pub mod openapi;
+pub mod ops;
 pub mod security;
 
 pub use error::ApiError;

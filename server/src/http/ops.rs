@@ -34,7 +34,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     .await;
     match ping {
         Ok(Ok(_)) => Json(Health { status: "ready" }).into_response(),
-        _ => (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unavailable" })).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "database unavailable",
+            }),
+        )
+            .into_response(),
     }
 }
 
@@ -42,7 +48,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         state.metrics.render(),
     )
 }
@@ -63,6 +72,7 @@ pub async fn track_requests(req: Request, next: Next) -> Response {
         ("status", response.status().as_u16().to_string()),
     ];
     metrics::counter!("ioc_http_requests_total", &labels).increment(1);
-    metrics::histogram!("ioc_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("ioc_http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     response
 }

@@ -41,8 +41,16 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     set("x-frame-options", "DENY");
     set("referrer-policy", "same-origin");
     set("cross-origin-opener-policy", "same-origin");
-    if state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
-        set("strict-transport-security", "max-age=31536000; includeSubDomains");
+    if state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+    {
+        set(
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
     }
     res
 }

@@ -29,7 +29,13 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
     let vi = |v: f64| format_number(v, d.decimals, Lang::Vi);
     let en = |v: f64| format_number(v, d.decimals, Lang::En);
     // Percentages as each language writes them: "+35,7" / "+35.7".
-    let pct_vi = |p: f64| format!("{}{}", if p >= 0.0 { "+" } else { "-" }, format_number(p.abs(), 1, Lang::Vi));
+    let pct_vi = |p: f64| {
+        format!(
+            "{}{}",
+            if p >= 0.0 { "+" } else { "-" },
+            format_number(p.abs(), 1, Lang::Vi)
+        )
+    };
     let pct_en = |p: f64| format!("{p:+.1}");
     let mut push = |severity, code: &str, vi: String, en: String| {
         out.push(Finding {
@@ -217,8 +223,16 @@ mod tests {
                 ("jump_same_month_last_year", Severity::Warning)
             ]
         );
-        assert!(f[0].message_en.contains("+35.7%") && f[0].message_en.contains("7,000.0"), "{}", f[0].message_en);
-        assert!(f[0].message_vi.contains("+35,7%") && f[0].message_vi.contains("7.000,0"), "{}", f[0].message_vi);
+        assert!(
+            f[0].message_en.contains("+35.7%") && f[0].message_en.contains("7,000.0"),
+            "{}",
+            f[0].message_en
+        );
+        assert!(
+            f[0].message_vi.contains("+35,7%") && f[0].message_vi.contains("7.000,0"),
+            "{}",
+            f[0].message_vi
+        );
         let mut c = candidate(&d, 7400.0);
         c.previous_month = None;
         c.same_month_last_year = Some(0.0);

@@ -11,8 +11,9 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
 use ioc_frontend::protocol::{
-    deadlines_topic, format_period, months_before, Holiday, IndicatorGroup, IndicatorGroupPatch, province_offset, DeadlineBoard, DeadlineStatus,
-    Payload, Publication, SubmissionStatus, SubmissionSummary,
+    deadlines_topic, format_period, months_before, province_offset, DeadlineBoard, DeadlineStatus,
+    Holiday, IndicatorGroup, IndicatorGroupPatch, Payload, Publication, SubmissionStatus,
+    SubmissionSummary,
 };
 use sqlx::{PgConnection, PgExecutor};
 
@@ -298,8 +299,18 @@ pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx
 
 type GroupRow = (String, String, String, i16, i16, bool, i16);
 
-fn group_of((code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days): GroupRow) -> IndicatorGroup {
-    IndicatorGroup { code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days }
+fn group_of(
+    (code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days): GroupRow,
+) -> IndicatorGroup {
+    IndicatorGroup {
+        code,
+        name_vi,
+        name_en,
+        submit_day,
+        send_day,
+        working_days,
+        due_soon_days,
+    }
 }
 
 /// Changes a group's rule; `None` when there is no such group. CHECK constraints (days 1–28,
@@ -329,13 +340,23 @@ pub async fn update_group(
 }
 
 /// Public holidays from `from` on, in date order.
-pub async fn holidays(db: impl PgExecutor<'_>, from: NaiveDate) -> Result<Vec<Holiday>, sqlx::Error> {
+pub async fn holidays(
+    db: impl PgExecutor<'_>,
+    from: NaiveDate,
+) -> Result<Vec<Holiday>, sqlx::Error> {
     let rows: Vec<(NaiveDate, String, String)> =
         sqlx::query_as("SELECT day, name_vi, name_en FROM holidays WHERE day >= $1 ORDER BY day")
             .bind(from)
             .fetch_all(db)
             .await?;
-    Ok(rows.into_iter().map(|(day, name_vi, name_en)| Holiday { day, name_vi, name_en }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(day, name_vi, name_en)| Holiday {
+            day,
+            name_vi,
+            name_en,
+        })
+        .collect())
 }
 
 /// Adds or renames a holiday.
@@ -354,7 +375,12 @@ pub async fn put_holiday(db: impl PgExecutor<'_>, h: &Holiday) -> Result<(), sql
 
 /// Removes a holiday; whether there was one.
 pub async fn delete_holiday(db: impl PgExecutor<'_>, day: NaiveDate) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM holidays WHERE day = $1").bind(day).execute(db).await?.rows_affected() == 1)
+    Ok(sqlx::query("DELETE FROM holidays WHERE day = $1")
+        .bind(day)
+        .execute(db)
+        .await?
+        .rows_affected()
+        == 1)
 }
 
 /// Whether `deadlines/{unit}` names a unit (a board exists for every unit, empty until its

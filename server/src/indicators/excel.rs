@@ -300,4 +300,3 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
     sheet.set_freeze_panes(1, 1)?;
     Ok(book.save_to_buffer()?)
 }
-

@@ -220,7 +220,11 @@ pub async fn append(
         .bind(unit)
         .fetch_one(&mut *tx)
         .await?;
-        let mut head = Head { offset: row.last_offset, latest: row.latest_ts.zip(row.latest_value), previous: row.previous_value };
+        let mut head = Head {
+            offset: row.last_offset,
+            latest: row.latest_ts.zip(row.latest_value),
+            previous: row.previous_value,
+        };
         let mut source = row.latest_source;
         for &i in idxs {
             let before = head.latest;

@@ -367,7 +367,11 @@ pub async fn import(
             FigureKind::parse(k).ok_or_else(|| ApiError::InvalidBody(format!("kind = {k:?}")))?
         }
     };
-    let indicators: Vec<(String, u8)> = r.indicators.iter().map(|i| (i.def.code.clone(), i.def.decimals)).collect();
+    let indicators: Vec<(String, u8)> = r
+        .indicators
+        .iter()
+        .map(|i| (i.def.code.clone(), i.def.decimals))
+        .collect();
     let values = excel::blocking(move || excel::read_template(&body, &indicators))
         .await?
         .map_err(|e| ApiError::Unprocessable(Msg::BadSpreadsheet, e))?;

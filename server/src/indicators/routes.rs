@@ -10,8 +10,9 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use ioc_frontend::i18n::Msg;
 use ioc_frontend::protocol::{
-    format_period, parse_period, ApiErrorBody, BackfillReceipt, Holiday, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch,
-    IndicatorUnits, IngestReceipt, PointBatch, SeriesView, WallState,
+    format_period, parse_period, ApiErrorBody, BackfillReceipt, Holiday, IndicatorDef,
+    IndicatorGroup, IndicatorGroupPatch, IndicatorPatch, IndicatorUnits, IngestReceipt, PointBatch,
+    SeriesView, WallState,
 };
 use serde::Deserialize;
 
@@ -39,9 +40,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/indicators/{code}/series.xlsx", get(export_series))
         .route("/api/v1/indicators/{code}/units", get(get_indicator_units))
         .route("/api/v1/indicator-groups", get(list_groups))
-        .route("/api/v1/indicator-groups/{code}", axum::routing::patch(patch_group))
+        .route(
+            "/api/v1/indicator-groups/{code}",
+            axum::routing::patch(patch_group),
+        )
         .route("/api/v1/holidays", get(list_holidays))
-        .route("/api/v1/holidays/{day}", axum::routing::put(put_holiday).delete(delete_holiday))
+        .route(
+            "/api/v1/holidays/{day}",
+            axum::routing::put(put_holiday).delete(delete_holiday),
+        )
         .route(
             "/api/v1/figures/backfill",
             post(post_backfill).layer(DefaultBodyLimit::max(MAX_BACKFILL_BYTES)),
@@ -366,7 +373,10 @@ pub async fn post_backfill(
 /// Indicator groups and their deadline rules.
 #[utoipa::path(get, path = "/api/v1/indicator-groups", tag = "indicators",
     responses((status = 200, body = [IndicatorGroup]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
-pub async fn list_groups(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<IndicatorGroup>>, ApiError> {
+pub async fn list_groups(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<IndicatorGroup>>, ApiError> {
     p.require(p.reads_all_indicators() || !p.edited_units().is_empty())?;
     Ok(Json(deadlines::groups(&state.db).await?))
 }
@@ -385,15 +395,26 @@ pub async fn patch_group(
 ) -> Result<Json<IndicatorGroup>, ApiError> {
     require_admin_write(&p, &headers)?;
     let mut tx = state.db.begin().await?;
-    let before = deadlines::groups(&mut *tx).await?.into_iter().find(|g| g.code == code).ok_or(ApiError::NotFound)?;
-    let after = deadlines::update_group(&mut *tx, &code, &patch).await.map_err(constraint_to_422)?.ok_or(ApiError::NotFound)?;
-    audit::record(&mut *tx, &p.actor(), Entry {
-        action: "indicators.group.update",
-        entity: "indicator_groups",
-        entity_id: Some(code),
-        before: serde_json::to_value(&before).ok(),
-        after: serde_json::to_value(&after).ok(),
-    })
+    let before = deadlines::groups(&mut *tx)
+        .await?
+        .into_iter()
+        .find(|g| g.code == code)
+        .ok_or(ApiError::NotFound)?;
+    let after = deadlines::update_group(&mut *tx, &code, &patch)
+        .await
+        .map_err(constraint_to_422)?
+        .ok_or(ApiError::NotFound)?;
+    audit::record(
+        &mut *tx,
+        &p.actor(),
+        Entry {
+            action: "indicators.group.update",
+            entity: "indicator_groups",
+            entity_id: Some(code),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     super::publish_boards(&state).await?;
@@ -434,18 +455,27 @@ pub async fn put_holiday(
     ApiJson(h): ApiJson<Holiday>,
 ) -> Result<StatusCode, ApiError> {
     require_admin_write(&p, &headers)?;
-    if day.parse::<NaiveDate>().ok() != Some(h.day) || h.name_vi.trim().is_empty() || h.name_en.trim().is_empty() {
-        return Err(ApiError::InvalidBody("the day in the path and the body must match; names are required".into()));
+    if day.parse::<NaiveDate>().ok() != Some(h.day)
+        || h.name_vi.trim().is_empty()
+        || h.name_en.trim().is_empty()
+    {
+        return Err(ApiError::InvalidBody(
+            "the day in the path and the body must match; names are required".into(),
+        ));
     }
     let mut tx = state.db.begin().await?;
     deadlines::put_holiday(&mut *tx, &h).await?;
-    audit::record(&mut *tx, &p.actor(), Entry {
-        action: "indicators.holiday.put",
-        entity: "holidays",
-        entity_id: Some(day),
-        before: None,
-        after: serde_json::to_value(&h).ok(),
-    })
+    audit::record(
+        &mut *tx,
+        &p.actor(),
+        Entry {
+            action: "indicators.holiday.put",
+            entity: "holidays",
+            entity_id: Some(day),
+            before: None,
+            after: serde_json::to_value(&h).ok(),
+        },
+    )
     .await?;
     tx.commit().await?;
     super::publish_boards(&state).await?;
@@ -462,18 +492,24 @@ pub async fn delete_holiday(
     Path(day): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     require_admin_write(&p, &headers)?;
-    let date: NaiveDate = day.parse().map_err(|_| ApiError::InvalidBody(format!("day {day:?} is not YYYY-MM-DD")))?;
+    let date: NaiveDate = day
+        .parse()
+        .map_err(|_| ApiError::InvalidBody(format!("day {day:?} is not YYYY-MM-DD")))?;
     let mut tx = state.db.begin().await?;
     if !deadlines::delete_holiday(&mut *tx, date).await? {
         return Err(ApiError::NotFound);
     }
-    audit::record(&mut *tx, &p.actor(), Entry {
-        action: "indicators.holiday.delete",
-        entity: "holidays",
-        entity_id: Some(day),
-        before: None,
-        after: None,
-    })
+    audit::record(
+        &mut *tx,
+        &p.actor(),
+        Entry {
+            action: "indicators.holiday.delete",
+            entity: "holidays",
+            entity_id: Some(day),
+            before: None,
+            after: None,
+        },
+    )
     .await?;
     tx.commit().await?;
     super::publish_boards(&state).await?;

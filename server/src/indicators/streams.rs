@@ -6,9 +6,8 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use ioc_frontend::protocol::{
-    deadlines_topic, BoardSnapshot,
-    indicator_topic, months_before, parse_indicator_topic, ts_period, LivePoint, Payload,
-    Publication, TileState, Viewer, WallState,
+    deadlines_topic, indicator_topic, months_before, parse_indicator_topic, ts_period,
+    BoardSnapshot, LivePoint, Payload, Publication, TileState, Viewer, WallState,
 };
 use sqlx::PgPool;
 
@@ -187,7 +186,11 @@ pub async fn wall_state(
         });
     }
     let deadlines = match crate::live::stored::state(db, &deadlines_topic(province)).await? {
-        Some((offset, Payload::Deadlines(board))) => Some(BoardSnapshot { epoch: epoch.to_string(), offset, board }),
+        Some((offset, Payload::Deadlines(board))) => Some(BoardSnapshot {
+            epoch: epoch.to_string(),
+            offset,
+            board,
+        }),
         _ => None,
     };
     Ok(Some(WallState {

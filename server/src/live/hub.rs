@@ -41,7 +41,10 @@ impl Hub {
     /// Forgets a topic's channel once nobody follows it (call after dropping a receiver).
     pub fn release(&self, topic: &str) {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        if channels.get(topic).is_some_and(|tx| tx.receiver_count() == 0) {
+        if channels
+            .get(topic)
+            .is_some_and(|tx| tx.receiver_count() == 0)
+        {
             channels.remove(topic);
         }
     }
@@ -63,11 +66,18 @@ impl Hub {
                 return;
             }
         };
-        let _ = tx.send(Arc::new(Outgoing { epoch, offset, frame }));
+        let _ = tx.send(Arc::new(Outgoing {
+            epoch,
+            offset,
+            frame,
+        }));
     }
 
     /// Number of topics with followers (for metrics and tests).
     pub fn topic_count(&self) -> usize {
-        self.channels.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.channels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 }

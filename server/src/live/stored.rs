@@ -67,12 +67,16 @@ pub async fn append(
 /// The stored state of `topic` and its offset, if it was ever published.
 pub async fn state(db: &PgPool, topic: &str) -> Result<Option<(i64, Payload)>, sqlx::Error> {
     let row: Option<(i64, serde_json::Value)> =
-        sqlx::query_as("SELECT last_offset, state FROM live_topics WHERE topic = $1").bind(topic).fetch_optional(db).await?;
+        sqlx::query_as("SELECT last_offset, state FROM live_topics WHERE topic = $1")
+            .bind(topic)
+            .fetch_optional(db)
+            .await?;
     Ok(row.and_then(|(offset, state)| Some((offset, serde_json::from_value(state).ok()?))))
 }
 
 /// Decides whether a topic that was never published exists (see [`StoredTopics::exists`]).
-pub type TopicExists = Arc<dyn Fn(&PgPool, String) -> BoxFuture<'static, Result<bool, sqlx::Error>> + Send + Sync>;
+pub type TopicExists =
+    Arc<dyn Fn(&PgPool, String) -> BoxFuture<'static, Result<bool, sqlx::Error>> + Send + Sync>;
 
 /// Serves the stored topics under one prefix. `exists` decides whether a topic that was never
 /// published exists (e.g. `deadlines/{unit}` exists for every unit): it is then subscribed to

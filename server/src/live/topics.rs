@@ -16,7 +16,10 @@ pub struct Snapshot {
 
 pub trait TopicSource: Send + Sync {
     /// Latest state, or `Ok(None)` when the topic does not exist.
-    fn snapshot<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>>;
+    fn snapshot<'a>(
+        &'a self,
+        topic: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>>;
 
     /// Publications with offset in `(after, after + limit]`, in offset order.
     fn since<'a>(
@@ -40,6 +43,9 @@ impl Topics {
     }
 
     pub fn source(&self, topic: &str) -> Option<&Arc<dyn TopicSource>> {
-        self.sources.iter().find(|(p, _)| topic.starts_with(p)).map(|(_, s)| s)
+        self.sources
+            .iter()
+            .find(|(p, _)| topic.starts_with(p))
+            .map(|(_, s)| s)
     }
 }

@@ -69,7 +69,9 @@ impl Access for PrincipalAccess {
 
     fn still_valid(&self) -> BoxFuture<'_, bool> {
         Box::pin(async move {
-            match crate::auth::principal::resolve(&self.headers, self.principal.ip, &self.state).await {
+            match crate::auth::principal::resolve(&self.headers, self.principal.ip, &self.state)
+                .await
+            {
                 Ok(now) => now.same_rights(&self.principal),
                 Err(_) => false,
             }
@@ -90,11 +92,27 @@ pub async fn ws_handler(
     if matches!(principal.who, Who::Anonymous) {
         return Err(ApiError::LoginRequired);
     }
-    let permit = state.ws_slots.clone().try_acquire_owned().map_err(|_| ApiError::TooManyConnections)?;
-    let access = Arc::new(PrincipalAccess { principal, headers, state: state.clone() });
-    let ctx = SessionCtx { hub: state.hub.clone(), topics: state.topics.clone(), shutdown: state.shutdown.clone(), access };
+    let permit = state
+        .ws_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::TooManyConnections)?;
+    let access = Arc::new(PrincipalAccess {
+        principal,
+        headers,
+        state: state.clone(),
+    });
+    let ctx = SessionCtx {
+        hub: state.hub.clone(),
+        topics: state.topics.clone(),
+        shutdown: state.shutdown.clone(),
+        access,
+    };
     let tasks = state.tasks.clone();
-    let ws = ws.max_message_size(MAX_CLIENT_FRAME).read_buffer_size(READ_BUFFER).write_buffer_size(WRITE_BUFFER);
+    let ws = ws
+        .max_message_size(MAX_CLIENT_FRAME)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER);
     Ok(ws.on_upgrade(move |socket| {
         tasks.track_future(async move {
             let _permit = permit;
@@ -132,7 +150,12 @@ where
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
     let shutdown = ctx.shutdown.clone();
-    let mut session = Session { sink, ctx, subs: StreamMap::new(), positions: HashMap::new() };
+    let mut session = Session {
+        sink,
+        ctx,
+        subs: StreamMap::new(),
+        positions: HashMap::new(),
+    };
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.reset();
     let mut last_seen = Instant::now();
@@ -186,7 +209,10 @@ where
 impl<S: Sink<Message> + Unpin> Session<S> {
     async fn send(&mut self, frame: &ServerFrame) -> Flow {
         let text = serde_json::to_string(frame).map_err(|_| ())?;
-        self.sink.send(Message::Text(text.into())).await.map_err(|_| ())
+        self.sink
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| ())
     }
 
     async fn error(&mut self, topic: Option<String>, code: &str, msg: Msg) -> Flow {
@@ -220,10 +246,18 @@ impl<S: Sink<Message> + Unpin> Session<S> {
             return self.error(Some(topic), "forbidden", Msg::Forbidden).await;
         }
         let Some(source) = self.ctx.topics.source(&topic).cloned() else {
-            return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic).await;
+            return self
+                .error(Some(topic), "unknown_topic", Msg::UnknownTopic)
+                .await;
         };
         if !self.subs.contains_key(&topic) && self.subs.len() >= MAX_SUBSCRIPTIONS {
-            return self.error(Some(topic), "too_many_subscriptions", Msg::TooManyConnections).await;
+            return self
+                .error(
+                    Some(topic),
+                    "too_many_subscriptions",
+                    Msg::TooManyConnections,
+                )
+                .await;
         }
         // Follow first, then read the state: nothing committed in between can slip through.
         let rx = self.ctx.hub.subscribe(&topic);
@@ -232,7 +266,9 @@ impl<S: Sink<Message> + Unpin> Session<S> {
             Ok(None) => {
                 drop(rx);
                 self.release_unless_followed(&topic);
-                return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic).await;
+                return self
+                    .error(Some(topic), "unknown_topic", Msg::UnknownTopic)
+                    .await;
             }
             Err(e) => {
                 tracing::error!(error = %e, %topic, "snapshot failed");
@@ -257,10 +293,22 @@ impl<S: Sink<Message> + Unpin> Session<S> {
             }
             _ => (false, Vec::new()),
         };
-        let Snapshot { epoch, offset, state } = snapshot;
+        let Snapshot {
+            epoch,
+            offset,
+            state,
+        } = snapshot;
         self.positions.insert(topic.clone(), offset);
         self.subs.insert(topic.clone(), BroadcastStream::new(rx));
-        self.send(&ServerFrame::Subscribed { topic, epoch, offset, state, recovered, missed }).await
+        self.send(&ServerFrame::Subscribed {
+            topic,
+            epoch,
+            offset,
+            state,
+            recovered,
+            missed,
+        })
+        .await
     }
 
     fn release_unless_followed(&self, topic: &str) {
@@ -288,7 +336,10 @@ impl<S: Sink<Message> + Unpin> Session<S> {
                     }
                 }
                 self.positions.insert(topic, out.offset);
-                self.sink.send(Message::Text(out.frame.clone())).await.map_err(|_| ())
+                self.sink
+                    .send(Message::Text(out.frame.clone()))
+                    .await
+                    .map_err(|_| ())
             }
             Err(BroadcastStreamRecvError::Lagged(_)) => self.resync(topic).await,
         }
@@ -296,7 +347,10 @@ impl<S: Sink<Message> + Unpin> Session<S> {
 
     async fn fill_gap(&mut self, topic: &str, after: i64, upto: i64) -> Result<(), ()> {
         let source = self.ctx.topics.source(topic).cloned().ok_or(())?;
-        let missed = source.since(topic, after, upto - after).await.map_err(|_| ())?;
+        let missed = source
+            .since(topic, after, upto - after)
+            .await
+            .map_err(|_| ())?;
         if missed.len() as i64 != upto - after {
             return Err(());
         }
@@ -311,11 +365,24 @@ impl<S: Sink<Message> + Unpin> Session<S> {
     /// The follower fell behind: send the current state as the truth.
     async fn resync(&mut self, topic: String) -> Flow {
         metrics::counter!("ioc_ws_resyncs_total").increment(1);
-        let Some(source) = self.ctx.topics.source(&topic).cloned() else { return Ok(()) };
+        let Some(source) = self.ctx.topics.source(&topic).cloned() else {
+            return Ok(());
+        };
         match source.snapshot(&topic).await {
-            Ok(Some(Snapshot { epoch, offset, state })) => {
+            Ok(Some(Snapshot {
+                epoch,
+                offset,
+                state,
+            })) => {
                 self.positions.insert(topic.clone(), offset);
-                let frame = ServerFrame::Subscribed { topic, epoch, offset, state, recovered: false, missed: Vec::new() };
+                let frame = ServerFrame::Subscribed {
+                    topic,
+                    epoch,
+                    offset,
+                    state,
+                    recovered: false,
+                    missed: Vec::new(),
+                };
                 self.send(&frame).await
             }
             _ => Err(()),

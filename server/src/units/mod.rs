@@ -65,7 +65,10 @@ impl UnitKind {
 
     /// True for the units that ceased to exist on 1 July 2025.
     pub fn is_historic(self) -> bool {
-        matches!(self, UnitKind::HistoricProvince | UnitKind::HistoricDistrict | UnitKind::HistoricCommune)
+        matches!(
+            self,
+            UnitKind::HistoricProvince | UnitKind::HistoricDistrict | UnitKind::HistoricCommune
+        )
     }
 }
 
@@ -84,7 +87,10 @@ impl std::str::FromStr for UnitKind {
     type Err = UnknownKind;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        UnitKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownKind(s.to_string()))
+        UnitKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownKind(s.to_string()))
     }
 }
 
@@ -153,12 +159,21 @@ pub struct UnitRecord {
 /// The search folds both sides in SQL (`ioc_search_key`, the same function that fills the stored
 /// `units.search_key` column), so the query and the stored names are normalised by one definition.
 pub async fn list(db: &PgPool, filter: &UnitFilter) -> Result<Vec<Unit>, sqlx::Error> {
-    list_query(filter, COLUMNS).build_query_as::<Unit>().fetch_all(db).await
+    list_query(filter, COLUMNS)
+        .build_query_as::<Unit>()
+        .fetch_all(db)
+        .await
 }
 
 /// Like [`list`], with the administrative fields (listing order, last change).
-pub async fn list_records(db: &PgPool, filter: &UnitFilter) -> Result<Vec<UnitRecord>, sqlx::Error> {
-    list_query(filter, RECORD_COLUMNS).build_query_as::<UnitRecord>().fetch_all(db).await
+pub async fn list_records(
+    db: &PgPool,
+    filter: &UnitFilter,
+) -> Result<Vec<UnitRecord>, sqlx::Error> {
+    list_query(filter, RECORD_COLUMNS)
+        .build_query_as::<UnitRecord>()
+        .fetch_all(db)
+        .await
 }
 
 fn list_query<'a>(filter: &'a UnitFilter, columns: &str) -> QueryBuilder<'a, Postgres> {
@@ -178,7 +193,9 @@ fn list_query<'a>(filter: &'a UnitFilter, columns: &str) -> QueryBuilder<'a, Pos
     if let Some(q) = q {
         // The key has only [a-z0-9 ], so it needs no LIKE escaping; without its trailing space it
         // matches word prefixes ("anh so" finds "Anh Sơn").
-        sql.push(" AND u.search_key LIKE '%' || rtrim(ioc_search_key(").push_bind(q).push(")) || '%'");
+        sql.push(" AND u.search_key LIKE '%' || rtrim(ioc_search_key(")
+            .push_bind(q)
+            .push(")) || '%'");
         sql.push(" ORDER BY NOT u.active, strpos(u.search_key, rtrim(ioc_search_key(")
             .push_bind(q)
             .push("))), length(u.name_vi), u.parent_code NULLS FIRST, u.sort_order, u.code");
@@ -191,7 +208,10 @@ fn list_query<'a>(filter: &'a UnitFilter, columns: &str) -> QueryBuilder<'a, Pos
 
 /// Of `codes`, those that are units (any kind).
 pub async fn existing_codes(db: &PgPool, codes: &[&str]) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)").bind(codes).fetch_all(db).await
+    sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)")
+        .bind(codes)
+        .fetch_all(db)
+        .await
 }
 
 /// True when `code` is one of today's provinces.
@@ -205,7 +225,11 @@ pub async fn is_province(db: &PgPool, code: &str) -> Result<bool, sqlx::Error> {
 /// Of `codes`, those a writer for unit `writer` may not send figures for, in code order. A
 /// writer covers its own unit, the units directly below it, and — for a department — the
 /// province it belongs to (departments report province-level figures).
-pub async fn outside_writer_scope(db: &PgPool, codes: &[&str], writer: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn outside_writer_scope(
+    db: &PgPool,
+    codes: &[&str],
+    writer: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         // NULL-safe on purpose: provinces have no parent, most writers are no department.
         "SELECT code FROM units WHERE code = ANY($1) AND NOT (
@@ -254,12 +278,18 @@ pub async fn predecessors(db: &PgPool, new_code: &str) -> Result<Vec<Unit>, sqlx
 
 /// The unit with this code and its administrative fields; with `lock`, the row stays locked until
 /// the end of the transaction (for a read-modify-write with an audit entry).
-pub async fn get_record(db: impl PgExecutor<'_>, code: &str, lock: bool) -> Result<Option<UnitRecord>, sqlx::Error> {
+pub async fn get_record(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    lock: bool,
+) -> Result<Option<UnitRecord>, sqlx::Error> {
     let lock = if lock { " FOR UPDATE" } else { "" };
-    sqlx::query_as(&format!("SELECT {RECORD_COLUMNS} FROM units u WHERE u.code = $1{lock}"))
-        .bind(code)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {RECORD_COLUMNS} FROM units u WHERE u.code = $1{lock}"
+    ))
+    .bind(code)
+    .fetch_optional(db)
+    .await
 }
 
 /// A unit an administrator adds: a department or a commune.
@@ -305,7 +335,11 @@ pub struct UnitChanges<'a> {
 
 /// Applies `changes` to the unit `code`; `None` when there is no such unit. The table's checks
 /// still apply: a historic unit cannot become active (`units_historic_inactive`).
-pub async fn update(db: impl PgExecutor<'_>, code: &str, changes: &UnitChanges<'_>) -> Result<Option<UnitRecord>, sqlx::Error> {
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    changes: &UnitChanges<'_>,
+) -> Result<Option<UnitRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE units AS u SET
              name_vi = COALESCE($2, u.name_vi),
@@ -332,7 +366,11 @@ pub async fn update(db: impl PgExecutor<'_>, code: &str, changes: &UnitChanges<'
 
 /// True when making `parent` the parent of `code` would close a loop: `parent` is `code` itself
 /// or one of the units below it.
-pub async fn would_cycle(db: impl PgExecutor<'_>, code: &str, parent: &str) -> Result<bool, sqlx::Error> {
+pub async fn would_cycle(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    parent: &str,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "WITH RECURSIVE up (code, parent_code) AS (
              SELECT code, parent_code FROM units WHERE code = $2
@@ -355,7 +393,10 @@ mod tests {
     fn kinds_round_trip_through_text_and_json() {
         for kind in UnitKind::ALL {
             assert_eq!(kind.as_str().parse::<UnitKind>(), Ok(kind));
-            assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(kind.as_str()));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.as_str())
+            );
         }
         assert!("district".parse::<UnitKind>().is_err());
         assert!(UnitKind::HistoricCommune.is_historic());
@@ -364,7 +405,8 @@ mod tests {
 
     #[test]
     fn a_filter_reads_from_partial_json() {
-        let f: UnitFilter = serde_json::from_str(r#"{"kind":"commune","parent_code":"40"}"#).unwrap();
+        let f: UnitFilter =
+            serde_json::from_str(r#"{"kind":"commune","parent_code":"40"}"#).unwrap();
         assert_eq!(f.kind, Some(UnitKind::Commune));
         assert_eq!(f.parent_code.as_deref(), Some("40"));
         assert_eq!(f.limit, None);

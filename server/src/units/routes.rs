@@ -48,18 +48,34 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 impl UnitsQuery {
     fn filter(self) -> Result<UnitFilter, ApiError> {
         let kind = blank_to_none(self.kind)
-            .map(|k| k.parse::<UnitKind>().map_err(|e| ApiError::InvalidBody(format!("kind: {e}"))))
+            .map(|k| {
+                k.parse::<UnitKind>()
+                    .map_err(|e| ApiError::InvalidBody(format!("kind: {e}")))
+            })
             .transpose()?;
         let active = match blank_to_none(self.active).as_deref() {
             None => None,
             Some("true") => Some(true),
             Some("false") => Some(false),
-            Some(other) => return Err(ApiError::InvalidBody(format!("active: {other:?} is not true or false"))),
+            Some(other) => {
+                return Err(ApiError::InvalidBody(format!(
+                    "active: {other:?} is not true or false"
+                )))
+            }
         };
         let limit = blank_to_none(self.limit)
-            .map(|l| l.parse::<i64>().map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number"))))
+            .map(|l| {
+                l.parse::<i64>()
+                    .map_err(|_| ApiError::InvalidBody(format!("limit: {l:?} is not a number")))
+            })
             .transpose()?;
-        Ok(UnitFilter { kind, parent_code: blank_to_none(self.parent), active, q: blank_to_none(self.q), limit })
+        Ok(UnitFilter {
+            kind,
+            parent_code: blank_to_none(self.parent),
+            active,
+            q: blank_to_none(self.q),
+            limit,
+        })
     }
 }
 
@@ -99,7 +115,9 @@ fn valid_department_code(code: &str) -> bool {
     code.strip_prefix("dept-").is_some_and(|rest| {
         !rest.is_empty()
             && code.len() <= 32
-            && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     })
 }
 
@@ -111,8 +129,12 @@ fn valid_commune_code(code: &str) -> bool {
 /// Explains the table's constraints as 422s.
 fn map_unit_error(code: String, parent: Option<String>) -> impl Fn(sqlx::Error) -> ApiError {
     move |e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => ApiError::InvalidBody(format!("unit code {code} is taken")),
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => ApiError::UnknownUnit(parent.clone().into_iter().collect()),
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            ApiError::InvalidBody(format!("unit code {code} is taken"))
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            ApiError::UnknownUnit(parent.clone().into_iter().collect())
+        }
         sqlx::Error::Database(d) if d.is_check_violation() => ApiError::InvalidBody(
             match d.constraint() {
                 Some("units_historic_inactive") => "historic units cannot be made active",
@@ -139,10 +161,15 @@ async fn check_parent(state: &AppState, kind: UnitKind, parent: &str) -> Result<
         _ => false,
     };
     if !fits {
-        return Err(ApiError::InvalidBody(format!("a {kind} cannot belong to the {} {parent}", p.kind)));
+        return Err(ApiError::InvalidBody(format!(
+            "a {kind} cannot belong to the {} {parent}",
+            p.kind
+        )));
     }
     if !p.active {
-        return Err(ApiError::InvalidBody(format!("parent unit {parent} is not active")));
+        return Err(ApiError::InvalidBody(format!(
+            "parent unit {parent} is not active"
+        )));
     }
     Ok(())
 }
@@ -164,7 +191,11 @@ pub async fn create_unit(
     require_admin_write(&p, &headers)?;
     let kind = match req.kind.parse::<UnitKind>() {
         Ok(k @ (UnitKind::Department | UnitKind::Commune)) => k,
-        _ => return Err(ApiError::InvalidBody("kind must be department or commune".into())),
+        _ => {
+            return Err(ApiError::InvalidBody(
+                "kind must be department or commune".into(),
+            ))
+        }
     };
     let code = req.code.trim();
     let code_ok = match kind {
@@ -180,7 +211,12 @@ pub async fn create_unit(
     let (Some(name_vi), Some(name_en)) = (trimmed(&req.name_vi), trimmed(&req.name_en)) else {
         return Err(ApiError::InvalidBody("names must not be blank".into()));
     };
-    let parent = req.parent_code.as_deref().and_then(trimmed).unwrap_or(&state.config.province).to_string();
+    let parent = req
+        .parent_code
+        .as_deref()
+        .and_then(trimmed)
+        .unwrap_or(&state.config.province)
+        .to_string();
     check_parent(&state, kind, &parent).await?;
     let new = super::NewUnit {
         code,
@@ -191,7 +227,9 @@ pub async fn create_unit(
         parent_code: &parent,
     };
     let mut tx = state.db.begin().await?;
-    let created = super::create(&mut *tx, &new).await.map_err(map_unit_error(code.to_string(), Some(parent.clone())))?;
+    let created = super::create(&mut *tx, &new)
+        .await
+        .map_err(map_unit_error(code.to_string(), Some(parent.clone())))?;
     let created = view(created);
     let entry = Entry {
         action: "create",
@@ -224,18 +262,26 @@ pub async fn update_unit(
         return Err(ApiError::InvalidBody("names must not be blank".into()));
     }
     if blank(&req.parent_code) {
-        return Err(ApiError::InvalidBody("parent_code must not be blank".into()));
+        return Err(ApiError::InvalidBody(
+            "parent_code must not be blank".into(),
+        ));
     }
     let mut tx = state.db.begin().await?;
-    let before = super::get_record(&mut *tx, &code, true).await?.ok_or(ApiError::NotFound)?;
+    let before = super::get_record(&mut *tx, &code, true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if req.active == Some(true) && before.unit.kind.is_historic() {
-        return Err(ApiError::InvalidBody("historic units cannot be made active".into()));
+        return Err(ApiError::InvalidBody(
+            "historic units cannot be made active".into(),
+        ));
     }
     let parent = req.parent_code.as_deref().map(str::trim);
     if let Some(parent) = parent.filter(|p| before.unit.parent_code.as_deref() != Some(*p)) {
         check_parent(&state, before.unit.kind, parent).await?;
         if super::would_cycle(&mut *tx, &code, parent).await? {
-            return Err(ApiError::InvalidBody(format!("{parent} is {code} or one of its units")));
+            return Err(ApiError::InvalidBody(format!(
+                "{parent} is {code} or one of its units"
+            )));
         }
     }
     let changes = UnitChanges {
@@ -249,8 +295,12 @@ pub async fn update_unit(
     let before = view(before);
     let unchanged = changes.name_vi.is_none_or(|v| v == before.name_vi)
         && changes.name_en.is_none_or(|v| v == before.name_en)
-        && changes.subtype.is_none_or(|v| v == before.subtype.as_deref())
-        && changes.parent_code.is_none_or(|v| Some(v) == before.parent_code.as_deref())
+        && changes
+            .subtype
+            .is_none_or(|v| v == before.subtype.as_deref())
+        && changes
+            .parent_code
+            .is_none_or(|v| Some(v) == before.parent_code.as_deref())
         && changes.active.is_none_or(|v| v == before.active)
         && changes.sort_order.is_none_or(|v| v == before.sort_order);
     if unchanged {
@@ -291,13 +341,42 @@ mod tests {
 
     #[test]
     fn query_values_are_checked() {
-        let q = UnitsQuery { kind: Some("commune".into()), active: Some("true".into()), limit: Some("5".into()), ..Default::default() };
+        let q = UnitsQuery {
+            kind: Some("commune".into()),
+            active: Some("true".into()),
+            limit: Some("5".into()),
+            ..Default::default()
+        };
         let f = q.filter().unwrap();
-        assert_eq!((f.kind, f.active, f.limit), (Some(UnitKind::Commune), Some(true), Some(5)));
-        assert!(UnitsQuery { kind: Some("district".into()), ..Default::default() }.filter().is_err());
-        assert!(UnitsQuery { active: Some("yes".into()), ..Default::default() }.filter().is_err());
-        assert!(UnitsQuery { limit: Some("many".into()), ..Default::default() }.filter().is_err());
-        let blank = UnitsQuery { q: Some("  ".into()), kind: Some(String::new()), ..Default::default() }.filter().unwrap();
+        assert_eq!(
+            (f.kind, f.active, f.limit),
+            (Some(UnitKind::Commune), Some(true), Some(5))
+        );
+        assert!(UnitsQuery {
+            kind: Some("district".into()),
+            ..Default::default()
+        }
+        .filter()
+        .is_err());
+        assert!(UnitsQuery {
+            active: Some("yes".into()),
+            ..Default::default()
+        }
+        .filter()
+        .is_err());
+        assert!(UnitsQuery {
+            limit: Some("many".into()),
+            ..Default::default()
+        }
+        .filter()
+        .is_err());
+        let blank = UnitsQuery {
+            q: Some("  ".into()),
+            kind: Some(String::new()),
+            ..Default::default()
+        }
+        .filter()
+        .unwrap();
         assert_eq!(blank, UnitFilter::default());
     }
 }
