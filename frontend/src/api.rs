@@ -5,8 +5,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::i18n::{Lang, Msg};
-use crate::protocol::ApiErrorDetail;
+use ioc_protocol::i18n::{Lang, Msg};
+use ioc_protocol::ApiErrorDetail;
 
 /// Why a call did not succeed.
 #[derive(Clone, Debug)]
@@ -84,7 +84,7 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 #[cfg(feature = "hydrate")]
 async fn failure(resp: gloo_net::http::Response) -> Failure {
     let status = resp.status();
-    match resp.json::<crate::protocol::ApiErrorBody>().await {
+    match resp.json::<ioc_protocol::ApiErrorBody>().await {
         Ok(body) => Failure::Api {
             status,
             detail: body.error,
@@ -204,7 +204,7 @@ mod tests {
 #[derive(Clone, Copy)]
 pub struct PageSession {
     pub lang: leptos::prelude::Memo<Lang>,
-    pub me: leptos::prelude::RwSignal<Option<crate::protocol::Me>>,
+    pub me: leptos::prelude::RwSignal<Option<ioc_protocol::Me>>,
     /// Why `/api/v1/me` did not answer (the session ended, the server is unreachable).
     pub me_failed: leptos::prelude::RwSignal<Option<Failure>>,
 }
@@ -216,7 +216,7 @@ impl PageSession {
         let me_failed = RwSignal::new(None);
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
-                match get::<crate::protocol::Me>("/api/v1/me").await {
+                match get::<ioc_protocol::Me>("/api/v1/me").await {
                     Ok(m) => me.set(Some(m)),
                     Err(f) => me_failed.set(Some(f)),
                 }

@@ -8,9 +8,9 @@ use leptos_router::{
     path, MatchNestedRoutes, SsrMode,
 };
 
-use crate::i18n::{Lang, Msg};
 use crate::login::{AccountPage, LoginPage, SetupPage};
 use crate::wall::{IndicatorPage, WallPage};
+use ioc_protocol::i18n::{Lang, Msg};
 
 /// The HTML document around every page. Fonts and styles are served by the server from
 /// `/assets`; the hydration script loads the wall bundle (`/pkg/ioc.js`, `/pkg/ioc_bg.wasm`) or,

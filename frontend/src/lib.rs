@@ -1,4 +1,5 @@
-//! The Leptos user interface of the IOC (wall, phone) and the wire protocol shared with the server.
+//! The Leptos user interface of the IOC (wall, phone, office screens). The wire types it shares
+//! with the server live in the `ioc-protocol` crate.
 //!
 //! Built three times: natively with `ssr` (linked into the server, which renders every page) and
 //! twice to wasm with `hydrate` (the browser takes over the server-rendered page and keeps it
@@ -14,9 +15,7 @@ pub mod api;
 pub mod app;
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod entry;
-pub mod i18n;
 pub mod login;
-pub mod protocol;
 pub mod wall;
 
 #[cfg(feature = "hydrate")]

@@ -7,8 +7,8 @@ use gloo_net::websocket::{futures::WebSocket, Message};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::protocol::{ClientFrame, Payload, ServerFrame, StreamPosition};
 use crate::wall::{BoardLive, ConnStatus, TileLive};
+use ioc_protocol::{ClientFrame, Payload, ServerFrame, StreamPosition};
 
 /// What a followed topic updates on the page.
 #[derive(Clone, Copy)]

@@ -6,7 +6,7 @@ use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::app::use_lang;
-use crate::i18n::{Lang, Msg};
+use ioc_protocol::i18n::{Lang, Msg};
 
 /// Maps the `error` query value the server redirects with to a message.
 fn error_message(code: &str) -> Option<Msg> {

@@ -189,7 +189,7 @@ async fn guard_pages(
 /// sign in as someone else. Static, so it needs no script under the CSP.
 fn forbidden_page() -> axum::response::Response {
     use axum::response::IntoResponse;
-    use ioc_frontend::i18n::Msg;
+    use ioc_protocol::i18n::Msg;
     let html = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>403</title><link rel=\"stylesheet\" href=\"/assets/fonts/be-vietnam-pro.css\"><link rel=\"stylesheet\" href=\"/assets/ioc.css\"></head>\

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use futures::{SinkExt, StreamExt};
-use ioc_frontend::protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
+use ioc_protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
 use ioc_server::config::{Cli, Command};
 use ioc_server::db::{self, EmbeddedCluster};
 use tokio_tungstenite::tungstenite::Message;
@@ -270,8 +270,8 @@ async fn main() {
     )
     .await;
     let approver = sign_in(&http, &pool, addr, "bench.approver", "approver", None).await;
-    let period = ioc_frontend::protocol::format_period(ioc_frontend::protocol::months_before(
-        ioc_frontend::protocol::ts_period(chrono::Utc::now()),
+    let period = ioc_protocol::format_period(ioc_protocol::months_before(
+        ioc_protocol::ts_period(chrono::Utc::now()),
         1,
     ));
     let url_of_report = format!("http://{addr}/api/v1/submissions/dept-stc/{period}");
@@ -372,7 +372,7 @@ async fn sign_in(
     role: &str,
     unit: Option<&str>,
 ) -> Person {
-    use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant};
+    use ioc_protocol::{Me, NewUserRequest, RoleGrant};
     let password = "benchmark-password-2026";
     let req = NewUserRequest {
         username: username.into(),

@@ -1,7 +1,7 @@
 //! Every route and every live topic, for every kind of principal: each gets exactly what its
 //! role allows (a 401/403 otherwise, and never data through a list or a WebSocket snapshot).
 
-use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant, ServerFrame};
+use ioc_protocol::{Me, NewUserRequest, RoleGrant, ServerFrame};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::Method;
 use serde_json::json;

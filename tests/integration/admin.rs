@@ -1,7 +1,7 @@
 //! The administrator's unit and audit-trail APIs, through HTTP: who may call them, what they
 //! write (always with an audit entry holding before and after), and the exports.
 
-use ioc_frontend::protocol::{AuditEntryView, Me, NewUserRequest, RoleGrant, UnitView};
+use ioc_protocol::{AuditEntryView, Me, NewUserRequest, RoleGrant, UnitView};
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

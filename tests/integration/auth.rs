@@ -1,6 +1,6 @@
 //! Accounts, sessions, API tokens and the audit trail, through the HTTP API.
 
-use ioc_frontend::protocol::{CreatedToken, Me, NewUserRequest, RoleGrant};
+use ioc_protocol::{CreatedToken, Me, NewUserRequest, RoleGrant};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use hmac::{Hmac, Mac};
-use ioc_frontend::protocol::{DeliveryList, DeliveryStatus, DeliveryView};
+use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
 use reqwest::header::COOKIE;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -1082,7 +1082,7 @@ async fn the_status_page_is_for_people_who_read_all_indicators() {
 /// the stand-in once, the report becomes "sent", and the deadline board says so live.
 #[tokio::test]
 async fn an_approval_through_the_api_is_delivered_and_the_report_becomes_sent_on_the_board() {
-    use ioc_frontend::protocol::{
+    use ioc_protocol::{
         format_period, months_before, ts_period, Payload, ServerFrame, SubmissionStatus,
     };
     let rx = Receiver::start().await;

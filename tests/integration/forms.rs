@@ -108,12 +108,12 @@ async fn sign_in_form_redirects_back_but_never_off_site() {
         "/wall",
         "an administrator reads the wall"
     );
-    let editor = ioc_frontend::protocol::NewUserRequest {
+    let editor = ioc_protocol::NewUserRequest {
         username: "editor".into(),
         display_name: "Biên tập".into(),
         password: "mat-khau-bien-tap-2026".into(),
         unit: None,
-        roles: vec![ioc_frontend::protocol::RoleGrant {
+        roles: vec![ioc_protocol::RoleGrant {
             role: "unit_editor".into(),
             unit: Some("17329".into()),
         }],

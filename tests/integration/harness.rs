@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use futures::{SinkExt, StreamExt};
-use ioc_frontend::protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
+use ioc_protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
 use ioc_server::config::{Cli, Command, ServeConfig};
 use ioc_server::db::{self, EmbeddedCluster};
 use sqlx::postgres::PgPoolOptions;
@@ -248,11 +248,7 @@ impl Ws {
             .unwrap();
     }
 
-    pub async fn subscribe(
-        &mut self,
-        topic: &str,
-        since: Option<ioc_frontend::protocol::StreamPosition>,
-    ) {
+    pub async fn subscribe(&mut self, topic: &str, since: Option<ioc_protocol::StreamPosition>) {
         self.send(&ClientFrame::Subscribe {
             topic: topic.into(),
             since,
@@ -297,7 +293,7 @@ impl TestApp {
     /// Creates an account with one role (`unit` for a unit editor's unit) and signs it in
     /// through the API, as a browser would.
     pub async fn sign_in_new(&self, username: &str, role: &str, unit: Option<&str>) -> Session {
-        use ioc_frontend::protocol::{Me, NewUserRequest, RoleGrant};
+        use ioc_protocol::{Me, NewUserRequest, RoleGrant};
         let req = NewUserRequest {
             username: username.into(),
             display_name: format!("Người dùng {username}"),

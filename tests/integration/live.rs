@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use ioc_frontend::protocol::{ClientFrame, Payload, ServerFrame, StreamPosition};
+use ioc_protocol::{ClientFrame, Payload, ServerFrame, StreamPosition};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;

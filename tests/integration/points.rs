@@ -1,4 +1,4 @@
-use ioc_frontend::protocol::IngestReceipt;
+use ioc_protocol::IngestReceipt;
 use serde_json::{json, Value};
 
 use crate::harness::{point, spawn_app, TestApp, TOKEN};

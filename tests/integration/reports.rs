@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use ioc_frontend::protocol::{
+use ioc_protocol::{
     format_period, months_before, period_ts, ts_period, BackfillReceipt, DeadlineBoard,
     DeadlineStatus, EntryRevision, FigureKind, Me, NewUserRequest, Payload, RoleGrant, SeriesView,
     ServerFrame, SubmissionStatus, SubmissionView,

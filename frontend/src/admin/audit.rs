@@ -10,7 +10,7 @@ use super::{
     lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section,
 };
 use crate::api::{self, Load};
-use crate::protocol::AuditEntryView;
+use ioc_protocol::AuditEntryView;
 
 /// The filters the API understands, in the order of the form.
 const FILTERS: [&str; 6] = ["actor", "action", "entity", "entity_id", "from", "to"];

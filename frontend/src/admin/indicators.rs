@@ -13,9 +13,9 @@ use super::{
 };
 use crate::api::{self, Load};
 use crate::entry::text::EntryMsg as T;
-use crate::i18n::parse_number;
-use crate::i18n::Lang;
-use crate::protocol::{
+use ioc_protocol::i18n::parse_number;
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{
     Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch,
 };
 
@@ -442,7 +442,7 @@ async fn upload_history(
                 .map_err(|e| api::Failure::Network(e.to_string()))?;
             if !resp.ok() {
                 let status = resp.status();
-                return Err(match resp.json::<crate::protocol::ApiErrorBody>().await {
+                return Err(match resp.json::<ioc_protocol::ApiErrorBody>().await {
                     Ok(b) => api::Failure::Api {
                         status,
                         detail: b.error,

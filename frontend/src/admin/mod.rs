@@ -26,8 +26,8 @@ pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 
 use crate::api::{self, Failure};
-use crate::i18n::{Lang, Msg};
-use crate::protocol::UnitView;
+use ioc_protocol::i18n::{Lang, Msg};
+use ioc_protocol::UnitView;
 use text::AdminMsg as M;
 
 /// The parts of the admin area, in the order of the navigation.

@@ -1,8 +1,8 @@
-//! Texts of the admin screens, in the pattern of [`crate::i18n::Msg`]: one variant per text, its
+//! Texts of the admin screens, in the pattern of [`ioc_protocol::i18n::Msg`]: one variant per text, its
 //! Vietnamese and English side by side, so that a missing translation is a compile error.
 //! Texts shared with other pages (sign out, language switch, API errors) stay in `Msg`.
 
-use crate::i18n::Lang;
+use ioc_protocol::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AdminMsg {

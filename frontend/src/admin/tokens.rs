@@ -11,7 +11,7 @@ use super::{
     Section, UnitPicker,
 };
 use crate::api::{self, Load};
-use crate::protocol::{CreatedToken, NewTokenRequest, TokenView};
+use ioc_protocol::{CreatedToken, NewTokenRequest, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
 

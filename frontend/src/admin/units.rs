@@ -11,8 +11,8 @@ use super::{
     Note, NoteView, Section, UnitPicker,
 };
 use crate::api::{self, Load};
-use crate::i18n::Lang;
-use crate::protocol::{NewUnitRequest, UnitUpdate, UnitView};
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{NewUnitRequest, UnitUpdate, UnitView};
 
 /// Units listed at most on one screen; a search narrows it.
 const LIMIT: usize = 300;

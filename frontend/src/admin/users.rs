@@ -10,7 +10,7 @@ use super::{
     NoteView, Section, UnitPicker, ROLES,
 };
 use crate::api::{self, Load};
-use crate::protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
+use ioc_protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
 const MIN_PASSWORD: usize = 10;

@@ -15,8 +15,8 @@ use super::{
     FailureNote, Screen, StatusChip,
 };
 use crate::api::{self, Load};
-use crate::i18n::Lang;
-use crate::protocol::{
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{
     DeadlineBoard, DeadlineStatus, SubmissionStatus, SubmissionSummary, SubmissionView,
 };
 

@@ -10,8 +10,8 @@ use leptos_router::hooks::use_query_map;
 use super::text::EntryMsg as T;
 use super::{loading, period_label, time_label, EntryCtx, EntryFrame, FailureNote, Screen};
 use crate::api::{self, Failure, Load};
-use crate::i18n::Lang;
-use crate::protocol::{DeliveryList, DeliveryStatus, DeliveryView};
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
 
 const LIMIT: u32 = 200;
 

@@ -12,7 +12,7 @@ use super::{
     EntryFrame, FailureNote, Screen, StatusChip,
 };
 use crate::api::{self, Failure};
-use crate::protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
+use ioc_protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
 
 /// Months loaded at a time (the current period and five before it).
 const MONTHS_PER_PAGE: i32 = 6;
@@ -156,7 +156,7 @@ fn current_period() -> String {
         1,
     )
     .unwrap_or(today);
-    crate::protocol::format_period(crate::protocol::months_before(first, 1))
+    ioc_protocol::format_period(ioc_protocol::months_before(first, 1))
 }
 
 /// Whether the board is followed live (a dot and a word, like the wall's).

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::protocol::DeadlineBoard;
+use ioc_protocol::DeadlineBoard;
 
 /// Whether the live board is connected (shown as a small indicator).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ mod browser {
     use leptos::prelude::*;
 
     use super::LiveState;
-    use crate::protocol::{ClientFrame, DeadlineBoard, Payload, ServerFrame};
+    use ioc_protocol::{ClientFrame, DeadlineBoard, Payload, ServerFrame};
 
     /// How often the loop looks up (to notice the page was left, and to ping).
     const TICK_MS: u32 = 1_000;

@@ -28,8 +28,8 @@ pub use report::EntryFormPage;
 
 use crate::admin::format_time;
 use crate::api::{self, Failure};
-use crate::i18n::{Lang, Msg};
-use crate::protocol::{parse_period, DeadlineStatus, SubmissionStatus};
+use ioc_protocol::i18n::{Lang, Msg};
+use ioc_protocol::{parse_period, DeadlineStatus, SubmissionStatus};
 use text::EntryMsg as T;
 
 /// What every screen here shares: the signed-in person's page session (roles decide which
@@ -229,8 +229,7 @@ pub fn time_label(ts: Option<DateTime<Utc>>) -> String {
 
 /// The month before `period` (`None` when it is not a period).
 pub fn previous_period(period: &str, n: i32) -> Option<String> {
-    parse_period(period)
-        .map(|d| crate::protocol::format_period(crate::protocol::months_before(d, n)))
+    parse_period(period).map(|d| ioc_protocol::format_period(ioc_protocol::months_before(d, n)))
 }
 
 pub fn status_label(s: Option<SubmissionStatus>) -> T {

@@ -1,10 +1,10 @@
 //! Figures as the entry form shows them. Reading typed numbers is
-//! [`crate::i18n::parse_number`], shared with the server's Excel and CSV imports so that a
+//! [`ioc_protocol::i18n::parse_number`], shared with the server's Excel and CSV imports so that a
 //! figure reads the same in the form and in a file.
 
 #[cfg(test)]
-use crate::i18n::parse_number;
-use crate::i18n::{format_number, Lang};
+use ioc_protocol::i18n::parse_number;
+use ioc_protocol::i18n::{format_number, Lang};
 
 /// A stored figure as the form shows it for editing: in the page's language, without rounding
 /// away digits the indicator keeps.

@@ -14,9 +14,9 @@ use super::{
     FailureNote, Screen, StatusChip,
 };
 use crate::api::{self, Failure, Load};
-use crate::i18n::parse_number;
-use crate::i18n::{format_number, Lang};
-use crate::protocol::{
+use ioc_protocol::i18n::parse_number;
+use ioc_protocol::i18n::{format_number, Lang};
+use ioc_protocol::{
     EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest,
     SaveEntries, Severity, SubmissionStatus, SubmissionView,
 };
@@ -349,7 +349,7 @@ fn FigureRow(r: Report, row: EntryRow, fields: Vec<Field>, edit: bool) -> impl I
         Lang::Vi => (ind.name_vi.clone(), ind.measure_vi.clone()),
         Lang::En => (ind.name_en.clone(), ind.measure_en.clone()),
     };
-    let with_ytd = ind.cumulative || ind.aggregation == crate::protocol::Aggregation::Rate;
+    let with_ytd = ind.cumulative || ind.aggregation == ioc_protocol::Aggregation::Rate;
     let series = ind.code.clone();
     let flagged = {
         let series = series.clone();
@@ -711,7 +711,7 @@ async fn upload(
             .map_err(|e| Failure::Network(e.to_string()))?;
         if !resp.ok() {
             let status = resp.status();
-            return Err(match resp.json::<crate::protocol::ApiErrorBody>().await {
+            return Err(match resp.json::<ioc_protocol::ApiErrorBody>().await {
                 Ok(body) => Failure::Api {
                     status,
                     detail: body.error,

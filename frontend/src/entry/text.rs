@@ -3,7 +3,7 @@
 //! by side, so a missing translation is a compile error. The macro only saves writing each name
 //! three times; it adds no behaviour.
 
-use crate::i18n::Lang;
+use ioc_protocol::i18n::Lang;
 
 macro_rules! texts {
     ($($name:ident => $vi:expr, $en:expr;)*) => {

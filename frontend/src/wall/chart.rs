@@ -15,8 +15,8 @@ use chrono::Datelike;
 use serde_json::{json, Value};
 
 use super::model::month_label;
-use crate::i18n::Lang;
-use crate::protocol::{parse_period, FigureKind, MonthFigure, SeriesView};
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{parse_period, FigureKind, MonthFigure, SeriesView};
 
 use super::text::WallMsg;
 
@@ -307,8 +307,8 @@ pub mod js {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::Aggregation;
     use crate::wall::model::tests::{def, fig};
+    use ioc_protocol::Aggregation;
 
     fn view(cumulative: bool, target: Option<f64>) -> SeriesView {
         let mut indicator = def("retail_sales", Aggregation::Sum, cumulative);

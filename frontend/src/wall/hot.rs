@@ -2,7 +2,7 @@
 //! function over the tiles' months and the province's deadline board, so the server-rendered
 //! wall and the live page list exactly the same issues, and the rule is tested on its own.
 
-use crate::protocol::{DeadlineBoard, DeadlineStatus, IndicatorDef, MonthFigure};
+use ioc_protocol::{DeadlineBoard, DeadlineStatus, IndicatorDef, MonthFigure};
 
 use super::model::{breach, progress, Breach};
 
@@ -112,8 +112,8 @@ pub fn hot_issues<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{Aggregation, FigureKind, SubmissionSummary};
     use crate::wall::model::tests::{def, fig};
+    use ioc_protocol::{Aggregation, FigureKind, SubmissionSummary};
 
     fn row(unit: &str, status: DeadlineStatus, deadline: &str) -> SubmissionSummary {
         SubmissionSummary {

@@ -16,8 +16,8 @@ use super::text::{date_label, deadline_status, submission_status, WallMsg};
 use super::vietnam_time;
 use crate::api::{self, Load};
 use crate::app::use_lang;
-use crate::i18n::{format_number, Lang, Msg};
-use crate::protocol::{
+use ioc_protocol::i18n::{format_number, Lang, Msg};
+use ioc_protocol::{
     format_period, ts_period, EntryRevision, FigureKind, IndicatorUnits, SeriesView,
 };
 
@@ -368,7 +368,7 @@ fn UnitsTable(u: IndicatorUnits, decimals: u8, lang: Lang) -> impl IntoView {
         .iter()
         .map(|s| {
             let name = if lang == Lang::En { s.unit_name_en.clone() } else { s.unit_name_vi.clone() };
-            let late = if s.deadline_status == crate::protocol::DeadlineStatus::Late { "late" } else { "" };
+            let late = if s.deadline_status == ioc_protocol::DeadlineStatus::Late { "late" } else { "" };
             view! {
                 <tr class=late data-unit=s.unit.clone()>
                     <td>{name}</td>

@@ -19,8 +19,8 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 
 use crate::app::use_lang;
-use crate::i18n::{Lang, Msg};
-use crate::protocol::{
+use ioc_protocol::i18n::{Lang, Msg};
+use ioc_protocol::{
     replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, TileState, WallState,
 };
 
@@ -235,7 +235,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
     let province = state.tiles.first().map(|t| t.unit.clone());
 
     // One rule for the panel, over the same months the tiles show.
-    let defs: Vec<(crate::protocol::IndicatorDef, RwSignal<TileLive>)> = tiles
+    let defs: Vec<(ioc_protocol::IndicatorDef, RwSignal<TileLive>)> = tiles
         .iter()
         .map(|(t, s)| (t.indicator.clone(), *s))
         .collect();
@@ -262,7 +262,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
             .collect();
         if let Some(p) = &province {
             follow.push((
-                crate::protocol::deadlines_topic(p),
+                ioc_protocol::deadlines_topic(p),
                 crate::live::Follow::Board(board),
             ));
         }
@@ -322,7 +322,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
 
 /// Who is looking, with a sign-out button for people (wall displays stay signed in).
 #[component]
-fn ViewerBox(viewer: Option<crate::protocol::Viewer>, lang: Memo<Lang>) -> impl IntoView {
+fn ViewerBox(viewer: Option<ioc_protocol::Viewer>, lang: Memo<Lang>) -> impl IntoView {
     viewer.map(|v| {
         let logout = v.csrf_token.map(|csrf| {
             view! {
@@ -345,7 +345,7 @@ fn ViewerBox(viewer: Option<crate::protocol::Viewer>, lang: Memo<Lang>) -> impl 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{parse_period, period_ts};
+    use ioc_protocol::{parse_period, period_ts};
 
     fn month(period: &str, value: f64) -> LivePoint {
         LivePoint {
@@ -409,7 +409,7 @@ mod tests {
         assert_eq!(t.history.len(), 1);
         assert_eq!(
             (t.history[0].value, t.history[0].kind),
-            (2.4, crate::protocol::FigureKind::Official)
+            (2.4, ioc_protocol::FigureKind::Official)
         );
     }
 

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::protocol::{
+use ioc_protocol::{
     format_period, months_before, parse_period, ts_period, year_to_date, Aggregation, FigureKind,
     IndicatorDef, LivePoint, MonthFigure,
 };
@@ -265,14 +265,14 @@ pub fn polyline(points: &[SparkPoint]) -> String {
 }
 
 /// Month label as the province writes it: "T10/2026" in Vietnamese, "Oct 2026" in English.
-pub fn month_label(period: &str, lang: crate::i18n::Lang) -> String {
+pub fn month_label(period: &str, lang: ioc_protocol::i18n::Lang) -> String {
     const EN: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     match parse_period(period) {
         Some(d) => match lang {
-            crate::i18n::Lang::Vi => format!("T{}/{}", d.month(), d.year()),
-            crate::i18n::Lang::En => format!("{} {}", EN[d.month0() as usize], d.year()),
+            ioc_protocol::i18n::Lang::Vi => format!("T{}/{}", d.month(), d.year()),
+            ioc_protocol::i18n::Lang::En => format!("{} {}", EN[d.month0() as usize], d.year()),
         },
         None => period.to_string(),
     }
@@ -281,7 +281,7 @@ pub fn month_label(period: &str, lang: crate::i18n::Lang) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::protocol::period_ts;
+    use ioc_protocol::period_ts;
 
     pub fn def(code: &str, aggregation: Aggregation, cumulative: bool) -> IndicatorDef {
         IndicatorDef {
@@ -474,7 +474,13 @@ pub(crate) mod tests {
 
     #[test]
     fn months_are_labelled_per_language() {
-        assert_eq!(month_label("2026-10", crate::i18n::Lang::Vi), "T10/2026");
-        assert_eq!(month_label("2026-10", crate::i18n::Lang::En), "Oct 2026");
+        assert_eq!(
+            month_label("2026-10", ioc_protocol::i18n::Lang::Vi),
+            "T10/2026"
+        );
+        assert_eq!(
+            month_label("2026-10", ioc_protocol::i18n::Lang::En),
+            "Oct 2026"
+        );
     }
 }

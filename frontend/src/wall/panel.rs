@@ -7,7 +7,7 @@ use super::hot::HotIssue;
 use super::model::{month_label, Breach};
 use super::text::{date_label, WallMsg};
 use super::tile::chart_href;
-use crate::i18n::{format_number, Lang};
+use ioc_protocol::i18n::{format_number, Lang};
 
 #[component]
 pub fn HotPanel(issues: Memo<Vec<HotIssue>>, area: String, lang: Memo<Lang>) -> impl IntoView {

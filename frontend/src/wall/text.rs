@@ -1,9 +1,9 @@
-//! Texts of the wall and the indicator page, in the pattern of [`crate::i18n::Msg`]: one variant
+//! Texts of the wall and the indicator page, in the pattern of [`ioc_protocol::i18n::Msg`]: one variant
 //! per text, Vietnamese and English side by side, so a missing translation is a compile error.
 //! Texts shared with other pages (title, connection state, language switch) stay in `Msg`.
 
-use crate::i18n::Lang;
-use crate::protocol::{DeadlineStatus, SubmissionStatus};
+use ioc_protocol::i18n::Lang;
+use ioc_protocol::{DeadlineStatus, SubmissionStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WallMsg {

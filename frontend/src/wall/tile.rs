@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use super::model::{self, Breach, Direction, Progress};
 use super::text::WallMsg;
 use super::{vietnam_time, TileLive};
-use crate::i18n::{format_number, Lang, Msg};
-use crate::protocol::{parse_period, period_ts, FigureKind, MonthFigure, TileState};
+use ioc_protocol::i18n::{format_number, Lang, Msg};
+use ioc_protocol::{parse_period, period_ts, FigureKind, MonthFigure, TileState};
 
 /// What a tile shows, derived once per change of its months.
 #[derive(Clone, Debug, PartialEq)]

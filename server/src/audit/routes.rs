@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
-use ioc_frontend::protocol::AuditEntryView;
+use ioc_protocol::AuditEntryView;
 use serde::Deserialize;
 
 use super::{AuditRecord, Filter};
@@ -144,7 +144,7 @@ async fn load(
 /// The audit trail, newest first.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery),
     responses((status = 200, body = [AuditEntryView]), (status = 401), (status = 403),
-              (status = 422, body = ioc_frontend::protocol::ApiErrorBody)))]
+              (status = 422, body = ioc_protocol::ApiErrorBody)))]
 pub async fn list_audit(
     State(state): State<AppState>,
     p: Principal,

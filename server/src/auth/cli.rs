@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
-use ioc_frontend::protocol::{NewUserRequest, RoleGrant};
+use ioc_protocol::{NewUserRequest, RoleGrant};
 
 use super::tokens;
 use crate::audit::{self, Actor, Entry};

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use ioc_frontend::protocol::{NewUserRequest, RoleGrant};
+use ioc_protocol::{NewUserRequest, RoleGrant};
 use rand::distr::{Alphanumeric, SampleString};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use ioc_frontend::protocol::parse_indicator_topic;
+use ioc_protocol::parse_indicator_topic;
 
 use super::sessions;
 use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
@@ -162,8 +162,8 @@ impl Principal {
     }
 
     /// How the wall names who is looking.
-    pub fn viewer(&self) -> Option<ioc_frontend::protocol::Viewer> {
-        use ioc_frontend::protocol::Viewer;
+    pub fn viewer(&self) -> Option<ioc_protocol::Viewer> {
+        use ioc_protocol::Viewer;
         match &self.who {
             Who::User(u) => Some(Viewer {
                 name: u.display_name.clone(),

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ioc_frontend::protocol::{
+use ioc_protocol::{
     CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset,
     RoleGrant, TokenView, UserUpdate,
 };
@@ -92,7 +92,7 @@ fn secure_cookies(state: &AppState) -> bool {
 
 /// Sign in; the session cookie comes with the answer.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = ioc_frontend::protocol::ApiErrorBody),
+    responses((status = 200, body = Me), (status = 401, body = ioc_protocol::ApiErrorBody),
               (status = 403, description = "Account locked"), (status = 429, description = "Too many attempts")))]
 pub async fn login(
     State(state): State<AppState>,

@@ -30,7 +30,7 @@ pub mod routes;
 pub mod worker;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ioc_frontend::protocol::{format_period, DeliveryStatus, DeliveryView};
+use ioc_protocol::{format_period, DeliveryStatus, DeliveryView};
 use sqlx::{PgExecutor, PgPool};
 
 use crate::audit::{self, Actor, Entry};

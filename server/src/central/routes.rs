@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ioc_frontend::protocol::{DeliveryList, DeliveryStatus, DeliveryView};
+use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
 use serde::Deserialize;
 
 use super::RetryError;
@@ -80,7 +80,7 @@ fn require_reader(p: &Principal) -> Result<(), ApiError> {
 /// The messages to the Government reporting system, newest first, with counts per state.
 #[utoipa::path(get, path = "/api/v1/central/deliveries", tag = "central", params(DeliveriesQuery),
     responses((status = 200, body = DeliveryList), (status = 401), (status = 403),
-              (status = 422, body = ioc_frontend::protocol::ApiErrorBody)))]
+              (status = 422, body = ioc_protocol::ApiErrorBody)))]
 pub async fn list_deliveries(
     State(state): State<AppState>,
     p: Principal,
@@ -107,7 +107,7 @@ pub async fn list_deliveries(
 #[utoipa::path(post, path = "/api/v1/central/deliveries/{id}/retry", tag = "central",
     params(("id" = i64, Path, description = "The message")),
     responses((status = 200, body = DeliveryView), (status = 401), (status = 403), (status = 404),
-              (status = 409, body = ioc_frontend::protocol::ApiErrorBody)))]
+              (status = 409, body = ioc_protocol::ApiErrorBody)))]
 pub async fn retry_delivery(
     State(state): State<AppState>,
     p: Principal,

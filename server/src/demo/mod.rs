@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use ioc_frontend::protocol::{months_before, period_ts, ts_period, FigureKind};
+use ioc_protocol::{months_before, period_ts, ts_period, FigureKind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;

@@ -7,8 +7,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ioc_frontend::i18n::Msg;
-use ioc_frontend::protocol::{ApiErrorBody, ApiErrorDetail};
+use ioc_protocol::i18n::Msg;
+use ioc_protocol::{ApiErrorBody, ApiErrorDetail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -57,9 +57,9 @@ pub enum ApiError {
     #[error("not found")]
     NotFound,
     #[error("entry checks failed: {0:?}")]
-    CheckFailed(Vec<ioc_frontend::protocol::Finding>),
+    CheckFailed(Vec<ioc_protocol::Finding>),
     #[error("warnings without a note: {0:?}")]
-    WarningNeedsNote(Vec<ioc_frontend::protocol::Finding>),
+    WarningNeedsNote(Vec<ioc_protocol::Finding>),
     #[error("invalid period {0:?}")]
     InvalidPeriod(String),
     #[error("cannot {action} a report that is {from}")]

@@ -12,8 +12,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Datelike, NaiveDate};
-use ioc_frontend::i18n::{parse_number, Msg};
-use ioc_frontend::protocol::{
+use ioc_protocol::i18n::{parse_number, Msg};
+use ioc_protocol::{
     format_period, parse_period, period_ts, BackfillReceipt, FigureKind, Publication,
 };
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! thresholds the entry checks and the wall use. Kept as data in `series` (migration 000006),
 //! edited by administrators.
 
-use ioc_frontend::protocol::{Aggregation, IndicatorDef, IndicatorPatch};
+use ioc_protocol::{Aggregation, IndicatorDef, IndicatorPatch};
 use sqlx::{PgExecutor, PgPool};
 
 #[derive(sqlx::FromRow)]

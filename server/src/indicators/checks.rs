@@ -6,8 +6,8 @@
 //! approver reading the report sees why the number is what it is. Pure functions: the caller
 //! loads the comparison figures.
 
-use ioc_frontend::i18n::{format_number, Lang};
-use ioc_frontend::protocol::{Aggregation, FigureKind, Finding, IndicatorDef, Severity};
+use ioc_protocol::i18n::{format_number, Lang};
+use ioc_protocol::{Aggregation, FigureKind, Finding, IndicatorDef, Severity};
 
 /// One figure and what it is compared with.
 pub struct Candidate<'a> {

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
-use ioc_frontend::protocol::{
+use ioc_protocol::{
     deadlines_topic, format_period, months_before, province_offset, DeadlineBoard, DeadlineStatus,
     Holiday, IndicatorGroup, IndicatorGroupPatch, Payload, Publication, SubmissionStatus,
     SubmissionSummary,

@@ -7,10 +7,8 @@ use std::io::Cursor;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader, Xlsx};
-use ioc_frontend::i18n::parse_number;
-use ioc_frontend::protocol::{
-    EntryInput, FigureKind, SeriesView, SubmissionSummary, SubmissionView,
-};
+use ioc_protocol::i18n::parse_number;
+use ioc_protocol::{EntryInput, FigureKind, SeriesView, SubmissionSummary, SubmissionView};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::http::ApiError;
@@ -278,7 +276,7 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
     }
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| {
-            t.with_timezone(&ioc_frontend::protocol::province_offset())
+            t.with_timezone(&ioc_protocol::province_offset())
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })

@@ -3,7 +3,7 @@
 //! 2025 reorganisation rolled up into their successor.
 
 use chrono::NaiveDate;
-use ioc_frontend::protocol::{format_period, year_to_date, Aggregation, FigureKind, MonthFigure};
+use ioc_protocol::{format_period, year_to_date, Aggregation, FigureKind, MonthFigure};
 use sqlx::PgExecutor;
 
 /// One month as stored, before the year to date is derived.

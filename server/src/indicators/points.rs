@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use ioc_frontend::i18n::Msg;
-use ioc_frontend::protocol::{
+use ioc_protocol::i18n::Msg;
+use ioc_protocol::{
     indicator_topic, replaces_latest, IngestReceipt, LivePoint, Payload, PointIn, Publication,
     StreamHead, MAX_POINTS_PER_BATCH,
 };
@@ -20,7 +20,7 @@ pub const DEMO_SOURCE: &str = "demo";
 
 /// Sources of points that carry monthly figures onto the live streams: `figure:official`,
 /// `figure:estimate`, and the demo feed's `demo:official` / `demo:estimate`.
-pub fn figure_source(demo: bool, kind: ioc_frontend::protocol::FigureKind) -> String {
+pub fn figure_source(demo: bool, kind: ioc_protocol::FigureKind) -> String {
     format!(
         "{}:{}",
         if demo { DEMO_SOURCE } else { "figure" },

@@ -7,8 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use ioc_frontend::i18n::Msg;
-use ioc_frontend::protocol::{
+use ioc_protocol::i18n::Msg;
+use ioc_protocol::{
     format_period, parse_period, ApiErrorBody, DeadlineBoard, EntryRevision, FigureKind,
     ReturnRequest, SaveEntries, SubmissionSummary, SubmissionView,
 };

@@ -8,8 +8,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
-use ioc_frontend::i18n::Msg;
-use ioc_frontend::protocol::{
+use ioc_protocol::i18n::Msg;
+use ioc_protocol::{
     format_period, parse_period, ApiErrorBody, BackfillReceipt, Holiday, IndicatorDef,
     IndicatorGroup, IndicatorGroupPatch, IndicatorPatch, IndicatorUnits, IngestReceipt, PointBatch,
     SeriesView, WallState,
@@ -232,7 +232,7 @@ async fn load_series(
         None => Ok(default),
     };
     let from = month(&q.from, NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid"))?;
-    let to = month(&q.to, ioc_frontend::protocol::ts_period(Utc::now()))?;
+    let to = month(&q.to, ioc_protocol::ts_period(Utc::now()))?;
     if from > to {
         return Err(ApiError::InvalidPeriod(format!(
             "{} > {}",

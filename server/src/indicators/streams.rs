@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use ioc_frontend::protocol::{
+use ioc_protocol::{
     deadlines_topic, indicator_topic, months_before, parse_indicator_topic, ts_period,
     BoardSnapshot, LivePoint, Payload, Publication, TileState, Viewer, WallState,
 };

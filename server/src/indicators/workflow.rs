@@ -9,8 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use ioc_frontend::i18n::Msg;
-use ioc_frontend::protocol::{
+use ioc_protocol::i18n::Msg;
+use ioc_protocol::{
     format_period, months_before, parse_period, period_ts, EntryRevision, EntryRow, EntryValue,
     FigureKind, Finding, Publication, SaveEntries, Severity, SubmissionStatus, SubmissionView,
 };

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::ws::Utf8Bytes;
-use ioc_frontend::protocol::{Publication, ServerFrame};
+use ioc_protocol::{Publication, ServerFrame};
 use tokio::sync::broadcast;
 
 /// Publications a slow follower may fall behind by before it is resynchronised from storage.

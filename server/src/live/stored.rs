@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use ioc_frontend::protocol::{Payload, Publication};
+use ioc_protocol::{Payload, Publication};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Snapshot, TopicSource};

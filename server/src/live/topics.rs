@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use ioc_frontend::protocol::{Payload, Publication};
+use ioc_protocol::{Payload, Publication};
 
 /// The state of a topic at one stream position.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use ioc_frontend::protocol::{NewUnitRequest, UnitUpdate, UnitView};
+use ioc_protocol::{NewUnitRequest, UnitUpdate, UnitView};
 use serde::Deserialize;
 
 use super::{UnitChanges, UnitFilter, UnitKind, UnitRecord};
@@ -94,8 +94,8 @@ pub fn view(r: UnitRecord) -> UnitView {
 
 /// Search the units. Any signed-in person or machine may (forms and pickers need it).
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitsQuery),
-    responses((status = 200, body = [UnitView]), (status = 401, body = ioc_frontend::protocol::ApiErrorBody),
-              (status = 422, body = ioc_frontend::protocol::ApiErrorBody)))]
+    responses((status = 200, body = [UnitView]), (status = 401, body = ioc_protocol::ApiErrorBody),
+              (status = 422, body = ioc_protocol::ApiErrorBody)))]
 pub async fn list_units(
     State(state): State<AppState>,
     p: Principal,
@@ -181,7 +181,7 @@ fn trimmed(s: &str) -> Option<&str> {
 /// Add a department or a commune (audited).
 #[utoipa::path(post, path = "/api/v1/admin/units", tag = "admin", request_body = NewUnitRequest,
     responses((status = 201, body = UnitView), (status = 401), (status = 403),
-              (status = 422, body = ioc_frontend::protocol::ApiErrorBody)))]
+              (status = 422, body = ioc_protocol::ApiErrorBody)))]
 pub async fn create_unit(
     State(state): State<AppState>,
     p: Principal,
@@ -248,7 +248,7 @@ pub async fn create_unit(
 #[utoipa::path(patch, path = "/api/v1/admin/units/{code}", tag = "admin", request_body = UnitUpdate,
     params(("code" = String, Path, description = "Code of the unit")),
     responses((status = 200, body = UnitView), (status = 401), (status = 403), (status = 404),
-              (status = 422, body = ioc_frontend::protocol::ApiErrorBody)))]
+              (status = 422, body = ioc_protocol::ApiErrorBody)))]
 pub async fn update_unit(
     State(state): State<AppState>,
     p: Principal,

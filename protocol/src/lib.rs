@@ -1,18 +1,23 @@
-//! The wire protocol: every JSON body of the HTTP API and every WebSocket frame.
+//! `ioc-protocol`: the wire protocol of the IOC — every JSON body of the HTTP API, every
+//! WebSocket frame, the topics, the language and the bilingual text catalogue.
 //!
-//! This module is compiled by both the server (feature `ssr`) and the browser bundle (feature
-//! `hydrate`), so a change to a frame is a compile error on both sides instead of a silent
-//! mismatch on the wall. Live frames follow Centrifugo's model: a topic is a string, every
+//! Both the server and the browser bundle depend on this crate (and on nothing of each other's),
+//! so a change to a frame is a compile error on both sides instead of a silent mismatch on the
+//! wall. It depends only on serde and chrono; the `openapi` feature derives the OpenAPI schemas
+//! (utoipa) for the server's document, and the `sqlx` feature lets the server decode the typed
+//! text enums straight from PostgreSQL, so an unknown value in the database is a decode error
+//! rather than a silent default. Live frames follow Centrifugo's model: a topic is a string, every
 //! publication carries the stream's `epoch` and `offset`, a subscriber gets the latest state
 //! first and can later ask for what it missed since a position it has seen.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod i18n;
 mod indicators;
 pub use indicators::*;
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
 /// Largest number of points accepted in one `POST /api/v1/points` batch.
@@ -20,7 +25,7 @@ pub const MAX_POINTS_PER_BATCH: usize = 1000;
 
 /// One measurement of a series for an administrative unit, as sent by a machine client.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointIn {
     /// Series code from the catalogue, e.g. `iip` or `retail_sales`.
@@ -35,7 +40,7 @@ pub struct PointIn {
 
 /// Body of `POST /api/v1/points`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointBatch {
     pub points: Vec<PointIn>,
@@ -43,7 +48,7 @@ pub struct PointBatch {
 
 /// Answer to an accepted batch: everything in it is committed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct IngestReceipt {
     pub accepted: usize,
     /// The position of each stream touched by the batch after the commit.
@@ -52,7 +57,7 @@ pub struct IngestReceipt {
 
 /// Where a stream (one series for one unit) stands.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct StreamHead {
     pub topic: String,
     pub epoch: String,
@@ -61,13 +66,13 @@ pub struct StreamHead {
 
 /// Every error of the API has this shape; the message is given in both languages.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ApiErrorBody {
     pub error: ApiErrorDetail,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ApiErrorDetail {
     /// Stable machine-readable code, e.g. `unknown_series`.
     pub code: String,
@@ -80,7 +85,7 @@ pub struct ApiErrorDetail {
 
 /// A value as shown live: the payload of publications on `indicator/{series}/{unit}`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LivePoint {
     pub ts: DateTime<Utc>,
     pub value: f64,
@@ -94,7 +99,7 @@ pub struct LivePoint {
 
 /// The typed payload of a publication. New feeds add variants here.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payload {
     Point(LivePoint),
@@ -104,7 +109,7 @@ pub enum Payload {
 
 /// A position in a stream, remembered by the client to recover after a reconnect.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct StreamPosition {
     pub epoch: String,
     pub offset: i64,
@@ -112,7 +117,7 @@ pub struct StreamPosition {
 
 /// One update of a topic.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Publication {
     pub topic: String,
     pub epoch: String,
@@ -167,7 +172,7 @@ pub enum ServerFrame {
 
 /// Initial state of the wall, rendered on the server and hydrated in the browser.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WallState {
     pub province_name: String,
     /// True while the demo feed is writing values: the wall must say so.
@@ -183,7 +188,7 @@ pub struct WallState {
 
 /// A stored board and its position on its topic.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BoardSnapshot {
     pub epoch: String,
     pub offset: i64,
@@ -192,7 +197,7 @@ pub struct BoardSnapshot {
 
 /// The person or device the wall is shown to.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Viewer {
     pub name: String,
     /// For the sign-out form; `None` for wall displays, which do not sign out.
@@ -201,7 +206,7 @@ pub struct Viewer {
 
 /// One tile: a series for a unit with its latest value.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TileState {
     pub topic: String,
     pub series: String,
@@ -225,7 +230,7 @@ pub struct TileState {
 
 /// Body of `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -234,7 +239,7 @@ pub struct LoginRequest {
 
 /// A role held by the current user; `unit` for unit editors.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RoleGrant {
     /// `admin`, `leader`, `unit_editor`, `approver` or `central_viewer`.
     pub role: String,
@@ -243,7 +248,7 @@ pub struct RoleGrant {
 
 /// The signed-in person (answer of login and of `GET /api/v1/me`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Me {
     pub username: String,
     pub display_name: String,
@@ -255,7 +260,7 @@ pub struct Me {
 
 /// Body of `POST /api/v1/auth/password`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current: String,
@@ -264,7 +269,7 @@ pub struct PasswordChange {
 
 /// Body of `POST /api/v1/admin/tokens`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTokenRequest {
     pub name: String,
@@ -282,7 +287,7 @@ pub struct NewTokenRequest {
 
 /// An API token as listed (never with its secret).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TokenView {
     pub id: i64,
     pub name: String,
@@ -299,7 +304,7 @@ pub struct TokenView {
 
 /// Answer of token creation: the only time the plain token is shown.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreatedToken {
     pub token: String,
     pub info: TokenView,
@@ -307,7 +312,7 @@ pub struct CreatedToken {
 
 /// Body of `POST /api/v1/admin/users`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub username: String,
@@ -320,7 +325,7 @@ pub struct NewUserRequest {
 
 /// Body of `PATCH /api/v1/admin/users/{id}`: only the fields given change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[serde(default)]
@@ -336,7 +341,7 @@ pub struct UserUpdate {
 
 /// Body of `POST /api/v1/admin/users/{id}/password`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordReset {
     pub password: String,
@@ -344,7 +349,7 @@ pub struct PasswordReset {
 
 /// A unit of the organisation (answer of `GET /api/v1/units` and of the admin unit APIs).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UnitView {
     /// Statistical code ("40", "17329") or `dept-…` for departments.
     pub code: String,
@@ -363,7 +368,7 @@ pub struct UnitView {
 
 /// Body of `POST /api/v1/admin/units`: a new department or commune.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUnitRequest {
     /// `dept-…` (lower-case letters, digits, `-`) for a department, five digits for a commune.
@@ -382,7 +387,7 @@ pub struct NewUnitRequest {
 
 /// Body of `PATCH /api/v1/admin/units/{code}`: only the fields given change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitUpdate {
     #[serde(default)]
@@ -403,7 +408,7 @@ pub struct UnitUpdate {
 
 /// An account as listed by `GET /api/v1/admin/users`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UserView {
     pub id: i64,
     pub username: String,
@@ -417,7 +422,7 @@ pub struct UserView {
 
 /// One element of `GET /api/v1/admin/users` (and the answer of user creation and update).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UserEntry {
     pub user: UserView,
     pub roles: Vec<RoleGrant>,
@@ -425,7 +430,7 @@ pub struct UserEntry {
 
 /// One entry of the audit trail (`GET /api/v1/admin/audit`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AuditEntryView {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -438,10 +443,10 @@ pub struct AuditEntryView {
     pub entity: String,
     pub entity_id: Option<String>,
     /// The entity before the change (absent for creations and events).
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub before: Option<serde_json::Value>,
     /// The entity after the change.
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
 }
 

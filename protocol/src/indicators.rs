@@ -7,12 +7,12 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
 /// How the months of a year make up its year-to-date value.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// Year to date = sum of months (retail sales, exports, budget revenue).
@@ -43,7 +43,7 @@ impl Aggregation {
 
 /// An estimate (ước, given before the month's data is complete) or the official figure.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FigureKind {
     Estimate,
@@ -68,7 +68,7 @@ impl FigureKind {
 
 /// Where a unit's report for a period stands in the workflow.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionStatus {
     Draft,
@@ -98,7 +98,7 @@ impl SubmissionStatus {
 
 /// A unit × period as the deadline board shows it.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// The period has not ended, or its deadline is still far.
@@ -127,7 +127,7 @@ impl DeadlineStatus {
 
 /// One indicator of the catalogue.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct IndicatorDef {
     pub code: String,
     pub name_vi: String,
@@ -162,7 +162,7 @@ pub struct IndicatorDef {
 /// Body of `PATCH /api/v1/indicators/{code}` (administrators). Absent fields stay; for the
 /// optional numbers, `null` clears them.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorPatch {
     pub name_vi: Option<String>,
@@ -213,7 +213,7 @@ mod double_option {
 
 /// How serious a finding of the entry checks is.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Passes only with a note that explains it.
@@ -224,7 +224,7 @@ pub enum Severity {
 
 /// One result of the entry checks, in both languages.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Finding {
     pub series: String,
     pub kind: FigureKind,
@@ -238,7 +238,7 @@ pub struct Finding {
 
 /// The current value of one kind of figure in a report.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EntryValue {
     pub value: f64,
     pub ytd: Option<f64>,
@@ -252,7 +252,7 @@ pub struct EntryValue {
 
 /// One indicator's line of a report, with what the checks compare it to.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EntryRow {
     pub indicator: IndicatorDef,
     pub estimate: Option<EntryValue>,
@@ -267,7 +267,7 @@ pub struct EntryRow {
 
 /// A reporting unit's report for one period.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SubmissionView {
     /// `None` while nothing was entered (the report exists implicitly).
     pub id: Option<i64>,
@@ -296,7 +296,7 @@ pub struct SubmissionView {
 
 /// One figure typed in a form or read from an Excel sheet.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EntryInput {
     pub series: String,
@@ -310,7 +310,7 @@ pub struct EntryInput {
 
 /// Body of `PUT /api/v1/submissions/{unit}/{period}/entries`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SaveEntries {
     pub kind: FigureKind,
@@ -319,7 +319,7 @@ pub struct SaveEntries {
 
 /// Body of `POST /api/v1/submissions/{unit}/{period}/return`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     pub comment: String,
@@ -327,7 +327,7 @@ pub struct ReturnRequest {
 
 /// One report in a list (the approver's queue, a unit's periods, the deadline board).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SubmissionSummary {
     pub id: Option<i64>,
     pub group: String,
@@ -351,7 +351,7 @@ pub struct SubmissionSummary {
 /// The deadline board of one period: every reporting unit's status. Payload of the stored topics
 /// `deadlines/{province}` (all units) and `deadlines/{unit}` (one unit's reminders).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeadlineBoard {
     pub period: String,
     /// Date the board was computed for (`YYYY-MM-DD`, province time).
@@ -361,7 +361,7 @@ pub struct DeadlineBoard {
 
 /// One entry of a figure's history (the revisions, side by side).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EntryRevision {
     pub series: String,
     pub kind: FigureKind,
@@ -377,7 +377,7 @@ pub struct EntryRevision {
 
 /// One month of a published series.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MonthFigure {
     pub period: String,
     pub value: f64,
@@ -391,7 +391,7 @@ pub struct MonthFigure {
 
 /// `GET /api/v1/indicators/{code}/series`: one indicator for one area, month by month.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SeriesView {
     pub indicator: IndicatorDef,
     pub area: String,
@@ -402,7 +402,7 @@ pub struct SeriesView {
 
 /// `GET /api/v1/indicators/{code}/units?period=`: who reported the figure and how it went.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct IndicatorUnits {
     pub indicator: IndicatorDef,
     pub period: String,
@@ -413,7 +413,7 @@ pub struct IndicatorUnits {
 
 /// Answer of a history import (`POST /api/v1/figures/backfill`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BackfillReceipt {
     pub rows: usize,
     /// Rows equal to the figure already stored (not written again).
@@ -425,7 +425,7 @@ pub struct BackfillReceipt {
 
 /// Delivery state of one message to the Government reporting system.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     Pending,
@@ -435,7 +435,7 @@ pub enum DeliveryStatus {
 
 /// One row of the delivery status page.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeliveryView {
     pub id: i64,
     pub idempotency_key: String,
@@ -456,7 +456,7 @@ pub struct DeliveryView {
 
 /// `GET /api/v1/central/deliveries`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeliveryList {
     /// Whether an endpoint is configured at all (otherwise messages wait in the queue).
     pub configured: bool,
@@ -469,7 +469,7 @@ pub struct DeliveryList {
 
 /// An indicator group: the deadline rule its indicators share.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct IndicatorGroup {
     pub code: String,
     pub name_vi: String,
@@ -486,7 +486,7 @@ pub struct IndicatorGroup {
 
 /// Body of `PATCH /api/v1/indicator-groups/{code}` (administrators); absent fields stay.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorGroupPatch {
     pub name_vi: Option<String>,
@@ -499,7 +499,7 @@ pub struct IndicatorGroupPatch {
 
 /// A public holiday (not a working day for deadlines).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     /// `YYYY-MM-DD`.
