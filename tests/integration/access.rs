@@ -508,6 +508,7 @@ async fn every_topic_for_every_principal() {
     )])
     .await;
     // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
+    // The wall display's token is the province's (40): it follows the province's topics only.
     let topics: [(&str, [bool; 8]); 5] = [
         (
             "indicator/iip/40",
@@ -515,11 +516,11 @@ async fn every_topic_for_every_principal() {
         ),
         (
             "indicator/iip/17329",
-            [false, true, true, true, true, false, true, false],
+            [false, true, true, true, true, false, false, false],
         ),
         (
             "indicator/iip/00070",
-            [false, true, true, false, true, false, true, false],
+            [false, true, true, false, true, false, false, false],
         ),
         (
             "deadlines/40",
@@ -527,7 +528,7 @@ async fn every_topic_for_every_principal() {
         ),
         (
             "deadlines/17329",
-            [false, true, true, true, true, false, true, false],
+            [false, true, true, true, true, false, false, false],
         ),
     ];
     let mut wrong = Vec::new();

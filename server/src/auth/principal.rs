@@ -127,7 +127,19 @@ impl Principal {
     }
 
     /// May this principal follow `topic` on the WebSocket (and read the same data over HTTP)?
+    ///
+    /// A wall display follows only the topics of the unit its token was issued for (the unit its
+    /// screens show): a kiosk in a public room is the easiest credential to lift, so it must not
+    /// open every unit's streams as the people who read the whole province do.
     pub fn may_subscribe(&self, topic: &str) -> bool {
+        if let Who::Token(t) = &self.who {
+            if t.kind == "wall_display" {
+                let unit = parse_indicator_topic(topic)
+                    .map(|(_, unit)| unit)
+                    .or_else(|| topic.strip_prefix("deadlines/"));
+                return unit == Some(t.unit_code.as_str());
+            }
+        }
         if let Some((_, unit)) = parse_indicator_topic(topic) {
             return self.reads_all_indicators() || self.own_units().contains(&unit);
         }
