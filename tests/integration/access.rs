@@ -508,18 +508,24 @@ async fn every_topic_for_every_principal() {
     )])
     .await;
     // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
-    // The wall display's token is the province's (40): it follows the province's topics only.
-    let topics: [(&str, [bool; 8]); 5] = [
+    // The wall display's token is Nghệ An's (40): it follows the topics of the province and of
+    // the units below it (17329, a commune of Nghệ An; dept-stc, one of its departments), not
+    // another province's (00070 is a ward of Hà Nội).
+    let topics: [(&str, [bool; 8]); 7] = [
         (
             "indicator/iip/40",
             [false, true, true, false, true, false, true, true],
         ),
         (
             "indicator/iip/17329",
-            [false, true, true, true, true, false, false, false],
+            [false, true, true, true, true, false, true, false],
         ),
         (
             "indicator/iip/00070",
+            [false, true, true, false, true, false, false, false],
+        ),
+        (
+            "indicator/iip/01",
             [false, true, true, false, true, false, false, false],
         ),
         (
@@ -528,7 +534,11 @@ async fn every_topic_for_every_principal() {
         ),
         (
             "deadlines/17329",
-            [false, true, true, true, true, false, false, false],
+            [false, true, true, true, true, false, true, false],
+        ),
+        (
+            "deadlines/01",
+            [false, true, true, false, true, false, false, false],
         ),
     ];
     let mut wrong = Vec::new();

@@ -127,19 +127,8 @@ impl Principal {
     }
 
     /// May this principal follow `topic` on the WebSocket (and read the same data over HTTP)?
-    ///
-    /// A wall display follows only the topics of the unit its token was issued for (the unit its
-    /// screens show): a kiosk in a public room is the easiest credential to lift, so it must not
-    /// open every unit's streams as the people who read the whole province do.
+    /// The rule by role; a wall display is further held to its unit by [`Principal::may_follow`].
     pub fn may_subscribe(&self, topic: &str) -> bool {
-        if let Who::Token(t) = &self.who {
-            if t.kind == "wall_display" {
-                let unit = parse_indicator_topic(topic)
-                    .map(|(_, unit)| unit)
-                    .or_else(|| topic.strip_prefix("deadlines/"));
-                return unit == Some(t.unit_code.as_str());
-            }
-        }
         if let Some((_, unit)) = parse_indicator_topic(topic) {
             return self.reads_all_indicators() || self.own_units().contains(&unit);
         }
@@ -147,6 +136,35 @@ impl Principal {
             return self.reads_all_indicators() || self.edits_unit(unit);
         }
         false
+    }
+
+    /// The unit a wall display's screens are for (the unit its token was issued for).
+    pub fn wall_scope(&self) -> Option<&str> {
+        match &self.who {
+            Who::Token(t) if t.kind == "wall_display" => Some(t.unit_code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The topic rule as the WebSocket applies it: [`Principal::may_subscribe`], and for a wall
+    /// display only topics of its own unit and the units below it. A kiosk in a public room is
+    /// the easiest credential to lift: a province's wall must not open another province's
+    /// streams. A unit that does not exist is left to the topic source ("unknown topic"; unit
+    /// codes are the public official list, nothing is revealed).
+    pub async fn may_follow(&self, db: &sqlx::PgPool, topic: &str) -> Result<bool, sqlx::Error> {
+        if !self.may_subscribe(topic) {
+            return Ok(false);
+        }
+        let Some(scope) = self.wall_scope() else {
+            return Ok(true);
+        };
+        let unit = parse_indicator_topic(topic)
+            .map(|(_, unit)| unit)
+            .or_else(|| topic.strip_prefix("deadlines/"));
+        let Some(unit) = unit else {
+            return Ok(false);
+        };
+        Ok(crate::units::within(db, unit, scope).await?.unwrap_or(true))
     }
 
     /// The unit this principal writes points for, if it may write points at all.

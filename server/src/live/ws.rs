@@ -65,7 +65,8 @@ pub enum Validity {
 /// What the connection's principal may follow, and whether its credentials still hold.
 /// Keeps the session logic free of the auth domain's types.
 pub trait Access: Send + Sync {
-    fn may_subscribe(&self, topic: &str) -> bool;
+    /// `None` when the answer could not be found (the database failed).
+    fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>>;
     fn still_valid(&self) -> BoxFuture<'_, Validity>;
 }
 
@@ -76,8 +77,14 @@ struct PrincipalAccess {
 }
 
 impl Access for PrincipalAccess {
-    fn may_subscribe(&self, topic: &str) -> bool {
-        self.principal.may_subscribe(topic)
+    fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>> {
+        Box::pin(async move {
+            self.principal
+                .may_follow(&self.state.db, topic)
+                .await
+                .map_err(|e| tracing::error!(error = %e, %topic, "topic rights"))
+                .ok()
+        })
     }
 
     fn still_valid(&self) -> BoxFuture<'_, Validity> {
@@ -298,8 +305,10 @@ impl<S: Sink<Message> + Unpin> Session<S> {
                 .await;
         }
         // Rights first: a topic one may not follow is refused the same way whether it exists or not.
-        if !self.ctx.access.may_subscribe(&topic) {
-            return self.error(Some(topic), "forbidden", Msg::Forbidden).await;
+        match self.ctx.access.may_subscribe(&topic).await {
+            Some(true) => {}
+            Some(false) => return self.error(Some(topic), "forbidden", Msg::Forbidden).await,
+            None => return self.error(Some(topic), "internal", Msg::Internal).await,
         }
         let Some(source) = self.ctx.topics.source(&topic).cloned() else {
             return self
