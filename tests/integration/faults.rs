@@ -149,8 +149,16 @@ async fn a_nul_character_anywhere_is_a_422_and_nothing_is_written() {
 async fn every_error_answer_has_the_json_error_shape() {
     let app = spawn_app().await;
     let admin = app.sign_in_new("quan.tri", "admin", None).await;
-    // (what, method, path, body, status, code)
-    let table: Vec<(&str, Method, &str, Option<(&str, &str)>, u16, &str)> = vec![
+    /// (what, method, path, (content type, body), status, code)
+    type Case = (
+        &'static str,
+        Method,
+        &'static str,
+        Option<(&'static str, &'static str)>,
+        u16,
+        &'static str,
+    );
+    let table: Vec<Case> = vec![
         (
             "query of the wrong type",
             Method::GET,
@@ -497,10 +505,8 @@ async fn a_negative_stream_offset_is_refused() {
     )])
     .await;
     let mut ws = app.ws().await;
-    let epoch = match {
-        ws.subscribe("indicator/iip/40", None).await;
-        ws.next().await
-    } {
+    ws.subscribe("indicator/iip/40", None).await;
+    let epoch = match ws.next().await {
         ServerFrame::Subscribed { epoch, .. } => epoch,
         other => panic!("{other:?}"),
     };

@@ -336,7 +336,7 @@ fn postmaster_of(pid: i32, data_dir: &Path) -> bool {
         .first()
         .is_some_and(|a| a.ends_with(b"postgres") || a.starts_with(b"postgres"));
     let dir = data_dir.as_os_str().as_encoded_bytes();
-    is_postgres && args.iter().any(|a| *a == dir)
+    is_postgres && args.contains(&dir)
 }
 
 /// Whether the postmaster is up, as the supervisor sees it.
