@@ -328,6 +328,25 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [401, 200, 200, 403, 200, 403, 200, 403],
         },
+        // A wall display reads the series of its own unit and the units below it only.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series?area=17329",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series?area=00070",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions/00070/2026-10",
+            body: None,
+            expect: [401, 422, 422, 403, 422, 403, 403, 403],
+        },
         Route {
             method: Method::GET,
             path: "/api/v1/indicators/iip/series.xlsx",

@@ -167,6 +167,22 @@ impl Principal {
         Ok(crate::units::within(db, unit, scope).await?.unwrap_or(true))
     }
 
+    /// 403 when a wall display asks for a unit outside its own (over HTTP: the series of an area,
+    /// a unit's report); everyone else, and units that do not exist, pass here.
+    pub async fn require_unit_in_scope(
+        &self,
+        db: &sqlx::PgPool,
+        unit: &str,
+    ) -> Result<(), crate::http::ApiError> {
+        let Some(scope) = self.wall_scope() else {
+            return Ok(());
+        };
+        match crate::units::within(db, unit, scope).await? {
+            Some(false) => Err(crate::http::ApiError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
     /// The unit this principal writes points for, if it may write points at all.
     pub fn points_writer_unit(&self) -> Option<&str> {
         match &self.who {
