@@ -89,6 +89,29 @@ async fn plain_postgres_partitions_points_by_month() {
         "metric_points_default"
     );
 
+    // The live recovery query, bounded in time, does not open the old months' partitions.
+    let plan: Vec<String> = sqlx::query_scalar(&format!(
+        "EXPLAIN {}",
+        ioc_server::indicators::streams::RECOVERY_SQL
+    ))
+    .bind("exports")
+    .bind("40")
+    .bind(0_i64)
+    .bind(10_i64)
+    .bind(Some(
+        "2025-01-01T00:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+    ))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("metric_points_y2026m10") && !plan.contains("metric_points_y2019m03"),
+        "{plan}"
+    );
+
     // Upkeep is idempotent and prepares months ahead.
     ioc_server::db::ensure_partitions(&app.db).await.unwrap();
     let ahead: bool = sqlx::query_scalar(

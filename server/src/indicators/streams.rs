@@ -96,6 +96,16 @@ impl TopicSource for IndicatorTopics {
     }
 }
 
+/// The recovery query: a stream's points with offset in `($3, $3 + $4]`, in offset order, and
+/// with `$5` only those at or after that time (public for the storage test that checks that the
+/// time bound spares the old partitions).
+pub const RECOVERY_SQL: &str = "SELECT p.stream_offset, p.ts, p.value, p.source
+     FROM metric_points p JOIN series se ON se.id = p.series_id
+     WHERE se.code = $1 AND p.unit_code = $2 AND p.stream_offset > $3
+       AND p.stream_offset <= $3 + $4
+       AND ($5::timestamptz IS NULL OR p.ts >= $5)
+     ORDER BY p.stream_offset LIMIT $4";
+
 /// A stream's points with offset in `(after, after + limit]`, in offset order; with `since`, only
 /// those whose time is at or after it.
 async fn recovery_rows(
@@ -106,21 +116,14 @@ async fn recovery_rows(
     limit: i64,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<(i64, DateTime<Utc>, f64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.stream_offset, p.ts, p.value, p.source
-         FROM metric_points p JOIN series se ON se.id = p.series_id
-         WHERE se.code = $1 AND p.unit_code = $2 AND p.stream_offset > $3
-           AND p.stream_offset <= $3 + $4
-           AND ($5::timestamptz IS NULL OR p.ts >= $5)
-         ORDER BY p.stream_offset LIMIT $4",
-    )
-    .bind(series)
-    .bind(unit)
-    .bind(after)
-    .bind(limit)
-    .bind(since)
-    .fetch_all(db)
-    .await
+    sqlx::query_as(RECOVERY_SQL)
+        .bind(series)
+        .bind(unit)
+        .bind(after)
+        .bind(limit)
+        .bind(since)
+        .fetch_all(db)
+        .await
 }
 
 /// Start of the year before `now`'s: the window of the first recovery attempt (a year or two of
