@@ -113,6 +113,12 @@ pub enum Msg {
     TooManyConnections,
     UnknownTopic,
     BadFrame,
+    NulCharacter,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    BadRequest,
+    FrameTooLarge,
+    BadPosition,
 }
 
 impl Msg {
@@ -188,6 +194,12 @@ impl Msg {
             Msg::TooManyConnections => "Máy chủ đang quá tải kết nối, vui lòng thử lại sau",
             Msg::UnknownTopic => "Chủ đề không tồn tại",
             Msg::BadFrame => "Khung tin không hợp lệ",
+            Msg::NulCharacter => "Dữ liệu chứa ký tự NUL (mã 0), không được chấp nhận",
+            Msg::MethodNotAllowed => "Phương thức HTTP không được hỗ trợ cho địa chỉ này",
+            Msg::UnsupportedMediaType => "Kiểu nội dung gửi lên không được hỗ trợ",
+            Msg::BadRequest => "Yêu cầu không hợp lệ",
+            Msg::FrameTooLarge => "Khung tin quá lớn",
+            Msg::BadPosition => "Vị trí luồng không hợp lệ (offset âm)",
         }
     }
 
@@ -263,6 +275,12 @@ impl Msg {
             Msg::TooManyConnections => "Too many connections, please try again later",
             Msg::UnknownTopic => "Unknown topic",
             Msg::BadFrame => "Invalid frame",
+            Msg::NulCharacter => "The data contains a NUL character (code 0), which is not accepted",
+            Msg::MethodNotAllowed => "This HTTP method is not supported at this address",
+            Msg::UnsupportedMediaType => "The content type of the request is not supported",
+            Msg::BadRequest => "Bad request",
+            Msg::FrameTooLarge => "Frame too large",
+            Msg::BadPosition => "Invalid stream position (negative offset)",
         }
     }
 

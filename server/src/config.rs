@@ -205,6 +205,16 @@ pub struct ServeConfig {
     /// with jitter, at most 15 minutes).
     #[arg(long, env = "IOC_CENTRAL_BACKOFF_MS", default_value_t = 2_000)]
     pub central_backoff_ms: u64,
+
+    /// How often an open WebSocket re-checks its credentials, in milliseconds. Not for
+    /// operators (hidden): the tests shorten it to see a revocation without waiting a minute.
+    #[arg(
+        long,
+        env = "IOC_WS_REVALIDATE_MS",
+        default_value_t = 60_000,
+        hide = true
+    )]
+    pub ws_revalidate_ms: u64,
 }
 
 impl ServeConfig {

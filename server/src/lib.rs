@@ -61,6 +61,8 @@ pub struct AppState {
     pub ws_slots: Arc<Semaphore>,
     /// Wakes the delivery worker when an approval queued messages for the Government system.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Whether the database server is up (the embedded postmaster's supervisor says; `/healthz`).
+    pub database_health: db::embedded::ClusterHealth,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -155,6 +157,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         tasks: TaskTracker::new(),
         ws_slots: Arc::new(Semaphore::new(config.max_ws_connections)),
         outbox: Arc::new(tokio::sync::Notify::new()),
+        database_health: database.health(),
         config: Arc::new(config),
     };
     let task = tokio::spawn(serve(listener, state, database, central));

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use ioc_frontend::app::{shell, App};
 use ioc_frontend::wall::WallSource;
@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Principal, Who};
 use crate::config::ServeConfig;
 use crate::http::security::{self, CspNonce};
-use crate::http::{openapi, ops};
+use crate::http::{input, openapi, ops};
 use crate::{indicators, live, AppState};
 
 /// Largest request body: a full batch of points is well under this.
@@ -42,6 +42,15 @@ fn provide_nonce() {
             provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
         }
     }
+}
+
+/// Static files (the wasm bundle, CSS, fonts). Directories are never listed nor redirected to:
+/// ServeDir's "add a slash" redirect turned `/assets///evil.example` into `Location:
+/// //evil.example/`, a redirect to another site; nothing here has an index page.
+fn static_files(dir: std::path::PathBuf) -> ServeDir {
+    ServeDir::new(dir)
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -92,11 +101,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(openapi::openapi_json))
-        .nest_service("/pkg", ServeDir::new(site.join("pkg")).precompressed_gzip())
-        .nest_service(
-            "/assets",
-            ServeDir::new(site.join("assets")).precompressed_gzip(),
-        )
+        .nest_service("/pkg", static_files(site.join("pkg")))
+        .nest_service("/assets", static_files(site.join("assets")))
+        // An unknown API path is a JSON 404, not the Leptos page.
+        .route("/api/{*rest}", any(input::api_not_found))
         .leptos_routes_with_context(&state, routes, provide, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -110,6 +118,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard_pages,
         ))
+        .layer(axum::middleware::from_fn(input::reject_nul))
+        .layer(axum::middleware::from_fn(input::json_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

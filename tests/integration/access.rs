@@ -328,6 +328,25 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [401, 200, 200, 403, 200, 403, 200, 403],
         },
+        // A wall display reads the series of its own unit and the units below it only.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series?area=17329",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicators/iip/series?area=00070",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/submissions/00070/2026-10",
+            body: None,
+            expect: [401, 422, 422, 403, 422, 403, 403, 403],
+        },
         Route {
             method: Method::GET,
             path: "/api/v1/indicators/iip/series.xlsx",
@@ -508,7 +527,10 @@ async fn every_topic_for_every_principal() {
     )])
     .await;
     // (topic, may follow?) per principal, in the order of `EVERYONE` (anonymous cannot connect).
-    let topics: [(&str, [bool; 8]); 5] = [
+    // The wall display's token is Nghệ An's (40): it follows the topics of the province and of
+    // the units below it (17329, a commune of Nghệ An; dept-stc, one of its departments), not
+    // another province's (00070 is a ward of Hà Nội).
+    let topics: [(&str, [bool; 8]); 7] = [
         (
             "indicator/iip/40",
             [false, true, true, false, true, false, true, true],
@@ -519,7 +541,11 @@ async fn every_topic_for_every_principal() {
         ),
         (
             "indicator/iip/00070",
-            [false, true, true, false, true, false, true, false],
+            [false, true, true, false, true, false, false, false],
+        ),
+        (
+            "indicator/iip/01",
+            [false, true, true, false, true, false, false, false],
         ),
         (
             "deadlines/40",
@@ -528,6 +554,10 @@ async fn every_topic_for_every_principal() {
         (
             "deadlines/17329",
             [false, true, true, true, true, false, true, false],
+        ),
+        (
+            "deadlines/01",
+            [false, true, true, false, true, false, false, false],
         ),
     ];
     let mut wrong = Vec::new();

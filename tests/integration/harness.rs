@@ -8,6 +8,7 @@ use clap::Parser;
 use futures::{SinkExt, StreamExt};
 use ioc_protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
 use ioc_server::config::{Cli, Command, ServeConfig};
+use ioc_server::db::embedded::{ClusterOptions, Timescale};
 use ioc_server::db::{self, EmbeddedCluster};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -24,39 +25,84 @@ pub struct Cluster {
 }
 
 static CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
+static TIMESCALE_CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
-/// The run's cluster, started on first use. It is never stopped explicitly: when the test
-/// process exits, the kernel signals the postmaster (see `EmbeddedCluster`).
+/// The run's plain-PostgreSQL cluster, started on first use: TimescaleDB is never preloaded in
+/// it, even where installed, so the plain path is what the suite tests everywhere. It is never
+/// stopped explicitly: when the test process exits, the kernel signals the postmaster (see
+/// `EmbeddedCluster`).
 pub async fn cluster() -> &'static Cluster {
     CLUSTER
-        .get_or_init(|| async {
-            let base = std::env::temp_dir();
-            remove_stale_dirs(&base);
-            let dir = base.join(format!("ioc-test-{}", std::process::id()));
-            let pg = tokio::task::spawn_blocking(move || EmbeddedCluster::start(&dir))
-                .await
-                .unwrap()
-                .expect("start the test cluster");
-            db::create_database_if_missing(&pg, TEMPLATE).await.unwrap();
-            let pool = PgPoolOptions::new()
-                .max_connections(1)
-                .connect_with(pg.connect_options(TEMPLATE))
-                .await
-                .unwrap();
-            db::MIGRATOR.run(&pool).await.expect("migrate the template");
-            db::ensure_partitions(&pool).await.unwrap();
-            pool.close().await;
-            Cluster { pg }
+        .get_or_init(|| start_cluster("ioc-test", Timescale::Off, Vec::new()))
+        .await
+}
+
+/// A second cluster with TimescaleDB preloaded (only where it is installed), for the tests of
+/// that path. Its background workers are off: a job scheduler connected to the template would
+/// make `CREATE DATABASE … TEMPLATE` fail at random.
+pub async fn timescale_cluster() -> &'static Cluster {
+    TIMESCALE_CLUSTER
+        .get_or_init(|| {
+            start_cluster(
+                "ioc-test-ts",
+                Timescale::Auto,
+                vec![(
+                    "timescaledb.max_background_workers".to_string(),
+                    "0".to_string(),
+                )],
+            )
         })
         .await
+}
+
+async fn start_cluster(
+    prefix: &str,
+    timescale: Timescale,
+    settings: Vec<(String, String)>,
+) -> Cluster {
+    let base = std::env::temp_dir();
+    remove_stale_dirs(&base);
+    let dir = base.join(format!("{prefix}-{}", std::process::id()));
+    let options = ClusterOptions {
+        timescale,
+        settings,
+    };
+    let pg = tokio::task::spawn_blocking(move || EmbeddedCluster::start_with(&dir, &options))
+        .await
+        .unwrap()
+        .expect("start the test cluster");
+    db::create_database_if_missing(&pg, TEMPLATE).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(pg.connect_options(TEMPLATE))
+        .await
+        .unwrap();
+    db::MIGRATOR.run(&pool).await.expect("migrate the template");
+    db::ensure_partitions(&pool).await.unwrap();
+    pool.close().await;
+    // Nobody may connect to the template any more (a clone needs it idle).
+    let mut conn = PgConnection::connect_with(&pg.connect_options("postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "ALTER DATABASE {TEMPLATE} WITH ALLOW_CONNECTIONS false"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    Cluster { pg }
 }
 
 /// Directories of earlier runs whose process is gone.
 fn remove_stale_dirs(base: &std::path::Path) {
     for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("ioc-test-")) else {
+        let Some(pid) = name.to_str().and_then(|n| {
+            n.strip_prefix("ioc-test-ts-")
+                .or_else(|| n.strip_prefix("ioc-test-"))
+        }) else {
             continue;
         };
         if pid.parse::<u32>().is_ok() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
@@ -67,7 +113,11 @@ fn remove_stale_dirs(base: &std::path::Path) {
 
 /// A new database with the schema, for one test. Returns its URL.
 pub async fn fresh_database() -> String {
-    let c = cluster().await;
+    fresh_database_in(cluster().await).await
+}
+
+/// A new database with the schema in cluster `c`.
+pub async fn fresh_database_in(c: &Cluster) -> String {
     let name = format!(
         "t{}_{}",
         std::process::id(),
@@ -125,7 +175,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
-    let url = fresh_database().await;
+    spawn_app_on(fresh_database().await, extra).await
+}
+
+/// A server on a database of the TimescaleDB cluster.
+pub async fn spawn_timescale_app() -> TestApp {
+    spawn_app_on(fresh_database_in(timescale_cluster().await).await, &[]).await
+}
+
+async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let running = ioc_server::start(config(&url, data.path(), extra))
         .await

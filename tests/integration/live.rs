@@ -310,3 +310,42 @@ async fn demo_feed_publishes_labelled_values() {
         "demo history starts in 2019-01"
     );
 }
+
+/// Recovery first looks at recent points only (so it does not open every chunk or partition):
+/// publications of old months, such as a late correction of 2019, must still be recovered.
+#[tokio::test]
+async fn recovery_finds_missed_points_of_old_months_too() {
+    let app = spawn_app().await;
+    app.post_points(&[point("iip", "40", "2026-01-01T00:00:00Z", 1.0)])
+        .await;
+    let mut ws = app.ws().await;
+    ws.subscribe(TOPIC, None).await;
+    let ServerFrame::Subscribed { epoch, offset, .. } = ws.next().await else {
+        panic!()
+    };
+    drop(ws);
+    app.post_points(&[point("iip", "40", "2019-03-01T00:00:00Z", 2.0)])
+        .await;
+    app.post_points(&[point("iip", "40", "2026-02-01T00:00:00Z", 3.0)])
+        .await;
+    let mut ws = app.ws().await;
+    ws.subscribe(TOPIC, Some(StreamPosition { epoch, offset }))
+        .await;
+    match ws.next().await {
+        ServerFrame::Subscribed {
+            recovered: true,
+            missed,
+            ..
+        } => {
+            let got: Vec<(i64, f64)> = missed
+                .iter()
+                .map(|p| match &p.data {
+                    Payload::Point(pt) => (p.offset, pt.value),
+                    other => panic!("expected a point, got {other:?}"),
+                })
+                .collect();
+            assert_eq!(got, vec![(2, 2.0), (3, 3.0)]);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod central;
 mod embedded;
+mod faults;
 mod forms;
 mod live;
 mod ops;

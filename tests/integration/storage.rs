@@ -3,7 +3,7 @@
 
 use sqlx::PgPool;
 
-use crate::harness::{point, spawn_app, TestApp};
+use crate::harness::{point, spawn_app, spawn_timescale_app, TestApp};
 
 /// Writes the same points through the API and reads them back with the queries the server uses.
 async fn exercise_queries(app: &TestApp) {
@@ -66,7 +66,7 @@ async fn plain_postgres_partitions_points_by_month() {
     let timescale: bool = ioc_server::db::timescale_enabled(&app.db).await.unwrap();
     assert!(
         !timescale,
-        "the harness cluster has no TimescaleDB preloaded"
+        "the harness's plain cluster never preloads TimescaleDB, even where it is installed"
     );
     let partitioned: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'metric_points')",
@@ -89,6 +89,29 @@ async fn plain_postgres_partitions_points_by_month() {
         "metric_points_default"
     );
 
+    // The live recovery query, bounded in time, does not open the old months' partitions.
+    let plan: Vec<String> = sqlx::query_scalar(&format!(
+        "EXPLAIN {}",
+        ioc_server::indicators::streams::RECOVERY_SQL
+    ))
+    .bind("exports")
+    .bind("40")
+    .bind(0_i64)
+    .bind(10_i64)
+    .bind(Some(
+        "2025-01-01T00:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+    ))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("metric_points_y2026m10") && !plan.contains("metric_points_y2019m03"),
+        "{plan}"
+    );
+
     // Upkeep is idempotent and prepares months ahead.
     ioc_server::db::ensure_partitions(&app.db).await.unwrap();
     let ahead: bool = sqlx::query_scalar(
@@ -105,7 +128,7 @@ async fn plain_postgres_partitions_points_by_month() {
 #[tokio::test]
 #[ignore = "needs the TimescaleDB extension installed for the system PostgreSQL"]
 async fn timescale_makes_points_a_hypertable_with_the_same_results() {
-    let app = spawn_app().await;
+    let app = spawn_timescale_app().await;
     assert!(
         ioc_server::db::timescale_enabled(&app.db).await.unwrap(),
         "TimescaleDB preloaded by the embedded cluster"

@@ -57,9 +57,15 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
     res
 }
 
-/// Only same-site paths: never `//host` or `https://…` (no open redirect).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+/// Only same-site paths: never `//host` or `https://…` (no open redirect). Control characters
+/// are refused too: browsers drop tabs and newlines from URLs, so `/\t/evil.example` would be
+/// followed as `//evil.example`.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
         next
     } else {
         "/wall"
@@ -90,7 +96,7 @@ fn secure(state: &AppState) -> bool {
 fn error_code(e: &ApiError) -> &'static str {
     match e {
         ApiError::AccountLocked => "account_locked",
-        ApiError::TooManyAttempts => "too_many_attempts",
+        ApiError::TooManyAttempts(_) => "too_many_attempts",
         ApiError::CsrfFailed => "csrf_failed",
         ApiError::WeakPassword => "weak_password",
         _ => "invalid_credentials",
@@ -137,7 +143,8 @@ async fn login(
             // Without a page to return to, go where the role leads: the wall for those who read
             // the province's figures, the account page for the others (their own pages come with
             // data entry).
-            let to = if form.next.is_empty() {
+            // A refused `next` (another site, control characters) counts as none.
+            let to = if safe_next(&form.next) != form.next || form.next.is_empty() {
                 landing(&state, done.user.id).await?
             } else {
                 next.clone()
@@ -151,8 +158,9 @@ async fn login(
             ))
         }
         Err(
-            e
-            @ (ApiError::InvalidCredentials | ApiError::AccountLocked | ApiError::TooManyAttempts),
+            e @ (ApiError::InvalidCredentials
+            | ApiError::AccountLocked
+            | ApiError::TooManyAttempts(_)),
         ) => Ok(redirect(&back(error_code(&e)), &[])),
         Err(other) => Err(other),
     }
@@ -363,5 +371,7 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/wall");
         assert_eq!(safe_next("/\\evil.example"), "/wall");
         assert_eq!(safe_next(""), "/wall");
+        assert_eq!(safe_next("/\t/evil.example"), "/wall");
+        assert_eq!(safe_next("/\n/evil.example"), "/wall");
     }
 }

@@ -10,6 +10,7 @@ pub mod password;
 pub mod principal;
 pub mod routes;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 
@@ -17,7 +18,6 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 pub use principal::{Principal, Who};
@@ -30,11 +30,25 @@ use password::Password;
 /// Login attempts per minute from one address, whatever the usernames.
 const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 20;
 
-pub type LoginLimiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
+/// The two brakes on sign-in: a quota per address over all names, and increasing delays per
+/// (name, address) after repeated failures ([`throttle`]).
+#[derive(Clone)]
+pub struct LoginLimiter {
+    per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    failures: Arc<throttle::LoginThrottle>,
+}
 
 pub fn login_limiter() -> LoginLimiter {
     let quota = Quota::per_minute(NonZeroU32::new(LOGIN_ATTEMPTS_PER_MINUTE).expect("non-zero"));
-    Arc::new(RateLimiter::keyed(quota))
+    LoginLimiter {
+        per_address: Arc::new(RateLimiter::keyed(quota)),
+        failures: Arc::default(),
+    }
+}
+
+/// Whole seconds to announce in `Retry-After` (rounded up, at least 1).
+fn retry_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// A successful login: the user and the new session (whose token goes into the cookie).
@@ -44,7 +58,8 @@ pub struct LoggedIn {
 }
 
 /// Checks credentials and opens a session. Unknown users, wrong passwords and disabled accounts
-/// all get the same answer, in about the same time.
+/// all get the same answer, in about the same time, and are throttled alike (a 429 with
+/// `Retry-After`): no answer tells whether a name exists.
 pub async fn login(
     state: &AppState,
     username: &str,
@@ -52,15 +67,23 @@ pub async fn login(
     ip: Option<IpAddr>,
     user_agent: Option<&str>,
 ) -> Result<LoggedIn, ApiError> {
+    use governor::clock::{Clock, DefaultClock};
+    let limits = &state.login_limiter;
     if let Some(ip) = ip {
-        state
-            .login_limiter
-            .check_key(&ip)
-            .map_err(|_| ApiError::TooManyAttempts)?;
+        limits.per_address.check_key(&ip).map_err(|not_until| {
+            ApiError::TooManyAttempts(retry_secs(
+                not_until.wait_time_from(DefaultClock::default().now()),
+            ))
+        })?;
     }
     let username = username.trim().to_lowercase();
+    limits
+        .failures
+        .check(&username, ip)
+        .map_err(|wait| ApiError::TooManyAttempts(retry_secs(wait)))?;
     let Some(candidate) = users::find_for_login(&state.db, &username).await? else {
         password::verify(password, password::dummy_hash().to_string()).await;
+        limits.failures.failed(&username, ip);
         return Err(ApiError::InvalidCredentials);
     };
     let user = candidate.user;
@@ -70,11 +93,11 @@ pub async fn login(
         label: format!("user:{}", user.username),
         ip,
     };
-    if user.locked_until.is_some_and(|t| t > Utc::now()) {
-        return Err(ApiError::AccountLocked);
-    }
+    // An account locked by the former rule (`locked_until`) is no longer refused: the throttle
+    // above decides, per address.
     let ok = password::verify(password, candidate.password_hash).await;
     if !ok || user.disabled {
+        limits.failures.failed(&username, ip);
         users::record_failed_login(&state.db, user.id).await?;
         let entry = Entry {
             action: "login_failed",
@@ -86,6 +109,7 @@ pub async fn login(
         audit::record(&state.db, &actor, entry).await?;
         return Err(ApiError::InvalidCredentials);
     }
+    limits.failures.succeeded(&username, ip);
     users::record_successful_login(&state.db, user.id).await?;
     let session = sessions::create(&state.db, user.id, ip, user_agent).await?;
     let entry = Entry {

@@ -127,6 +127,7 @@ impl Principal {
     }
 
     /// May this principal follow `topic` on the WebSocket (and read the same data over HTTP)?
+    /// The rule by role; a wall display is further held to its unit by [`Principal::may_follow`].
     pub fn may_subscribe(&self, topic: &str) -> bool {
         if let Some((_, unit)) = parse_indicator_topic(topic) {
             return self.reads_all_indicators() || self.own_units().contains(&unit);
@@ -135,6 +136,51 @@ impl Principal {
             return self.reads_all_indicators() || self.edits_unit(unit);
         }
         false
+    }
+
+    /// The unit a wall display's screens are for (the unit its token was issued for).
+    pub fn wall_scope(&self) -> Option<&str> {
+        match &self.who {
+            Who::Token(t) if t.kind == "wall_display" => Some(t.unit_code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The topic rule as the WebSocket applies it: [`Principal::may_subscribe`], and for a wall
+    /// display only topics of its own unit and the units below it. A kiosk in a public room is
+    /// the easiest credential to lift: a province's wall must not open another province's
+    /// streams. A unit that does not exist is left to the topic source ("unknown topic"; unit
+    /// codes are the public official list, nothing is revealed).
+    pub async fn may_follow(&self, db: &sqlx::PgPool, topic: &str) -> Result<bool, sqlx::Error> {
+        if !self.may_subscribe(topic) {
+            return Ok(false);
+        }
+        let Some(scope) = self.wall_scope() else {
+            return Ok(true);
+        };
+        let unit = parse_indicator_topic(topic)
+            .map(|(_, unit)| unit)
+            .or_else(|| topic.strip_prefix("deadlines/"));
+        let Some(unit) = unit else {
+            return Ok(false);
+        };
+        Ok(crate::units::within(db, unit, scope).await?.unwrap_or(true))
+    }
+
+    /// 403 when a wall display asks for a unit outside its own (over HTTP: the series of an area,
+    /// a unit's report); everyone else, and units that do not exist, pass here.
+    pub async fn require_unit_in_scope(
+        &self,
+        db: &sqlx::PgPool,
+        unit: &str,
+    ) -> Result<(), crate::http::ApiError> {
+        let Some(scope) = self.wall_scope() else {
+            return Ok(());
+        };
+        match crate::units::within(db, unit, scope).await? {
+            Some(false) => Err(crate::http::ApiError::Forbidden),
+            _ => Ok(()),
+        }
     }
 
     /// The unit this principal writes points for, if it may write points at all.

@@ -161,23 +161,13 @@ pub async fn set_grants(
     Ok(())
 }
 
-/// Consecutive failures before a temporary lockout, and its length.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCKOUT_MINUTES: i32 = 15;
-
-/// Counts a failed login; the fifth in a row locks the account for a while.
+/// Counts a failed login (shown to administrators). It no longer locks the account: a lock that
+/// anyone could trigger with five requests was itself an attack; see `auth::throttle`.
 pub async fn record_failed_login(db: &PgPool, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2
-                                    THEN now() + make_interval(mins => $3) ELSE locked_until END
-         WHERE id = $1",
-    )
-    .bind(user_id)
-    .bind(MAX_FAILED_LOGINS)
-    .bind(LOCKOUT_MINUTES)
-    .execute(db)
-    .await?;
+    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

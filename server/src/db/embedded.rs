@@ -9,13 +9,25 @@
 //! SIGINT (fast shutdown) if that thread dies (`PR_SET_PDEATHSIG`): even a crashed or killed server
 //! never leaves an orphaned cluster holding the data directory. A clean shutdown goes through
 //! [`EmbeddedCluster::stop`].
+//!
+//! Faults it survives:
+//! * an unclean stop (kill -9, power cut) leaves `postmaster.pid` and the socket behind: they are
+//!   recognised as stale and removed before the start, and readiness is only believed from a
+//!   `postmaster.pid` that names the postmaster just started;
+//! * a postmaster that dies while the server runs is started again by the supervisor, with a
+//!   growing pause between attempts; [`EmbeddedCluster::health`] tells whether it is up.
+//!
+//! TimescaleDB, where installed, is preloaded with telemetry off (a government network) and
+//! enough worker processes for its background jobs. A data directory that was configured for
+//! TimescaleDB is refused with a clear message on a machine without it.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,6 +65,16 @@ pub enum ClusterError {
         path: PathBuf,
         found: String,
         installed: String,
+    },
+    #[error(
+        "the data directory {path} is in use by a running PostgreSQL (pid {pid}); stop it first"
+    )]
+    InUse { path: PathBuf, pid: i32 },
+    #[error("the data directory {path} was set up for TimescaleDB ({found}), which is not installed for the PostgreSQL server here: install the timescaledb package for PostgreSQL {major} (or open the directory on the machine that has it)")]
+    TimescaleMissing {
+        path: PathBuf,
+        found: String,
+        major: String,
     },
     #[error("initdb failed: {0}")]
     InitDb(String),
@@ -211,6 +233,130 @@ pub fn socket_exists(socket_dir: &Path) -> bool {
     socket_dir.join(format!(".s.PGSQL.{SOCKET_PORT}")).exists()
 }
 
+/// Whether the cluster preloads TimescaleDB.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Timescale {
+    /// Preload it when its files are installed for this server (production).
+    #[default]
+    Auto,
+    /// Never preload it, even where installed: the plain-PostgreSQL path (tests of that path).
+    Off,
+}
+
+/// How to start a cluster. `settings` are extra `-c name=value` server settings.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterOptions {
+    pub timescale: Timescale,
+    pub settings: Vec<(String, String)>,
+}
+
+/// Settings that come with a preloaded TimescaleDB: no telemetry leaves a government network,
+/// and the worker pool is sized for its background jobs (one scheduler per database plus the
+/// jobs) on top of PostgreSQL's own parallel workers.
+pub const TIMESCALE_SETTINGS: [(&str, &str); 4] = [
+    ("timescaledb.telemetry_level", "off"),
+    ("timescaledb.max_background_workers", "8"),
+    ("max_worker_processes", "19"),
+    ("max_parallel_workers", "8"),
+];
+
+/// True when `data_dir`'s own configuration asks for TimescaleDB (`shared_preload_libraries` in
+/// `postgresql.conf` or `postgresql.auto.conf`, not commented out).
+fn config_preloads_timescale(data_dir: &Path) -> Option<String> {
+    ["postgresql.conf", "postgresql.auto.conf"]
+        .iter()
+        .filter_map(|f| fs::read_to_string(data_dir.join(f)).ok())
+        .flat_map(|text| text.lines().map(str::to_string).collect::<Vec<_>>())
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .find(|l| l.starts_with("shared_preload_libraries") && l.contains("timescaledb"))
+}
+
+/// After an unclean stop, `postmaster.pid` and the socket (with its lock file) stay behind. The
+/// old start believed them ("a postmaster is ready") and failed; PostgreSQL itself refuses to start
+/// when the pid in the file now belongs to another process (pids are reused after a reboot). A
+/// postmaster that really still runs on this directory is left alone (an error). Otherwise the
+/// backends of the killed postmaster are given a moment to exit (they notice its death at once;
+/// while one lives, the old shared memory is in use), then the files are removed.
+fn clear_stale_lock(data_dir: &Path, socket_dir: &Path) -> Result<(), ClusterError> {
+    let pid_file = data_dir.join("postmaster.pid");
+    let Ok(text) = fs::read_to_string(&pid_file) else {
+        return Ok(());
+    };
+    let pid: i32 = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    if pid > 0 && postmaster_of(pid, data_dir) {
+        return Err(ClusterError::InUse {
+            path: data_dir.to_path_buf(),
+            pid,
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while let Some(lingering) = process_in(data_dir) {
+        if Instant::now() > deadline {
+            return Err(ClusterError::InUse {
+                path: data_dir.to_path_buf(),
+                pid: lingering,
+            });
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    tracing::warn!(pid, "removing the stale postmaster.pid of an unclean stop");
+    let _ = fs::remove_file(&pid_file);
+    for name in [
+        format!(".s.PGSQL.{SOCKET_PORT}"),
+        format!(".s.PGSQL.{SOCKET_PORT}.lock"),
+    ] {
+        let _ = fs::remove_file(socket_dir.join(name));
+    }
+    Ok(())
+}
+
+/// A process whose working directory is `data_dir` (PostgreSQL's processes all work there).
+fn process_in(data_dir: &Path) -> Option<i32> {
+    fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .find(|pid| fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd == data_dir))
+}
+
+/// True when process `pid` is alive and is a postgres running on `data_dir`.
+fn postmaster_of(pid: i32, data_dir: &Path) -> bool {
+    if kill(Pid::from_raw(pid), None).is_err() {
+        return false;
+    }
+    let Ok(cmdline) = fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+    let is_postgres = args
+        .first()
+        .is_some_and(|a| a.ends_with(b"postgres") || a.starts_with(b"postgres"));
+    let dir = data_dir.as_os_str().as_encoded_bytes();
+    is_postgres && args.contains(&dir)
+}
+
+/// Whether the postmaster is up, as the supervisor sees it.
+#[derive(Clone, Debug)]
+pub struct ClusterHealth(Arc<AtomicBool>);
+
+impl ClusterHealth {
+    pub fn up() -> Self {
+        ClusterHealth(Arc::new(AtomicBool::new(true)))
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, up: bool) {
+        self.0.store(up, Ordering::Relaxed);
+    }
+}
+
 enum Request {
     Stop(mpsc::Sender<()>),
 }
@@ -223,12 +369,21 @@ pub struct EmbeddedCluster {
     data_dir: PathBuf,
     requests: Option<mpsc::Sender<Request>>,
     supervisor: Option<thread::JoinHandle<()>>,
+    health: ClusterHealth,
 }
 
 impl EmbeddedCluster {
     /// Initialises (first time) and starts a cluster in `dir`, waiting until it accepts
     /// connections.
     pub fn start(dir: &Path) -> Result<EmbeddedCluster, ClusterError> {
+        Self::start_with(dir, &ClusterOptions::default())
+    }
+
+    /// [`start`](Self::start) with options (TimescaleDB or not, extra settings).
+    pub fn start_with(
+        dir: &Path,
+        options: &ClusterOptions,
+    ) -> Result<EmbeddedCluster, ClusterError> {
         let bin = find_bin_dir()?;
         let run_as = run_as()?;
         fs::create_dir_all(dir).map_err(io_err(dir))?;
@@ -277,6 +432,18 @@ impl EmbeddedCluster {
             }
         }
 
+        let timescale = options.timescale == Timescale::Auto && timescale_installed(&bin);
+        if !timescale_installed(&bin) {
+            if let Some(line) = config_preloads_timescale(&data_dir) {
+                return Err(ClusterError::TimescaleMissing {
+                    path: data_dir,
+                    found: line,
+                    major: installed,
+                });
+            }
+        }
+        clear_stale_lock(&data_dir, &socket_dir)?;
+
         let log_path = dir.join("postgres.log");
         let log = fs::OpenOptions::new()
             .create(true)
@@ -297,8 +464,14 @@ impl EmbeddedCluster {
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
-        if timescale_installed(&bin) {
+        if timescale {
             cmd.args(["-c", "shared_preload_libraries=timescaledb"]);
+            for (name, value) in TIMESCALE_SETTINGS {
+                cmd.arg("-c").arg(format!("{name}={value}"));
+            }
+        }
+        for (name, value) in &options.settings {
+            cmd.arg("-c").arg(format!("{name}={value}"));
         }
         // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
         unsafe {
@@ -307,53 +480,42 @@ impl EmbeddedCluster {
             });
         }
 
-        let (started_tx, started_rx) = mpsc::channel::<Result<u32, ClusterError>>();
+        let (started_tx, started_rx) = mpsc::channel::<Result<(), ClusterError>>();
         let (req_tx, req_rx) = mpsc::channel::<Request>();
-        let supervisor = thread::Builder::new()
-            .name("ioc-postgres".into())
-            .spawn(move || supervise(cmd, started_tx, req_rx))
-            .map_err(io_err(&dir))?;
-        let pid = started_rx
-            .recv()
-            .map_err(|_| ClusterError::Start("supervisor thread ended".into()))??;
-
-        let cluster = EmbeddedCluster {
+        let health = ClusterHealth::up();
+        let postmaster = Postmaster {
+            cmd,
+            data_dir: data_dir.clone(),
+            socket_dir: socket_dir.clone(),
+            log_path,
+        };
+        let supervisor = {
+            let health = health.clone();
+            thread::Builder::new()
+                .name("ioc-postgres".into())
+                .spawn(move || supervise(postmaster, started_tx, req_rx, health))
+                .map_err(io_err(&dir))?
+        };
+        let mut cluster = EmbeddedCluster {
             socket_dir,
             data_dir,
             requests: Some(req_tx),
             supervisor: Some(supervisor),
+            health,
         };
-        cluster.wait_ready(pid, &log_path)?;
-        Ok(cluster)
+        match started_rx.recv() {
+            Ok(Ok(())) => Ok(cluster),
+            Ok(Err(e)) => {
+                cluster.stop_inner();
+                Err(e)
+            }
+            Err(_) => Err(ClusterError::Start("supervisor thread ended".into())),
+        }
     }
 
-    fn wait_ready(&self, pid: u32, log_path: &Path) -> Result<(), ClusterError> {
-        let socket = self.socket_dir.join(format!(".s.PGSQL.{SOCKET_PORT}"));
-        let pid_file = self.data_dir.join("postmaster.pid");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if kill(Pid::from_raw(pid as i32), None).is_err() {
-                break;
-            }
-            // postmaster.pid's 8th line says "ready" once connections are accepted.
-            let ready = fs::read_to_string(&pid_file)
-                .map(|s| {
-                    s.lines()
-                        .nth(7)
-                        .map(|l| l.trim() == "ready")
-                        .unwrap_or(false)
-                })
-                .unwrap_or(false);
-            if ready && socket.exists() {
-                return Ok(());
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-        let log = fs::read_to_string(log_path).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(15).collect();
-        Err(ClusterError::Start(
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
-        ))
+    /// Whether the postmaster is up (false while the supervisor restarts it).
+    pub fn health(&self) -> ClusterHealth {
+        self.health.clone()
     }
 
     /// Connection options for `database` on this cluster.
@@ -398,36 +560,123 @@ impl Drop for EmbeddedCluster {
     }
 }
 
-/// Body of the supervisor thread: owns the postmaster child for its whole life.
+/// What the supervisor needs to (re)start the postmaster.
+struct Postmaster {
+    cmd: Command,
+    data_dir: PathBuf,
+    socket_dir: PathBuf,
+    log_path: PathBuf,
+}
+
+impl Postmaster {
+    /// Spawns the postmaster and waits until it accepts connections.
+    fn spawn_ready(&mut self) -> Result<Child, ClusterError> {
+        clear_stale_lock(&self.data_dir, &self.socket_dir)?;
+        let mut child = self
+            .cmd
+            .spawn()
+            .map_err(|e| ClusterError::Start(e.to_string()))?;
+        match self.wait_ready(child.id()) {
+            Ok(()) => Ok(child),
+            Err(e) => {
+                shutdown_child(&mut child);
+                Err(e)
+            }
+        }
+    }
+
+    fn wait_ready(&self, pid: u32) -> Result<(), ClusterError> {
+        let socket = self.socket_dir.join(format!(".s.PGSQL.{SOCKET_PORT}"));
+        let pid_file = self.data_dir.join("postmaster.pid");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if kill(Pid::from_raw(pid as i32), None).is_err() {
+                break;
+            }
+            // postmaster.pid's 8th line says "ready" once connections are accepted; its first
+            // line must be our postmaster's pid (not a file left by an earlier, killed one).
+            let ready = fs::read_to_string(&pid_file)
+                .map(|s| {
+                    let lines: Vec<&str> = s.lines().collect();
+                    lines.first().map(|l| l.trim()) == Some(pid.to_string().as_str())
+                        && lines.get(7).map(|l| l.trim()) == Some("ready")
+                })
+                .unwrap_or(false);
+            if ready && socket.exists() {
+                return Ok(());
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let log = fs::read_to_string(&self.log_path).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+        Err(ClusterError::Start(
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        ))
+    }
+}
+
+/// First pause before restarting a postmaster that died, doubled after each failed restart.
+const RESTART_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_RESTART_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Body of the supervisor thread: owns the postmaster child for its whole life, and starts it
+/// again when it dies unexpectedly (the pool reconnects by itself once it is back).
 fn supervise(
-    mut cmd: Command,
-    started: mpsc::Sender<Result<u32, ClusterError>>,
+    mut postmaster: Postmaster,
+    started: mpsc::Sender<Result<(), ClusterError>>,
     requests: mpsc::Receiver<Request>,
+    health: ClusterHealth,
 ) {
-    let mut child: Child = match cmd.spawn() {
+    let mut child: Child = match postmaster.spawn_ready() {
         Ok(c) => c,
         Err(e) => {
-            let _ = started.send(Err(ClusterError::Start(e.to_string())));
+            let _ = started.send(Err(e));
+            // Answer the stop request of the failed start.
+            while let Ok(Request::Stop(done)) = requests.recv() {
+                let _ = done.send(());
+            }
             return;
         }
     };
-    let pid = child.id();
-    let _ = started.send(Ok(pid));
+    let _ = started.send(Ok(()));
+    let mut backoff = RESTART_BACKOFF;
     loop {
-        match requests.recv_timeout(Duration::from_millis(500)) {
+        match requests.recv_timeout(Duration::from_millis(250)) {
             Ok(Request::Stop(done)) => {
                 shutdown_child(&mut child);
                 let _ = done.send(());
                 return;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Ok(Some(status)) = child.try_wait() {
-                    tracing::error!(%status, "embedded PostgreSQL exited unexpectedly");
-                    // Keep serving stop requests so shutdown does not hang.
-                    while let Ok(Request::Stop(done)) = requests.recv() {
-                        let _ = done.send(());
+                let Ok(Some(status)) = child.try_wait() else {
+                    continue;
+                };
+                health.set(false);
+                tracing::error!(%status, "embedded PostgreSQL exited unexpectedly; restarting it");
+                metrics::counter!("ioc_postgres_restarts_total").increment(1);
+                // Restart with a growing pause, still answering stop requests meanwhile.
+                loop {
+                    match requests.recv_timeout(backoff) {
+                        Ok(Request::Stop(done)) => {
+                            let _ = done.send(());
+                            return;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
                     }
-                    return;
+                    match postmaster.spawn_ready() {
+                        Ok(c) => {
+                            child = c;
+                            health.set(true);
+                            backoff = RESTART_BACKOFF;
+                            tracing::info!("embedded PostgreSQL restarted");
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "restarting embedded PostgreSQL failed");
+                            backoff = (backoff * 2).min(MAX_RESTART_BACKOFF);
+                        }
+                    }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -27,6 +27,8 @@ pub enum DbError {
     Connect(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("this database uses TimescaleDB {version}, which is not installed for the PostgreSQL server it runs on: install the timescaledb package matching the server (the time-series tables cannot be read without it)")]
+    TimescaleMissing { version: String },
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
 }
@@ -36,6 +38,47 @@ pub struct Database {
     pub pool: PgPool,
     pub timescale: bool,
     cluster: Option<EmbeddedCluster>,
+}
+
+/// Checks TimescaleDB before anything else touches the database: a database that has the
+/// extension but a server without its files gets a clear error (instead of the first query
+/// failing on a missing library), and after a package upgrade the extension is brought to the
+/// installed version. `ALTER EXTENSION timescaledb UPDATE` must be the first statement of its
+/// session, hence a connection of its own.
+pub async fn prepare_timescale(options: &PgConnectOptions) -> Result<(), DbError> {
+    let mut conn = PgConnection::connect_with(options)
+        .await
+        .map_err(DbError::Connect)?;
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT e.extversion, a.default_version
+         FROM pg_extension e LEFT JOIN pg_available_extensions a ON a.name = e.extname
+         WHERE e.extname = 'timescaledb'",
+    )
+    .fetch_optional(&mut conn)
+    .await?;
+    conn.close().await.ok();
+    let Some((installed, available)) = row else {
+        return Ok(());
+    };
+    let Some(available) = available else {
+        return Err(DbError::TimescaleMissing { version: installed });
+    };
+    if version_key(&available) > version_key(&installed) {
+        let mut fresh = PgConnection::connect_with(options)
+            .await
+            .map_err(DbError::Connect)?;
+        sqlx::raw_sql("ALTER EXTENSION timescaledb UPDATE")
+            .execute(&mut fresh)
+            .await?;
+        fresh.close().await.ok();
+        tracing::info!(from = %installed, to = %available, "TimescaleDB extension updated");
+    }
+    Ok(())
+}
+
+/// "2.14.2" → [2, 14, 2] for ordering versions (a suffix such as "-dev" is ignored).
+fn version_key(v: &str) -> Vec<u32> {
+    v.split(['.', '-']).map_while(|p| p.parse().ok()).collect()
 }
 
 impl Database {
@@ -57,6 +100,7 @@ impl Database {
                 (cluster.connect_options(EMBEDDED_DATABASE), Some(cluster))
             }
         };
+        prepare_timescale(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(20)
             .acquire_timeout(Duration::from_secs(5))
@@ -97,6 +141,15 @@ impl Database {
             }
         }
         Database::open(url, data_dir).await
+    }
+
+    /// Whether the database server is up as far as this process knows: the supervisor's view of
+    /// the embedded postmaster; always up for an external server (`/readyz` asks it directly).
+    pub fn health(&self) -> embedded::ClusterHealth {
+        self.cluster
+            .as_ref()
+            .map(EmbeddedCluster::health)
+            .unwrap_or_else(embedded::ClusterHealth::up)
     }
 
     /// Closes the pool, then stops the embedded cluster if there is one.
@@ -156,4 +209,13 @@ pub async fn ensure_partitions(pool: &PgPool) -> Result<(), sqlx::Error> {
         tracing::info!(created, "monthly partitions prepared");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_order_numerically() {
+        assert!(super::version_key("2.14.2") > super::version_key("2.9.3"));
+        assert_eq!(super::version_key("2.10.0-dev"), vec![2, 10, 0]);
+    }
 }

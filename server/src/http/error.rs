@@ -48,8 +48,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("account locked")]
     AccountLocked,
-    #[error("too many attempts")]
-    TooManyAttempts,
+    /// Too many attempts; the client may try again after this many seconds (`Retry-After`).
+    #[error("too many attempts (retry after {0} s)")]
+    TooManyAttempts(u64),
     #[error("CSRF check failed")]
     CsrfFailed,
     #[error("password too weak")]
@@ -73,6 +74,9 @@ pub enum ApiError {
     Unprocessable(Msg, String),
     #[error("too many connections")]
     TooManyConnections,
+    /// A rejection of one of axum's extractors, keeping its status (400, 413, 415, 422…).
+    #[error("rejected ({0}): {1}")]
+    Rejected(StatusCode, String),
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error("database error: {0}")]
@@ -177,7 +181,7 @@ impl ApiError {
                 Msg::AccountLocked,
                 None,
             ),
-            TooManyAttempts => (
+            TooManyAttempts(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
                 Msg::TooManyAttempts,
@@ -237,6 +241,10 @@ impl ApiError {
                 Msg::TooManyConnections,
                 None,
             ),
+            Rejected(status, detail) => {
+                let (code, msg) = super::input::code_for(*status);
+                (*status, code, msg, Some(detail.clone()))
+            }
             DatabaseUnavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
@@ -274,6 +282,7 @@ fn unprocessable_code(msg: Msg) -> &'static str {
         Msg::IndicatorNotReported => "indicator_not_reported",
         Msg::UnknownSeries => "unknown_series",
         Msg::UnknownUnit => "unknown_unit",
+        Msg::NulCharacter => "nul_character",
         _ => "invalid_body",
     }
 }
@@ -310,10 +319,19 @@ impl IntoResponse for ApiError {
             tracing::debug!(error = %self, "request rejected");
         }
         let mut body = error_body(code, msg, detail.as_deref());
+        let retry_after = match &self {
+            ApiError::TooManyAttempts(secs) => Some((*secs).max(1)),
+            _ => None,
+        };
         if let ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) = self {
             body.error.findings = f;
         }
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }
 

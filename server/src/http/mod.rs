@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod input;
 pub mod openapi;
 pub mod ops;
 pub mod security;

@@ -17,10 +17,23 @@ pub struct Health {
     pub status: &'static str,
 }
 
-/// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
-pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok" })
+/// The process is up — and, with the embedded cluster, its postmaster too: while the supervisor
+/// restarts a postmaster that died, this answers 503 `database restarting`, so a monitor sees the
+/// outage the server is already repairing.
+#[utoipa::path(get, path = "/healthz", tag = "ops",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.database_health.is_up() {
+        Json(Health { status: "ok" }).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "database restarting",
+            }),
+        )
+            .into_response()
+    }
 }
 
 /// The database answers: the server can take writes.

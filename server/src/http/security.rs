@@ -54,3 +54,36 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     }
     res
 }
+
+/// True when the request's `Origin` (if a browser sent one) is this server: the origin of
+/// `--public-url`, or the `Host` the request was made to. Used where a cookie authenticates a
+/// request that no CSRF token protects (the WebSocket upgrade).
+pub fn origin_allowed(headers: &axum::http::HeaderMap, public_url: Option<&str>) -> bool {
+    use axum::http::header::{HOST, ORIGIN};
+    let Some(origin) = headers.get(ORIGIN) else {
+        // Browsers always send it on a WebSocket handshake; other clients cannot be tricked.
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+    if let Some(public) = public_url {
+        let public = public.to_ascii_lowercase();
+        let public_origin = match public.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}", rest.split('/').next().unwrap_or(""))
+            }
+            None => public.clone(),
+        };
+        if origin == public_origin {
+            return true;
+        }
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+}

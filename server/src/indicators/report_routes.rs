@@ -189,6 +189,7 @@ async fn readable(
     period: &str,
 ) -> Result<Report, ApiError> {
     p.require(p.reads_unit_reports(unit))?;
+    p.require_unit_in_scope(&state.db, unit).await?;
     workflow::report(&state.db, unit, period, None).await
 }
 

@@ -224,6 +224,7 @@ async fn load_series(
         .area
         .clone()
         .unwrap_or_else(|| state.config.province.clone());
+    p.require_unit_in_scope(&state.db, &area_code).await?;
     let area = crate::units::get(&state.db, &area_code)
         .await?
         .ok_or_else(|| ApiError::UnknownUnit(vec![area_code.clone()]))?;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -46,14 +47,27 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 /// Close code sent when the credentials behind a connection end or change (sign-out, revoked
 /// token, other roles): the client reconnects and subscribes again under its current rights.
 const CLOSE_CREDENTIALS_ENDED: u16 = 4001;
-/// How often a long-lived connection re-checks its credentials.
-const REVALIDATE_EVERY: Duration = Duration::from_secs(60);
+/// WebSocket close code 1009 "message too big": a client frame over [`MAX_CLIENT_FRAME`].
+const CLOSE_TOO_BIG: u16 = 1009;
+
+/// The outcome of re-checking a connection's credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validity {
+    /// Same person or machine, same rights.
+    Valid,
+    /// Session ended, token revoked, rights changed: close with 4001.
+    Ended,
+    /// The check could not be made (the database is down or restarting). Not a reason to tell
+    /// every wall its credentials ended: the connection stays and the next tick checks again.
+    Unknown,
+}
 
 /// What the connection's principal may follow, and whether its credentials still hold.
 /// Keeps the session logic free of the auth domain's types.
 pub trait Access: Send + Sync {
-    fn may_subscribe(&self, topic: &str) -> bool;
-    fn still_valid(&self) -> BoxFuture<'_, bool>;
+    /// `None` when the answer could not be found (the database failed).
+    fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>>;
+    fn still_valid(&self) -> BoxFuture<'_, Validity>;
 }
 
 struct PrincipalAccess {
@@ -63,17 +77,29 @@ struct PrincipalAccess {
 }
 
 impl Access for PrincipalAccess {
-    fn may_subscribe(&self, topic: &str) -> bool {
-        self.principal.may_subscribe(topic)
+    fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>> {
+        Box::pin(async move {
+            self.principal
+                .may_follow(&self.state.db, topic)
+                .await
+                .map_err(|e| tracing::error!(error = %e, %topic, "topic rights"))
+                .ok()
+        })
     }
 
-    fn still_valid(&self) -> BoxFuture<'_, bool> {
+    fn still_valid(&self) -> BoxFuture<'_, Validity> {
         Box::pin(async move {
             match crate::auth::principal::resolve(&self.headers, self.principal.ip, &self.state)
                 .await
             {
-                Ok(now) => now.same_rights(&self.principal),
-                Err(_) => false,
+                Ok(now) if now.same_rights(&self.principal) => Validity::Valid,
+                Ok(_) => Validity::Ended,
+                // Only a database failure leaves the answer open; a refused token is an answer.
+                Err(ApiError::Database(_) | ApiError::DatabaseUnavailable(_)) => {
+                    tracing::warn!("credentials not re-checked: database unavailable");
+                    Validity::Unknown
+                }
+                Err(_) => Validity::Ended,
             }
         })
     }
@@ -83,15 +109,25 @@ impl Access for PrincipalAccess {
 /// subscription is then checked against the principal's rights. The session runs until either
 /// side leaves, the credentials end, or the server shuts down (then the client receives a
 /// close frame).
+///
+/// A connection authenticated by a cookie must come from one of our own pages (`Origin`): the
+/// browser sends cookies with a WebSocket opened by any site, and no CORS rule stops it
+/// (cross-site WebSocket hijacking). Bearer tokens are not sent by browsers on their own.
 pub async fn ws_handler(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     if matches!(principal.who, Who::Anonymous) {
         return Err(ApiError::LoginRequired);
     }
+    if principal.by_cookie
+        && !crate::http::security::origin_allowed(&headers, state.config.public_url.as_deref())
+    {
+        return Err(ApiError::CsrfFailed);
+    }
+    let ws = ws.map_err(|r| ApiError::Rejected(r.status(), r.body_text()))?;
     let permit = state
         .ws_slots
         .clone()
@@ -107,10 +143,13 @@ pub async fn ws_handler(
         topics: state.topics.clone(),
         shutdown: state.shutdown.clone(),
         access,
+        revalidate_every: Duration::from_millis(state.config.ws_revalidate_ms.max(100)),
     };
     let tasks = state.tasks.clone();
     let ws = ws
         .max_message_size(MAX_CLIENT_FRAME)
+        // Refused from the frame's header, before its payload is buffered.
+        .max_frame_size(MAX_CLIENT_FRAME)
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER);
     Ok(ws.on_upgrade(move |socket| {
@@ -131,6 +170,8 @@ pub struct SessionCtx {
     pub topics: Topics,
     pub shutdown: CancellationToken,
     pub access: Arc<dyn Access>,
+    /// How often the credentials are re-checked (`--ws-revalidate-ms`, a minute by default).
+    pub revalidate_every: Duration,
 }
 
 struct Session<S> {
@@ -159,7 +200,7 @@ where
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.reset();
     let mut last_seen = Instant::now();
-    let mut revalidate = tokio::time::interval(REVALIDATE_EVERY);
+    let mut revalidate = tokio::time::interval(session.ctx.revalidate_every);
     revalidate.reset();
     loop {
         let flow: Flow = tokio::select! {
@@ -174,17 +215,24 @@ where
                     Some(Ok(Message::Text(text))) => session.on_client_text(text.as_str()).await,
                     Some(Ok(Message::Binary(_))) => session.error(None, "bad_frame", Msg::BadFrame).await,
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
+                    Some(Err(ref e)) if is_too_big(e) => {
+                        // Say why instead of dropping the connection.
+                        let close = CloseFrame { code: CLOSE_TOO_BIG, reason: Msg::FrameTooLarge.en().into() };
+                        let _ = session.sink.send(Message::Close(Some(close))).await;
+                        Err(())
+                    }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => Err(()),
                 }
             }
             Some((topic, item)) = session.subs.next() => session.on_publication(topic, item).await,
             _ = revalidate.tick() => {
-                if session.ctx.access.still_valid().await {
-                    Ok(())
-                } else {
-                    let close = CloseFrame { code: CLOSE_CREDENTIALS_ENDED, reason: "credentials ended".into() };
-                    let _ = session.sink.send(Message::Close(Some(close))).await;
-                    Err(())
+                match session.ctx.access.still_valid().await {
+                    Validity::Valid | Validity::Unknown => Ok(()),
+                    Validity::Ended => {
+                        let close = CloseFrame { code: CLOSE_CREDENTIALS_ENDED, reason: "credentials ended".into() };
+                        let _ = session.sink.send(Message::Close(Some(close))).await;
+                        Err(())
+                    }
                 }
             }
             _ = ping.tick() => {
@@ -226,7 +274,15 @@ impl<S: Sink<Message> + Unpin> Session<S> {
     }
 
     async fn on_client_text(&mut self, text: &str) -> Flow {
-        match serde_json::from_str::<ClientFrame>(text) {
+        let frame = serde_json::from_str::<ClientFrame>(text);
+        // A NUL in a topic would reach PostgreSQL (which refuses it with an error): refused here,
+        // like the HTTP side does in `http::input`.
+        if let Ok(f) = &frame {
+            if let Some(topic) = frame_text_with_nul(f) {
+                return self.error(topic, "nul_character", Msg::NulCharacter).await;
+            }
+        }
+        match frame {
             Ok(ClientFrame::Subscribe { topic, since }) => self.subscribe(topic, since).await,
             Ok(ClientFrame::Unsubscribe { topic }) => {
                 if self.subs.remove(&topic).is_some() {
@@ -241,9 +297,18 @@ impl<S: Sink<Message> + Unpin> Session<S> {
     }
 
     async fn subscribe(&mut self, topic: String, since: Option<StreamPosition>) -> Flow {
+        // Offsets start at 1 (0: nothing yet); a negative one is a broken client, refused before
+        // it reaches a query.
+        if since.as_ref().is_some_and(|p| p.offset < 0) {
+            return self
+                .error(Some(topic), "bad_position", Msg::BadPosition)
+                .await;
+        }
         // Rights first: a topic one may not follow is refused the same way whether it exists or not.
-        if !self.ctx.access.may_subscribe(&topic) {
-            return self.error(Some(topic), "forbidden", Msg::Forbidden).await;
+        match self.ctx.access.may_subscribe(&topic).await {
+            Some(true) => {}
+            Some(false) => return self.error(Some(topic), "forbidden", Msg::Forbidden).await,
+            None => return self.error(Some(topic), "internal", Msg::Internal).await,
         }
         let Some(source) = self.ctx.topics.source(&topic).cloned() else {
             return self
@@ -388,4 +453,35 @@ impl<S: Sink<Message> + Unpin> Session<S> {
             _ => Err(()),
         }
     }
+}
+
+/// The text of a client frame that carries a NUL, if any: `Some(topic)` to name it in the error
+/// (`None` inside when the topic itself is the culprit).
+fn frame_text_with_nul(frame: &ClientFrame) -> Option<Option<String>> {
+    match frame {
+        ClientFrame::Subscribe { topic, since } => {
+            if topic.contains('\0') {
+                Some(None)
+            } else if since.as_ref().is_some_and(|p| p.epoch.contains('\0')) {
+                Some(Some(topic.clone()))
+            } else {
+                None
+            }
+        }
+        ClientFrame::Unsubscribe { topic } => topic.contains('\0').then_some(None),
+        ClientFrame::Ping => None,
+    }
+}
+
+/// True when the read failed because the client's frame exceeded [`MAX_CLIENT_FRAME`].
+fn is_too_big(e: &axum::Error) -> bool {
+    use std::error::Error as _;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(err) = source {
+        if let Some(tungstenite::Error::Capacity(_)) = err.downcast_ref::<tungstenite::Error>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }

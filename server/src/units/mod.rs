@@ -364,6 +364,24 @@ pub async fn update(
     .await
 }
 
+/// Whether `unit` is `scope` or lies below it (following parents up); `None` when `unit` does
+/// not exist.
+pub async fn within(db: &PgPool, unit: &str, scope: &str) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE up (code, parent_code) AS (
+             SELECT code, parent_code FROM units WHERE code = $1
+             UNION
+             SELECT u.code, u.parent_code FROM units u JOIN up ON u.code = up.parent_code
+         )
+         SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM up) THEN NULL
+                     ELSE EXISTS (SELECT 1 FROM up WHERE code = $2) END",
+    )
+    .bind(unit)
+    .bind(scope)
+    .fetch_one(db)
+    .await
+}
+
 /// True when making `parent` the parent of `code` would close a loop: `parent` is `code` itself
 /// or one of the units below it.
 pub async fn would_cycle(
