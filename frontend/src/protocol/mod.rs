@@ -9,7 +9,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+mod calendar;
 mod indicators;
+pub use calendar::*;
 pub use indicators::*;
 
 #[cfg(feature = "ssr")]

@@ -71,6 +71,14 @@ pub enum ApiError {
     UnsupportedSpreadsheet,
     #[error("a 422 with a message of the catalogue: {0:?} ({1})")]
     Unprocessable(Msg, String),
+    /// A 422 whose message is written by the domain (both languages), e.g. a calendar day that
+    /// cannot be: the catalogue's fixed texts cannot name the day and the rule it breaks.
+    #[error("rejected ({code}): {en}")]
+    Rejected {
+        code: &'static str,
+        vi: String,
+        en: String,
+    },
     #[error("too many connections")]
     TooManyConnections,
     #[error("database unavailable: {0}")]
@@ -230,6 +238,7 @@ impl ApiError {
                 *msg,
                 (!detail.is_empty()).then(|| detail.clone()),
             ),
+            Rejected { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, Msg::BadField, None),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -310,6 +319,10 @@ impl IntoResponse for ApiError {
             tracing::debug!(error = %self, "request rejected");
         }
         let mut body = error_body(code, msg, detail.as_deref());
+        if let ApiError::Rejected { vi, en, .. } = &self {
+            body.error.message_vi = vi.clone();
+            body.error.message_en = en.clone();
+        }
         if let ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) = self {
             body.error.findings = f;
         }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ioc_frontend::protocol::CalendarWarning;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -15,12 +16,19 @@ use crate::AppState;
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     pub status: &'static str,
+    /// Things an operator should fix that do not stop the server (still 200), e.g. the
+    /// Government's holiday schedule of the current or next year not entered yet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<CalendarWarning>,
 }
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
 pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok" })
+    Json(Health {
+        status: "ok",
+        warnings: Vec::new(),
+    })
 }
 
 /// The database answers: the server can take writes.
@@ -33,11 +41,22 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     )
     .await;
     match ping {
-        Ok(Ok(_)) => Json(Health { status: "ready" }).into_response(),
+        Ok(Ok(_)) => {
+            // A warning, never a failure: deadlines still compute from the expected schedule.
+            let warnings = crate::calendar::routes::warnings(&state.db)
+                .await
+                .unwrap_or_default();
+            Json(Health {
+                status: "ready",
+                warnings,
+            })
+            .into_response()
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(Health {
                 status: "database unavailable",
+                warnings: Vec::new(),
             }),
         )
             .into_response(),
