@@ -126,16 +126,13 @@ async fn the_seeded_schedules_and_the_expected_years() {
     assert_eq!(kind_of(&y2027, "2027-02-08"), Some(DayKind::Holiday));
     assert_eq!(kind_of(&y2027, "2027-04-16"), Some(DayKind::Holiday));
     let y2031 = year(&app, 2031).await;
-    assert_eq!(y2031.days.len() >= 11, true);
+    assert!(y2031.days.len() >= 11, "{:?}", y2031.days);
 
     // The current year (2026 at the time of writing) is announced; the next one is not: a
     // warning, in the year view and in /readyz, which stays 200.
     let this = ioc_server::indicators::deadlines::today().year();
     let warned: Vec<i32> = y2026.warnings.iter().map(|w| w.year).collect();
-    assert!(
-        warned.contains(&(this + 1)) || this + 1 <= 2026,
-        "{warned:?}"
-    );
+    assert!(warned.contains(&(this + 1)) || this < 2026, "{warned:?}");
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();

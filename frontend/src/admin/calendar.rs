@@ -354,7 +354,7 @@ fn DayForm(
                     }
                 }>{options}</select>
             </label>
-            <label class="field-repaid" style:display=move || (kind.get() != DayKind::Swap).then_some("none")>
+            <label class="field-repaid" class:field-off=move || kind.get() != DayKind::Swap>
                 <span>{t(CalMsg::RepaidOn)}</span>
                 <input bind:value=repaid placeholder="dd/mm/yyyy" inputmode="numeric" autocomplete="off" />
             </label>

@@ -160,6 +160,8 @@ texts! {
     SubmitDay => "Hạn nộp (ngày)", "Submit by (day)";
     SendDay => "Hạn gửi (ngày)", "Send by (day)";
     WorkingDays => "Tính theo ngày làm việc", "Count working days";
+    SubmitBefore => "Nộp “trước ngày N” (ngày N đã trễ)", "Submit “before day N” (day N is late)";
+    SendBefore => "Gửi “trước ngày M” (ngày M đã trễ)", "Send “before day M” (day M is late)";
     DueSoonDays => "Nhắc trước (ngày làm việc)", "Remind ahead (working days)";
     RulesSaved => "Đã lưu hạn", "Deadlines saved";
     // History import (catalogue page)
