@@ -127,11 +127,10 @@ pub fn AdminCalendarPage() -> impl IntoView {
         year.track();
         reload();
     });
+    let ok = RwSignal::new(None::<String>);
     let done = Callback::new(move |(m, what): (CalMsg, String)| {
-        note.set(Some(Note::Done(
-            super::text::AdminMsg::Saved,
-            format!("{} {what}", t(m)),
-        )));
+        note.set(None);
+        ok.set(Some(format!("{} {what}", t(m))));
         editing.set(None);
         reload();
     });
@@ -164,6 +163,7 @@ pub fn AdminCalendarPage() -> impl IntoView {
                 </button>
             </div>
             <NoteView ctx note />
+            {move || ok.get().map(|text| view! { <p class="notice notice-ok" role="status">{text}</p> })}
             {move || match data.get() {
                 Load::Loading => loading_view(ctx),
                 Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),

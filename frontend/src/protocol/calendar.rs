@@ -97,7 +97,7 @@ pub struct CalendarYear {
     /// The year's days are kept in the database (edited or seeded); otherwise they are computed
     /// from the rules and every one is expected.
     pub stored: bool,
-    /// At least one day of the year has been announced by the Government.
+    /// Every day of the year is as the Government announced it (none expected).
     pub announced: bool,
     /// Days off, swap days and working weekend days in date order.
     pub days: Vec<CalendarDay>,
@@ -106,7 +106,7 @@ pub struct CalendarYear {
     pub warnings: Vec<CalendarWarning>,
 }
 
-/// "The Government has not announced year Y's schedule": deadlines of that year use the rules.
+/// "Year Y's schedule is not (wholly) announced": deadlines of that year use expected days.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct CalendarWarning {
@@ -120,10 +120,10 @@ impl CalendarWarning {
         CalendarWarning {
             year,
             message_vi: format!(
-                "Chưa có lịch nghỉ lễ, Tết năm {year} do Chính phủ công bố: hạn báo cáo năm {year} đang tính theo lịch dự kiến từ quy định."
+                "Chưa nhập đủ lịch nghỉ lễ, Tết năm {year} do Chính phủ công bố: hạn báo cáo năm {year} đang tính theo ngày nghỉ dự kiến từ quy định."
             ),
             message_en: format!(
-                "The Government's holiday schedule for {year} has not been entered: deadlines in {year} use the expected schedule from the rules."
+                "The Government's holiday schedule for {year} has not been entered in full: deadlines in {year} use days off expected from the rules."
             ),
         }
     }

@@ -83,7 +83,7 @@ pub async fn get_year(
     Ok(Json(CalendarYear {
         year,
         stored,
-        announced: days.iter().any(|d| d.announced),
+        announced: stored && days.iter().all(|d| d.announced),
         days,
         warnings: warnings(&state.db).await?,
     }))

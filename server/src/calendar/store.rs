@@ -234,14 +234,16 @@ pub async fn stored_year(
     Ok(rows.into_iter().map(day_of).collect())
 }
 
-/// Years among `years` with no announced day stored.
+/// Years among `years` whose schedule is not wholly announced: nothing stored (the rules give
+/// it), or some stored day still expected (e.g. the announced Tết entered, the rest not yet).
 pub async fn years_not_announced(
     db: impl sqlx::PgExecutor<'_>,
     years: &[i32],
 ) -> Result<Vec<i32>, sqlx::Error> {
     let announced: Vec<i32> = sqlx::query_scalar(
-        "SELECT DISTINCT extract(year FROM day)::int FROM calendar_days
-         WHERE announced AND extract(year FROM day)::int = ANY($1)",
+        "SELECT extract(year FROM day)::int FROM calendar_days
+         WHERE extract(year FROM day)::int = ANY($1)
+         GROUP BY 1 HAVING bool_and(announced)",
     )
     .bind(years)
     .fetch_all(db)
