@@ -892,6 +892,15 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
         (row.deadline_status, row.entered, row.expected),
         (DeadlineStatus::Submitted, 4, 4)
     );
+    // Submitted is on time for the unit, but until the province sends it, the report is late to
+    // the Government once the send deadline has passed (trễ hạn gửi Chính phủ).
+    let today = ioc_server::indicators::deadlines::today().to_string();
+    assert_eq!(
+        row.late_to_government,
+        today > row.send_deadline,
+        "today {today}, send deadline {}",
+        row.send_deadline
+    );
 }
 
 #[tokio::test]
