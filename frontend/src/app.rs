@@ -93,8 +93,8 @@ pub fn office_page(path: &str) -> bool {
 #[component(transparent)]
 fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
     use crate::admin::{
-        AdminAuditPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage, AdminUnitsPage,
-        AdminUsersPage,
+        AdminAuditPage, AdminCalendarPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage,
+        AdminUnitsPage, AdminUsersPage,
     };
     use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
     view! {
@@ -108,6 +108,7 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/admin/tokens") view=AdminTokensPage />
         <Route path=path!("/admin/audit") view=AdminAuditPage />
         <Route path=path!("/admin/indicators") view=AdminIndicatorsPage />
+        <Route path=path!("/admin/calendar") view=AdminCalendarPage />
     }
     .into_inner()
 }

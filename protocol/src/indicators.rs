@@ -291,6 +291,9 @@ pub struct SubmissionView {
     /// Sending deadline (province → Government), `YYYY-MM-DD`.
     pub send_deadline: String,
     pub deadline_status: DeadlineStatus,
+    /// Not sent to the Government after `send_deadline` (the province's lateness, not the unit's).
+    #[serde(default)]
+    pub late_to_government: bool,
     pub rows: Vec<EntryRow>,
 }
 
@@ -340,6 +343,11 @@ pub struct SubmissionSummary {
     pub deadline: String,
     pub send_deadline: String,
     pub deadline_status: DeadlineStatus,
+    /// Trễ hạn gửi Chính phủ: the report is not sent to the Government after `send_deadline` —
+    /// approved but not sent, awaiting approval, or still missing at the province. Distinct from
+    /// `deadline_status` (the unit's own lateness towards the province).
+    #[serde(default)]
+    pub late_to_government: bool,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -482,6 +490,41 @@ pub struct IndicatorGroup {
     pub working_days: bool,
     /// "Due soon" starts this many working days before the submission deadline.
     pub due_soon_days: i16,
+    /// Whether `submit_day` is the last day allowed ("chậm nhất ngày N") or the first late one.
+    #[serde(default)]
+    pub submit_bound: DayBound,
+    /// Same for `send_day` (seed 000: "trước ngày 03", before the 3rd).
+    #[serde(default)]
+    pub send_bound: DayBound,
+}
+
+/// How a deadline "day N" reads in the law.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayBound {
+    /// "Chậm nhất ngày N": day N inclusive.
+    #[default]
+    By,
+    /// "Trước ngày N": strictly before day N (the last day allowed is N − 1).
+    Before,
+}
+
+impl DayBound {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayBound::By => "by",
+            DayBound::Before => "before",
+        }
+    }
+
+    pub fn parse(s: &str) -> DayBound {
+        if s == "before" {
+            DayBound::Before
+        } else {
+            DayBound::By
+        }
+    }
 }
 
 /// Body of `PATCH /api/v1/indicator-groups/{code}` (administrators); absent fields stay.
@@ -495,17 +538,10 @@ pub struct IndicatorGroupPatch {
     pub send_day: Option<i16>,
     pub working_days: Option<bool>,
     pub due_soon_days: Option<i16>,
-}
-
-/// A public holiday (not a working day for deadlines).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Holiday {
-    /// `YYYY-MM-DD`.
-    pub day: NaiveDate,
-    pub name_vi: String,
-    pub name_en: String,
+    #[serde(default)]
+    pub submit_bound: Option<DayBound>,
+    #[serde(default)]
+    pub send_bound: Option<DayBound>,
 }
 
 /// `"YYYY-MM"` → first day of that month.

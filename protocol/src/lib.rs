@@ -13,8 +13,10 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+mod calendar;
 pub mod i18n;
 mod indicators;
+pub use calendar::*;
 pub use indicators::*;
 
 #[cfg(feature = "openapi")]

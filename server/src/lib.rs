@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod central;
 pub mod config;
 pub mod db;

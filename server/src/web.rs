@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(indicators::routes::router())
+        .merge(crate::calendar::routes::router())
         .merge(indicators::report_routes::router())
         .merge(crate::auth::routes::router())
         .merge(crate::auth::forms::router())

@@ -65,6 +65,8 @@ test('entry, approval and delivery of monthly figures', async (t) => {
       const { page } = admin;
       const form = page.locator('form.rule-form[data-group="monthly-gov"]');
       assert.equal(await form.locator('.submit-day input').inputValue(), '2', 'seed 000: the 2nd');
+      assert.equal(await form.locator('.submit-before input').isChecked(), false, 'seed 000: by the 2nd (inclusive)');
+      assert.equal(await form.locator('.send-before input').isChecked(), true, 'seed 000: before the 3rd');
       await form.locator('.working-days input').check();
       await form.locator('button[type=submit]').click();
       await form.locator('.notice-ok').waitFor();

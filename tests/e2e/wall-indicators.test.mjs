@@ -136,6 +136,20 @@ test('late units of the deadline board are hot issues, live', async (t) => {
   for (const r of notLate) {
     assert.equal(await page.locator(`.hot li[data-key="late:${r.group}:${r.unit}:${r.period}"]`).count(), 0);
   }
+  // The province's own lateness (trễ hạn gửi Chính phủ): one item per group and period whose
+  // reports are not sent after the send deadline, ahead of the units' lateness.
+  const lateGov = new Set(board.rows.filter((r) => r.late_to_government).map((r) => `${r.group}:${r.period}`));
+  for (const key of lateGov) {
+    const item = page.locator(`.hot li[data-key="late-gov:${key}"]`);
+    await item.waitFor({ timeout: 10_000 });
+    assert.ok((await item.textContent()).startsWith('Trễ hạn gửi Chính phủ'));
+  }
+  if (lateGov.size > 0) {
+    const keys = await page.locator('.hot li').evaluateAll((els) => els.map((e) => e.dataset.key));
+    const firstLate = keys.findIndex((k) => k.startsWith('late:'));
+    const lastGov = keys.map((k) => k.startsWith('late-gov:')).lastIndexOf(true);
+    assert.ok(firstLate === -1 || lastGov < firstLate, keys.join(' '));
+  }
   await page.screenshot({ path: join(ARTIFACTS, 'wall-hot-1920x1080.png') });
   assert.deepEqual(errors, []);
   await context.close();

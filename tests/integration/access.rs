@@ -473,6 +473,25 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [303, 200, 403, 403, 403, 403, 403, 403],
         },
+        Route {
+            method: Method::GET,
+            path: "/admin/calendar",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/calendar/2026",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200, 200, 200],
+        },
+        // An administrator gets past the guard to "no such day" (nothing is written).
+        Route {
+            method: Method::DELETE,
+            path: "/api/v1/calendar/days/2030-03-05",
+            body: None,
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
         // Last: signing out ends the sessions the rows above used.
         Route {
             method: Method::POST,

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use ioc_frontend::protocol::{ClientFrame, ServerFrame, StreamPosition};
+use ioc_protocol::{ClientFrame, ServerFrame, StreamPosition};
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -7,6 +7,7 @@ mod harness;
 mod access;
 mod admin;
 mod auth;
+mod calendar;
 mod central;
 mod embedded;
 mod faults;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use ioc_protocol::{
     format_period, months_before, period_ts, ts_period, BackfillReceipt, DeadlineBoard,
     DeadlineStatus, EntryRevision, FigureKind, Me, NewUserRequest, Payload, RoleGrant, SeriesView,
@@ -831,9 +831,13 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
             .all(|r| r.deadline_status == DeadlineStatus::Late),
         "{board:?}"
     );
+    // Units submit by the 2nd, or the next working day when the 2nd is off (art. 148(2)).
+    let cal = ioc_server::calendar::Calendar::load(&app.db).await.unwrap();
+    let next = months_before(ts_period(Utc::now()), 1);
+    let due = cal.next_working_day(next.with_day(2).unwrap()).to_string();
     assert!(
-        board.rows.iter().all(|r| r.deadline.ends_with("-02")),
-        "units submit by the 2nd"
+        board.rows.iter().all(|r| r.deadline == due),
+        "units submit by the 2nd: {due}"
     );
 
     let mut ws = app.ws().await;
@@ -887,6 +891,15 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
     assert_eq!(
         (row.deadline_status, row.entered, row.expected),
         (DeadlineStatus::Submitted, 4, 4)
+    );
+    // Submitted is on time for the unit, but until the province sends it, the report is late to
+    // the Government once the send deadline has passed (trễ hạn gửi Chính phủ).
+    let today = ioc_server::indicators::deadlines::today().to_string();
+    assert_eq!(
+        row.late_to_government,
+        today > row.send_deadline,
+        "today {today}, send deadline {}",
+        row.send_deadline
     );
 }
 
@@ -1181,9 +1194,15 @@ async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() 
             .send()
     };
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
+    // Seed 000 counts calendar days: "by 2 January 2027" is a Saturday after the Friday holiday,
+    // so the deadline moves to Monday the 4th (Civil Code art. 148(2)); "before 3 January" too.
     assert_eq!(
-        board.rows[0].deadline, "2027-01-02",
-        "calendar days by default (seed 000)"
+        (
+            board.rows[0].deadline.as_str(),
+            board.rows[0].send_deadline.as_str()
+        ),
+        ("2027-01-04", "2027-01-04"),
+        "calendar days by default (seed 000), moved off the weekend"
     );
 
     let patch = |body: Value| {
@@ -1198,33 +1217,44 @@ async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() 
     };
     let g: Value = ok(patch(json!({"working_days": true})).await.unwrap()).await;
     assert_eq!(g["working_days"], true);
-    // 1 January 2027 is a Friday holiday, then a weekend: the 2nd working day is Tuesday the 5th.
+    assert_eq!(g["send_bound"], "before", "seed 000: trước ngày 03");
+    // 1 January 2027 is a Friday holiday, then a weekend: the 2nd working day is Tuesday the 5th,
+    // and "before the 3rd working day" ends on the 2nd.
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
     assert_eq!(
         (
             board.rows[0].deadline.as_str(),
             board.rows[0].send_deadline.as_str()
         ),
-        ("2027-01-05", "2027-01-06")
+        ("2027-01-05", "2027-01-05")
     );
 
+    // 2027 has no stored schedule: deleting its expected New Year's Day stores the rest of the
+    // year and makes Friday 1 January a working day.
     let r = admin
-        .send(&app, reqwest::Method::DELETE, "/api/v1/holidays/2027-01-01")
+        .send(
+            &app,
+            reqwest::Method::DELETE,
+            "/api/v1/calendar/days/2027-01-01",
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
     assert_eq!(board.rows[0].deadline, "2027-01-04");
-    let holiday =
-        json!({"day": "2027-01-04", "name_vi": "Nghỉ bù", "name_en": "Substitute day off"});
+    let holiday = json!({"kind": "holiday", "name_vi": "Nghỉ bù", "name_en": "Substitute day off"});
     let r = admin
-        .send(&app, reqwest::Method::PUT, "/api/v1/holidays/2027-01-04")
+        .send(
+            &app,
+            reqwest::Method::PUT,
+            "/api/v1/calendar/days/2027-01-04",
+        )
         .json(&holiday)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(r.status(), StatusCode::OK);
     let board: DeadlineBoard = ok(deadline_of(&app).await.unwrap()).await;
     assert_eq!(board.rows[0].deadline, "2027-01-05");
 
@@ -1237,10 +1267,14 @@ async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() 
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
     let r = admin
-        .send(&app, reqwest::Method::DELETE, "/api/v1/holidays/not-a-day")
+        .send(
+            &app,
+            reqwest::Method::DELETE,
+            "/api/v1/calendar/days/not-a-day",
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.group%' OR action LIKE 'indicators.holiday%'").await, 3);
+    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.group%' OR action LIKE 'calendar.%'").await, 3);
 }

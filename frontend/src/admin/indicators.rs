@@ -16,7 +16,8 @@ use crate::entry::text::EntryMsg as T;
 use ioc_protocol::i18n::parse_number;
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{
-    Aggregation, BackfillReceipt, IndicatorDef, IndicatorGroup, IndicatorGroupPatch, IndicatorPatch,
+    Aggregation, BackfillReceipt, DayBound, IndicatorDef, IndicatorGroup, IndicatorGroupPatch,
+    IndicatorPatch,
 };
 
 const AGGREGATIONS: [Aggregation; 4] = [
@@ -483,11 +484,22 @@ fn DeadlineRules(ctx: AdminCtx) -> impl IntoView {
     }
 }
 
+/// "Before day N" (exclusive) when ticked, "by day N" (inclusive) otherwise.
+fn bound(before: bool) -> DayBound {
+    if before {
+        DayBound::Before
+    } else {
+        DayBound::By
+    }
+}
+
 #[component]
 fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
     let submit_day = RwSignal::new(group.submit_day.to_string());
     let send_day = RwSignal::new(group.send_day.to_string());
     let working = RwSignal::new(group.working_days);
+    let submit_before = RwSignal::new(group.submit_bound == DayBound::Before);
+    let send_before = RwSignal::new(group.send_bound == DayBound::Before);
     let soon = RwSignal::new(group.due_soon_days.to_string());
     let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
@@ -511,6 +523,8 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             send_day: Some(b),
             working_days: Some(working.get_untracked()),
             due_soon_days: Some(c),
+            submit_bound: Some(bound(submit_before.get_untracked())),
+            send_bound: Some(bound(send_before.get_untracked())),
             ..Default::default()
         };
         let url = format!("/api/v1/indicator-groups/{}", api::encode(&code));
@@ -543,6 +557,8 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             {field(T::SendDay, send_day, "send-day")}
             {field(T::DueSoonDays, soon, "due-soon")}
             <label class="check working-days"><input type="checkbox" bind:checked=working /><span>{t(ctx, T::WorkingDays)}</span></label>
+            <label class="check submit-before"><input type="checkbox" bind:checked=submit_before /><span>{t(ctx, T::SubmitBefore)}</span></label>
+            <label class="check send-before"><input type="checkbox" bind:checked=send_before /><span>{t(ctx, T::SendBefore)}</span></label>
             <div class="form-actions">
                 <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
             </div>

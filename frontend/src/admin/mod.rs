@@ -6,6 +6,7 @@
 //! on phones (`assets/ioc.css`, admin section). Texts come from [`text::AdminMsg`]; API calls go through [`crate::api`].
 
 mod audit;
+mod calendar;
 mod indicators;
 mod overview;
 pub mod text;
@@ -19,6 +20,7 @@ use leptos::task::spawn_local;
 use leptos_meta::{Html, Title};
 
 pub use audit::AdminAuditPage;
+pub use calendar::AdminCalendarPage;
 pub use indicators::AdminIndicatorsPage;
 pub use overview::AdminOverviewPage;
 pub use tokens::AdminTokensPage;
@@ -39,16 +41,18 @@ pub enum Section {
     Tokens,
     Audit,
     Indicators,
+    Calendar,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Overview,
         Section::Units,
         Section::Users,
         Section::Tokens,
         Section::Audit,
         Section::Indicators,
+        Section::Calendar,
     ];
 
     pub fn path(self) -> &'static str {
@@ -59,6 +63,7 @@ impl Section {
             Section::Tokens => "/admin/tokens",
             Section::Audit => "/admin/audit",
             Section::Indicators => "/admin/indicators",
+            Section::Calendar => "/admin/calendar",
         }
     }
 
@@ -70,6 +75,7 @@ impl Section {
             Section::Tokens => M::Tokens,
             Section::Audit => M::Audit,
             Section::Indicators => M::Indicators,
+            Section::Calendar => M::Calendar,
         }
     }
 }

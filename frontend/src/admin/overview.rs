@@ -14,6 +14,7 @@ pub fn AdminOverviewPage() -> impl IntoView {
         (Section::Tokens, M::TokensExplain),
         (Section::Audit, M::AuditExplain),
         (Section::Indicators, M::IndicatorsExplain),
+        (Section::Calendar, M::CalendarExplain),
     ]
     .into_iter()
     .map(|(s, explain)| {

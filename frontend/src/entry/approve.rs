@@ -12,7 +12,7 @@ use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame,
-    FailureNote, Screen, StatusChip,
+    FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Load};
 use ioc_protocol::i18n::Lang;
@@ -189,7 +189,11 @@ fn BoardRow(ctx: EntryCtx, row: SubmissionSummary) -> impl IntoView {
                 <span class="sub">{row.unit.clone()}</span>
             </td>
             <td data-label=ctx.t(T::Status)><StatusChip ctx status=row.status /></td>
-            <td data-label=ctx.t(T::DeadlineStatus)><DeadlineChip ctx status=row.deadline_status /></td>
+            <td data-label=ctx.t(T::DeadlineStatus)>
+                <DeadlineChip ctx status=row.deadline_status />
+                " "
+                <GovernmentChip ctx late=row.late_to_government />
+            </td>
             <td data-label=ctx.t(T::Deadline)>{date_label(&row.deadline)}</td>
             <td data-label=ctx.t(T::Entered) class="num" class:incomplete=!complete>{progress}</td>
             <td data-label=ctx.t(T::SubmittedAt)>{time_label(row.submitted_at)}</td>

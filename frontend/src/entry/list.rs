@@ -9,7 +9,7 @@ use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx,
-    EntryFrame, FailureNote, Screen, StatusChip,
+    EntryFrame, FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Failure};
 use ioc_protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
@@ -241,6 +241,7 @@ fn ReportCard(ctx: EntryCtx, row: SubmissionSummary) -> impl IntoView {
             <span class="chips">
                 <StatusChip ctx status=row.status />
                 <DeadlineChip ctx status=row.deadline_status />
+                <GovernmentChip ctx late=row.late_to_government />
             </span>
             <dl class="report-facts">
                 <div><dt>{ctx.t(T::Deadline)}</dt><dd>{date_label(&row.deadline)}</dd></div>

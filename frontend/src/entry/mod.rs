@@ -277,6 +277,14 @@ pub fn DeadlineChip(ctx: EntryCtx, status: DeadlineStatus) -> impl IntoView {
     view! { <span class=class data-deadline=status.as_str()>{ctx.t(deadline_label(status))}</span> }
 }
 
+/// "Trễ hạn gửi Chính phủ": the province's lateness, shown next to the unit's deadline chip.
+#[component]
+pub fn GovernmentChip(ctx: EntryCtx, late: bool) -> impl IntoView {
+    late.then(|| {
+        view! { <span class="chip chip-off late-gov" data-late-gov="true">{ctx.t(T::LateToGovernment)}</span> }
+    })
+}
+
 pub fn unit_label(lang: Lang, vi: &str, en: &str) -> String {
     match lang {
         Lang::Vi => vi.to_string(),

@@ -11,7 +11,7 @@ use super::numbers::{edit_text, show};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame,
-    FailureNote, Screen, StatusChip,
+    FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Failure, Load};
 use ioc_protocol::i18n::parse_number;
@@ -169,6 +169,7 @@ fn ReportHead(r: Report, v: SubmissionView) -> impl IntoView {
             <div class="chips">
                 <StatusChip ctx status=Some(v.status) />
                 <DeadlineChip ctx status=v.deadline_status />
+                <GovernmentChip ctx late=v.late_to_government />
             </div>
             <dl class="report-facts">
                 <div><dt>{ctx.t(T::Revision)}</dt><dd class="revision">{v.revision}</dd></div>

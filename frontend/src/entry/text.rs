@@ -58,8 +58,9 @@ texts! {
     LoadEarlier => "Xem thêm các kỳ trước", "Show earlier periods";
     Unit => "Đơn vị", "Unit";
     Status => "Trạng thái", "Status";
-    Deadline => "Hạn nộp", "Deadline";
-    SendDeadline => "Hạn gửi Chính phủ", "Due at the Government";
+    Deadline => "Hạn nộp (chậm nhất)", "Submit by (inclusive)";
+    SendDeadline => "Hạn gửi Chính phủ (chậm nhất)", "Send to the Government by (inclusive)";
+    LateToGovernment => "Trễ hạn gửi Chính phủ", "Late to the Government";
     DeadlineStatus => "Tình trạng hạn", "Deadline status";
     Entered => "Đã nhập", "Entered";
     Revision => "Lần", "Revision";
@@ -71,7 +72,7 @@ texts! {
     ReminderSoon => "Sắp đến hạn nộp", "Due soon";
     ReminderLate => "Đã quá hạn nộp", "Overdue";
     ReminderText => "báo cáo tháng", "report for";
-    DueOn => "hạn", "due";
+    DueOn => "hạn chậm nhất", "due by";
     LiveOn => "Cập nhật trực tiếp", "Live";
     LiveOff => "Mất kết nối, đang thử lại…", "Disconnected, retrying…";
     // Entry form
@@ -155,10 +156,12 @@ texts! {
     Filter => "Lọc", "Filter";
     // Deadline rules (catalogue page)
     RulesTitle => "Hạn nộp và hạn gửi", "Deadlines";
-    RulesExplain => "Đơn vị nộp trước ngày thứ N của tháng sau, tỉnh gửi Chính phủ trước ngày thứ M (Công văn 6758/UBND-KSTT: ngày 2 và ngày 3). Khi tính theo ngày làm việc, thứ Bảy, Chủ nhật và ngày lễ không được tính.", "Units submit by day N of the next month, the province sends to the Government by day M (letter 6758/UBND-KSTT: the 2nd and the 3rd). Counted in working days, Saturdays, Sundays and public holidays are skipped.";
+    RulesExplain => "Đơn vị nộp chậm nhất ngày N của tháng sau (ngày N vẫn trong hạn); tỉnh gửi Chính phủ trước ngày M, tức chậm nhất ngày M − 1 (Công văn 6758/UBND-KSTT: chậm nhất ngày 02, trước ngày 03). Hạn rơi vào ngày nghỉ thì kết thúc vào ngày làm việc tiếp theo (Bộ luật Dân sự 2015, Điều 148). Khi tính theo ngày làm việc, thứ Bảy, Chủ nhật, ngày lễ, Tết và ngày nghỉ hoán đổi không được tính; thứ Bảy làm bù được tính (xem Lịch làm việc).", "Units submit by day N of the next month (day N included); the province sends to the Government before day M, i.e. by day M − 1 (letter 6758/UBND-KSTT: by the 2nd, before the 3rd). A deadline that falls on a day off ends on the next working day (Civil Code 2015, art. 148). Counted in working days, Saturdays, Sundays, holidays, Tết and swap days off are skipped; a working Saturday counts (see the working calendar).";
     SubmitDay => "Hạn nộp (ngày)", "Submit by (day)";
     SendDay => "Hạn gửi (ngày)", "Send by (day)";
     WorkingDays => "Tính theo ngày làm việc", "Count working days";
+    SubmitBefore => "Nộp “trước ngày N” (ngày N đã trễ)", "Submit “before day N” (day N is late)";
+    SendBefore => "Gửi “trước ngày M” (ngày M đã trễ)", "Send “before day M” (day M is late)";
     DueSoonDays => "Nhắc trước (ngày làm việc)", "Remind ahead (working days)";
     RulesSaved => "Đã lưu hạn", "Deadlines saved";
     // History import (catalogue page)

@@ -28,6 +28,16 @@ pub enum HotIssue {
         pct: f64,
         pace_pct: Option<f64>,
     },
+    /// The province is late to the Government (trễ hạn gửi Chính phủ): after the send deadline,
+    /// `count` reports of the group and period are not sent — approved but not sent, awaiting
+    /// approval, or still missing at the province. The province's own lateness, distinct from
+    /// the units' ([`HotIssue::Late`]).
+    LateToGovernment {
+        group: String,
+        period: String,
+        send_deadline: String,
+        count: usize,
+    },
     /// A reporting unit has not submitted after its deadline.
     Late {
         unit: String,
@@ -45,6 +55,9 @@ impl HotIssue {
         match self {
             HotIssue::Breach { code, .. } => format!("breach:{code}"),
             HotIssue::BehindTarget { code, .. } => format!("behind:{code}"),
+            HotIssue::LateToGovernment { group, period, .. } => {
+                format!("late-gov:{group}:{period}")
+            }
             HotIssue::Late {
                 unit,
                 group,
@@ -55,8 +68,9 @@ impl HotIssue {
     }
 }
 
-/// The hot issues, most serious first: threshold breaches, then late units (oldest deadline
-/// first), then indicators behind their target. An indicator without published months raises
+/// The hot issues, most serious first: threshold breaches, then the province late to the
+/// Government (oldest period first), then late units (oldest deadline first), then indicators
+/// behind their target. An indicator without published months raises
 /// nothing: an empty tile is visible on its own and is not an alarm about the economy.
 pub fn hot_issues<'a>(
     tiles: impl IntoIterator<Item = (&'a IndicatorDef, &'a [MonthFigure])>,
@@ -88,6 +102,34 @@ pub fn hot_issues<'a>(
             });
         }
     }
+    // One issue per group × period: the province sends the group's reports together.
+    let mut late_gov: Vec<HotIssue> = Vec::new();
+    for r in board
+        .iter()
+        .flat_map(|b| b.rows.iter())
+        .filter(|r| r.late_to_government)
+    {
+        match late_gov.iter_mut().find(|i| {
+            matches!(i, HotIssue::LateToGovernment { group, period, .. }
+                if *group == r.group && *period == r.period)
+        }) {
+            Some(HotIssue::LateToGovernment { count, .. }) => *count += 1,
+            _ => late_gov.push(HotIssue::LateToGovernment {
+                group: r.group.clone(),
+                period: r.period.clone(),
+                send_deadline: r.send_deadline.clone(),
+                count: 1,
+            }),
+        }
+    }
+    late_gov.sort_by_key(|i| match i {
+        HotIssue::LateToGovernment {
+            send_deadline,
+            group,
+            ..
+        } => (send_deadline.clone(), group.clone()),
+        _ => Default::default(),
+    });
     let mut late: Vec<_> = board
         .map(|b| {
             b.rows
@@ -106,7 +148,12 @@ pub fn hot_issues<'a>(
         period: r.period.clone(),
         deadline: r.deadline.clone(),
     });
-    breaches.into_iter().chain(late).chain(behind).collect()
+    breaches
+        .into_iter()
+        .chain(late_gov)
+        .chain(late)
+        .chain(behind)
+        .collect()
 }
 
 #[cfg(test)]
@@ -128,6 +175,7 @@ mod tests {
             deadline: deadline.into(),
             send_deadline: "2026-11-03".into(),
             deadline_status: status,
+            late_to_government: false,
             submitted_at: None,
             decided_at: None,
             sent_at: None,
@@ -184,6 +232,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Trễ hạn gửi Chính phủ: after the send deadline, approved-but-not-sent and missing reports
+    /// make one issue for the province, ahead of the units' lateness; sent reports make none.
+    #[test]
+    fn the_province_late_to_the_government_is_its_own_issue() {
+        let mut approved = row("dept-stc", DeadlineStatus::Approved, "2026-11-02");
+        approved.late_to_government = true;
+        let mut missing = row("dept-sct", DeadlineStatus::Late, "2026-11-02");
+        missing.late_to_government = true;
+        let mut sent = row("dept-tk", DeadlineStatus::Sent, "2026-11-02");
+        sent.late_to_government = false;
+        let board = DeadlineBoard {
+            period: "2026-11".into(),
+            today: "2026-11-05".into(),
+            rows: vec![approved, missing, sent],
+        };
+        let issues = hot_issues([], Some(&board));
+        let keys: Vec<String> = issues.iter().map(HotIssue::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "late-gov:monthly-gov:2026-10",
+                "late:monthly-gov:dept-sct:2026-10"
+            ]
+        );
+        assert!(matches!(
+            issues[0],
+            HotIssue::LateToGovernment { count: 2, .. }
+        ));
     }
 
     #[test]

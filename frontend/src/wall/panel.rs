@@ -100,6 +100,26 @@ fn Issue(issue: HotIssue, area: String, lang: Lang) -> impl IntoView {
                 Some(chart_href(code, &area, l)),
             )
         }
+        HotIssue::LateToGovernment {
+            period,
+            send_deadline,
+            count,
+            ..
+        } => {
+            let body = format!(
+                "{} · {count} {} · {} {}",
+                month_label(period, l),
+                WallMsg::NotSent.get(l),
+                WallMsg::SendDeadline.get(l),
+                date_label(send_deadline, l)
+            );
+            (
+                "hot-item late late-gov",
+                WallMsg::LateToGovernment.get(l),
+                body,
+                None,
+            )
+        }
         HotIssue::Late {
             unit_name_vi,
             unit_name_en,

@@ -72,11 +72,19 @@ pub enum ApiError {
     UnsupportedSpreadsheet,
     #[error("a 422 with a message of the catalogue: {0:?} ({1})")]
     Unprocessable(Msg, String),
+    /// A 422 whose message is written by the domain (both languages), e.g. a calendar day that
+    /// cannot be: the catalogue's fixed texts cannot name the day and the rule it breaks.
+    #[error("rejected ({code}): {en}")]
+    Rejected {
+        code: &'static str,
+        vi: String,
+        en: String,
+    },
     #[error("too many connections")]
     TooManyConnections,
     /// A rejection of one of axum's extractors, keeping its status (400, 413, 415, 422…).
     #[error("rejected ({0}): {1}")]
-    Rejected(StatusCode, String),
+    ExtractorRejected(StatusCode, String),
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error("database error: {0}")]
@@ -234,6 +242,7 @@ impl ApiError {
                 *msg,
                 (!detail.is_empty()).then(|| detail.clone()),
             ),
+            Rejected { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, Msg::BadField, None),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -241,7 +250,7 @@ impl ApiError {
                 Msg::TooManyConnections,
                 None,
             ),
-            Rejected(status, detail) => {
+            ExtractorRejected(status, detail) => {
                 let (code, msg) = super::input::code_for(*status);
                 (*status, code, msg, Some(detail.clone()))
             }
@@ -323,6 +332,10 @@ impl IntoResponse for ApiError {
             ApiError::TooManyAttempts(secs) => Some((*secs).max(1)),
             _ => None,
         };
+        if let ApiError::Rejected { vi, en, .. } = &self {
+            body.error.message_vi = vi.clone();
+            body.error.message_en = en.clone();
+        }
         if let ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) = self {
             body.error.findings = f;
         }

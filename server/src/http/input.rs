@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ioc_frontend::i18n::Msg;
+use ioc_protocol::i18n::Msg;
 
 use super::error::error_body;
 use super::ApiError;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ioc_protocol::CalendarWarning;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -15,6 +16,10 @@ use crate::AppState;
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     pub status: &'static str,
+    /// Things an operator should fix that do not stop the server (still 200), e.g. the
+    /// Government's holiday schedule of the current or next year not entered yet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<CalendarWarning>,
 }
 
 /// The process is up — and, with the embedded cluster, its postmaster too: while the supervisor
@@ -24,12 +29,17 @@ pub struct Health {
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     if state.database_health.is_up() {
-        Json(Health { status: "ok" }).into_response()
+        Json(Health {
+            status: "ok",
+            warnings: Vec::new(),
+        })
+        .into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(Health {
                 status: "database restarting",
+                warnings: Vec::new(),
             }),
         )
             .into_response()
@@ -46,11 +56,22 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     )
     .await;
     match ping {
-        Ok(Ok(_)) => Json(Health { status: "ready" }).into_response(),
+        Ok(Ok(_)) => {
+            // A warning, never a failure: deadlines still compute from the expected schedule.
+            let warnings = crate::calendar::routes::warnings(&state.db)
+                .await
+                .unwrap_or_default();
+            Json(Health {
+                status: "ready",
+                warnings,
+            })
+            .into_response()
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(Health {
                 status: "database unavailable",
+                warnings: Vec::new(),
             }),
         )
             .into_response(),

@@ -1,72 +1,29 @@
 //! Deadlines of the monthly reports and the deadline board.
 //!
-//! Rules come from `indicator_groups` (seed 000: units submit by the 2nd of the next month, the
-//! province sends by the 3rd), counted in calendar days or, where the group says so, in working
-//! days (weekends and the `holidays` table excluded). Every reporting unit × period has a status
-//! (not due, due soon, late, submitted, approved, sent); the board of the current period is a
-//! stored live topic, republished after each workflow step and by the hourly tick, so walls,
-//! approvers and the units themselves see reminders without reloading.
+//! Rules come from `indicator_groups` (seed 000: units submit "chậm nhất vào ngày 02" — by the
+//! 2nd, inclusive — of the next month; the province sends "trước ngày 03" — strictly before the
+//! 3rd), counted in calendar days or, where the group says so, in working days, on the shared
+//! working calendar ([`crate::calendar`]). A calendar-day deadline that falls on a day off moves
+//! to the next working day (Civil Code 2015, art. 148(2)): the December report is due on Monday
+//! 4 January 2027, not on Saturday the 2nd.
+//!
+//! Every reporting unit × period has a status (not due, due soon, late, submitted, approved,
+//! sent) and, separately, whether the province is late to the Government (the report is not sent
+//! after the send deadline, whoever holds it). The board of the current period is a stored live
+//! topic, republished after each workflow step and by the reminder tick, so walls, approvers and
+//! the units themselves see reminders without reloading.
 
-use std::collections::HashSet;
-
-use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, NaiveDate, Utc};
 use ioc_protocol::{
-    deadlines_topic, format_period, months_before, province_offset, DeadlineBoard, DeadlineStatus,
-    Holiday, IndicatorGroup, IndicatorGroupPatch, Payload, Publication, SubmissionStatus,
+    deadlines_topic, format_period, months_before, province_offset, DayBound, DeadlineBoard,
+    DeadlineStatus, IndicatorGroup, IndicatorGroupPatch, Payload, Publication, SubmissionStatus,
     SubmissionSummary,
 };
 use sqlx::{PgConnection, PgExecutor};
 
+pub use crate::calendar::Calendar;
+use crate::calendar::{Bound, Counting, MonthDeadline};
 use crate::live::stored;
-
-/// Working days: Monday to Friday, except public holidays.
-#[derive(Clone, Debug, Default)]
-pub struct Calendar {
-    holidays: HashSet<NaiveDate>,
-}
-
-impl Calendar {
-    pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        Calendar {
-            holidays: holidays.into_iter().collect(),
-        }
-    }
-
-    pub async fn load(db: impl PgExecutor<'_>) -> Result<Calendar, sqlx::Error> {
-        let days: Vec<NaiveDate> = sqlx::query_scalar("SELECT day FROM holidays")
-            .fetch_all(db)
-            .await?;
-        Ok(Calendar::new(days))
-    }
-
-    pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
-    }
-
-    /// The `n`-th working day (1-based) of the month starting at `month`.
-    pub fn nth_working_day(&self, month: NaiveDate, n: u32) -> NaiveDate {
-        let mut d = month;
-        let mut seen = 0;
-        loop {
-            if self.is_working_day(d) {
-                seen += 1;
-                if seen == n {
-                    return d;
-                }
-            }
-            d = d.succ_opt().expect("dates stay in range");
-        }
-    }
-
-    /// Working days after `from` up to and including `to` (0 when `to <= from`).
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        from.iter_days()
-            .skip(1)
-            .take_while(|d| *d <= to)
-            .filter(|d| self.is_working_day(*d))
-            .count() as i64
-    }
-}
 
 /// The deadline rule of an indicator group.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -76,33 +33,72 @@ pub struct Rule {
     pub send_day: i16,
     pub working_days: bool,
     pub due_soon_days: i16,
+    /// `by` ("chậm nhất ngày N", day N inclusive) or `before` ("trước ngày N").
+    pub submit_bound: String,
+    pub send_bound: String,
 }
 
+impl Rule {
+    fn month_deadline(&self, day: i16, bound: &str) -> MonthDeadline {
+        MonthDeadline {
+            day: day.clamp(1, 28) as u32,
+            bound: if bound == "before" {
+                Bound::Before
+            } else {
+                Bound::By
+            },
+            counting: if self.working_days {
+                Counting::WorkingDays
+            } else {
+                Counting::CalendarDays
+            },
+        }
+    }
+}
+
+const RULE_COLUMNS: &str =
+    "code, submit_day, send_day, working_days, due_soon_days, submit_bound, send_bound";
+
 pub async fn rule(db: impl PgExecutor<'_>, group: &str) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query_as("SELECT code, submit_day, send_day, working_days, due_soon_days FROM indicator_groups WHERE code = $1")
-        .bind(group)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {RULE_COLUMNS} FROM indicator_groups WHERE code = $1"
+    ))
+    .bind(group)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn rules(db: impl PgExecutor<'_>) -> Result<Vec<Rule>, sqlx::Error> {
-    sqlx::query_as("SELECT code, submit_day, send_day, working_days, due_soon_days FROM indicator_groups ORDER BY code")
-        .fetch_all(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {RULE_COLUMNS} FROM indicator_groups ORDER BY code"
+    ))
+    .fetch_all(db)
+    .await
 }
 
-/// The two deadlines of `period`: units → province, province → Government.
+/// The two deadlines of `period` — the last day allowed, after the art. 148 shift: units →
+/// province, province → Government.
 pub fn deadlines(rule: &Rule, cal: &Calendar, period: NaiveDate) -> (NaiveDate, NaiveDate) {
     let next = months_before(period, -1);
-    let day = |n: i16| {
-        let n = n.clamp(1, 28) as u32;
-        if rule.working_days {
-            cal.nth_working_day(next, n)
-        } else {
-            next.with_day(n).expect("day ≤ 28 exists")
-        }
+    let day = |d: MonthDeadline| {
+        cal.deadline(next.year(), next.month(), d)
+            .expect("the first of a month is a valid month")
     };
-    (day(rule.submit_day), day(rule.send_day))
+    (
+        day(rule.month_deadline(rule.submit_day, &rule.submit_bound)),
+        day(rule.month_deadline(rule.send_day, &rule.send_bound)),
+    )
+}
+
+/// Whether the province is late to the Government for this report: not sent after the send
+/// deadline — approved but not sent, still awaiting approval, or still missing at the province.
+/// Distinct from the unit's lateness ([`status`]).
+pub fn late_to_government(
+    submission: Option<SubmissionStatus>,
+    send_deadline: NaiveDate,
+    today: NaiveDate,
+) -> bool {
+    today > send_deadline && submission != Some(SubmissionStatus::Sent)
 }
 
 /// The status of one unit × period on `today`.
@@ -204,6 +200,7 @@ pub async fn summaries(
                 deadline: deadline.to_string(),
                 send_deadline: send_deadline.to_string(),
                 deadline_status: status(rule, cal, st, deadline, today),
+                late_to_government: late_to_government(st, send_deadline, today),
                 submitted_at: r.submitted_at,
                 decided_at: r.decided_at,
                 sent_at: r.sent_at,
@@ -289,7 +286,8 @@ pub async fn refresh_boards(
 /// Every indicator group with its deadline rule.
 pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx::Error> {
     let rows: Vec<GroupRow> = sqlx::query_as(
-        "SELECT code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days
+        "SELECT code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
+                submit_bound, send_bound
          FROM indicator_groups ORDER BY code",
     )
     .fetch_all(db)
@@ -297,10 +295,20 @@ pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx
     Ok(rows.into_iter().map(group_of).collect())
 }
 
-type GroupRow = (String, String, String, i16, i16, bool, i16);
+type GroupRow = (String, String, String, i16, i16, bool, i16, String, String);
 
 fn group_of(
-    (code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days): GroupRow,
+    (
+        code,
+        name_vi,
+        name_en,
+        submit_day,
+        send_day,
+        working_days,
+        due_soon_days,
+        submit_bound,
+        send_bound,
+    ): GroupRow,
 ) -> IndicatorGroup {
     IndicatorGroup {
         code,
@@ -310,6 +318,8 @@ fn group_of(
         send_day,
         working_days,
         due_soon_days,
+        submit_bound: DayBound::parse(&submit_bound),
+        send_bound: DayBound::parse(&send_bound),
     }
 }
 
@@ -323,9 +333,11 @@ pub async fn update_group(
     let row: Option<GroupRow> = sqlx::query_as(
         "UPDATE indicator_groups SET name_vi = coalesce($2, name_vi), name_en = coalesce($3, name_en),
                 submit_day = coalesce($4, submit_day), send_day = coalesce($5, send_day),
-                working_days = coalesce($6, working_days), due_soon_days = coalesce($7, due_soon_days)
+                working_days = coalesce($6, working_days), due_soon_days = coalesce($7, due_soon_days),
+                submit_bound = coalesce($8, submit_bound), send_bound = coalesce($9, send_bound)
          WHERE code = $1
-         RETURNING code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days",
+         RETURNING code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
+                   submit_bound, send_bound",
     )
     .bind(code)
     .bind(&p.name_vi)
@@ -334,53 +346,11 @@ pub async fn update_group(
     .bind(p.send_day)
     .bind(p.working_days)
     .bind(p.due_soon_days)
+    .bind(p.submit_bound.map(DayBound::as_str))
+    .bind(p.send_bound.map(DayBound::as_str))
     .fetch_optional(db)
     .await?;
     Ok(row.map(group_of))
-}
-
-/// Public holidays from `from` on, in date order.
-pub async fn holidays(
-    db: impl PgExecutor<'_>,
-    from: NaiveDate,
-) -> Result<Vec<Holiday>, sqlx::Error> {
-    let rows: Vec<(NaiveDate, String, String)> =
-        sqlx::query_as("SELECT day, name_vi, name_en FROM holidays WHERE day >= $1 ORDER BY day")
-            .bind(from)
-            .fetch_all(db)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(day, name_vi, name_en)| Holiday {
-            day,
-            name_vi,
-            name_en,
-        })
-        .collect())
-}
-
-/// Adds or renames a holiday.
-pub async fn put_holiday(db: impl PgExecutor<'_>, h: &Holiday) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO holidays (day, name_vi, name_en) VALUES ($1, $2, $3)
-         ON CONFLICT (day) DO UPDATE SET name_vi = $2, name_en = $3",
-    )
-    .bind(h.day)
-    .bind(&h.name_vi)
-    .bind(&h.name_en)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Removes a holiday; whether there was one.
-pub async fn delete_holiday(db: impl PgExecutor<'_>, day: NaiveDate) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM holidays WHERE day = $1")
-        .bind(day)
-        .execute(db)
-        .await?
-        .rows_affected()
-        == 1)
 }
 
 /// Whether `deadlines/{unit}` names a unit (a board exists for every unit, empty until its
@@ -413,33 +383,43 @@ mod tests {
             send_day: 3,
             working_days,
             due_soon_days: 3,
+            submit_bound: "by".into(),
+            send_bound: "before".into(),
         }
     }
 
+    /// Seed 000: "chậm nhất vào ngày 02" (by the 2nd, inclusive) and "trước ngày 03" (before
+    /// the 3rd: the last day is the 2nd), each moved off a day off (art. 148(2)).
     #[test]
     fn calendar_days_follow_seed_000() {
         let cal = Calendar::default();
         assert_eq!(
             deadlines(&seed_rule(false), &cal, d(2026, 10, 1)),
-            (d(2026, 11, 2), d(2026, 11, 3))
+            (d(2026, 11, 2), d(2026, 11, 2))
         );
+        // 2 January 2027 is a Saturday (1 Jan, Friday, a holiday): Monday the 4th.
         assert_eq!(
             deadlines(&seed_rule(false), &cal, d(2026, 12, 1)),
-            (d(2027, 1, 2), d(2027, 1, 3))
+            (d(2027, 1, 4), d(2027, 1, 4))
         );
+        // 2 September 2026 is National Day: the August report is due on Thursday the 3rd.
+        let (submit, send) = deadlines(&seed_rule(false), &cal, d(2026, 8, 1));
+        assert_eq!((submit, send), (d(2026, 9, 3), d(2026, 9, 3)));
+        assert!(cal.is_working_day(submit));
     }
 
     #[test]
     fn working_days_skip_weekends_and_holidays() {
-        // 1 Jan 2027 is a Friday holiday, 2–3 Jan a weekend: the 2nd working day is Tue 5 Jan.
-        let cal = Calendar::new([d(2027, 1, 1)]);
+        // 1 Jan 2027 is a Friday holiday, 2–3 Jan a weekend: the 2nd working day is Tue 5 Jan;
+        // "before the 3rd working day" ends on the 2nd.
+        let cal = Calendar::default();
         assert_eq!(
             deadlines(&seed_rule(true), &cal, d(2026, 12, 1)),
-            (d(2027, 1, 5), d(2027, 1, 6))
+            (d(2027, 1, 5), d(2027, 1, 5))
         );
-        // Tết 2026: 16–20 Feb are holidays; February's 2nd working day is Tue 3 Feb, March's Tue 3 Mar.
-        let tet = Calendar::new((16..=20).map(|x| d(2026, 2, x)));
-        assert_eq!(tet.nth_working_day(d(2026, 2, 1), 2), d(2026, 2, 3));
+        // Tết 2026: 16–20 Feb are holidays; February's 2nd working day is Tue 3 Feb.
+        let tet = Calendar::default();
+        assert_eq!(tet.nth_working_day(2026, 2, 2), Some(d(2026, 2, 3)));
         assert_eq!(
             tet.working_days_between(d(2026, 2, 13), d(2026, 2, 23)),
             1,
@@ -501,6 +481,28 @@ mod tests {
             ),
             DeadlineStatus::Sent
         );
+    }
+
+    #[test]
+    fn late_to_the_government_is_the_provinces_own_state() {
+        let send = d(2026, 11, 2);
+        assert!(!late_to_government(None, send, d(2026, 11, 2)));
+        assert!(late_to_government(None, send, d(2026, 11, 3)), "missing");
+        assert!(late_to_government(
+            Some(SubmissionStatus::Approved),
+            send,
+            d(2026, 11, 3)
+        ));
+        assert!(late_to_government(
+            Some(SubmissionStatus::Submitted),
+            send,
+            d(2026, 11, 3)
+        ));
+        assert!(!late_to_government(
+            Some(SubmissionStatus::Sent),
+            send,
+            d(2026, 11, 9)
+        ));
     }
 
     #[test]

@@ -258,19 +258,23 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
         "Kỳ (period)",
         "Trạng thái (status)",
         "Lần nộp (revision)",
-        "Hạn nộp (deadline)",
+        "Hạn nộp, chậm nhất ngày (submit by, inclusive)",
         "Tình trạng hạn (deadline status)",
         "Nộp lúc (submitted)",
         "Duyệt lúc (decided)",
         "Gửi lúc (sent)",
         "Đã nhập / yêu cầu (entered / expected)",
+        "Hạn gửi Chính phủ, chậm nhất ngày (send to the Government by, inclusive)",
+        "Trễ hạn gửi Chính phủ (late to the Government)",
     ];
     for (col, h) in headings.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *h, &heading)?;
     }
-    for (col, width) in [40.0, 10.0, 14.0, 10.0, 12.0, 16.0, 20.0, 20.0, 20.0, 14.0]
-        .into_iter()
-        .enumerate()
+    for (col, width) in [
+        40.0, 10.0, 14.0, 10.0, 16.0, 16.0, 20.0, 20.0, 20.0, 14.0, 20.0, 16.0,
+    ]
+    .into_iter()
+    .enumerate()
     {
         sheet.set_column_width(col as u16, width)?;
     }
@@ -294,6 +298,8 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
         sheet.write_string(r, 7, when(s.decided_at))?;
         sheet.write_string(r, 8, when(s.sent_at))?;
         sheet.write_string(r, 9, format!("{} / {}", s.entered, s.expected))?;
+        sheet.write_string(r, 10, &s.send_deadline)?;
+        sheet.write_string(r, 11, if s.late_to_government { "x" } else { "" })?;
     }
     sheet.set_freeze_panes(1, 1)?;
     Ok(book.save_to_buffer()?)

@@ -10,9 +10,9 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
-    format_period, parse_period, ApiErrorBody, BackfillReceipt, Holiday, IndicatorDef,
-    IndicatorGroup, IndicatorGroupPatch, IndicatorPatch, IndicatorUnits, IngestReceipt, PointBatch,
-    SeriesView, WallState,
+    format_period, parse_period, ApiErrorBody, BackfillReceipt, IndicatorDef, IndicatorGroup,
+    IndicatorGroupPatch, IndicatorPatch, IndicatorUnits, IngestReceipt, PointBatch, SeriesView,
+    WallState,
 };
 use serde::Deserialize;
 
@@ -43,11 +43,6 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/indicator-groups/{code}",
             axum::routing::patch(patch_group),
-        )
-        .route("/api/v1/holidays", get(list_holidays))
-        .route(
-            "/api/v1/holidays/{day}",
-            axum::routing::put(put_holiday).delete(delete_holiday),
         )
         .route(
             "/api/v1/figures/backfill",
@@ -420,99 +415,4 @@ pub async fn patch_group(
     tx.commit().await?;
     super::publish_boards(&state).await?;
     Ok(Json(after))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct HolidayQuery {
-    /// First day listed (`YYYY-MM-DD`); the start of last year when absent.
-    pub from: Option<NaiveDate>,
-}
-
-/// Public holidays (not working days for deadlines).
-#[utoipa::path(get, path = "/api/v1/holidays", tag = "indicators", params(HolidayQuery),
-    responses((status = 200, body = [Holiday]), (status = 401, body = ApiErrorBody)))]
-pub async fn list_holidays(
-    State(state): State<AppState>,
-    p: Principal,
-    Query(q): Query<HolidayQuery>,
-) -> Result<Json<Vec<Holiday>>, ApiError> {
-    p.require(!matches!(p.who, Who::Anonymous))?;
-    let from = q.from.unwrap_or_else(|| {
-        use chrono::Datelike;
-        NaiveDate::from_ymd_opt(deadlines::today().year() - 1, 1, 1).expect("valid")
-    });
-    Ok(Json(deadlines::holidays(&state.db, from).await?))
-}
-
-/// Adds or renames a holiday (administrators).
-#[utoipa::path(put, path = "/api/v1/holidays/{day}", tag = "indicators", request_body = Holiday,
-    params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-pub async fn put_holiday(
-    State(state): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    Path(day): Path<String>,
-    ApiJson(h): ApiJson<Holiday>,
-) -> Result<StatusCode, ApiError> {
-    require_admin_write(&p, &headers)?;
-    if day.parse::<NaiveDate>().ok() != Some(h.day)
-        || h.name_vi.trim().is_empty()
-        || h.name_en.trim().is_empty()
-    {
-        return Err(ApiError::InvalidBody(
-            "the day in the path and the body must match; names are required".into(),
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    deadlines::put_holiday(&mut *tx, &h).await?;
-    audit::record(
-        &mut *tx,
-        &p.actor(),
-        Entry {
-            action: "indicators.holiday.put",
-            entity: "holidays",
-            entity_id: Some(day),
-            before: None,
-            after: serde_json::to_value(&h).ok(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    super::publish_boards(&state).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Removes a holiday (administrators).
-#[utoipa::path(delete, path = "/api/v1/holidays/{day}", tag = "indicators", params(("day" = String, Path)),
-    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub async fn delete_holiday(
-    State(state): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    Path(day): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    require_admin_write(&p, &headers)?;
-    let date: NaiveDate = day
-        .parse()
-        .map_err(|_| ApiError::InvalidBody(format!("day {day:?} is not YYYY-MM-DD")))?;
-    let mut tx = state.db.begin().await?;
-    if !deadlines::delete_holiday(&mut *tx, date).await? {
-        return Err(ApiError::NotFound);
-    }
-    audit::record(
-        &mut *tx,
-        &p.actor(),
-        Entry {
-            action: "indicators.holiday.delete",
-            entity: "holidays",
-            entity_id: Some(day),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    super::publish_boards(&state).await?;
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -314,6 +314,11 @@ async fn view_in(db: &mut PgConnection, r: &Report) -> Result<SubmissionView, sq
         deadline: deadline.to_string(),
         send_deadline: send_deadline.to_string(),
         deadline_status: deadlines::status(&r.rule, &cal, status, deadline, deadlines::today()),
+        late_to_government: deadlines::late_to_government(
+            status,
+            send_deadline,
+            deadlines::today(),
+        ),
         rows,
     })
 }

@@ -127,7 +127,7 @@ pub async fn ws_handler(
     {
         return Err(ApiError::CsrfFailed);
     }
-    let ws = ws.map_err(|r| ApiError::Rejected(r.status(), r.body_text()))?;
+    let ws = ws.map_err(|r| ApiError::ExtractorRejected(r.status(), r.body_text()))?;
     let permit = state
         .ws_slots
         .clone()
