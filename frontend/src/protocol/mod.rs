@@ -9,7 +9,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+mod compare;
 mod indicators;
+pub use compare::*;
 pub use indicators::*;
 
 #[cfg(feature = "ssr")]

@@ -107,7 +107,7 @@ pub fn IndicatorPage() -> impl IntoView {
     view! {
         <Html {..} lang=move || lang.get().code() />
         <Title text=move || format!("{} – {}", name(), Msg::AppTitle.get(lang.get())) />
-        <main class="indicator-page" data-state=state data-mode=move || if mode.get() == Mode::Month { "month" } else { "ytd" }>
+        <main class="indicator-page" data-state=state data-mode=move || match mode.get() { Mode::Month => "month", Mode::Ytd => "ytd", Mode::Yoy => "yoy" }>
             <header class="ind-head">
                 <a class="back" href=back>{move || format!("← {}", Msg::BackToWall.get(lang.get()))}</a>
                 <div class="ind-titles">
@@ -122,6 +122,7 @@ pub fn IndicatorPage() -> impl IntoView {
                 <div class="seg mode" role="group">
                     <SegButton label=WallMsg::MonthView value=Mode::Month current=mode attr="month" lang />
                     <SegButton label=WallMsg::YtdView value=Mode::Ytd current=mode attr="ytd" lang />
+                    <SegButton label=WallMsg::YoyView value=Mode::Yoy current=mode attr="yoy" lang />
                 </div>
                 <div class="seg span" role="group">
                     <SegButton label=WallMsg::Range1y value=Span::OneYear current=span attr="1y" lang />
@@ -188,6 +189,12 @@ fn ChartBox(
                     0
                 }
             });
+            // Changes are percents (or points) with one decimal, whatever the figure's precision.
+            let decimals = if mode.get_untracked() == Mode::Yoy {
+                1
+            } else {
+                decimals
+            };
             format_number(v, decimals, lang.get_untracked())
         }));
         // The periods of the bars on screen, to map a clicked bar back to its month.
