@@ -1171,11 +1171,47 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
         def["warn_low"].is_null() && def["annual_target"].as_f64() == Some(120000.0),
         "null clears, absent keeps"
     );
+    // The kind of number is catalogue data like the rest, audited before and after.
+    assert_eq!(def["value_kind"], "flow");
+    let def: Value = ok(admin
+        .send(&app, reqwest::Method::PATCH, path)
+        .json(&json!({"value_kind": "level"}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(def["value_kind"], "level");
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE entity = 'series' AND entity_id = 'retail_sales'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (&before["value_kind"], &after["value_kind"]),
+        (&json!("flow"), &json!("level"))
+    );
+    let pi: Value = ok(admin
+        .send(
+            &app,
+            reqwest::Method::PATCH,
+            "/api/v1/indicators/public_investment",
+        )
+        .json(&json!({"disbursement": false}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(pi["disbursement"], false);
     // A cumulative indicator must be a sum; min above max is refused.
     for bad in [
         json!({"aggregation": "average"}),
         json!({"min_value": 10.0, "max_value": 1.0}),
         json!({"jump_pct": 0}),
+        // A year-on-year index has no derivable year to date; only a cumulative sum is disbursed.
+        json!({"value_kind": "index_yoy"}),
+        json!({"value_kind": "index"}),
     ] {
         let r = admin
             .send(&app, reqwest::Method::PATCH, path)
@@ -1198,7 +1234,8 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
             "SELECT count(*) FROM audit_log WHERE action = 'indicators.catalogue.update'"
         )
         .await,
-        2
+        4,
+        "two edits of thresholds, the kind of number, the disbursement flag; none refused"
     );
 }
 
