@@ -118,7 +118,10 @@ pub fn change(
     match (kind, against) {
         (ValueKind::Level | ValueKind::Flow | ValueKind::IndexBase, _) => {
             let c = base.filter(|c| *c != 0.0)?;
-            Some(Change::Percent((value / c - 1.0) * 100.0 * c.signum()))
+            // (value − c) / |c| rather than value / c − 1: the same number, with less rounding
+            // (7353,5 against 7000 is exactly +5,05 %, shown +5,1 %), and a shrinking deficit
+            // (a negative base) is a rise.
+            Some(Change::Percent((value - c) / c.abs() * 100.0))
         }
         (ValueKind::IndexYoy, Against::SameMonthLastYear)
         | (ValueKind::IndexMom, Against::PreviousMonth) => Some(Change::Percent(value - 100.0)),
