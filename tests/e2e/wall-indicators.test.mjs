@@ -81,6 +81,14 @@ test('live monthly figures fill a tile: month, YoY, target progress, sparkline; 
   // Its target (104) reads as a change: at most +4,0 % against last year.
   assert.equal(await page.locator(`${cpi} .progress-label`).textContent(), `Mục tiêu: không quá +${fmtVi(cpiDef.annual_target - 100, 1)}% so cùng kỳ`);
 
+  // Public investment reads as disbursement of the year's plan, as leaders read it.
+  const invest = months.map((m) => ({ period: m.period, value: 420 + 10 * Number(m.period.slice(5)) }));
+  await server.postPoints(invest.map((m) => ({ series: 'public_investment', unit: '40', ts: monthTs(m.period), value: m.value })));
+  const pi = tile('public_investment');
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .spark`)?.dataset.months === '10', pi, { timeout: 10_000 });
+  const disbursed = (invest.reduce((s, m) => s + m.value, 0) / def('public_investment').annual_target) * 100;
+  assert.equal(await page.locator(`${pi} .progress-label`).textContent(), `Giải ngân ${fmtVi(disbursed, 1)}% kế hoạch · tiến độ ${fmtVi(1000 / 12, 0)}%`);
+
   // IIP below its warning threshold: the tile turns red and the panel lists it first.
   const iip = def('iip');
   assert.ok(iip.warn_low !== null, 'the catalogue has a lower warning level for IIP');
