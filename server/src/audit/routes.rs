@@ -194,7 +194,7 @@ fn text_cells(r: &AuditRecord) -> [String; 7] {
 
 fn attachment(kind: &str, ext: &str, body: Vec<u8>) -> Response {
     let stamp = Utc::now().with_timezone(&vietnam()).format("%Y%m%d-%H%M");
-    let disposition = format!("attachment; filename=\"nhat-ky-kiem-toan-{stamp}.{ext}\"");
+    let disposition = format!("attachment; filename=\"nhat-ky-he-thong-{stamp}.{ext}\"");
     (
         [
             (CONTENT_TYPE, kind.to_string()),
