@@ -30,14 +30,16 @@ pub fn IndicatorPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
-    let area =
-        Memo::new(move |_| query.with(|q| q.get("area").unwrap_or_else(|| "40".to_string())));
+    // Without `area` the server answers for the province it is configured for (any province,
+    // not only Nghệ An).
+    let area = Memo::new(move |_| query.with(|q| q.get("area")));
     let to = format_period(ts_period(Utc::now()));
     let range_query = move || {
-        format!(
-            "?area={}&from={FIRST_PERIOD}&to={to}",
-            api::encode(&area.get())
-        )
+        let area = area
+            .get()
+            .map(|a| format!("area={}&", api::encode(&a)))
+            .unwrap_or_default();
+        format!("?{area}from={FIRST_PERIOD}&to={to}")
     };
     let series_url = {
         let q = range_query.clone();
@@ -114,7 +116,10 @@ pub fn IndicatorPage() -> impl IntoView {
                     <p class="wall-province">{area_name}</p>
                     <h1>{name}</h1>
                 </div>
-                <a class="lang-switch" href=move || format!("?lang={}&area={}", lang.get().other().code(), area.get())>
+                <a class="lang-switch" href=move || match area.get() {
+                    Some(a) => format!("?lang={}&area={a}", lang.get().other().code()),
+                    None => format!("?lang={}", lang.get().other().code()),
+                }>
                     {move || Msg::SwitchLanguage.get(lang.get())}
                 </a>
             </header>
