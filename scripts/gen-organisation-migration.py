@@ -167,6 +167,11 @@ def describe(name, types):
 # Nghệ An's provincial departments and agencies after the 2025 restructuring
 # --------------------------------------------------------------------------------------------
 
+# Kept as shipped in migration 000004 (a changed migration would no longer match the databases
+# that applied it). Other provinces' departments are not generated here: migration 000021 lists
+# the department kinds province-neutrally and the server instantiates them for its `--province`
+# at start-up (server/src/units/departments.rs); these rows are Nghệ An's instances.
+
 # Sở merged on 1 March 2025 (Finance + Planning and Investment, Construction + Transport,
 # Agriculture + Natural Resources and Environment, Science and Technology + Information and
 # Communications, Home Affairs + Labour, Invalids and Social Affairs); central agencies located in

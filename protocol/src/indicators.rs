@@ -7,6 +7,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValueKind;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -140,6 +142,14 @@ pub struct IndicatorDef {
     /// `monthly`, `quarterly` or `yearly`.
     pub periodicity: String,
     pub aggregation: Aggregation,
+    /// What kind of number the value is: how "so cùng kỳ" and "so tháng trước" are computed
+    /// ([`crate::protocol::change`]).
+    #[serde(default)]
+    pub value_kind: ValueKind,
+    /// The annual target is a budget plan and progress reads as its disbursement ("giải ngân
+    /// x% kế hoạch"), as leaders read public investment.
+    #[serde(default)]
+    pub disbursement: bool,
     /// Month values add up to the year-to-date value.
     pub cumulative: bool,
     /// The department that reports the province's figure.
@@ -171,6 +181,8 @@ pub struct IndicatorPatch {
     pub measure_en: Option<String>,
     pub decimals: Option<u8>,
     pub aggregation: Option<Aggregation>,
+    pub value_kind: Option<ValueKind>,
+    pub disbursement: Option<bool>,
     pub cumulative: Option<bool>,
     pub owner_unit: Option<String>,
     pub higher_is_better: Option<bool>,
@@ -394,6 +406,10 @@ pub struct MonthFigure {
     pub kind: FigureKind,
     /// Summed from the units that merged into this one (history before the 2025 reorganisation).
     pub rolled_up: bool,
+    /// A rolled-up month built from only some of the predecessor units (the others sent
+    /// nothing for it, or were split between several successors): lower than the real total.
+    #[serde(default)]
+    pub partial: bool,
     pub demo: bool,
 }
 

@@ -14,9 +14,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 mod calendar;
+mod compare;
 pub mod i18n;
 mod indicators;
 pub use calendar::*;
+pub use compare::*;
 pub use indicators::*;
 
 #[cfg(feature = "openapi")]

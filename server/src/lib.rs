@@ -121,6 +121,16 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             config.province
         );
     }
+    // The configured province's departments (idempotent) and the catalogue's owners with them.
+    let made = units::departments::instantiate(&database.pool, &config.province).await?;
+    if !made.created.is_empty() || !made.owners.is_empty() {
+        tracing::info!(
+            province = %config.province,
+            created = ?made.created,
+            owners = ?made.owners,
+            "departments of the province instantiated"
+        );
+    }
     ingest_token
         .register(&database.pool, &config.province)
         .await?;

@@ -80,12 +80,12 @@ test('admin screens: units, accounts, tokens and the audit trail', async () => {
     await user.locator('#new-user-unit').fill('anh son');
     await page.waitForFunction(() => document.querySelector('#new-user-unit-units option[value="17329"]'));
     await user.locator('#new-user-unit').fill('17329');
-    await user.locator('label.check', { hasText: 'Biên tập số liệu đơn vị' }).locator('input').check();
+    await user.locator('label.check', { hasText: 'Cán bộ nhập liệu' }).locator('input').check();
     await user.locator('button[type=submit]').click();
     await page.waitForSelector('.notice-ok:has-text("Đã tạo tài khoản")');
     const editor = page.locator('tbody.row-group', { has: page.locator('code:text-is("bientap.anhson")') });
     await editor.waitFor();
-    assert.match(await editor.textContent(), /Biên tập số liệu đơn vị · 17329/);
+    assert.match(await editor.textContent(), /Cán bộ nhập liệu · 17329/);
 
     // Tokens: the secret is shown once, then gone for good; revocation.
     await page.goto(`${server.base}/admin/tokens`);

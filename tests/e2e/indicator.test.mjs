@@ -144,6 +144,16 @@ test('a tile opens its chart: month / year to date, ranges, and the units of a p
   assert.equal(o.bars.at(-1).value, last.ytd);
   assert.ok(o.names.includes('Kế hoạch năm'), `target line in ${o.names}`);
 
+  // The change against the same month last year (retail sales is a flow: a ratio).
+  await page.locator('.seg.mode button[data-value="yoy"]').click();
+  await page.waitForSelector('main.indicator-page[data-mode="yoy"]');
+  o = await option();
+  const lastYearSame = series.months.find((m) => m.period === `${Number(last.period.slice(0, 4)) - 1}${last.period.slice(4)}`);
+  if (lastYearSame) assert.ok(Math.abs(o.bars.at(-1).value - ((last.value / lastYearSame.value - 1) * 100)) < 1e-9, `${o.bars.at(-1).value}`);
+  assert.ok(o.names.includes('So cùng kỳ (%)'), `${o.names}`);
+  await page.locator('.seg.mode button[data-value="ytd"]').click();
+  await page.waitForSelector('main.indicator-page[data-mode="ytd"]');
+
   // One year: thirteen months (the same month last year stays on screen); since 2019: all.
   await page.locator('.seg.span button[data-value="1y"]').click();
   await page.waitForFunction(() => window.echarts.getInstanceByDom(document.querySelector('.chart')).getOption().xAxis[0].data.length === 13);

@@ -64,6 +64,31 @@ test('live monthly figures fill a tile: month, YoY, target progress, sparkline; 
   assert.equal(await page.locator(`${retail} .spark`).getAttribute('data-months'), '11');
   assert.match(await page.locator(`${retail} .yoy`).textContent(), new RegExp(`\\+${fmtVi(((revised - lastYear) / lastYear) * 100, 1)}%`));
 
+  // CPI is an index with the same period last year = 100: 103,2 means prices rose 3,2 % in a
+  // year (not 103,2 against last October's 102,9, which would read +0,3 %), and there is no
+  // month-on-month change without the separately published month-on-month index.
+  const cpiDef = def('cpi');
+  assert.equal(cpiDef.value_kind, 'index_yoy', 'the catalogue says what kind of number CPI is');
+  await server.postPoints([
+    { series: 'cpi', unit: '40', ts: monthTs('2025-10'), value: 102.9 },
+    { series: 'cpi', unit: '40', ts: monthTs('2026-09'), value: 103.0 },
+    { series: 'cpi', unit: '40', ts: monthTs('2026-10'), value: 103.2 },
+  ]);
+  const cpi = tile('cpi');
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .value`)?.textContent === '103,20', cpi, { timeout: 10_000 });
+  assert.equal(await page.locator(`${cpi} .yoy`).textContent(), '▲ +3,2% so cùng kỳ');
+  assert.equal(await page.locator(`${cpi} .mom`).count(), 0, 'no month-on-month change from a YoY index');
+  // Its target (104) reads as a change: at most +4,0 % against last year.
+  assert.equal(await page.locator(`${cpi} .progress-label`).textContent(), `Mục tiêu: không quá +${fmtVi(cpiDef.annual_target - 100, 1)}% so cùng kỳ`);
+
+  // Public investment reads as disbursement of the year's plan, as leaders read it.
+  const invest = months.map((m) => ({ period: m.period, value: 420 + 10 * Number(m.period.slice(5)) }));
+  await server.postPoints(invest.map((m) => ({ series: 'public_investment', unit: '40', ts: monthTs(m.period), value: m.value })));
+  const pi = tile('public_investment');
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .spark`)?.dataset.months === '10', pi, { timeout: 10_000 });
+  const disbursed = (invest.reduce((s, m) => s + m.value, 0) / def('public_investment').annual_target) * 100;
+  assert.equal(await page.locator(`${pi} .progress-label`).textContent(), `Giải ngân ${fmtVi(disbursed, 1)}% kế hoạch · tiến độ ${fmtVi(1000 / 12, 0)}%`);
+
   // IIP below its warning threshold: the tile turns red and the panel lists it first.
   const iip = def('iip');
   assert.ok(iip.warn_low !== null, 'the catalogue has a lower warning level for IIP');

@@ -174,6 +174,12 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// A server configured for another province than Nghệ An (`--province`): its departments are
+/// instantiated at start-up and the wall token reads that province.
+pub async fn spawn_app_for_province(province: &str) -> TestApp {
+    spawn_app_with(&[&format!("--province={province}")]).await
+}
+
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     spawn_app_on(fresh_database().await, extra).await
 }
@@ -185,9 +191,9 @@ pub async fn spawn_timescale_app() -> TestApp {
 
 async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().unwrap();
-    let running = ioc_server::start(config(&url, data.path(), extra))
-        .await
-        .expect("server starts");
+    let cfg = config(&url, data.path(), extra);
+    let province = cfg.province.clone();
+    let running = ioc_server::start(cfg).await.expect("server starts");
     let db = PgPoolOptions::new()
         .max_connections(4)
         .connect(&url)
@@ -197,7 +203,7 @@ async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
     let new = ioc_server::auth::tokens::NewToken {
         name: "Màn hình chính",
         kind: "wall_display",
-        unit_code: "40",
+        unit_code: &province,
         scopes: &[],
         screens: &screens,
         created_by: None,

@@ -14,7 +14,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{spawn_app, TestApp};
+use crate::harness::{spawn_app, spawn_app_for_province, TestApp};
 
 const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -541,7 +541,7 @@ async fn the_official_figure_follows_the_estimate_as_a_new_revision_and_both_are
 }
 
 #[tokio::test]
-async fn year_to_date_must_be_the_sum_of_the_months_and_every_indicator_needs_a_figure() {
+async fn a_revised_year_to_date_needs_a_note_and_every_indicator_needs_a_figure() {
     let app = spawn_app().await;
     let admin = session(&app, "quan.tri", &[("admin", None)]).await;
     let editor = session(&app, "hai.hq", &[("unit_editor", Some("dept-hq"))]).await;
@@ -560,23 +560,27 @@ async fn year_to_date_must_be_the_sum_of_the_months_and_every_indicator_needs_a_
     let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
     assert_eq!(view.rows[0].ytd_before, Some(220.5));
 
-    let save = |ytd: f64| {
+    let save = |ytd: f64, note: Option<&str>| {
         json!({"kind": "official", "values": [
-            {"series": "exports", "value": 130.0, "ytd": ytd},
+            {"series": "exports", "value": 130.0, "ytd": ytd, "note": note},
             {"series": "imports", "value": 80.0},
         ]})
     };
+    // A year to date off the published months is a warning (earlier months may have been
+    // revised by the statistics office): refused without a note, nothing written…
     let (status, body) = error(
         editor
             .put(&app, &format!("{base}/entries"))
-            .json(&save(300.0))
+            .json(&save(300.0, None))
             .send()
             .await
             .unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "warning_needs_note", "{body}");
     assert_eq!(body["error"]["findings"][0]["code"], "ytd_mismatch");
+    assert_eq!(body["error"]["findings"][0]["severity"], "warning");
     assert!(
         body["error"]["findings"][0]["message_en"]
             .as_str()
@@ -584,9 +588,31 @@ async fn year_to_date_must_be_the_sum_of_the_months_and_every_indicator_needs_a_
             .contains("350.5"),
         "{body}"
     );
+    let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
+    assert!(
+        view.rows.iter().all(|r| r.official.is_none()),
+        "nothing written"
+    );
+    // …accepted with a note that explains the revision, the warning kept for the approver.
+    let view: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&save(300.0, Some("Thống kê điều chỉnh số tháng 2")))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let exports = view
+        .rows
+        .iter()
+        .find(|r| r.indicator.code == "exports")
+        .and_then(|r| r.official.as_ref())
+        .expect("the revised year to date is stored");
+    assert_eq!(exports.ytd, Some(300.0));
+    assert_eq!(exports.warnings[0].code, "ytd_mismatch");
+    // The sum of the months needs no note.
     let _: SubmissionView = ok(editor
         .put(&app, &format!("{base}/entries"))
-        .json(&save(350.5))
+        .json(&save(350.5, None))
         .send()
         .await
         .unwrap())
@@ -923,12 +949,13 @@ async fn history_import_rolls_merged_units_up_and_is_idempotent() {
         "indicator,area,period,kind,value\n\
          retail_sales,{a},2024-06,official,3100.5\nretail_sales,{b},2024-06,official,2900\n\
          cpi,{a},2024-06,official,103.1\ncpi,{b},2024-06,official,102.7\n\
+         retail_sales,{a},2024-07,official,3150\n\
          retail_sales,33,2025-08,estimate,6200\n",
         a = olds[0],
         b = olds[1]
     );
     let receipt: BackfillReceipt = ok(backfill(&app, &admin, &csv).await).await;
-    assert_eq!((receipt.rows, receipt.unchanged), (5, 0));
+    assert_eq!((receipt.rows, receipt.unchanged), (6, 0));
     assert_eq!(
         (
             receipt.first_period.as_deref(),
@@ -937,10 +964,10 @@ async fn history_import_rolls_merged_units_up_and_is_idempotent() {
         (Some("2024-06"), Some("2025-08"))
     );
     let again: BackfillReceipt = ok(backfill(&app, &admin, &csv).await).await;
-    assert_eq!(again.unchanged, 5, "a re-import changes nothing");
+    assert_eq!(again.unchanged, 6, "a re-import changes nothing");
     assert_eq!(
         count(&app, "SELECT count(*) FROM indicator_figures").await,
-        5
+        6
     );
 
     let series = |code: &str| {
@@ -950,14 +977,19 @@ async fn history_import_rolls_merged_units_up_and_is_idempotent() {
         )
     };
     let retail: SeriesView = ok(series("retail_sales").send().await.unwrap()).await;
-    let months: Vec<(&str, f64, bool)> = retail
+    let months: Vec<(&str, f64, bool, bool)> = retail
         .months
         .iter()
-        .map(|m| (m.period.as_str(), m.value, m.rolled_up))
+        .map(|m| (m.period.as_str(), m.value, m.rolled_up, m.partial))
         .collect();
+    // July 2024 came from former Hưng Yên only: rolled up, and marked incomplete.
     assert_eq!(
         months,
-        [("2024-06", 6000.5, true), ("2025-08", 6200.0, false)]
+        [
+            ("2024-06", 6000.5, true, false),
+            ("2024-07", 3150.0, true, true),
+            ("2025-08", 6200.0, false, false)
+        ]
     );
     // An index of two provinces cannot be added up: no invented value.
     let cpi: SeriesView = ok(series("cpi").send().await.unwrap()).await;
@@ -999,7 +1031,7 @@ async fn history_import_rolls_merged_units_up_and_is_idempotent() {
     );
     assert_eq!(
         count(&app, "SELECT count(*) FROM indicator_figures").await,
-        5
+        6
     );
     assert_eq!(
         backfill(&app, &leader, "indicator,area,period,value\n")
@@ -1152,11 +1184,47 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
         def["warn_low"].is_null() && def["annual_target"].as_f64() == Some(120000.0),
         "null clears, absent keeps"
     );
+    // The kind of number is catalogue data like the rest, audited before and after.
+    assert_eq!(def["value_kind"], "flow");
+    let def: Value = ok(admin
+        .send(&app, reqwest::Method::PATCH, path)
+        .json(&json!({"value_kind": "level"}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(def["value_kind"], "level");
+    let (before, after): (Value, Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE entity = 'series' AND entity_id = 'retail_sales'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (&before["value_kind"], &after["value_kind"]),
+        (&json!("flow"), &json!("level"))
+    );
+    let pi: Value = ok(admin
+        .send(
+            &app,
+            reqwest::Method::PATCH,
+            "/api/v1/indicators/public_investment",
+        )
+        .json(&json!({"disbursement": false}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(pi["disbursement"], false);
     // A cumulative indicator must be a sum; min above max is refused.
     for bad in [
         json!({"aggregation": "average"}),
         json!({"min_value": 10.0, "max_value": 1.0}),
         json!({"jump_pct": 0}),
+        // A year-on-year index has no derivable year to date; only a cumulative sum is disbursed.
+        json!({"value_kind": "index_yoy"}),
+        json!({"value_kind": "index"}),
     ] {
         let r = admin
             .send(&app, reqwest::Method::PATCH, path)
@@ -1179,7 +1247,8 @@ async fn administrators_edit_the_catalogue_and_constraints_hold() {
             "SELECT count(*) FROM audit_log WHERE action = 'indicators.catalogue.update'"
         )
         .await,
-        2
+        4,
+        "two edits of thresholds, the kind of number, the disbursement flag; none refused"
     );
 }
 
@@ -1277,4 +1346,117 @@ async fn deadlines_follow_the_group_rule_in_working_days_and_the_holiday_list() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.group%' OR action LIKE 'calendar.%'").await, 3);
+}
+
+#[tokio::test]
+async fn a_server_for_hung_yen_files_its_departments_figures_under_33() {
+    let app = spawn_app_for_province("33").await;
+    // The departments of the configured province, made at start-up from the neutral kinds.
+    let depts: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, name_vi FROM units WHERE parent_code = '33' AND kind = 'department' ORDER BY sort_order",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(depts.len(), 20, "{depts:?}");
+    assert!(depts.contains(&("33-tk".into(), "Thống kê tỉnh Hưng Yên".into())));
+    assert!(depts.contains(&("33-stc".into(), "Sở Tài chính".into())));
+    // The catalogue's owners moved to Hưng Yên's departments; Nghệ An's stay as they were.
+    let owner: String = sqlx::query_scalar("SELECT owner_unit FROM series WHERE code = 'cpi'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(owner, "33-tk");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM units WHERE parent_code = '40' AND kind = 'department'"
+        )
+        .await,
+        21
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE actor = 'system:province' AND entity = 'unit'"
+        )
+        .await,
+        20,
+        "every department made is audited"
+    );
+
+    // Hưng Yên's statistics office enters, submits; an approver approves.
+    let editor = session(&app, "thu.tk", &[("unit_editor", Some("33-tk"))]).await;
+    let approver = session(&app, "hung.ubnd", &[("approver", None)]).await;
+    let p = format_period(last_month());
+    let base = format!("/api/v1/submissions/33-tk/{p}");
+    let view: SubmissionView = ok(editor.get(&app, &base).send().await.unwrap()).await;
+    assert_eq!(view.area, "33");
+    let mut codes: Vec<&str> = view
+        .rows
+        .iter()
+        .map(|r| r.indicator.code.as_str())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["cpi", "iip"]);
+    let _: SubmissionView = ok(editor
+        .put(&app, &format!("{base}/entries"))
+        .json(&json!({"kind": "official", "values": [
+            {"series": "iip", "value": 108.5},
+            {"series": "cpi", "value": 103.2},
+        ]}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let _: SubmissionView = ok(editor
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let _: SubmissionView = ok(approver
+        .post(&app, &format!("{base}/approve"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM indicator_entries WHERE area_code = '33'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM indicator_entries WHERE area_code <> '33'"
+        )
+        .await,
+        0
+    );
+    let areas: Vec<String> = sqlx::query_scalar("SELECT DISTINCT area_code FROM indicator_figures")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(areas, ["33"], "published under Hưng Yên");
+    // The wall of the province reads them on its own topics.
+    let r = app.get_as_reader("/api/v1/wall").await;
+    let wall: Value = ok(r).await;
+    let cpi = wall["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["series"] == "cpi")
+        .expect("a CPI tile");
+    assert_eq!(cpi["topic"], "indicator/cpi/33");
+    assert_eq!(cpi["indicator"]["value_kind"], "index_yoy");
+
+    // Starting again changes nothing.
+    let again = ioc_server::units::departments::instantiate(&app.db, "33")
+        .await
+        .unwrap();
+    assert_eq!(again, Default::default());
 }

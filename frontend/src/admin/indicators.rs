@@ -17,7 +17,7 @@ use ioc_protocol::i18n::parse_number;
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{
     Aggregation, BackfillReceipt, DayBound, IndicatorDef, IndicatorGroup, IndicatorGroupPatch,
-    IndicatorPatch,
+    IndicatorPatch, ValueKind,
 };
 
 const AGGREGATIONS: [Aggregation; 4] = [
@@ -29,6 +29,17 @@ const AGGREGATIONS: [Aggregation; 4] = [
 
 fn t(ctx: AdminCtx, m: T) -> &'static str {
     m.get(ctx.lang.get_untracked())
+}
+
+fn value_kind_label(k: ValueKind) -> T {
+    match k {
+        ValueKind::Level => T::KindLevel,
+        ValueKind::Flow => T::KindFlow,
+        ValueKind::IndexYoy => T::KindIndexYoy,
+        ValueKind::IndexMom => T::KindIndexMom,
+        ValueKind::IndexBase => T::KindIndexBase,
+        ValueKind::Rate => T::KindRate,
+    }
 }
 
 fn aggregation_label(a: Aggregation) -> T {
@@ -170,7 +181,7 @@ fn IndicatorRow(
                 <td data-label=ctx.t(M::Name) class="cell-name">
                     <strong>{main}</strong>
                     <span class="sub">{other}</span>
-                    <span class="sub">{measure} " · " {t(ctx, aggregation_label(def.aggregation))}</span>
+                    <span class="sub">{measure} " · " {t(ctx, value_kind_label(def.value_kind))} " · " {t(ctx, aggregation_label(def.aggregation))}</span>
                     <span class="sub checks">{checks}</span>
                 </td>
                 <td data-label=ctx.t(M::Unit)>
@@ -212,6 +223,8 @@ fn IndicatorEditor(
     let decimals = RwSignal::new(def.decimals.to_string());
     let aggregation = RwSignal::new(def.aggregation.as_str().to_string());
     let cumulative = RwSignal::new(def.cumulative);
+    let value_kind = RwSignal::new(def.value_kind.as_str().to_string());
+    let disbursement = RwSignal::new(def.disbursement);
     let owner = RwSignal::new(def.owner_unit.clone().unwrap_or_default());
     let higher = RwSignal::new(def.higher_is_better);
     let min_value = RwSignal::new(plain(def.min_value, lang));
@@ -250,6 +263,8 @@ fn IndicatorEditor(
                 measure_en: Some(measure_en.get_untracked()),
                 decimals: Some(decimals.get_untracked().trim().parse().ok()?),
                 aggregation: Aggregation::parse(&aggregation.get_untracked()),
+                value_kind: ValueKind::parse(&value_kind.get_untracked()),
+                disbursement: Some(disbursement.get_untracked()),
                 cumulative: Some(cumulative.get_untracked()),
                 owner_unit: Some(owner.get_untracked().trim().to_string())
                     .filter(|o| !o.is_empty()),
@@ -295,6 +310,10 @@ fn IndicatorEditor(
         .into_iter()
         .map(|a| view! { <option value=a.as_str() selected=a == def.aggregation>{t(ctx, aggregation_label(a))}</option> })
         .collect_view();
+    let value_kinds = ValueKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.as_str() selected=k == def.value_kind>{t(ctx, value_kind_label(k))}</option> })
+        .collect_view();
     view! {
         <form class="admin-form admin-form-inline indicator-form" on:submit=submit>
             <NoteView ctx note />
@@ -307,6 +326,10 @@ fn IndicatorEditor(
             <label>
                 <span>{t(ctx, T::Aggregation)}</span>
                 <select on:change:target=move |ev| aggregation.set(ev.target().value())>{aggregations}</select>
+            </label>
+            <label>
+                <span>{t(ctx, T::ValueKind)}</span>
+                <select class="value-kind" on:change:target=move |ev| value_kind.set(ev.target().value())>{value_kinds}</select>
             </label>
             <label>
                 <span>{t(ctx, T::OwnerUnit)}</span>
@@ -330,6 +353,7 @@ fn IndicatorEditor(
             </fieldset>
             <div class="check-row">
                 <label class="check"><input type="checkbox" bind:checked=cumulative /><span>{t(ctx, T::Cumulative)}</span></label>
+                <label class="check"><input type="checkbox" bind:checked=disbursement /><span>{t(ctx, T::Disbursement)}</span></label>
                 <label class="check"><input type="checkbox" bind:checked=higher /><span>{t(ctx, T::HigherIsBetter)}</span></label>
                 <label class="check"><input type="checkbox" bind:checked=active /><span>{t(ctx, T::Active)}</span></label>
                 <label class="check"><input type="checkbox" bind:checked=on_wall /><span>{t(ctx, T::OnWall)}</span></label>

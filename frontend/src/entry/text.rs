@@ -31,18 +31,18 @@ texts! {
     // Frame
     Area => "Số liệu kinh tế – xã hội", "Socio-economic figures";
     MyReports => "Báo cáo của tôi", "My reports";
-    ApproveTitle => "Phê duyệt số liệu", "Approval";
+    ApproveTitle => "Duyệt số liệu", "Approval";
     DeliveryTitle => "Gửi Hệ thống báo cáo Chính phủ", "Delivery to the Government system";
     Catalogue => "Danh mục chỉ tiêu", "Indicator catalogue";
-    OpenWall => "Màn hình giám sát", "Indicator wall";
+    OpenWall => "Màn hình giám sát", "Monitoring wall";
     Loading => "Đang tải…", "Loading…";
     NeedsScript => "Trang nhập liệu cần JavaScript; nếu trang vẫn trống, hãy tải lại.", "The entry form needs JavaScript; if it stays empty, reload the page.";
     // Statuses
     StatusNew => "Chưa nhập", "Not started";
     StatusDraft => "Đang nhập", "Draft";
-    StatusSubmitted => "Chờ phê duyệt", "Awaiting approval";
+    StatusSubmitted => "Chờ duyệt", "Awaiting approval";
     StatusReturned => "Bị trả lại", "Returned";
-    StatusApproved => "Đã phê duyệt", "Approved";
+    StatusApproved => "Đã duyệt", "Approved";
     StatusSent => "Đã gửi Chính phủ", "Sent to the Government";
     DueNotDue => "Chưa đến hạn", "Not due";
     DueSoon => "Sắp đến hạn", "Due soon";
@@ -73,7 +73,7 @@ texts! {
     ReminderLate => "Đã quá hạn nộp", "Overdue";
     ReminderText => "báo cáo tháng", "report for";
     DueOn => "hạn chậm nhất", "due by";
-    LiveOn => "Cập nhật trực tiếp", "Live";
+    LiveOn => "Trực tuyến", "Live";
     LiveOff => "Mất kết nối, đang thử lại…", "Disconnected, retrying…";
     // Entry form
     Estimate => "Số ước tính", "Estimate";
@@ -93,7 +93,7 @@ texts! {
     ReadAs => "Đọc là", "Read as";
     Save => "Lưu nháp", "Save draft";
     Saved => "Đã lưu số liệu", "Figures saved";
-    Submit => "Nộp để phê duyệt", "Submit for approval";
+    Submit => "Gửi duyệt", "Submit for approval";
     Submitted => "Đã nộp báo cáo", "Report submitted";
     NothingToSave => "Chưa nhập số liệu nào", "No figures entered";
     FixErrors => "Hãy sửa các ô được đánh dấu", "Fix the marked fields";
@@ -122,22 +122,22 @@ texts! {
     Imported => "Đã nhập số liệu từ tệp", "Figures imported from the file";
     ExportList => "Xuất Excel danh sách", "Export the list to Excel";
     // Approval
-    Approve => "Phê duyệt", "Approve";
-    Approved => "Đã phê duyệt báo cáo", "Report approved";
+    Approve => "Duyệt", "Approve";
+    Approved => "Đã duyệt báo cáo", "Report approved";
     Return => "Trả lại", "Return";
     ReturnComment => "Lý do trả lại", "Why it is returned";
     ReturnCommentHint => "Đơn vị sẽ thấy nội dung này", "The unit will see this";
     CommentRequired => "Hãy nhập lý do trả lại", "Write why it is returned";
     ReturnedDone => "Đã trả lại báo cáo", "Report returned";
     ShowPeriod => "Xem", "Show";
-    BackToBoard => "Về bảng phê duyệt", "Back to the approval board";
+    BackToBoard => "Về bảng duyệt số liệu", "Back to the approval board";
     BackToList => "Về danh sách báo cáo", "Back to my reports";
     Summary => "Tổng hợp", "Summary";
     Late => "quá hạn", "late";
     Waiting => "chờ duyệt", "awaiting approval";
     ApprovedCount => "đã duyệt", "approved";
     // Delivery
-    NotConfigured => "Chưa cấu hình địa chỉ Hệ thống báo cáo Chính phủ: các bản tin được giữ trong hàng đợi và sẽ gửi khi có cấu hình.", "No Government reporting system endpoint is configured: messages wait in the queue and go out once it is.";
+    NotConfigured => "Chưa cấu hình địa chỉ Hệ thống báo cáo Chính phủ: các gói tin được giữ trong hàng đợi và sẽ gửi khi có cấu hình.", "No Government reporting system endpoint is configured: messages wait in the queue and go out once it is.";
     Endpoint => "Địa chỉ nhận", "Endpoint";
     Pending => "Đang chờ gửi", "Pending";
     Delivered => "Đã gửi thành công", "Delivered";
@@ -148,11 +148,11 @@ texts! {
     Receipt => "Mã tiếp nhận", "Receipt";
     NextAttempt => "Gửi lại lúc", "Next attempt";
     Created => "Tạo lúc", "Created";
-    Message => "Bản tin", "Message";
+    Message => "Gói tin", "Message";
     Retry => "Gửi lại", "Retry";
     RetryQueued => "Đã xếp lịch gửi lại", "Retry scheduled";
     Refresh => "Làm mới", "Refresh";
-    NoDeliveries => "Chưa có bản tin nào", "No messages yet";
+    NoDeliveries => "Chưa có gói tin nào", "No messages yet";
     Filter => "Lọc", "Filter";
     // Deadline rules (catalogue page)
     RulesTitle => "Hạn nộp và hạn gửi", "Deadlines";
@@ -186,6 +186,14 @@ texts! {
     AggLast => "Số tháng gần nhất", "Latest month";
     AggRate => "Chỉ số do nguồn báo cáo", "Index reported by the source";
     Cumulative => "Cộng dồn theo tháng", "Months add up";
+    ValueKind => "Loại số liệu", "Kind of number";
+    KindLevel => "Số tuyệt đối cuối kỳ (tồn)", "Level at the end of the month";
+    KindFlow => "Số phát sinh trong tháng", "Amount over the month";
+    KindIndexYoy => "Chỉ số, cùng kỳ năm trước = 100", "Index, same period last year = 100";
+    KindIndexMom => "Chỉ số, tháng trước = 100", "Index, previous month = 100";
+    KindIndexBase => "Chỉ số, năm gốc = 100", "Index, base year = 100";
+    KindRate => "Tỷ lệ (%)", "Rate (%)";
+    Disbursement => "Kế hoạch là vốn giao (hiện tỷ lệ giải ngân)", "Target is a budget plan (show disbursement)";
     OwnerUnit => "Đơn vị báo cáo", "Reporting unit";
     HigherIsBetter => "Càng cao càng tốt", "Higher is better";
     Checks => "Ngưỡng kiểm tra", "Checks";
@@ -197,7 +205,7 @@ texts! {
     AnnualTarget => "Kế hoạch năm", "Annual target";
     Active => "Đang dùng", "Active";
     Inactive => "Ngừng dùng", "Inactive";
-    OnWall => "Hiện trên màn hình giám sát", "On the wall";
+    OnWall => "Hiện trên màn hình giám sát", "On the monitoring wall";
     SortOrder => "Thứ tự", "Order";
     Edit => "Sửa", "Edit";
     Cancel => "Hủy", "Cancel";

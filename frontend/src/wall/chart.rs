@@ -16,15 +16,38 @@ use serde_json::{json, Value};
 
 use super::model::month_label;
 use ioc_protocol::i18n::Lang;
-use ioc_protocol::{parse_period, FigureKind, MonthFigure, SeriesView};
+use ioc_protocol::{
+    change, format_period, months_before, parse_period, Against, FigureKind, MonthFigure,
+    SeriesView, ValueKind,
+};
 
 use super::text::WallMsg;
 
-/// Month values or year-to-date values.
+/// Month values, year-to-date values, or the change of each month against the same month of
+/// last year (read by the indicator's kind: a CPI of 103,2 is +3,2 %).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Month,
     Ytd,
+    Yoy,
+}
+
+/// The change of every month of `months` against the same month a year before, by the shared
+/// rule ([`change`]); `None` where there is no comparison.
+pub fn yoy_changes(kind: ValueKind, months: &[MonthFigure]) -> Vec<Option<f64>> {
+    let by_period: std::collections::HashMap<&str, f64> = months
+        .iter()
+        .map(|m| (m.period.as_str(), m.value))
+        .collect();
+    months
+        .iter()
+        .map(|m| {
+            let before = parse_period(&m.period)
+                .map(|d| format_period(months_before(d, 12)))
+                .and_then(|p| by_period.get(p.as_str()).copied());
+            change(kind, Against::SameMonthLastYear, m.value, before).map(|c| c.amount())
+        })
+        .collect()
 }
 
 /// How far back the chart goes.
@@ -76,28 +99,35 @@ pub fn option(
 ) -> Value {
     let months = visible(&view.months, span);
     let def = &view.indicator;
+    // Computed over all months, so the first visible month still finds last year's.
+    let yoy = yoy_changes(def.value_kind, &view.months);
+    let yoy = &yoy[view.months.len() - months.len()..];
     let labels: Vec<String> = months
         .iter()
         .map(|m| month_label(&m.period, lang))
         .collect();
     let bars: Vec<Value> = months
         .iter()
-        .map(|m| {
+        .zip(yoy)
+        .map(|(m, change)| {
             let v = match mode {
                 Mode::Month => Some(m.value),
                 Mode::Ytd => m.ytd,
+                Mode::Yoy => *change,
             };
             let colour = if m.rolled_up { ROLLED } else { ACCENT };
             let estimate = m.kind == FigureKind::Estimate;
             let picked = selected == Some(m.period.as_str());
+            // A roll-up that misses some former units: a dotted warning edge.
+            let partial = m.partial && !picked;
             json!({
                 "value": v,
                 "itemStyle": {
                     "color": colour,
                     "opacity": if estimate { 0.45 } else { 1.0 },
-                    "borderColor": if picked { SELECTED } else { colour },
-                    "borderWidth": if picked { (font * 0.2).max(2.0) } else if estimate { 1.5 } else { 0.0 },
-                    "borderType": if estimate && !picked { "dashed" } else { "solid" },
+                    "borderColor": if picked { SELECTED } else if partial { TARGET } else { colour },
+                    "borderWidth": if picked { (font * 0.2).max(2.0) } else if estimate || partial { 1.5 } else { 0.0 },
+                    "borderType": if partial { "dotted" } else if estimate && !picked { "dashed" } else { "solid" },
                 }
             })
         })
@@ -105,6 +135,7 @@ pub fn option(
     let name = match mode {
         Mode::Month => WallMsg::MonthView.get(lang),
         Mode::Ytd => WallMsg::YtdView.get(lang),
+        Mode::Yoy => WallMsg::YoyView.get(lang),
     };
     let mut series = vec![json!({
         "type": "bar",
@@ -170,7 +201,7 @@ pub fn option(
         "tooltip": { "trigger": "axis", "renderMode": "richText", "axisPointer": { "type": "shadow" },
                      "textStyle": { "fontSize": font * 0.85 } },
         "xAxis": { "type": "category", "data": labels, "axisLabel": axis_text, "axisLine": { "lineStyle": { "color": GRID } } },
-        "yAxis": { "type": "value", "scale": !def.cumulative, "axisLabel": axis_text, "splitLine": { "lineStyle": { "color": GRID } } },
+        "yAxis": { "type": "value", "scale": !def.cumulative && mode != Mode::Yoy, "axisLabel": axis_text, "splitLine": { "lineStyle": { "color": GRID } } },
         "dataZoom": [
             { "type": "inside" },
             { "type": "slider", "height": font * 1.6, "bottom": font * 0.4, "textStyle": { "color": MUTED, "fontSize": font * 0.7 },
@@ -381,6 +412,37 @@ mod tests {
         let pace = o["series"][2]["data"].as_array().unwrap();
         assert_eq!(pace[12], 100.0, "January is a twelfth of the year");
         assert_eq!(pace[0], Value::Null, "last year has no pace line");
+    }
+
+    #[test]
+    fn the_change_view_reads_each_kind_by_its_rule() {
+        // A flow: 11 against 10 a year before is +10 %; the months of the first year have none.
+        let o = option(
+            &view(true, None),
+            Mode::Yoy,
+            Span::All,
+            None,
+            20.0,
+            Lang::Vi,
+        );
+        let data = o["series"][0]["data"].as_array().unwrap();
+        assert_eq!(data[0]["value"], Value::Null);
+        assert!((data[12]["value"].as_f64().unwrap() - 10.0).abs() < 1e-9);
+        assert_eq!(o["series"][0]["name"], "So cùng kỳ (%)");
+        // A year-on-year index is its own change: every month has one, 103,2 is +3,2 %.
+        let mut v = view(false, None);
+        v.indicator.value_kind = ValueKind::IndexYoy;
+        v.months.last_mut().unwrap().value = 103.2;
+        let changes = yoy_changes(ValueKind::IndexYoy, &v.months);
+        assert!((changes[12].unwrap() - 3.2).abs() < 1e-9);
+        assert!((changes[0].unwrap() + 90.0).abs() < 1e-9, "10 is −90 %");
+        // A partial roll-up is marked.
+        v.months[1].partial = true;
+        let o = option(&v, Mode::Month, Span::All, None, 20.0, Lang::Vi);
+        assert_eq!(
+            o["series"][0]["data"][1]["itemStyle"]["borderType"],
+            "dotted"
+        );
     }
 
     #[test]

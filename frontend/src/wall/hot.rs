@@ -4,7 +4,7 @@
 
 use ioc_protocol::{DeadlineBoard, DeadlineStatus, IndicatorDef, MonthFigure};
 
-use super::model::{breach, progress, Breach};
+use super::model::{breach, progress, year_on_year, Breach};
 
 /// One issue, in data; the panel words it in the page's language.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +27,12 @@ pub enum HotIssue {
         period: String,
         pct: f64,
         pace_pct: Option<f64>,
+        /// For an index relative to last year: the month's change ("+4,5 %") and the target's
+        /// ("+4,0 %"), which is how the issue is worded instead of a meaningless ratio.
+        change: Option<f64>,
+        target_change: Option<f64>,
+        /// Public investment: the year to date is worded as disbursement of the plan.
+        disbursement: bool,
     },
     /// The province is late to the Government (trễ hạn gửi Chính phủ): after the send deadline,
     /// `count` reports of the group and period are not sent — approved but not sent, awaiting
@@ -99,6 +105,12 @@ pub fn hot_issues<'a>(
                 period: last.period.clone(),
                 pct: p.pct,
                 pace_pct: p.pace_pct,
+                change: p
+                    .target_change
+                    .and(year_on_year(def.value_kind, history))
+                    .map(|c| c.amount()),
+                target_change: p.target_change,
+                disbursement: p.disbursement,
             });
         }
     }
@@ -262,6 +274,25 @@ mod tests {
             issues[0],
             HotIssue::LateToGovernment { count: 2, .. }
         ));
+    }
+
+    #[test]
+    fn a_yoy_index_behind_its_target_is_worded_as_changes() {
+        let mut cpi = def("cpi", Aggregation::Rate, false);
+        cpi.value_kind = ioc_protocol::ValueKind::IndexYoy;
+        cpi.higher_is_better = false;
+        cpi.annual_target = Some(104.0);
+        let h = vec![fig("2026-10", 104.5, FigureKind::Official)];
+        match hot_issues([(&cpi, h.as_slice())], None).as_slice() {
+            [HotIssue::BehindTarget {
+                change: Some(c),
+                target_change: Some(t),
+                ..
+            }] => assert!((c - 4.5).abs() < 1e-9 && (t - 4.0).abs() < 1e-9),
+            other => panic!("{other:?}"),
+        }
+        let ok = vec![fig("2026-10", 103.2, FigureKind::Official)];
+        assert!(hot_issues([(&cpi, ok.as_slice())], None).is_empty());
     }
 
     #[test]

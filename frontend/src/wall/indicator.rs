@@ -30,14 +30,16 @@ pub fn IndicatorPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
-    let area =
-        Memo::new(move |_| query.with(|q| q.get("area").unwrap_or_else(|| "40".to_string())));
+    // Without `area` the server answers for the province it is configured for (any province,
+    // not only Nghệ An).
+    let area = Memo::new(move |_| query.with(|q| q.get("area")));
     let to = format_period(ts_period(Utc::now()));
     let range_query = move || {
-        format!(
-            "?area={}&from={FIRST_PERIOD}&to={to}",
-            api::encode(&area.get())
-        )
+        let area = area
+            .get()
+            .map(|a| format!("area={}&", api::encode(&a)))
+            .unwrap_or_default();
+        format!("?{area}from={FIRST_PERIOD}&to={to}")
     };
     let series_url = {
         let q = range_query.clone();
@@ -107,14 +109,17 @@ pub fn IndicatorPage() -> impl IntoView {
     view! {
         <Html {..} lang=move || lang.get().code() />
         <Title text=move || format!("{} – {}", name(), Msg::AppTitle.get(lang.get())) />
-        <main class="indicator-page" data-state=state data-mode=move || if mode.get() == Mode::Month { "month" } else { "ytd" }>
+        <main class="indicator-page" data-state=state data-mode=move || match mode.get() { Mode::Month => "month", Mode::Ytd => "ytd", Mode::Yoy => "yoy" }>
             <header class="ind-head">
                 <a class="back" href=back>{move || format!("← {}", Msg::BackToWall.get(lang.get()))}</a>
                 <div class="ind-titles">
                     <p class="wall-province">{area_name}</p>
                     <h1>{name}</h1>
                 </div>
-                <a class="lang-switch" href=move || format!("?lang={}&area={}", lang.get().other().code(), area.get())>
+                <a class="lang-switch" href=move || match area.get() {
+                    Some(a) => format!("?lang={}&area={a}", lang.get().other().code()),
+                    None => format!("?lang={}", lang.get().other().code()),
+                }>
                     {move || Msg::SwitchLanguage.get(lang.get())}
                 </a>
             </header>
@@ -122,6 +127,7 @@ pub fn IndicatorPage() -> impl IntoView {
                 <div class="seg mode" role="group">
                     <SegButton label=WallMsg::MonthView value=Mode::Month current=mode attr="month" lang />
                     <SegButton label=WallMsg::YtdView value=Mode::Ytd current=mode attr="ytd" lang />
+                    <SegButton label=WallMsg::YoyView value=Mode::Yoy current=mode attr="yoy" lang />
                 </div>
                 <div class="seg span" role="group">
                     <SegButton label=WallMsg::Range1y value=Span::OneYear current=span attr="1y" lang />
@@ -188,6 +194,12 @@ fn ChartBox(
                     0
                 }
             });
+            // Changes are percents (or points) with one decimal, whatever the figure's precision.
+            let decimals = if mode.get_untracked() == Mode::Yoy {
+                1
+            } else {
+                decimals
+            };
             format_number(v, decimals, lang.get_untracked())
         }));
         // The periods of the bars on screen, to map a clicked bar back to its month.

@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use ioc_protocol::{
-    format_period, months_before, parse_period, ts_period, year_to_date, Aggregation, FigureKind,
-    IndicatorDef, LivePoint, MonthFigure,
+    change, format_period, months_before, parse_period, shown_ytd, ts_period, year_to_date,
+    Against, Aggregation, Change, FigureKind, IndicatorDef, LivePoint, MonthFigure, ValueKind,
 };
 
 /// Months a tile keeps: two years and the month before, like the server's
@@ -40,6 +40,7 @@ pub fn merge_point(
         ytd: None,
         kind,
         rolled_up: false,
+        partial: false,
         demo: point.demo,
     };
     match history.binary_search_by(|m| m.period.cmp(&key)) {
@@ -94,20 +95,31 @@ fn months_back(history: &[MonthFigure], n: i32) -> Option<&MonthFigure> {
     history.iter().rev().find(|m| m.period == want)
 }
 
-/// Percent change of `value` against `base` (`None` when the base is zero).
-pub fn change_pct(value: f64, base: f64) -> Option<f64> {
-    (base != 0.0 && value.is_finite() && base.is_finite())
-        .then(|| (value - base) / base.abs() * 100.0)
+/// Change of the latest month against the same month last year, read by the indicator's kind
+/// ([`change`]: a year-on-year index is its own change, a rate changes in points).
+pub fn year_on_year(kind: ValueKind, history: &[MonthFigure]) -> Option<Change> {
+    let last = history.last()?;
+    let base = months_back(history, 12).map(|m| m.value);
+    change(kind, Against::SameMonthLastYear, last.value, base)
 }
 
-/// Change of the latest month against the same month last year, in percent.
-pub fn year_on_year(history: &[MonthFigure]) -> Option<f64> {
-    change_pct(history.last()?.value, months_back(history, 12)?.value)
+/// Change of the latest month against the month before, read by the indicator's kind (none
+/// for a year-on-year index: that needs the separately published month-on-month index).
+pub fn month_on_month(kind: ValueKind, history: &[MonthFigure]) -> Option<Change> {
+    let last = history.last()?;
+    let base = months_back(history, 1).map(|m| m.value);
+    change(kind, Against::PreviousMonth, last.value, base)
 }
 
-/// Change of the latest month against the month before, in percent.
-pub fn month_on_month(history: &[MonthFigure]) -> Option<f64> {
-    change_pct(history.last()?.value, months_back(history, 1)?.value)
+/// The year to date of the latest month against the same period last year, for indices
+/// relative to last year only ("CPI bình quân … so cùng kỳ"): shown only when the source
+/// reported it ([`shown_ytd`]), never derived from the monthly indices.
+pub fn ytd_year_on_year(kind: ValueKind, history: &[MonthFigure]) -> Option<Change> {
+    if kind != ValueKind::IndexYoy {
+        return None;
+    }
+    let ytd = shown_ytd(kind, history.last()?.ytd, None)?;
+    change(kind, Against::SameMonthLastYear, ytd, None)
 }
 
 /// Direction of a change as shown (rounded to one decimal), so a change that reads "0,0 %" is flat.
@@ -141,12 +153,21 @@ pub struct Progress {
     pub cumulative: bool,
     /// Behind the pace (cumulative) or on the wrong side of the target level.
     pub behind: bool,
+    /// For an index relative to last year or last month: the target as a change ("CPI under
+    /// 104" is "at most +4,0 %"), which is how the tile words it.
+    pub target_change: Option<f64>,
+    /// The target is a budget plan read as disbursement ("giải ngân x% kế hoạch").
+    pub disbursement: bool,
+    /// Whether reaching past the target is good (IIP) or bad (CPI).
+    pub higher_is_better: bool,
 }
 
 /// Progress of the latest month against `annual_target`. For cumulative indicators it is the
 /// year to date (derived with [`year_to_date`] over the tile's months) against the year's
 /// total, compared with the pace; for the others, the month's level against the level to
-/// reach (above it is behind when lower is better, e.g. CPI).
+/// reach (above it is behind when lower is better, e.g. CPI). For an index relative to last
+/// year or last month the bar is the share of the targeted change used up (CPI 103,2 against a
+/// target of 104: 80 % of the allowed rise), since the ratio of two indices says nothing.
 pub fn progress(def: &IndicatorDef, history: &[MonthFigure]) -> Option<Progress> {
     let target = def.annual_target.filter(|t| *t != 0.0 && t.is_finite())?;
     let last = history.last()?;
@@ -169,9 +190,18 @@ pub fn progress(def: &IndicatorDef, history: &[MonthFigure]) -> Option<Progress>
             pace_pct: Some(pace),
             cumulative: true,
             behind,
+            target_change: None,
+            disbursement: def.disbursement,
+            higher_is_better: def.higher_is_better,
         })
     } else {
-        let pct = last.value / target * 100.0;
+        let relative = def.value_kind.is_relative_index();
+        let target_change = relative.then_some(target - 100.0);
+        let pct = match target_change {
+            Some(t) if t != 0.0 => (last.value - 100.0) / t * 100.0,
+            Some(_) => return None,
+            None => last.value / target * 100.0,
+        };
         let behind = if def.higher_is_better {
             last.value < target
         } else {
@@ -182,6 +212,9 @@ pub fn progress(def: &IndicatorDef, history: &[MonthFigure]) -> Option<Progress>
             pace_pct: None,
             cumulative: false,
             behind,
+            target_change,
+            disbursement: false,
+            higher_is_better: def.higher_is_better,
         })
     }
 }
@@ -294,6 +327,12 @@ pub(crate) mod tests {
             group: None,
             periodicity: "monthly".into(),
             aggregation,
+            value_kind: if cumulative {
+                ValueKind::Flow
+            } else {
+                ValueKind::Level
+            },
+            disbursement: false,
             cumulative,
             owner_unit: None,
             owner_name_vi: None,
@@ -317,6 +356,7 @@ pub(crate) mod tests {
             ytd: None,
             kind,
             rolled_up: false,
+            partial: false,
             demo: false,
         }
     }
@@ -377,6 +417,13 @@ pub(crate) mod tests {
         assert_eq!(h[24].period, "2026-12");
     }
 
+    fn pct(c: Option<Change>) -> f64 {
+        match c {
+            Some(Change::Percent(x)) => (x * 1e6).round() / 1e6,
+            other => panic!("not a percent change: {other:?}"),
+        }
+    }
+
     #[test]
     fn changes_compare_with_the_same_month_last_year_and_the_month_before() {
         let h = vec![
@@ -384,11 +431,60 @@ pub(crate) mod tests {
             fig("2026-09", 125.0, FigureKind::Official),
             fig("2026-10", 110.0, FigureKind::Estimate),
         ];
-        assert!((year_on_year(&h).unwrap() - 10.0).abs() < 1e-9);
-        assert!((month_on_month(&h).unwrap() + 12.0).abs() < 1e-9);
-        assert_eq!(year_on_year(&h[1..]), None, "no same month last year");
+        for kind in [ValueKind::Flow, ValueKind::Level, ValueKind::IndexBase] {
+            assert_eq!(pct(year_on_year(kind, &h)), 10.0);
+            assert_eq!(pct(month_on_month(kind, &h)), -12.0);
+            assert_eq!(year_on_year(kind, &h[1..]), None, "no same month last year");
+        }
         assert_eq!(direction(0.04), Direction::Flat);
         assert_eq!(direction(-0.06), Direction::Down);
+    }
+
+    #[test]
+    fn a_year_on_year_index_reads_as_its_own_change() {
+        // CPI 103,2 with the same period last year = 100: +3,2 %, not 103,2 / 102,9 − 1.
+        let h = vec![
+            fig("2025-10", 102.9, FigureKind::Official),
+            fig("2026-09", 103.0, FigureKind::Official),
+            fig("2026-10", 103.2, FigureKind::Official),
+        ];
+        assert_eq!(pct(year_on_year(ValueKind::IndexYoy, &h)), 3.2);
+        assert_eq!(
+            pct(year_on_year(ValueKind::IndexYoy, &h[2..])),
+            3.2,
+            "needs no base"
+        );
+        assert_eq!(month_on_month(ValueKind::IndexYoy, &h), None);
+        // A month-on-month index: the other way round.
+        let m = vec![fig("2026-10", 100.4, FigureKind::Official)];
+        assert_eq!(pct(month_on_month(ValueKind::IndexMom, &m)), 0.4);
+        assert_eq!(year_on_year(ValueKind::IndexMom, &m), None);
+    }
+
+    #[test]
+    fn a_rate_changes_in_points() {
+        let h = vec![
+            fig("2025-10", 2.5, FigureKind::Official),
+            fig("2026-09", 2.0, FigureKind::Official),
+            fig("2026-10", 2.1, FigureKind::Official),
+        ];
+        match year_on_year(ValueKind::Rate, &h) {
+            Some(Change::Points(x)) => assert!((x + 0.4).abs() < 1e-9),
+            other => panic!("{other:?}"),
+        }
+        match month_on_month(ValueKind::Rate, &h) {
+            Some(Change::Points(x)) => assert!((x - 0.1).abs() < 1e-9),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_year_to_date_of_a_yoy_index_is_shown_only_when_reported() {
+        let mut h = vec![fig("2026-10", 103.2, FigureKind::Official)];
+        assert_eq!(ytd_year_on_year(ValueKind::IndexYoy, &h), None);
+        h[0].ytd = Some(103.27);
+        assert_eq!(pct(ytd_year_on_year(ValueKind::IndexYoy, &h)), 3.27);
+        assert_eq!(ytd_year_on_year(ValueKind::Flow, &h), None);
     }
 
     #[test]
@@ -429,16 +525,62 @@ pub(crate) mod tests {
 
     #[test]
     fn level_progress_respects_the_direction_of_better() {
-        let mut cpi = def("cpi", Aggregation::Average, false);
-        cpi.higher_is_better = false;
-        cpi.annual_target = Some(104.0);
-        let p = progress(&cpi, &[fig("2026-10", 105.0, FigureKind::Official)]).unwrap();
+        let mut d = def("enterprises", Aggregation::Last, false);
+        d.higher_is_better = false;
+        d.annual_target = Some(200.0);
+        let p = progress(&d, &[fig("2026-10", 210.0, FigureKind::Official)]).unwrap();
         assert!(p.behind && !p.cumulative && p.pace_pct.is_none());
+        assert_eq!((p.pct, p.target_change), (105.0, None));
         assert!(
-            !progress(&cpi, &[fig("2026-10", 103.0, FigureKind::Official)])
+            !progress(&d, &[fig("2026-10", 190.0, FigureKind::Official)])
                 .unwrap()
                 .behind
         );
+    }
+
+    #[test]
+    fn a_yoy_index_target_is_a_change_to_stay_under_or_reach() {
+        let mut cpi = def("cpi", Aggregation::Rate, false);
+        cpi.value_kind = ValueKind::IndexYoy;
+        cpi.higher_is_better = false;
+        cpi.annual_target = Some(104.0);
+        let p = progress(&cpi, &[fig("2026-10", 103.2, FigureKind::Official)]).unwrap();
+        assert!(!p.behind);
+        assert_eq!(p.target_change, Some(4.0));
+        assert!(
+            (p.pct - 80.0).abs() < 1e-9,
+            "80 % of the allowed rise: {}",
+            p.pct
+        );
+        assert!(
+            progress(&cpi, &[fig("2026-10", 105.0, FigureKind::Official)])
+                .unwrap()
+                .behind
+        );
+        let mut iip = def("iip", Aggregation::Rate, false);
+        iip.value_kind = ValueKind::IndexYoy;
+        iip.annual_target = Some(110.0);
+        let p = progress(&iip, &[fig("2026-10", 108.0, FigureKind::Official)]).unwrap();
+        assert!(p.behind && (p.pct - 80.0).abs() < 1e-9);
+        iip.annual_target = Some(100.0);
+        assert_eq!(
+            progress(&iip, &[fig("2026-10", 108.0, FigureKind::Official)]),
+            None
+        );
+    }
+
+    #[test]
+    fn public_investment_reads_as_disbursement_of_the_plan() {
+        let mut d = def("public_investment", Aggregation::Sum, true);
+        d.disbursement = true;
+        d.annual_target = Some(9000.0);
+        let h = vec![
+            fig("2026-01", 600.0, FigureKind::Official),
+            fig("2026-02", 600.0, FigureKind::Official),
+        ];
+        let p = progress(&d, &h).unwrap();
+        assert!(p.disbursement && p.cumulative);
+        assert!((p.pct - 1200.0 / 90.0).abs() < 1e-9);
     }
 
     #[test]

@@ -83,15 +83,42 @@ fn Issue(issue: HotIssue, area: String, lang: Lang) -> impl IntoView {
             period,
             pct,
             pace_pct,
+            change,
+            target_change,
+            disbursement,
         } => {
             let pace = pace_pct
                 .map(|p| format!(" / {} {}%", WallMsg::Pace.get(l), format_number(p, 0, l)))
                 .unwrap_or_default();
+            let signed = |x: f64| {
+                let shown = format_number(x, 1, l);
+                if x > 0.0 {
+                    format!("+{shown}%")
+                } else {
+                    format!("{shown}%")
+                }
+            };
+            let figure = match (change, target_change) {
+                // An index relative to last year: "+4,5% so cùng kỳ / mục tiêu +4,0%".
+                (Some(c), Some(t)) => format!(
+                    "{} {} / {} {}",
+                    signed(*c),
+                    WallMsg::VsLastYear.get(l),
+                    WallMsg::AnnualTarget.get(l).to_lowercase(),
+                    signed(*t)
+                ),
+                _ if *disbursement => format!(
+                    "{} {}% {}{pace}",
+                    WallMsg::Disbursed.get(l).to_lowercase(),
+                    format_number(*pct, 1, l),
+                    WallMsg::OfPlan.get(l)
+                ),
+                _ => format!("{}%{pace}", format_number(*pct, 1, l)),
+            };
             let body = format!(
-                "{} {}: {}%{pace}",
+                "{} {}: {figure}",
                 pick(name_vi, name_en),
                 month_label(period, l),
-                format_number(*pct, 1, l)
             );
             (
                 "hot-item behind",

@@ -52,6 +52,22 @@ pub enum WallMsg {
     Ytd,
     Legend,
     ChartHint,
+    // Reading a number by its kind (issue 10)
+    /// Unit of a change of a rate: percentage points.
+    Points,
+    /// "CPI bình quân" and the like: the reported year to date of an index against last year.
+    YtdVsLastYear,
+    /// Public investment: year to date against the year's plan.
+    Disbursed,
+    OfPlan,
+    /// A target of an index relative to last year, as a change to stay under / reach.
+    TargetAtMost,
+    TargetAtLeast,
+    /// A rolled-up month that misses some of the former units.
+    Partial,
+    PartialLong,
+    /// The chart's third mode: the change against the same month last year.
+    YoyView,
 }
 
 impl WallMsg {
@@ -100,8 +116,17 @@ impl WallMsg {
             RolledUp => "cộng từ đơn vị cũ",
             Value => "Giá trị",
             Ytd => "Lũy kế",
-            Legend => "Cột nhạt viền đứt: số ước tính; cột tím: cộng từ các đơn vị hành chính cũ",
+            Legend => "Cột nhạt viền đứt: số ước tính; cột tím: cộng từ các đơn vị hành chính cũ (viền chấm: chưa đủ đơn vị)",
             ChartHint => "Chọn một cột để xem các đơn vị báo cáo tháng đó",
+            Points => "điểm %",
+            YtdVsLastYear => "bình quân từ đầu năm so cùng kỳ",
+            Disbursed => "Giải ngân",
+            OfPlan => "kế hoạch",
+            TargetAtMost => "Mục tiêu: không quá",
+            TargetAtLeast => "Mục tiêu: đạt",
+            Partial => "chưa đủ đơn vị",
+            PartialLong => "Cộng từ đơn vị cũ nhưng thiếu số liệu của một số đơn vị: thấp hơn thực tế",
+            YoyView => "So cùng kỳ (%)",
         }
     }
 
@@ -150,8 +175,17 @@ impl WallMsg {
             RolledUp => "rolled up from former units",
             Value => "Value",
             Ytd => "Year to date",
-            Legend => "Pale dashed bars: estimates; violet bars: rolled up from former units",
+            Legend => "Pale dashed bars: estimates; violet bars: rolled up from former units (dotted edge: incomplete)",
             ChartHint => "Pick a bar to see the units that reported that month",
+            Points => "pp",
+            YtdVsLastYear => "year to date vs last year",
+            Disbursed => "Disbursed",
+            OfPlan => "of plan",
+            TargetAtMost => "Target: at most",
+            TargetAtLeast => "Target: at least",
+            Partial => "incomplete",
+            PartialLong => "Rolled up from former units, some of which sent nothing: below the real total",
+            YoyView => "Vs last year (%)",
         }
     }
 

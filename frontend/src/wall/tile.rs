@@ -9,14 +9,16 @@ use super::model::{self, Breach, Direction, Progress};
 use super::text::WallMsg;
 use super::{vietnam_time, TileLive};
 use ioc_protocol::i18n::{format_number, Lang, Msg};
-use ioc_protocol::{parse_period, period_ts, FigureKind, MonthFigure, TileState};
+use ioc_protocol::{parse_period, period_ts, Change, FigureKind, MonthFigure, TileState};
 
 /// What a tile shows, derived once per change of its months.
 #[derive(Clone, Debug, PartialEq)]
 struct Facts {
     last: Option<MonthFigure>,
-    yoy: Option<f64>,
-    mom: Option<f64>,
+    yoy: Option<Change>,
+    mom: Option<Change>,
+    /// A year-on-year index's reported year to date ("CPI bình quân").
+    ytd_yoy: Option<Change>,
     progress: Option<Progress>,
     breach: Option<Breach>,
 }
@@ -29,25 +31,33 @@ pub fn chart_href(code: &str, area: &str, lang: Lang) -> String {
     }
 }
 
-/// "▲ +6,4%" with the class of its direction.
-fn change_text(pct: f64, lang: Lang) -> (&'static str, String) {
-    let shown = (pct * 10.0).round() / 10.0;
-    match model::direction(pct) {
-        Direction::Up => ("up", format!("▲ +{}%", format_number(shown, 1, lang))),
-        Direction::Down => ("down", format!("▼ {}%", format_number(shown, 1, lang))),
-        Direction::Flat => ("flat", format!("■ {}%", format_number(0.0, 1, lang))),
+/// "▲ +6,4%" (a percent change) or "▲ +0,4 điểm %" (a rate's change in points) with the class
+/// of its direction.
+pub fn change_text(change: Change, lang: Lang) -> (&'static str, String) {
+    let x = change.amount();
+    let shown = (x * 10.0).round() / 10.0;
+    let unit = match change {
+        Change::Percent(_) => "%".to_string(),
+        Change::Points(_) => format!(" {}", WallMsg::Points.get(lang)),
+    };
+    match model::direction(x) {
+        Direction::Up => ("up", format!("▲ +{}{unit}", format_number(shown, 1, lang))),
+        Direction::Down => ("down", format!("▼ {}{unit}", format_number(shown, 1, lang))),
+        Direction::Flat => ("flat", format!("■ {}{unit}", format_number(0.0, 1, lang))),
     }
 }
 
 #[component]
 pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl IntoView {
     let def = info.indicator.clone();
+    let kind = def.value_kind;
     let decimals = info.decimals;
     let facts = Memo::new(move |_| {
         live.with(|t| Facts {
             last: t.history.last().cloned(),
-            yoy: model::year_on_year(&t.history),
-            mom: model::month_on_month(&t.history),
+            yoy: model::year_on_year(kind, &t.history),
+            mom: model::month_on_month(kind, &t.history),
+            ytd_yoy: model::ytd_year_on_year(kind, &t.history),
             progress: model::progress(&def, &t.history),
             breach: t.history.last().and_then(|m| model::breach(&def, m.value)),
         })
@@ -109,6 +119,13 @@ pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl
             .with(|f| f.mom)
             .map(|pct| change_text(pct, lang.get()))
     };
+    let ytd_yoy = move || {
+        facts
+            .with(|f| f.ytd_yoy)
+            .map(|pct| change_text(pct, lang.get()))
+    };
+    // The latest month rolled up from former units that did not all report.
+    let is_partial = move || facts.with(|f| f.last.as_ref().is_some_and(|m| m.partial));
     // A reading that is not a monthly figure (the demo feed, a raw point) says when it was taken.
     let reading_time = move || {
         live.with(|t| {
@@ -167,6 +184,11 @@ pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl
                         {move || WallMsg::EstimateShort.get(lang.get())}
                     </span>
                 </Show>
+                <Show when=is_partial>
+                    <span class="partial-badge" title=move || WallMsg::PartialLong.get(lang.get())>
+                        {move || WallMsg::Partial.get(lang.get())}
+                    </span>
+                </Show>
                 {move || alarm().map(|(class, msg)| view! { <span class=class>{msg.get(lang.get())}</span> })}
             </p>
             <p class="tile-changes">
@@ -178,6 +200,11 @@ pub fn Tile(info: TileState, live: RwSignal<TileLive>, lang: Memo<Lang>) -> impl
                 {move || mom().map(|(dir, text)| view! {
                     <span class=format!("mom {dir}")>
                         <b class=format!("trend {dir}")>{text}</b> " " <small>{WallMsg::VsLastMonth.get(lang.get())}</small>
+                    </span>
+                })}
+                {move || ytd_yoy().map(|(dir, text)| view! {
+                    <span class=format!("ytd-yoy {dir}")>
+                        <b>{text}</b> " " <small>{WallMsg::YtdVsLastYear.get(lang.get())}</small>
                     </span>
                 })}
             </p>
@@ -201,15 +228,36 @@ fn ProgressBar(p: Progress, lang: Memo<Lang>) -> impl IntoView {
     let pace = p.pace_pct.map(|x| format!("{:.2}", x.clamp(0.0, 100.0)));
     let label = move || {
         let l = lang.get();
+        if let Some(t) = p.target_change {
+            // An index relative to last year: the target is a change ("CPI under 104": at most
+            // +4,0 %), which is how plans word it.
+            let (_, target) = change_text(Change::Percent(t), l);
+            let target = target.trim_start_matches(['▲', '▼', '■', ' ']).to_string();
+            let head = if p.higher_is_better {
+                WallMsg::TargetAtLeast
+            } else {
+                WallMsg::TargetAtMost
+            };
+            return format!("{} {target} {}", head.get(l), WallMsg::VsLastYear.get(l));
+        }
+        let pace = p
+            .pace_pct
+            .map(|x| format!(" · {} {}%", WallMsg::Pace.get(l), format_number(x, 0, l)))
+            .unwrap_or_default();
+        if p.disbursement {
+            // Public investment as leaders read it: "Giải ngân 62,3% kế hoạch".
+            return format!(
+                "{} {}% {}{pace}",
+                WallMsg::Disbursed.get(l),
+                format_number(p.pct, 1, l),
+                WallMsg::OfPlan.get(l)
+            );
+        }
         let head = if p.cumulative {
             WallMsg::YtdOfPlan
         } else {
             WallMsg::LevelOfPlan
         };
-        let pace = p
-            .pace_pct
-            .map(|x| format!(" · {} {}%", WallMsg::Pace.get(l), format_number(x, 0, l)))
-            .unwrap_or_default();
         format!("{} {}%{pace}", head.get(l), format_number(p.pct, 1, l))
     };
     let class = if p.behind {

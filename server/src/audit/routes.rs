@@ -194,7 +194,7 @@ fn text_cells(r: &AuditRecord) -> [String; 7] {
 
 fn attachment(kind: &str, ext: &str, body: Vec<u8>) -> Response {
     let stamp = Utc::now().with_timezone(&vietnam()).format("%Y%m%d-%H%M");
-    let disposition = format!("attachment; filename=\"nhat-ky-kiem-toan-{stamp}.{ext}\"");
+    let disposition = format!("attachment; filename=\"nhat-ky-he-thong-{stamp}.{ext}\"");
     (
         [
             (CONTENT_TYPE, kind.to_string()),
@@ -229,7 +229,7 @@ pub fn to_xlsx(rows: &[AuditRecord]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErr
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("Nhật ký kiểm toán")?;
+    sheet.set_name("Nhật ký hệ thống")?;
     let heading = Format::new().set_bold().set_text_wrap();
     let time = Format::new().set_num_format("dd/mm/yyyy hh:mm:ss");
     for (col, h) in HEADINGS.iter().enumerate() {

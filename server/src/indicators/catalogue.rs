@@ -2,7 +2,7 @@
 //! thresholds the entry checks and the wall use. Kept as data in `series` (migration 000006),
 //! edited by administrators.
 
-use ioc_protocol::{Aggregation, IndicatorDef, IndicatorPatch};
+use ioc_protocol::{Aggregation, IndicatorDef, IndicatorPatch, ValueKind};
 use sqlx::{PgExecutor, PgPool};
 
 #[derive(sqlx::FromRow)]
@@ -17,6 +17,8 @@ struct Row {
     group_code: Option<String>,
     periodicity: String,
     aggregation: String,
+    value_kind: String,
+    disbursement: bool,
     cumulative: bool,
     owner_unit: Option<String>,
     owner_name_vi: Option<String>,
@@ -33,7 +35,7 @@ struct Row {
 }
 
 const SELECT: &str = "SELECT s.id, s.code, s.name_vi, s.name_en, s.measure_vi, s.measure_en, s.decimals,
-        s.group_code, s.periodicity, s.aggregation, s.cumulative, s.owner_unit, u.name_vi AS owner_name_vi,
+        s.group_code, s.periodicity, s.aggregation, s.value_kind, s.disbursement, s.cumulative, s.owner_unit, u.name_vi AS owner_name_vi,
         s.higher_is_better, s.min_value::float8, s.max_value::float8, s.warn_low::float8,
         s.warn_high::float8, s.jump_pct::float8, s.annual_target::float8, s.active, s.on_wall, s.sort_order
      FROM series s LEFT JOIN units u ON u.code = s.owner_unit";
@@ -59,6 +61,8 @@ impl From<Row> for Indicator {
                 group: r.group_code,
                 periodicity: r.periodicity,
                 aggregation: Aggregation::parse(&r.aggregation).unwrap_or(Aggregation::Sum),
+                value_kind: ValueKind::parse(&r.value_kind).unwrap_or_default(),
+                disbursement: r.disbursement,
                 cumulative: r.cumulative,
                 owner_unit: r.owner_unit,
                 owner_name_vi: r.owner_name_vi,
@@ -140,7 +144,8 @@ pub async fn update(
             warn_high = CASE WHEN $17 THEN $18::float8::numeric ELSE warn_high END,
             jump_pct = coalesce($19::float8::numeric, jump_pct),
             annual_target = CASE WHEN $20 THEN $21::float8::numeric ELSE annual_target END,
-            active = coalesce($22, active), on_wall = coalesce($23, on_wall), sort_order = coalesce($24, sort_order)
+            active = coalesce($22, active), on_wall = coalesce($23, on_wall), sort_order = coalesce($24, sort_order),
+            value_kind = coalesce($25, value_kind), disbursement = coalesce($26, disbursement)
          WHERE code = $1",
     )
     .bind(code)
@@ -167,6 +172,8 @@ pub async fn update(
     .bind(p.active)
     .bind(p.on_wall)
     .bind(p.sort_order)
+    .bind(p.value_kind.map(|k| k.as_str()))
+    .bind(p.disbursement)
     .execute(&mut *tx)
     .await?;
     get(&mut *tx, code).await

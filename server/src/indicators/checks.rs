@@ -1,10 +1,12 @@
 //! The entry checks: what a figure is compared with before it is accepted.
 //!
-//! Errors (outside the indicator's possible range, a year-to-date value that is not the sum of
-//! the months) block the entry. Warnings (outside the warning band, a sudden jump against the
-//! previous month or the same month last year) pass only with a note that explains them, so an
-//! approver reading the report sees why the number is what it is. Pure functions: the caller
-//! loads the comparison figures.
+//! Errors (outside the indicator's possible range) block the entry. Warnings (outside the
+//! warning band, a sudden jump against the previous month or the same month last year, a
+//! year-to-date value that is not the sum of the published months) pass only with a note that
+//! explains them, so an approver reading the report sees why the number is what it is. A
+//! year to date that differs from the months is a warning, not an error: statistics offices
+//! revise earlier months and report the revised year to date before the months are republished.
+//! Pure functions: the caller loads the comparison figures.
 
 use ioc_protocol::i18n::{format_number, Lang};
 use ioc_protocol::{Aggregation, FigureKind, Finding, IndicatorDef, Severity};
@@ -124,12 +126,14 @@ pub fn check(c: &Candidate<'_>) -> Vec<Finding> {
             // Each of up to twelve months may be rounded by half a unit of the last shown
             // decimal: rounding in the sources must not trip the check, a real gap must.
             let tolerance = 12.0 * 0.5 * 10f64.powi(-(d.decimals as i32));
+            // A warning: a revised earlier month makes the reported year to date right and the
+            // published months stale; the note says which month was revised.
             if (ytd - expected).abs() > tolerance {
                 push(
-                    Severity::Error,
+                    Severity::Warning,
                     "ytd_mismatch",
-                    format!("lũy kế {} khác tổng các tháng {} (các tháng trước {} + tháng này {})", vi(ytd), vi(expected), vi(before), vi(v)),
-                    format!("year to date {} differs from the sum of months {} (earlier months {} + this month {})", en(ytd), en(expected), en(before), en(v)),
+                    format!("lũy kế {} khác tổng các tháng đã công bố {} (các tháng trước {} + tháng này {}); nếu số liệu các tháng trước đã được điều chỉnh, ghi rõ trong phần giải trình", vi(ytd), vi(expected), vi(before), vi(v)),
+                    format!("year to date {} differs from the sum of the published months {} (earlier months {} + this month {}); if earlier months were revised, say so in the note", en(ytd), en(expected), en(before), en(v)),
                 );
             }
         }
@@ -165,6 +169,8 @@ mod tests {
             group: Some("monthly-gov".into()),
             periodicity: "monthly".into(),
             aggregation: Aggregation::Sum,
+            value_kind: ioc_protocol::ValueKind::Flow,
+            disbursement: false,
             cumulative: true,
             owner_unit: Some("dept-sct".into()),
             owner_name_vi: None,
@@ -240,14 +246,18 @@ mod tests {
     }
 
     #[test]
-    fn year_to_date_must_be_the_sum_of_months() {
+    fn a_year_to_date_off_the_sum_of_months_warns() {
         let d = def();
         let mut c = candidate(&d, 7400.0);
         c.ytd = Some(70400.0);
         assert!(check(&c).is_empty());
         c.ytd = Some(70420.0);
         c.ytd_before = Some(63000.0);
-        assert!(codes(&check(&c)).contains(&("ytd_mismatch", Severity::Error)));
+        // Revised earlier months: a warning that needs a note, not a refusal.
+        let f = check(&c);
+        assert_eq!(codes(&f), vec![("ytd_mismatch", Severity::Warning)]);
+        assert!(needs_note(&f, None));
+        assert!(!needs_note(&f, Some("Tháng 1 đã được điều chỉnh")));
         c.ytd = Some(70430.0);
         c.ytd_before = None;
         assert!(

@@ -8,7 +8,10 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use calamine::{Data, Reader, Xlsx};
 use ioc_protocol::i18n::parse_number;
-use ioc_protocol::{EntryInput, FigureKind, SeriesView, SubmissionSummary, SubmissionView};
+use ioc_protocol::{
+    change, format_period, months_before, parse_period, Against, EntryInput, FigureKind,
+    MonthFigure, SeriesView, SubmissionSummary, SubmissionView, ValueKind,
+};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::http::ApiError;
@@ -78,7 +81,12 @@ pub fn template_workbook(view: &SubmissionView) -> anyhow::Result<Vec<u8>> {
         ),
         &bold,
     )?;
-    sheet.write_string(1, 0, format!("Đơn vị / Unit: {}", view.unit))?;
+    // The unit as people know it (its name), the code only as a reference.
+    sheet.write_string(
+        1,
+        0,
+        format!("Đơn vị / Unit: {} ({})", view.unit_name_vi, view.unit),
+    )?;
     sheet.write_string(1, 2, format!("Kỳ / Period: {}", view.period))?;
     sheet.write_string(1, 5, "Nhập vào các ô màu vàng / Fill in the yellow cells")?;
     for (col, h) in TEMPLATE_HEADINGS.iter().enumerate() {
@@ -186,6 +194,33 @@ fn number(cell: Option<&Data>, decimals: u8) -> Result<Option<f64>, String> {
     }
 }
 
+/// The change of each month against the same month last year and the month before, by the
+/// shared rule ([`change`]) and the indicator's kind: what the wall shows, in the export too.
+pub fn month_changes(kind: ValueKind, months: &[MonthFigure]) -> Vec<(Option<f64>, Option<f64>)> {
+    let at = |p: String| months.iter().find(|m| m.period == p).map(|m| m.value);
+    months
+        .iter()
+        .map(|m| {
+            let Some(d) = parse_period(&m.period) else {
+                return (None, None);
+            };
+            let yoy = change(
+                kind,
+                Against::SameMonthLastYear,
+                m.value,
+                at(format_period(months_before(d, 12))),
+            );
+            let mom = change(
+                kind,
+                Against::PreviousMonth,
+                m.value,
+                at(format_period(months_before(d, 1))),
+            );
+            (yoy.map(|c| c.amount()), mom.map(|c| c.amount()))
+        })
+        .collect()
+}
+
 /// One indicator's months as a workbook (the chart page's export).
 pub fn series_workbook(view: &SeriesView) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
@@ -197,6 +232,7 @@ pub fn series_workbook(view: &SeriesView) -> anyhow::Result<Vec<u8>> {
         .set_text_wrap()
         .set_background_color("#DDEBF7");
     let number = Format::new().set_num_format("#,##0.0##");
+    let change_fmt = Format::new().set_num_format("+0.0;-0.0;0.0");
     sheet.write_string_with_format(
         0,
         0,
@@ -206,41 +242,67 @@ pub fn series_workbook(view: &SeriesView) -> anyhow::Result<Vec<u8>> {
         ),
         &bold,
     )?;
+    // A rate changes in percentage points, everything else in percent.
+    let (yoy_head, mom_head) = if view.indicator.value_kind == ValueKind::Rate {
+        (
+            "So cùng kỳ, điểm % (vs same month last year, pp)",
+            "So tháng trước, điểm % (vs previous month, pp)",
+        )
+    } else {
+        (
+            "So cùng kỳ, % (vs same month last year, %)",
+            "So tháng trước, % (vs previous month, %)",
+        )
+    };
     let headings = [
         "Kỳ (period)",
         "Giá trị tháng (value)",
         "Lũy kế (year to date)",
+        yoy_head,
+        mom_head,
         "Loại (kind)",
         "Cộng từ đơn vị cũ (rolled up)",
+        "Chưa đủ đơn vị cũ (incomplete roll-up)",
         "Dữ liệu mẫu (demo)",
     ];
     for (col, h) in headings.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16, *h, &heading)?;
     }
-    for (col, width) in [12.0, 18.0, 18.0, 16.0, 16.0, 12.0].into_iter().enumerate() {
+    for (col, width) in [12.0, 18.0, 18.0, 18.0, 18.0, 16.0, 16.0, 16.0, 12.0]
+        .into_iter()
+        .enumerate()
+    {
         sheet.set_column_width(col as u16, width)?;
     }
-    for (i, m) in view.months.iter().enumerate() {
+    let changes = month_changes(view.indicator.value_kind, &view.months);
+    for (i, (m, (yoy, mom))) in view.months.iter().zip(changes).enumerate() {
         let r = 3 + i as u32;
         sheet.write_string(r, 0, &m.period)?;
         sheet.write_number_with_format(r, 1, m.value, &number)?;
         if let Some(y) = m.ytd {
             sheet.write_number_with_format(r, 2, y, &number)?;
         }
+        if let Some(c) = yoy {
+            sheet.write_number_with_format(r, 3, c, &change_fmt)?;
+        }
+        if let Some(c) = mom {
+            sheet.write_number_with_format(r, 4, c, &change_fmt)?;
+        }
         sheet.write_string(
             r,
-            3,
+            5,
             if m.kind == FigureKind::Official {
                 "chính thức"
             } else {
                 "ước"
             },
         )?;
-        sheet.write_string(r, 4, if m.rolled_up { "có" } else { "" })?;
-        sheet.write_string(r, 5, if m.demo { "có" } else { "" })?;
+        sheet.write_string(r, 6, if m.rolled_up { "có" } else { "" })?;
+        sheet.write_string(r, 7, if m.partial { "có" } else { "" })?;
+        sheet.write_string(r, 8, if m.demo { "có" } else { "" })?;
     }
     sheet.set_freeze_panes(3, 1)?;
-    sheet.autofilter(2, 0, 2 + view.months.len() as u32, 5)?;
+    sheet.autofilter(2, 0, 2 + view.months.len() as u32, 8)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -303,4 +365,42 @@ pub fn submissions_workbook(rows: &[SubmissionSummary]) -> anyhow::Result<Vec<u8
     }
     sheet.set_freeze_panes(1, 1)?;
     Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(period: &str, value: f64) -> MonthFigure {
+        MonthFigure {
+            period: period.into(),
+            value,
+            ytd: None,
+            kind: FigureKind::Official,
+            rolled_up: false,
+            partial: false,
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn exported_changes_follow_the_kind_of_number() {
+        let months = [
+            fig("2025-10", 102.9),
+            fig("2026-09", 103.0),
+            fig("2026-10", 103.2),
+        ];
+        // CPI with the same period last year = 100: +3,2 % a year, no monthly change.
+        let cpi = month_changes(ValueKind::IndexYoy, &months);
+        assert!((cpi[2].0.unwrap() - 3.2).abs() < 1e-9);
+        assert_eq!(cpi[2].1, None);
+        // The same numbers as a flow: ratios.
+        let flow = month_changes(ValueKind::Flow, &months);
+        assert!((flow[2].0.unwrap() - (103.2 / 102.9 - 1.0) * 100.0).abs() < 1e-9);
+        assert!((flow[2].1.unwrap() - (103.2 / 103.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert_eq!(flow[0], (None, None), "nothing to compare with");
+        // A rate: points.
+        let rate = month_changes(ValueKind::Rate, &months);
+        assert!((rate[2].1.unwrap() - 0.2).abs() < 1e-9);
+    }
 }

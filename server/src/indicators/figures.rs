@@ -14,6 +14,7 @@ struct MonthRow {
     ytd: Option<f64>,
     kind: String,
     rolled_up: bool,
+    partial: bool,
     demo: bool,
 }
 
@@ -24,7 +25,10 @@ struct MonthRow {
 /// figure for is rolled up from the units that merged *wholly* into it (historic units with
 /// exactly one successor, followed back through every earlier reorganisation): summed where the
 /// indicator is a sum or a stock. Averages and rates of merged units cannot be combined without
-/// weights the data does not carry, so those months stay empty rather than wrong.
+/// weights the data does not carry, so those months stay empty rather than wrong. A rolled-up
+/// month that misses some of the units the area was made of (one sent nothing for that month,
+/// or was split between several successors and cannot be added whole) is marked `partial`: the
+/// sum is lower than the real total, and the wall and the chart say so.
 pub async fn months(
     db: impl PgExecutor<'_>,
     series_id: i32,
@@ -35,14 +39,17 @@ pub async fn months(
 ) -> Result<Vec<MonthFigure>, sqlx::Error> {
     let additive = matches!(aggregation, Aggregation::Sum | Aggregation::Last);
     let rows: Vec<MonthRow> = sqlx::query_as(
-        "WITH RECURSIVE merged(code) AS (
-             SELECT s.old_code FROM unit_successors s
+        "WITH RECURSIVE merged(code, root) AS (
+             SELECT s.old_code, s.old_code FROM unit_successors s
              WHERE s.new_code = $2 AND $5
                AND (SELECT count(*) FROM unit_successors o WHERE o.old_code = s.old_code) = 1
              UNION
-             SELECT s.old_code FROM unit_successors s JOIN merged m ON s.new_code = m.code
+             SELECT s.old_code, m.root FROM unit_successors s JOIN merged m ON s.new_code = m.code
              WHERE (SELECT count(*) FROM unit_successors o WHERE o.old_code = s.old_code) = 1
          ),
+         -- Every unit the area was made of, whole or in part: a roll-up that misses one of them
+         -- is incomplete.
+         predecessors AS (SELECT count(*) AS n FROM unit_successors WHERE new_code = $2),
          latest AS (
              SELECT DISTINCT ON (area_code, period, kind) area_code, period, kind,
                     value::float8 AS value, ytd_value::float8 AS ytd, source
@@ -56,15 +63,18 @@ pub async fn months(
              ORDER BY area_code, period, (kind = 'official') DESC
          ),
          own AS (
-             SELECT period, value, ytd, kind, false AS rolled_up, source = 'demo' AS demo
+             SELECT period, value, ytd, kind, false AS rolled_up, false AS partial, source = 'demo' AS demo
              FROM best WHERE area_code = $2
          ),
          rolled AS (
-             SELECT period, sum(value) AS value, NULL::float8 AS ytd,
-                    CASE WHEN bool_and(kind = 'official') THEN 'official' ELSE 'estimate' END AS kind,
-                    true AS rolled_up, bool_or(source = 'demo') AS demo
-             FROM best WHERE area_code <> $2 AND period NOT IN (SELECT period FROM own)
-             GROUP BY period
+             SELECT b.period, sum(b.value) AS value, NULL::float8 AS ytd,
+                    CASE WHEN bool_and(b.kind = 'official') THEN 'official' ELSE 'estimate' END AS kind,
+                    true AS rolled_up,
+                    count(DISTINCT m.root) < (SELECT n FROM predecessors) AS partial,
+                    bool_or(b.source = 'demo') AS demo
+             FROM best b JOIN (SELECT DISTINCT code, root FROM merged) m ON m.code = b.area_code
+             WHERE b.area_code <> $2 AND b.period NOT IN (SELECT period FROM own)
+             GROUP BY b.period
          )
          SELECT * FROM own UNION ALL SELECT * FROM rolled ORDER BY period",
     )
@@ -87,6 +97,7 @@ pub async fn months(
             ytd,
             kind: FigureKind::parse(&r.kind).unwrap_or(FigureKind::Estimate),
             rolled_up: r.rolled_up,
+            partial: r.partial,
             demo: r.demo,
         })
         .collect())

@@ -10,6 +10,7 @@
 //! 1 July 2025 reorganisation still name them; [`successors`] and [`predecessors`] carry such a
 //! record to today's units and back.
 
+pub mod departments;
 pub mod routes;
 
 use chrono::{DateTime, Utc};
