@@ -29,6 +29,17 @@ if ! command -v cargo >/dev/null 2>&1; then
     apt_install rustc-web cargo-web
 fi
 
+# The gates of the test command (formatting, lints). rustup ships them as components; Debian's
+# toolchain as packages.
+if command -v rustup >/dev/null 2>&1; then
+    for c in rustfmt clippy; do
+        rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c" >/dev/null 2>&1 || \
+            die "the $c component is missing and rustup cannot add it"
+    done
+else
+    apt_install rustfmt-web rust-web-clippy
+fi
+
 # The wasm target. Where rustup can add it, that is the simple route. Where it cannot (no
 # download), Debian's rustc-web builds the wasm32 standard library from rust-web-src (build-std).
 # IOC_WASM_ROUTE=debian forces the Debian route (to test it where rustup would work).

@@ -4,6 +4,12 @@
 # tests/artifacts/.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$ROOT/scripts/setup.sh"
+
+# Gates first: they fail in seconds where the suite takes minutes.
+log "cargo fmt --check"
+(cd "$ROOT" && "$(native_cargo)" fmt --all --check)
+log "cargo clippy (warnings are errors)"
+(cd "$ROOT" && "$(native_cargo)" clippy --workspace --all-targets --quiet -- -D warnings)
 bash "$ROOT/scripts/build.sh"
 
 # The TimescaleDB path is tested wherever the extension is installed for the system PostgreSQL.

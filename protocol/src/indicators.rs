@@ -457,6 +457,24 @@ pub enum DeliveryStatus {
     Failed,
 }
 
+impl DeliveryStatus {
+    /// The spelling in the outbox table and in the `status` filter of the delivery list.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        use DeliveryStatus::*;
+        [Pending, Delivered, Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 /// One row of the delivery status page.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -534,11 +552,11 @@ impl DayBound {
         }
     }
 
-    pub fn parse(s: &str) -> DayBound {
-        if s == "before" {
-            DayBound::Before
-        } else {
-            DayBound::By
+    pub fn parse(s: &str) -> Option<DayBound> {
+        match s {
+            "by" => Some(DayBound::By),
+            "before" => Some(DayBound::Before),
+            _ => None,
         }
     }
 }

@@ -13,10 +13,14 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+mod access;
 mod calendar;
 mod compare;
+#[cfg(feature = "sqlx")]
+mod db;
 pub mod i18n;
 mod indicators;
+pub use access::*;
 pub use calendar::*;
 pub use compare::*;
 pub use indicators::*;
@@ -245,8 +249,7 @@ pub struct LoginRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RoleGrant {
-    /// `admin`, `leader`, `unit_editor`, `approver` or `central_viewer`.
-    pub role: String,
+    pub role: Role,
     pub unit: Option<String>,
 }
 
@@ -277,8 +280,7 @@ pub struct PasswordChange {
 #[serde(deny_unknown_fields)]
 pub struct NewTokenRequest {
     pub name: String,
-    /// `integration` or `wall_display`.
-    pub kind: String,
+    pub kind: TokenKind,
     pub unit: String,
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -295,7 +297,7 @@ pub struct NewTokenRequest {
 pub struct TokenView {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: TokenKind,
     pub prefix: String,
     pub unit: String,
     pub scopes: Vec<String>,

@@ -133,7 +133,7 @@ async fn main() {
     let screens = ["main".to_string()];
     let new = ioc_server::auth::tokens::NewToken {
         name: "bench wall",
-        kind: "wall_display",
+        kind: ioc_protocol::TokenKind::WallDisplay,
         unit_code: "40",
         scopes: &[],
         screens: &screens,
@@ -380,7 +380,7 @@ async fn sign_in(
         password: password.into(),
         unit: None,
         roles: vec![RoleGrant {
-            role: role.into(),
+            role: ioc_protocol::Role::parse(role).expect("a role"),
             unit: unit.map(String::from),
         }],
     };

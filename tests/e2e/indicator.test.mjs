@@ -25,8 +25,8 @@ after(async () => {
   await server?.stop();
 });
 
-/// Months 2019-01 → 2026-10: rolled up from former units before July 2025, October an estimate,
-/// the year to date summed per year as the server derives it for a cumulative indicator.
+/// Months 2019-01 → 2026-10 imported through the history backfill (October an estimate); months
+/// before July 2025 that the server rolls up from former units are left out of the import.
 function seriesFixture(indicator) {
   const months = [];
   let ytd = 0;
@@ -46,56 +46,28 @@ function seriesFixture(indicator) {
   return { indicator, area: '40', area_name_vi: 'Nghệ An', area_name_en: 'Nghe An', months };
 }
 
-function unitsFixture(indicator, month) {
-  const at = (d) => new Date(Date.UTC(2026, 10, d, 3, 0)).toISOString();
-  const entry = (kind, value, revision, day, who) => ({
-    series: indicator.code, kind, value, ytd: null, note: null, source: 'form', entered_at: at(day), entered_by: who, revision,
-  });
-  return {
-    indicator,
-    period: month.period,
-    submissions: [{
-      id: 1, group: 'monthly-gov', unit: 'dept-sct', unit_name_vi: 'Sở Công Thương', unit_name_en: 'Department of Industry and Trade',
-      period: month.period, status: 'approved', revision: 2, deadline: '2026-11-02', send_deadline: '2026-11-03',
-      deadline_status: 'approved', submitted_at: at(2), decided_at: at(2), sent_at: null, expected: 1, entered: 1,
-    }],
-    revisions: [
-      entry('official', month.value, 2, 10, 'lan.nt'),
-      entry('estimate', month.value - 120, 1, 1, 'lan.nt'),
-    ],
-  };
-}
-
 test('a tile opens its chart: month / year to date, ranges, and the units of a picked month', async () => {
   const { page, context, errors } = await openWall(browser, `${server.base}/wall`, { width: 1920, height: 1080 });
   const wall = await page.evaluate(() => fetch('/api/v1/wall').then((r) => r.json()));
   const indicator = wall.tiles.find((t) => t.series === 'retail_sales').indicator;
   const fixture = seriesFixture(indicator);
-  // Asked outside the page (the session's cookies, no console noise from a 404).
+  // The real series API (a regression that loses it must fail here, not be mocked away).
   const seriesUrl = `${server.base}/api/v1/indicators/retail_sales/series?area=40&from=2019-01&to=2026-11`;
-  const served = (await context.request.get(seriesUrl)).status();
-  const unitRequests = [];
-  let series = fixture;
-  let unitsFor = (period) => unitsFixture(indicator, series.months.find((m) => m.period === period));
-  if (served !== 404) {
-    const me = await (await context.request.get(`${server.base}/api/v1/me`)).json();
-    const csv = ['indicator,area,period,value,kind']
-      .concat(fixture.months.filter((m) => !m.rolled_up || m.period >= '2021-01').map((m) => `retail_sales,40,${m.period},${m.value},${m.kind}`))
-      .join('\n');
-    const r = await context.request.post(`${server.base}/api/v1/figures/backfill`, {
-      headers: { 'content-type': 'text/csv', 'x-csrf-token': me.csrf_token }, data: csv,
-    });
-    assert.equal(r.status(), 200, await r.text());
-    series = await (await context.request.get(seriesUrl)).json();
-    unitsFor = async (period) => (await context.request.get(`${server.base}/api/v1/indicators/retail_sales/units?period=${period}`)).json();
-  } else {
-    await page.route(/\/api\/v1\/indicators\/retail_sales\/series\?/, (route) => route.fulfill({ json: series }));
-    await page.route(/\/api\/v1\/indicators\/retail_sales\/units\?/, (route) => {
-      const period = new URL(route.request().url()).searchParams.get('period');
-      unitRequests.push(period);
-      return route.fulfill({ json: unitsFor(period) });
-    });
-  }
+  assert.equal((await context.request.get(seriesUrl)).status(), 200, 'GET …/series is served');
+  const me = await (await context.request.get(`${server.base}/api/v1/me`)).json();
+  const csv = ['indicator,area,period,value,kind']
+    .concat(fixture.months.filter((m) => !m.rolled_up || m.period >= '2021-01').map((m) => `retail_sales,40,${m.period},${m.value},${m.kind}`))
+    .join('\n');
+  const r = await context.request.post(`${server.base}/api/v1/figures/backfill`, {
+    headers: { 'content-type': 'text/csv', 'x-csrf-token': me.csrf_token }, data: csv,
+  });
+  assert.equal(r.status(), 200, await r.text());
+  const series = await (await context.request.get(seriesUrl)).json();
+  const unitsFor = async (period) => {
+    const res = await context.request.get(`${server.base}/api/v1/indicators/retail_sales/units?period=${period}`);
+    assert.equal(res.status(), 200, `GET …/units?period=${period}`);
+    return res.json();
+  };
 
   // The tile's link, followed in the page (client-side routing, no reload).
   await page.locator('article[data-topic="indicator/retail_sales/40"] a.tile-link').click();
@@ -135,7 +107,6 @@ test('a tile opens its chart: month / year to date, ranges, and the units of a p
     return u;
   };
   const u = await drill(last.period);
-  if (served === 404) assert.equal(u.revisions.length, 2, 'the fixture has an estimate and an official figure');
 
   // Year to date, with the annual target and this year's pace.
   await page.locator('.seg.mode button[data-value="ytd"]').click();
@@ -176,7 +147,6 @@ test('a tile opens its chart: month / year to date, ranges, and the units of a p
   // …and so does the month picker.
   await page.locator('.month-pick select').selectOption('2024-03');
   await drill('2024-03');
-  if (served === 404) assert.deepEqual(unitRequests, ['2026-10', target.period, '2024-03']);
 
   for (const [name, size] of [
     ['indicator-1920x1080.png', { width: 1920, height: 1080 }],

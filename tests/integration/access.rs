@@ -47,7 +47,7 @@ async fn user(app: &TestApp, name: &str, role: &str, unit: Option<&str>) -> Cred
         password: PASSWORD.into(),
         unit: None,
         roles: vec![RoleGrant {
-            role: role.into(),
+            role: ioc_protocol::Role::parse(role).expect("a role"),
             unit: unit.map(String::from),
         }],
     };

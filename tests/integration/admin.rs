@@ -24,7 +24,7 @@ async fn create_user(app: &TestApp, username: &str, role: &str) {
         password: PASSWORD.into(),
         unit: None,
         roles: vec![RoleGrant {
-            role: role.into(),
+            role: ioc_protocol::Role::parse(role).expect("a role"),
             unit: None,
         }],
     };

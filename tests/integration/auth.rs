@@ -19,7 +19,7 @@ async fn create_user(app: &TestApp, username: &str, roles: &[(&str, Option<&str>
         roles: roles
             .iter()
             .map(|(r, u)| RoleGrant {
-                role: r.to_string(),
+                role: ioc_protocol::Role::parse(r).expect("a role"),
                 unit: u.map(String::from),
             })
             .collect(),
@@ -89,7 +89,7 @@ async fn login_sets_a_protected_cookie_and_me_answers() {
     assert_eq!(
         me.roles,
         vec![RoleGrant {
-            role: "leader".into(),
+            role: ioc_protocol::Role::Leader,
             unit: None
         }]
     );

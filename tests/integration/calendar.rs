@@ -24,7 +24,7 @@ async fn admin(app: &TestApp) -> Session {
         password: PASSWORD.into(),
         unit: None,
         roles: vec![RoleGrant {
-            role: "admin".into(),
+            role: ioc_protocol::Role::Admin,
             unit: None,
         }],
     };

@@ -160,9 +160,9 @@ async fn every_error_answer_has_the_json_error_shape() {
     );
     let table: Vec<Case> = vec![
         (
-            "query of the wrong type",
+            "query with a repeated field",
             Method::GET,
-            "/api/v1/holidays?from=not-a-date",
+            "/api/v1/indicators/retail_sales/series?area=40&area=41",
             None,
             400,
             "bad_request",

@@ -114,7 +114,7 @@ async fn sign_in_form_redirects_back_but_never_off_site() {
         password: "mat-khau-bien-tap-2026".into(),
         unit: None,
         roles: vec![ioc_protocol::RoleGrant {
-            role: "unit_editor".into(),
+            role: ioc_protocol::Role::UnitEditor,
             unit: Some("17329".into()),
         }],
     };

@@ -202,7 +202,7 @@ async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
     let screens = ["main".to_string()];
     let new = ioc_server::auth::tokens::NewToken {
         name: "Màn hình chính",
-        kind: "wall_display",
+        kind: ioc_protocol::TokenKind::WallDisplay,
         unit_code: &province,
         scopes: &[],
         screens: &screens,
@@ -364,7 +364,7 @@ impl TestApp {
             password: PERSON_PASSWORD.into(),
             unit: None,
             roles: vec![RoleGrant {
-                role: role.into(),
+                role: ioc_protocol::Role::parse(role).expect("a role"),
                 unit: unit.map(String::from),
             }],
         };

@@ -34,7 +34,7 @@ async fn session(app: &TestApp, username: &str, roles: &[(&str, Option<&str>)]) 
         roles: roles
             .iter()
             .map(|(r, u)| RoleGrant {
-                role: r.to_string(),
+                role: ioc_protocol::Role::parse(r).expect("a role"),
                 unit: u.map(String::from),
             })
             .collect(),

@@ -142,3 +142,41 @@ async fn timescale_makes_points_a_hypertable_with_the_same_results() {
     assert!(hypertable);
     exercise_queries(&app).await;
 }
+
+/// The text enums decode through their own type: a spelling the code does not know is an error
+/// naming it, never a silent default (the old `parse(..).unwrap_or(Draft)`).
+#[tokio::test]
+async fn text_enums_refuse_unknown_spellings() {
+    use ioc_protocol::{DayBound, DeliveryStatus, FigureKind, SubmissionStatus};
+    let app = spawn_app().await;
+    let ok: (SubmissionStatus, FigureKind, DayBound, DeliveryStatus) =
+        sqlx::query_as("SELECT 'returned'::text, 'official'::text, 'before'::text, 'failed'::text")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        ok,
+        (
+            SubmissionStatus::Returned,
+            FigureKind::Official,
+            DayBound::Before,
+            DeliveryStatus::Failed
+        )
+    );
+    let err = sqlx::query_scalar::<_, SubmissionStatus>("SELECT 'archived'::text")
+        .fetch_one(&app.db)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown SubmissionStatus \"archived\""),
+        "{err}"
+    );
+    // And they bind as text: the stored spelling round-trips.
+    let back: String = sqlx::query_scalar("SELECT $1::text")
+        .bind(SubmissionStatus::Approved)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(back, "approved");
+}

@@ -29,7 +29,7 @@ pub use users::AdminUsersPage;
 
 use crate::api::{self, Failure};
 use ioc_protocol::i18n::{Lang, Msg};
-use ioc_protocol::UnitView;
+use ioc_protocol::{Role, UnitView};
 use text::AdminMsg as M;
 
 /// The parts of the admin area, in the order of the navigation.
@@ -349,23 +349,16 @@ pub fn kind_label(kind: &str) -> M {
     }
 }
 
-/// Roles in the order the forms list them.
-pub const ROLES: [&str; 5] = [
-    "admin",
-    "leader",
-    "approver",
-    "central_viewer",
-    "unit_editor",
-];
+/// Roles in the order the forms list them (the unit editor last: it takes units).
+pub const ROLES: [Role; 5] = Role::ALL;
 
-pub fn role_label(role: &str) -> M {
+pub fn role_label(role: Role) -> M {
     match role {
-        "admin" => M::RoleAdmin,
-        "leader" => M::RoleLeader,
-        "unit_editor" => M::RoleUnitEditor,
-        "approver" => M::RoleApprover,
-        "central_viewer" => M::RoleCentralViewer,
-        _ => M::Other,
+        Role::Admin => M::RoleAdmin,
+        Role::Leader => M::RoleLeader,
+        Role::UnitEditor => M::RoleUnitEditor,
+        Role::Approver => M::RoleApprover,
+        Role::CentralViewer => M::RoleCentralViewer,
     }
 }
 

@@ -11,7 +11,7 @@ use super::{
     Section, UnitPicker,
 };
 use crate::api::{self, Load};
-use ioc_protocol::{CreatedToken, NewTokenRequest, TokenView};
+use ioc_protocol::{CreatedToken, NewTokenRequest, TokenKind, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
 
@@ -140,7 +140,7 @@ fn TokenRow(
     let now = Utc::now();
     let is_revoked = token.revoked_at.is_some();
     let expired = token.expires_at.is_some_and(|t| t <= now);
-    let kind = if token.kind == "wall_display" {
+    let kind = if token.kind == TokenKind::WallDisplay {
         M::KindWallDisplay
     } else {
         M::KindIntegration
@@ -211,17 +211,17 @@ fn TokenRow(
 #[component]
 fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let kind = RwSignal::new("integration".to_string());
+    let kind = RwSignal::new(TokenKind::Integration.as_str().to_string());
     let unit = RwSignal::new(String::new());
     let points_write = RwSignal::new(true);
     let screens = RwSignal::new("main".to_string());
     let expires = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
-    let is_wall = move || kind.get() == "wall_display";
+    let is_wall = move || kind.get() == TokenKind::WallDisplay.as_str();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let wall = kind.get_untracked() == "wall_display";
+        let wall = kind.get_untracked() == TokenKind::WallDisplay.as_str();
         let screen_list: Vec<String> = screens
             .get_untracked()
             .split(',')
@@ -249,7 +249,11 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
         };
         let body = NewTokenRequest {
             name: name.get_untracked().trim().to_string(),
-            kind: kind.get_untracked(),
+            kind: if wall {
+                TokenKind::WallDisplay
+            } else {
+                TokenKind::Integration
+            },
             unit: unit.get_untracked().trim().to_string(),
             scopes: if !wall && points_write.get_untracked() {
                 vec![POINTS_WRITE.to_string()]

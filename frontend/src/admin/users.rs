@@ -10,7 +10,7 @@ use super::{
     NoteView, Section, UnitPicker, ROLES,
 };
 use crate::api::{self, Load};
-use ioc_protocol::{NewUserRequest, PasswordReset, RoleGrant, UserEntry, UserUpdate};
+use ioc_protocol::{NewUserRequest, PasswordReset, Role, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
 const MIN_PASSWORD: usize = 10;
@@ -69,7 +69,7 @@ impl RoleForm {
         let checked = ROLES.map(|r| RwSignal::new(grants.iter().any(|g| g.role == r)));
         let units: Vec<&str> = grants
             .iter()
-            .filter(|g| g.role == "unit_editor")
+            .filter(|g| g.role == Role::UnitEditor)
             .filter_map(|g| g.unit.as_deref())
             .collect();
         RoleForm {
@@ -92,7 +92,7 @@ impl RoleForm {
             if !checked.get_untracked() {
                 continue;
             }
-            if *role == "unit_editor" {
+            if *role == Role::UnitEditor {
                 let typed = self.editor_units.get_untracked();
                 let mut units: Vec<String> = typed
                     .split(',')
@@ -106,12 +106,12 @@ impl RoleForm {
                     return Err(M::EditorNeedsUnit);
                 }
                 out.extend(units.into_iter().map(|u| RoleGrant {
-                    role: role.to_string(),
+                    role: *role,
                     unit: Some(u),
                 }));
             } else {
                 out.push(RoleGrant {
-                    role: role.to_string(),
+                    role: *role,
                     unit: None,
                 });
             }
@@ -132,7 +132,7 @@ fn RoleFields(ctx: AdminCtx, form: RoleForm, #[prop(into)] id: String) -> impl I
             view! {
                 <label class="check">
                     <input type="checkbox" bind:checked=checked />
-                    <span>{ctx.t(role_label(role))}</span>
+                    <span>{ctx.t(role_label(*role))}</span>
                 </label>
             }
         })
@@ -166,9 +166,9 @@ fn UserRow(
         .roles
         .iter()
         .map(|g| {
-            let role = g.role.clone();
+            let role = g.role;
             let unit = g.unit.clone().map(|u| format!(" · {u}"));
-            view! { <span class="chip">{ctx.t(role_label(&role))}{unit}</span> }
+            view! { <span class="chip">{ctx.t(role_label(role))}{unit}</span> }
         })
         .collect_view();
     let locked = entry.user.locked_until.filter(|t| *t > chrono::Utc::now());

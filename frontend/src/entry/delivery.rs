@@ -11,7 +11,7 @@ use super::text::EntryMsg as T;
 use super::{loading, period_label, time_label, EntryCtx, EntryFrame, FailureNote, Screen};
 use crate::api::{self, Failure, Load};
 use ioc_protocol::i18n::Lang;
-use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
+use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView, Role};
 
 const LIMIT: u32 = 200;
 
@@ -57,7 +57,7 @@ pub fn DeliveryPage() -> impl IntoView {
             }
         });
     });
-    let may_retry = Memo::new(move |_| ctx.has_role("admin") || ctx.has_role("approver"));
+    let may_retry = Memo::new(move |_| ctx.has_role(Role::Admin) || ctx.has_role(Role::Approver));
     let options = move || {
         let current = status.get();
         [

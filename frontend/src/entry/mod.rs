@@ -29,7 +29,7 @@ pub use report::EntryFormPage;
 use crate::admin::format_time;
 use crate::api::{self, Failure};
 use ioc_protocol::i18n::{Lang, Msg};
-use ioc_protocol::{parse_period, DeadlineStatus, SubmissionStatus};
+use ioc_protocol::{parse_period, DeadlineStatus, Role, SubmissionStatus};
 use text::EntryMsg as T;
 
 /// What every screen here shares: the signed-in person's page session (roles decide which
@@ -59,7 +59,7 @@ impl EntryCtx {
     }
 
     /// Whether the signed-in person holds `role` (tracked: `me` arrives after hydration).
-    pub fn has_role(&self, role: &str) -> bool {
+    pub fn has_role(&self, role: Role) -> bool {
         self.me.with(|m| {
             m.as_ref()
                 .is_some_and(|m| m.roles.iter().any(|r| r.role == role))
@@ -73,7 +73,7 @@ impl EntryCtx {
                 .map(|m| {
                     m.roles
                         .iter()
-                        .filter(|r| r.role == "unit_editor")
+                        .filter(|r| r.role == Role::UnitEditor)
                         .filter_map(|r| r.unit.clone())
                         .collect()
                 })
@@ -87,9 +87,10 @@ impl EntryCtx {
 
     /// Reads every unit's reports (the board, the delivery page).
     pub fn reads_all(&self) -> bool {
-        ["admin", "leader", "approver"]
-            .iter()
-            .any(|r| self.has_role(r))
+        self.me.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| m.roles.iter().any(|r| r.role.reads_every_report()))
+        })
     }
 }
 
@@ -141,7 +142,7 @@ pub fn EntryFrame(
                 ctx.reads_all(),
             ),
         ];
-        let admin = ctx.has_role("admin");
+        let admin = ctx.has_role(Role::Admin);
         tabs.into_iter()
             .filter(|t| t.3 || t.0 == screen)
             .map(|(s, href, label, _)| view! { <a href=ctx.href(href) aria-current=(s == screen).then_some("page")>{ctx.t(label)}</a> }.into_any())

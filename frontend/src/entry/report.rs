@@ -17,7 +17,7 @@ use crate::api::{self, Failure, Load};
 use ioc_protocol::i18n::parse_number;
 use ioc_protocol::i18n::{format_number, Lang};
 use ioc_protocol::{
-    EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest,
+    EntryInput, EntryRevision, EntryRow, EntryValue, FigureKind, Finding, ReturnRequest, Role,
     SaveEntries, Severity, SubmissionStatus, SubmissionView,
 };
 
@@ -119,7 +119,7 @@ pub fn EntryFormPage() -> impl IntoView {
                 <KindTabs r v=v.clone() />
                 <FigureRows r v=v.clone() edit />
                 {edit.then(|| view! { <EditorActions r v=v.clone() /> })}
-                <Show when=move || ctx.has_role("approver")>
+                <Show when=move || ctx.has_role(Role::Approver)>
                     <ApproverPanel r status=v.status />
                 </Show>
                 <HistoryPanel r v=v.clone() />

@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
-use ioc_protocol::{NewUserRequest, RoleGrant};
+use ioc_protocol::{NewUserRequest, Role, RoleGrant, TokenKind};
 
 use super::tokens;
 use crate::audit::{self, Actor, Entry};
@@ -18,17 +18,16 @@ pub async fn run(config: AdminConfig) -> anyhow::Result<()> {
     result
 }
 
-fn parse_role(s: &str) -> RoleGrant {
-    match s.split_once(':') {
-        Some((role, unit)) => RoleGrant {
-            role: role.to_string(),
-            unit: Some(unit.to_string()),
-        },
-        None => RoleGrant {
-            role: s.to_string(),
-            unit: None,
-        },
-    }
+/// `role` or `unit_editor:UNIT` from the command line.
+fn parse_role(s: &str) -> anyhow::Result<RoleGrant> {
+    let (role, unit) = match s.split_once(':') {
+        Some((role, unit)) => (role, Some(unit.to_string())),
+        None => (s, None),
+    };
+    let role = Role::parse(role).with_context(|| {
+        format!("unknown role {role:?} (admin, leader, approver, central_viewer, unit_editor:UNIT)")
+    })?;
+    Ok(RoleGrant { role, unit })
 }
 
 async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
@@ -50,7 +49,10 @@ async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
                 display_name,
                 password: password.trim_end_matches(['\r', '\n']).to_string(),
                 unit,
-                roles: roles.iter().map(|r| parse_role(r)).collect(),
+                roles: roles
+                    .iter()
+                    .map(|r| parse_role(r))
+                    .collect::<anyhow::Result<_>>()?,
             };
             match super::routes::create_account(db, &actor, req).await {
                 Ok(created) => println!("{}", serde_json::to_string_pretty(&created)?),
@@ -64,13 +66,12 @@ async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
             scopes,
             screens,
         } => {
-            let kind = kind.replace('-', "_");
-            if !matches!(kind.as_str(), "integration" | "wall_display") {
+            let Some(kind) = TokenKind::parse(&kind) else {
                 bail!("--kind must be integration or wall_display");
-            }
+            };
             let new = tokens::NewToken {
                 name: &name,
-                kind: &kind,
+                kind,
                 unit_code: &unit,
                 scopes: &scopes,
                 screens: &screens,

@@ -10,14 +10,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use ioc_protocol::{NewUserRequest, RoleGrant};
+use ioc_protocol::{NewUserRequest, Role, RoleGrant, TokenKind};
 use rand::distr::{Alphanumeric, SampleString};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::password::Password;
 use super::principal::{cookie_value, DEVICE_COOKIE};
-use super::users::Role;
 use super::{sessions, tokens, Principal, Who};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
@@ -168,9 +167,7 @@ async fn login(
 
 async fn landing(state: &AppState, user_id: i64) -> Result<String, ApiError> {
     let grants = super::users::grants(&state.db, user_id).await?;
-    let reads_all = grants
-        .iter()
-        .any(|g| matches!(g.role, Role::Admin | Role::Leader | Role::Approver));
+    let reads_all = grants.iter().any(|g| g.role.reads_every_report());
     Ok(if reads_all { "/wall" } else { "/account" }.to_string())
 }
 
@@ -224,7 +221,7 @@ async fn pair_device(
     let valid = same_origin(&headers)
         && tokens::authenticate(&state.db, token)
             .await?
-            .is_some_and(|t| t.kind == "wall_display");
+            .is_some_and(|t| t.kind == TokenKind::WallDisplay);
     if !valid {
         return Ok(redirect(
             &format!("/login?error=bad_device{}", q.suffix()),
@@ -317,11 +314,11 @@ async fn setup(
         unit: Some(state.config.province.clone()),
         roles: vec![
             RoleGrant {
-                role: "admin".into(),
+                role: Role::Admin,
                 unit: None,
             },
             RoleGrant {
-                role: "leader".into(),
+                role: Role::Leader,
                 unit: None,
             },
         ],

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use ioc_protocol::parse_indicator_topic;
+use ioc_protocol::{parse_indicator_topic, TokenKind};
 
 use super::sessions;
 use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
@@ -65,12 +65,8 @@ impl Principal {
     /// Reads every indicator of the province (the wall, the phone, the series).
     pub fn reads_all_indicators(&self) -> bool {
         match &self.who {
-            Who::User(_) => {
-                self.has_role(Role::Admin)
-                    || self.has_role(Role::Leader)
-                    || self.has_role(Role::Approver)
-            }
-            Who::Token(t) => t.kind == "wall_display",
+            Who::User(u) => u.grants.iter().any(|g| g.role.reads_every_report()),
+            Who::Token(t) => t.kind == TokenKind::WallDisplay,
             Who::Anonymous => false,
         }
     }
@@ -84,7 +80,7 @@ impl Principal {
                 .filter(|g| g.role == Role::UnitEditor)
                 .filter_map(|g| g.unit.as_deref())
                 .collect(),
-            Who::Token(t) if t.kind == "integration" => vec![t.unit_code.as_str()],
+            Who::Token(t) if t.kind == TokenKind::Integration => vec![t.unit_code.as_str()],
             _ => Vec::new(),
         }
     }
@@ -141,7 +137,7 @@ impl Principal {
     /// The unit a wall display's screens are for (the unit its token was issued for).
     pub fn wall_scope(&self) -> Option<&str> {
         match &self.who {
-            Who::Token(t) if t.kind == "wall_display" => Some(t.unit_code.as_str()),
+            Who::Token(t) if t.kind == TokenKind::WallDisplay => Some(t.unit_code.as_str()),
             _ => None,
         }
     }
@@ -187,7 +183,8 @@ impl Principal {
     pub fn points_writer_unit(&self) -> Option<&str> {
         match &self.who {
             Who::Token(t)
-                if t.kind == "integration" && t.scopes.iter().any(|s| s == SCOPE_POINTS_WRITE) =>
+                if t.kind == TokenKind::Integration
+                    && t.scopes.iter().any(|s| s == SCOPE_POINTS_WRITE) =>
             {
                 Some(t.unit_code.as_str())
             }
@@ -340,7 +337,7 @@ pub async fn resolve(
     }
     if let Some(token) = cookie_value(headers, DEVICE_COOKIE) {
         if let Some(info) = tokens::authenticate(&state.db, token).await? {
-            if info.kind == "wall_display" {
+            if info.kind == TokenKind::WallDisplay {
                 return Ok(Principal {
                     who: Who::Token(info),
                     ip,

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ioc_protocol::{
     CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset,
-    RoleGrant, TokenView, UserUpdate,
+    RoleGrant, TokenKind, TokenView, UserUpdate,
 };
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -74,7 +74,7 @@ fn me_of(user: &users::User, grants: &[Grant], csrf: &str) -> Me {
         roles: grants
             .iter()
             .map(|g| RoleGrant {
-                role: g.role.as_str().into(),
+                role: g.role,
                 unit: g.unit.clone(),
             })
             .collect(),
@@ -147,7 +147,7 @@ pub async fn me(p: Principal) -> Result<Json<Me>, ApiError> {
                 .grants
                 .iter()
                 .map(|g| RoleGrant {
-                    role: g.role.as_str().into(),
+                    role: g.role,
                     unit: g.unit.clone(),
                 })
                 .collect(),
@@ -224,12 +224,10 @@ pub async fn create_token(
     ApiJson(req): ApiJson<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     require_admin_write(&p, &headers)?;
-    let valid_kind = matches!(req.kind.as_str(), "integration" | "wall_display");
     let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
-    if !valid_kind
-        || !valid_scopes
+    if !valid_scopes
         || req.name.trim().is_empty()
-        || (req.kind == "wall_display" && req.screens.is_empty())
+        || (req.kind == TokenKind::WallDisplay && req.screens.is_empty())
     {
         return Err(ApiError::InvalidBody("kind must be integration or wall_display; wall displays need screens; scopes: points:write".into()));
     }
@@ -240,7 +238,7 @@ pub async fn create_token(
     let actor = p.actor();
     let new = tokens::NewToken {
         name: req.name.trim(),
-        kind: &req.kind,
+        kind: req.kind,
         unit_code: &req.unit,
         scopes: &req.scopes,
         screens: &req.screens,
@@ -509,8 +507,7 @@ fn parse_grants(roles: &[RoleGrant]) -> Result<Vec<Grant>, ApiError> {
     roles
         .iter()
         .map(|r| {
-            let role = Role::parse(&r.role)
-                .ok_or_else(|| ApiError::InvalidBody(format!("unknown role {}", r.role)))?;
+            let role = r.role;
             match (role, &r.unit) {
                 (Role::UnitEditor, Some(_)) => Ok(Grant {
                     role,
@@ -520,7 +517,10 @@ fn parse_grants(roles: &[RoleGrant]) -> Result<Vec<Grant>, ApiError> {
                     Err(ApiError::InvalidBody("unit_editor needs a unit".into()))
                 }
                 (_, None) => Ok(Grant { role, unit: None }),
-                (_, Some(_)) => Err(ApiError::InvalidBody(format!("{} takes no unit", r.role))),
+                (_, Some(_)) => Err(ApiError::InvalidBody(format!(
+                    "{} takes no unit",
+                    role.as_str()
+                ))),
             }
         })
         .collect()

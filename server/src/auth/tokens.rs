@@ -5,6 +5,7 @@
 //! in the answer that creates it.
 
 use chrono::{DateTime, Utc};
+use ioc_protocol::TokenKind;
 use rand::distr::{Alphanumeric, SampleString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -15,7 +16,7 @@ use sqlx::PgPool;
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: TokenKind,
     pub prefix: String,
     pub unit_code: String,
     pub scopes: Vec<String>,
@@ -51,7 +52,7 @@ fn prefix_of(token: &str) -> Option<&str> {
 
 pub struct NewToken<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: TokenKind,
     pub unit_code: &'a str,
     pub scopes: &'a [String],
     pub screens: &'a [String],
@@ -178,7 +179,7 @@ pub async fn ensure_configured(
     };
     let new = NewToken {
         name: "Mã nạp số liệu từ cấu hình (ingest token from configuration)",
-        kind: "integration",
+        kind: TokenKind::Integration,
         unit_code: province,
         scopes: &[SCOPE_POINTS_WRITE.to_string()],
         screens: &[],

@@ -4,45 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 
-/// What a person may do. Enforced on the server for every route and every live topic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Manages units, people, roles, tokens; reads the audit trail.
-    Admin,
-    /// Provincial leadership: reads everything.
-    Leader,
-    /// Enters data for one unit only.
-    UnitEditor,
-    /// Approves the province's submissions.
-    Approver,
-    /// The Government's center: read-only, only what a session shares.
-    CentralViewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Leader,
-        Role::UnitEditor,
-        Role::Approver,
-        Role::CentralViewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Leader => "leader",
-            Role::UnitEditor => "unit_editor",
-            Role::Approver => "approver",
-            Role::CentralViewer => "central_viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+pub use ioc_protocol::Role;
 
 /// A role held by a person; a unit editor's names its unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +73,7 @@ pub async fn list(db: &PgPool) -> Result<Vec<User>, sqlx::Error> {
 }
 
 pub async fn grants(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<Grant>, sqlx::Error> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<(Role, Option<String>)> = sqlx::query_as(
         "SELECT role, unit_code FROM user_roles WHERE user_id = $1 ORDER BY role, unit_code",
     )
     .bind(user_id)
@@ -119,7 +81,7 @@ pub async fn grants(db: impl PgExecutor<'_>, user_id: i64) -> Result<Vec<Grant>,
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(r, unit)| Role::parse(&r).map(|role| Grant { role, unit }))
+        .map(|(role, unit)| Grant { role, unit })
         .collect())
 }
 

@@ -188,7 +188,7 @@ pub fn validate(day: NaiveDate, input: &CalendarDayInput) -> Result<(), Calendar
 
 type Row = (
     NaiveDate,
-    String,
+    DayKind,
     String,
     String,
     String,
@@ -201,8 +201,7 @@ const COLUMNS: &str = "day, kind, name_vi, name_en, source, announced, repaid_on
 fn day_of((day, kind, name_vi, name_en, source, announced, repaid_on): Row) -> CalendarDay {
     CalendarDay {
         day,
-        // The CHECK constraint keeps `kind` to the four values.
-        kind: DayKind::parse(&kind).unwrap_or(DayKind::Holiday),
+        kind,
         name_vi,
         name_en,
         source,

@@ -39,24 +39,6 @@ use crate::audit::{self, Actor, Entry};
 /// bounded so a misbehaving receiver cannot fill the table.
 pub const ERROR_TEXT_MAX: usize = 500;
 
-/// `status` of the outbox as stored.
-pub fn status_str(s: DeliveryStatus) -> &'static str {
-    match s {
-        DeliveryStatus::Pending => "pending",
-        DeliveryStatus::Delivered => "delivered",
-        DeliveryStatus::Failed => "failed",
-    }
-}
-
-fn parse_status(s: &str) -> DeliveryStatus {
-    match s {
-        "delivered" => DeliveryStatus::Delivered,
-        "failed" => DeliveryStatus::Failed,
-        // The CHECK constraint allows nothing else.
-        _ => DeliveryStatus::Pending,
-    }
-}
-
 /// Cuts `text` to at most [`ERROR_TEXT_MAX`] bytes on a character boundary.
 pub fn truncate(text: &str) -> String {
     if text.len() <= ERROR_TEXT_MAX {
@@ -78,7 +60,7 @@ struct DeliveryRow {
     unit_name_vi: Option<String>,
     period: Option<NaiveDate>,
     revision: Option<i32>,
-    status: String,
+    status: DeliveryStatus,
     attempts: i32,
     next_attempt_at: DateTime<Utc>,
     last_error: Option<String>,
@@ -90,7 +72,7 @@ struct DeliveryRow {
 
 impl DeliveryRow {
     fn view(self) -> DeliveryView {
-        let status = parse_status(&self.status);
+        let status = self.status;
         DeliveryView {
             id: self.id,
             idempotency_key: self.idempotency_key,
@@ -130,13 +112,13 @@ pub struct Counts {
 }
 
 pub async fn counts(db: impl PgExecutor<'_>) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(String, i64)> =
+    let rows: Vec<(DeliveryStatus, i64)> =
         sqlx::query_as("SELECT status, count(*) FROM central_outbox GROUP BY status")
             .fetch_all(db)
             .await?;
     let mut c = Counts::default();
     for (status, n) in rows {
-        match parse_status(&status) {
+        match status {
             DeliveryStatus::Pending => c.pending = n,
             DeliveryStatus::Delivered => c.delivered = n,
             DeliveryStatus::Failed => c.failed = n,
@@ -155,7 +137,7 @@ pub async fn list(
         "{VIEW_SELECT} WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2"
     );
     let rows: Vec<DeliveryRow> = sqlx::query_as(&sql)
-        .bind(status.map(status_str))
+        .bind(status)
         .bind(limit)
         .fetch_all(db)
         .await?;
@@ -185,7 +167,7 @@ pub enum RetryError {
 /// under the same key.
 pub async fn retry(db: &PgPool, actor: &Actor, id: i64) -> Result<DeliveryView, RetryError> {
     let mut tx = db.begin().await?;
-    let row: Option<(String, i32, Option<String>, Option<i32>)> = sqlx::query_as(
+    let row: Option<(DeliveryStatus, i32, Option<String>, Option<i32>)> = sqlx::query_as(
         "SELECT status, attempts, last_error, last_http_status FROM central_outbox WHERE id = $1 FOR UPDATE",
     )
     .bind(id)
@@ -194,9 +176,8 @@ pub async fn retry(db: &PgPool, actor: &Actor, id: i64) -> Result<DeliveryView, 
     let Some((status, attempts, last_error, last_http_status)) = row else {
         return Err(RetryError::NotFound);
     };
-    let status = parse_status(&status);
     if status != DeliveryStatus::Failed {
-        return Err(RetryError::NotFailed(status_str(status)));
+        return Err(RetryError::NotFailed(status.as_str()));
     }
     sqlx::query(
         "UPDATE central_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1",

@@ -40,22 +40,19 @@ pub struct DeliveriesQuery {
 
 impl DeliveriesQuery {
     fn parse(self) -> Result<(Option<DeliveryStatus>, i64), ApiError> {
-        let status = match self
+        let status = self
             .status
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some("pending") => Some(DeliveryStatus::Pending),
-            Some("delivered") => Some(DeliveryStatus::Delivered),
-            Some("failed") => Some(DeliveryStatus::Failed),
-            Some(other) => {
-                return Err(ApiError::InvalidBody(format!(
-                    "status: {other:?} is not pending, delivered or failed"
-                )))
-            }
-        };
+            .map(|s| {
+                DeliveryStatus::parse(s).ok_or_else(|| {
+                    ApiError::InvalidBody(format!(
+                        "status: {s:?} is not pending, delivered or failed"
+                    ))
+                })
+            })
+            .transpose()?;
         let limit = match self
             .limit
             .as_deref()

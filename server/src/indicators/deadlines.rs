@@ -34,18 +34,17 @@ pub struct Rule {
     pub working_days: bool,
     pub due_soon_days: i16,
     /// `by` ("chậm nhất ngày N", day N inclusive) or `before` ("trước ngày N").
-    pub submit_bound: String,
-    pub send_bound: String,
+    pub submit_bound: DayBound,
+    pub send_bound: DayBound,
 }
 
 impl Rule {
-    fn month_deadline(&self, day: i16, bound: &str) -> MonthDeadline {
+    fn month_deadline(&self, day: i16, bound: DayBound) -> MonthDeadline {
         MonthDeadline {
             day: day.clamp(1, 28) as u32,
-            bound: if bound == "before" {
-                Bound::Before
-            } else {
-                Bound::By
+            bound: match bound {
+                DayBound::Before => Bound::Before,
+                DayBound::By => Bound::By,
             },
             counting: if self.working_days {
                 Counting::WorkingDays
@@ -85,8 +84,8 @@ pub fn deadlines(rule: &Rule, cal: &Calendar, period: NaiveDate) -> (NaiveDate, 
             .expect("the first of a month is a valid month")
     };
     (
-        day(rule.month_deadline(rule.submit_day, &rule.submit_bound)),
-        day(rule.month_deadline(rule.send_day, &rule.send_bound)),
+        day(rule.month_deadline(rule.submit_day, rule.submit_bound)),
+        day(rule.month_deadline(rule.send_day, rule.send_bound)),
     )
 }
 
@@ -146,7 +145,7 @@ struct SummaryRow {
     unit_name_vi: String,
     unit_name_en: String,
     period: NaiveDate,
-    status: Option<String>,
+    status: Option<SubmissionStatus>,
     revision: Option<i32>,
     submitted_at: Option<chrono::DateTime<Utc>>,
     decided_at: Option<chrono::DateTime<Utc>>,
@@ -187,7 +186,7 @@ pub async fn summaries(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let st = r.status.as_deref().and_then(SubmissionStatus::parse);
+            let st = r.status;
             SubmissionSummary {
                 id: r.id,
                 group: rule.code.clone(),
@@ -295,7 +294,17 @@ pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx
     Ok(rows.into_iter().map(group_of).collect())
 }
 
-type GroupRow = (String, String, String, i16, i16, bool, i16, String, String);
+type GroupRow = (
+    String,
+    String,
+    String,
+    i16,
+    i16,
+    bool,
+    i16,
+    DayBound,
+    DayBound,
+);
 
 fn group_of(
     (
@@ -318,8 +327,8 @@ fn group_of(
         send_day,
         working_days,
         due_soon_days,
-        submit_bound: DayBound::parse(&submit_bound),
-        send_bound: DayBound::parse(&send_bound),
+        submit_bound,
+        send_bound,
     }
 }
 
@@ -346,8 +355,8 @@ pub async fn update_group(
     .bind(p.send_day)
     .bind(p.working_days)
     .bind(p.due_soon_days)
-    .bind(p.submit_bound.map(DayBound::as_str))
-    .bind(p.send_bound.map(DayBound::as_str))
+    .bind(p.submit_bound)
+    .bind(p.send_bound)
     .fetch_optional(db)
     .await?;
     Ok(row.map(group_of))
@@ -383,8 +392,8 @@ mod tests {
             send_day: 3,
             working_days,
             due_soon_days: 3,
-            submit_bound: "by".into(),
-            send_bound: "before".into(),
+            submit_bound: DayBound::By,
+            send_bound: DayBound::Before,
         }
     }
 

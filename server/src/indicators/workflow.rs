@@ -124,7 +124,7 @@ pub async fn report(
 #[derive(sqlx::FromRow)]
 struct SubmissionRow {
     id: i64,
-    status: String,
+    status: SubmissionStatus,
     revision: i32,
     submitted_at: Option<DateTime<Utc>>,
     submitted_by: Option<i64>,
@@ -137,7 +137,7 @@ struct SubmissionRow {
 
 impl SubmissionRow {
     fn status(&self) -> SubmissionStatus {
-        SubmissionStatus::parse(&self.status).unwrap_or(SubmissionStatus::Draft)
+        self.status
     }
 }
 
@@ -184,7 +184,7 @@ async fn lock_submission(tx: &mut PgConnection, r: &Report) -> Result<Submission
 #[derive(sqlx::FromRow)]
 struct CurrentEntry {
     series_id: i32,
-    kind: String,
+    kind: FigureKind,
     value: f64,
     ytd: Option<f64>,
     note: Option<String>,
@@ -275,7 +275,7 @@ async fn view_in(db: &mut PgConnection, r: &Report) -> Result<SubmissionView, sq
         let value_of = |kind: FigureKind| {
             entries
                 .iter()
-                .find(|e| e.series_id == ind.id && e.kind == kind.as_str())
+                .find(|e| e.series_id == ind.id && e.kind == kind)
                 .map(|e| EntryValue {
                     value: e.value,
                     ytd: e.ytd,
@@ -412,7 +412,7 @@ pub async fn save_entries(
         }
         let same = current.iter().any(|c| {
             c.series_id == ind.id
-                && c.kind == save.kind.as_str()
+                && c.kind == save.kind
                 && c.value == v.value
                 && c.ytd == v.ytd
                 && c.note.as_deref() == note
@@ -442,7 +442,7 @@ pub async fn save_entries(
             .bind(ind.id)
             .bind(&r.area)
             .bind(r.period)
-            .bind(save.kind.as_str())
+            .bind(save.kind)
             .bind(revision)
             .bind(v.value)
             .bind(v.ytd)
@@ -624,7 +624,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         .bind(e.series_id)
         .bind(&r.area)
         .bind(r.period)
-        .bind(&e.kind)
+        .bind(e.kind)
         .bind(e.value)
         .bind(e.ytd)
         .bind(sub.id)
@@ -638,22 +638,14 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     for e in &entries {
         let better = best
             .get(&e.series_id)
-            .is_none_or(|b| b.kind == "estimate" && e.kind == "official");
+            .is_none_or(|b| b.kind == FigureKind::Estimate && e.kind == FigureKind::Official);
         if better {
             best.insert(e.series_id, e);
         }
     }
     let sources: Vec<(i32, String)> = best
         .values()
-        .map(|e| {
-            (
-                e.series_id,
-                points::figure_source(
-                    false,
-                    FigureKind::parse(&e.kind).unwrap_or(FigureKind::Estimate),
-                ),
-            )
-        })
+        .map(|e| (e.series_id, points::figure_source(false, e.kind)))
         .collect();
     let ts = period_ts(r.period);
     let mut new_points = Vec::new();
@@ -735,7 +727,7 @@ pub async fn history(
     #[derive(sqlx::FromRow)]
     struct Row {
         series: String,
-        kind: String,
+        kind: FigureKind,
         value: f64,
         ytd: Option<f64>,
         note: Option<String>,
@@ -764,7 +756,7 @@ pub async fn history(
         .into_iter()
         .map(|r| EntryRevision {
             series: r.series,
-            kind: FigureKind::parse(&r.kind).unwrap_or(FigureKind::Estimate),
+            kind: r.kind,
             value: r.value,
             ytd: r.ytd,
             note: r.note,
