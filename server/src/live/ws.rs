@@ -485,3 +485,7 @@ fn is_too_big(e: &axum::Error) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+#[path = "ws_tests.rs"]
+mod tests;
