@@ -88,20 +88,13 @@ pub fn router(state: AppState) -> Router {
     };
     let site = std::path::PathBuf::from(leptos.site_root.as_ref());
 
-    Router::new()
-        .merge(indicators::routes::router())
-        .merge(crate::calendar::routes::router())
-        .merge(indicators::report_routes::router())
-        .merge(crate::auth::routes::router())
+    // The documented API and its document come from one declaration; the pages, forms, the
+    // live gateway and static files are not part of the JSON API.
+    let (api, mut doc) = openapi::api().split_for_parts();
+    openapi::uniform_errors(&mut doc);
+    api.route("/api/openapi.json", get(openapi::document(&doc)))
         .merge(crate::auth::forms::router())
-        .merge(crate::units::routes::router())
-        .merge(crate::audit::routes::router())
-        .merge(crate::central::routes::router())
         .route("/ws", get(live::ws::ws_handler))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/api/openapi.json", get(openapi::openapi_json))
         .nest_service("/pkg", static_files(site.join("pkg")))
         .nest_service("/assets", static_files(site.join("assets")))
         // An unknown API path is a JSON 404, not the Leptos page.

@@ -485,6 +485,38 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [401, 200, 200, 200, 200, 200, 200, 200],
         },
+        // Administrators get past the guard to a refusal of the content (nothing is written).
+        Route {
+            method: Method::POST,
+            path: "/api/v1/calendar/days/2030-03-05",
+            body: Some(json!({})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/calendar/days/2030-03-05",
+            body: Some(json!({})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/indicator-groups",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::PATCH,
+            path: "/api/v1/indicator-groups/none",
+            body: Some(json!({})),
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        // Everyone may try to sign in; a body without a password is refused before any check.
+        Route {
+            method: Method::POST,
+            path: "/api/v1/auth/login",
+            body: Some(json!({"username": "nobody"})),
+            expect: [422, 422, 422, 422, 422, 422, 422, 422],
+        },
         // An administrator gets past the guard to "no such day" (nothing is written).
         Route {
             method: Method::DELETE,
@@ -626,5 +658,153 @@ async fn every_topic_for_every_principal() {
             }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Does the concrete `path` of a table row (its query left out) match the documented template?
+fn matches_template(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// A route cannot exist undocumented (the routers are built from the annotations), and the table
+/// above must not miss a documented one: every operation of `/api/openapi.json` has a row, and
+/// every error status a row observes is one the document declares for that operation.
+#[tokio::test]
+async fn the_table_covers_every_documented_route() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(
+        paths.len() > 30,
+        "the document lists the API: {}",
+        paths.len()
+    );
+    let table = routes();
+    let mut wrong = Vec::new();
+    for (template, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let rows: Vec<&Route> = table
+                .iter()
+                .filter(|r| r.method.as_str().eq_ignore_ascii_case(method))
+                .filter(|r| matches_template(template, r.path))
+                .collect();
+            if rows.is_empty() {
+                wrong.push(format!("{method} {template}: no row in the access table"));
+            }
+            let documented = op["responses"].as_object().expect("responses");
+            for (status, response) in documented {
+                let shape = &response["content"]["application/json"]["schema"]["$ref"];
+                let api = template.starts_with("/api/");
+                if api && status.as_str() >= "400" && shape != "#/components/schemas/ApiErrorBody" {
+                    wrong.push(format!(
+                        "{method} {template}: {status} is not the error shape"
+                    ));
+                }
+            }
+            if method != "get" && !documented.contains_key("403") {
+                wrong.push(format!(
+                    "{method} {template}: the CSRF refusal is not documented"
+                ));
+            }
+            for row in rows {
+                for status in row.expect.iter().filter(|s| **s >= 400) {
+                    if !documented.contains_key(&status.to_string()) {
+                        wrong.push(format!(
+                            "{method} {template}: answers {status}, not documented"
+                        ));
+                    }
+                }
+            }
+            // Every `{name}` of the path is a path parameter, and nothing else is.
+            let declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .filter_map(|p| p["name"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let in_path: Vec<&str> = template
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .collect();
+            let (mut a, mut b) = (declared.clone(), in_path.clone());
+            a.sort_unstable();
+            b.sort_unstable();
+            if a != b {
+                wrong.push(format!(
+                    "{method} {template}: path parameters {declared:?}, the path has {in_path:?}"
+                ));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The same table without the CSRF token: every unsafe request a signed-in person's browser
+/// could be tricked into sending is refused with `csrf_failed` before anything runs — whatever
+/// the person's role. (Sign-in has no session yet; it is checked by content type and origin.)
+#[tokio::test]
+async fn unsafe_routes_refuse_a_cookie_without_the_csrf_token() {
+    let app = spawn_app().await;
+    let mut sessions = Vec::new();
+    for who in [
+        Who::Admin,
+        Who::Leader,
+        Who::UnitEditor,
+        Who::Approver,
+        Who::CentralViewer,
+    ] {
+        let Cred::Session { cookie, .. } = credentials(&app, who).await else {
+            panic!("{who:?} signs in with a session")
+        };
+        sessions.push((who, cookie));
+    }
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for route in routes() {
+        if route.method == Method::GET || route.path == "/api/v1/auth/login" {
+            continue;
+        }
+        for (who, cookie) in &sessions {
+            let mut req = app
+                .http
+                .request(route.method.clone(), app.url(route.path))
+                .header(COOKIE, cookie);
+            if let Some(b) = &route.body {
+                req = req.json(b);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            checked += 1;
+            if status != 403 || body["error"]["code"] != "csrf_failed" {
+                wrong.push(format!(
+                    "{} {} as {who:?} without the token: {status} {body}",
+                    route.method, route.path
+                ));
+            }
+        }
+    }
+    assert!(checked > 50, "unsafe routes were tried: {checked}");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

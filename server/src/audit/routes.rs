@@ -5,11 +5,12 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use ioc_protocol::AuditEntryView;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{AuditRecord, Filter};
 use crate::auth::Principal;
@@ -28,11 +29,12 @@ const XLSX_CELL_MAX: usize = 32_000;
 pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/audit", get(list_audit))
-        .route("/api/v1/admin/audit.csv", get(export_csv))
-        .route("/api/v1/admin/audit.xlsx", get(export_xlsx))
+/// The audit's routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(export_csv))
+        .routes(routes!(export_xlsx))
 }
 
 /// Vietnam keeps UTC+7 all year.

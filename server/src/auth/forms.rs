@@ -16,8 +16,9 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::password::Password;
+use super::principal::Unchecked;
 use super::principal::{cookie_value, DEVICE_COOKIE};
-use super::{sessions, tokens, Principal, Who};
+use super::{sessions, tokens, Who};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
 use crate::AppState;
@@ -113,7 +114,7 @@ pub struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     Query(q): Query<LangQuery>,
-    p: Principal,
+    Unchecked(p): Unchecked,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
@@ -179,7 +180,7 @@ pub struct LogoutForm {
 
 async fn logout(
     State(state): State<AppState>,
-    p: Principal,
+    Unchecked(p): Unchecked,
     headers: HeaderMap,
     Form(form): Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
@@ -250,7 +251,7 @@ pub struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     Query(q): Query<LangQuery>,
-    p: Principal,
+    Unchecked(p): Unchecked,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ApiError> {

@@ -8,6 +8,7 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use ioc_protocol::{parse_indicator_topic, TokenKind};
+use subtle::ConstantTimeEq;
 
 use super::sessions;
 use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
@@ -220,6 +221,27 @@ impl Principal {
         }
     }
 
+    /// Unsafe requests made with a cookie must echo the session's CSRF token in `X-CSRF-Token`;
+    /// a wall display's device cookie has no token and never writes. Bearer tokens are not sent
+    /// by browsers on their own, so they need no such proof.
+    fn check_csrf(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+        if !self.by_cookie {
+            return Ok(());
+        }
+        let Who::User(u) = &self.who else {
+            return Err(AuthError::Forbidden);
+        };
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if bool::from(sent.as_bytes().ct_eq(u.csrf.as_bytes())) {
+            Ok(())
+        } else {
+            Err(AuthError::CsrfFailed)
+        }
+    }
+
     /// 401 for nobody, 403 for somebody without the admin role.
     pub fn require_admin(&self) -> Result<(), crate::http::ApiError> {
         match &self.who {
@@ -278,6 +300,11 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
     Ok(Some(t))
 }
 
+/// The principal of a request, CSRF-checked: on an unsafe method (POST, PUT, PATCH, DELETE) a
+/// principal authenticated by a cookie must echo its session's token in `X-CSRF-Token` (a
+/// cross-site page can make the browser send the cookie but cannot read the token). The check
+/// lives in the extractor so that no handler can forget it; handlers that check another proof
+/// themselves take [`Unchecked`] instead.
 impl FromRequestParts<AppState> for Principal {
     type Rejection = AuthError;
 
@@ -285,8 +312,28 @@ impl FromRequestParts<AppState> for Principal {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let Unchecked(p) = Unchecked::from_request_parts(parts, state).await?;
+        if !parts.method.is_safe() {
+            p.check_csrf(&parts.headers)?;
+        }
+        Ok(p)
+    }
+}
+
+/// The principal without the `X-CSRF-Token` check, for the few handlers that prove the request
+/// is the user's own in another way: the HTML forms (the token travels in the form body, and
+/// `Origin` is checked) and sign-in (there is no session, hence no token, yet).
+pub struct Unchecked(pub Principal);
+
+impl FromRequestParts<AppState> for Unchecked {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(p) = parts.extensions.get::<Principal>() {
-            return Ok(p.clone());
+            return Ok(Unchecked(p.clone()));
         }
         let ip = parts
             .extensions
@@ -294,7 +341,7 @@ impl FromRequestParts<AppState> for Principal {
             .map(|c| c.0.ip());
         let principal = resolve(&parts.headers, ip, state).await?;
         parts.extensions.insert(principal.clone());
-        Ok(principal)
+        Ok(Unchecked(principal))
     }
 }
 

@@ -4,17 +4,18 @@ use axum::extract::{Path, State};
 use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use ioc_protocol::{
     CreatedToken, LoginRequest, Me, NewTokenRequest, NewUserRequest, PasswordChange, PasswordReset,
     RoleGrant, TokenKind, TokenView, UserUpdate,
 };
 use serde_json::json;
-use subtle::ConstantTimeEq;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::password::{self, Password};
 use super::principal::cookie_value;
+use super::principal::Unchecked;
 use super::tokens::{self, TokenInfo};
 use super::users::{self, Grant, Role};
 use super::{sessions, Principal, Who};
@@ -23,47 +24,18 @@ use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/password", post(change_password))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/admin/tokens", get(list_tokens).post(create_token))
-        .route("/api/v1/admin/tokens/{id}/revoke", post(revoke_token))
-        .route("/api/v1/admin/users", get(list_users).post(create_user))
-        .route(
-            "/api/v1/admin/users/{id}",
-            axum::routing::patch(update_user),
-        )
-        .route("/api/v1/admin/users/{id}/password", post(reset_password))
-}
-
-/// Unsafe requests made with a session cookie must echo the session's CSRF token in
-/// `X-CSRF-Token` (a cross-site page can send the cookie but cannot read the token).
-pub fn check_csrf(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
-    if !p.by_cookie {
-        return Ok(());
-    }
-    let Who::User(u) = &p.who else {
-        return Err(ApiError::Forbidden);
-    };
-    let sent = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if bool::from(sent.as_bytes().ct_eq(u.csrf.as_bytes())) {
-        Ok(())
-    } else {
-        Err(ApiError::CsrfFailed)
-    }
-}
-
-/// For the admin's writes: 401 for nobody, 403 without the admin role, then the CSRF check.
-/// (Reads call [`Principal::require_admin`] alone: a GET changes nothing.)
-pub fn require_admin_write(p: &Principal, headers: &HeaderMap) -> Result<(), ApiError> {
-    p.require_admin()?;
-    check_csrf(p, headers)
+/// The accounts' routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(change_password))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(reset_password))
 }
 
 fn me_of(user: &users::User, grants: &[Grant], csrf: &str) -> Me {
@@ -92,11 +64,11 @@ fn secure_cookies(state: &AppState) -> bool {
 
 /// Sign in; the session cookie comes with the answer.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = ioc_protocol::ApiErrorBody),
+    responses((status = 422, body = ioc_protocol::ApiErrorBody), (status = 200, body = Me), (status = 401, body = ioc_protocol::ApiErrorBody),
               (status = 403, description = "Account locked"), (status = 429, description = "Too many attempts")))]
 pub async fn login(
     State(state): State<AppState>,
-    p: Principal,
+    Unchecked(p): Unchecked,
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
@@ -118,7 +90,6 @@ pub async fn logout(
     p: Principal,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_csrf(&p, &headers)?;
     if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
         sessions::delete(&state.db, token).await?;
         if let Who::User(u) = &p.who {
@@ -169,7 +140,6 @@ pub async fn change_password(
     let Who::User(u) = &p.who else {
         return Err(ApiError::LoginRequired);
     };
-    check_csrf(&p, &headers)?;
     let keep = cookie_value(&headers, sessions::COOKIE);
     super::change_password(
         &state.db,
@@ -199,7 +169,7 @@ fn view(t: TokenInfo) -> TokenView {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 200, body = [TokenView])))]
+#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 403, body = ioc_protocol::ApiErrorBody), (status = 200, body = [TokenView])))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     p: Principal,
@@ -216,14 +186,13 @@ pub async fn list_tokens(
 
 /// Issue a token. The answer is the only place its secret ever appears.
 #[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenRequest,
-    responses((status = 201, body = CreatedToken), (status = 403), (status = 422)))]
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 201, body = CreatedToken), (status = 403), (status = 422)))]
 pub async fn create_token(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     ApiJson(req): ApiJson<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
     if !valid_scopes
         || req.name.trim().is_empty()
@@ -266,14 +235,14 @@ pub async fn create_token(
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
-    responses((status = 200, body = TokenView), (status = 404)))]
+    params(("id" = i64, Path)),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 403, body = ioc_protocol::ApiErrorBody), (status = 200, body = TokenView), (status = 404)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Json<TokenView>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = tokens::get(&mut *tx, id).await?.ok_or(ApiError::NotFound)?;
     let after = tokens::revoke(&mut *tx, id)
@@ -291,7 +260,7 @@ pub async fn revoke_token(
     Ok(Json(view(after)))
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", responses((status = 200)))]
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 403, body = ioc_protocol::ApiErrorBody), (status = 200)))]
 pub async fn list_users(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
     p.require_admin()?;
     let mut out = Vec::new();
@@ -304,29 +273,28 @@ pub async fn list_users(State(state): State<AppState>, p: Principal) -> Result<R
 
 /// Create an account with its roles (audited, password hashed with argon2id).
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserRequest,
-    responses((status = 201), (status = 403), (status = 422)))]
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 201), (status = 403), (status = 422)))]
 pub async fn create_user(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     ApiJson(req): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Response), ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let created = create_account(&state.db, &p.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(created).into_response()))
 }
 
 /// Change an account: name, unit, roles, disabled. Disabling ends its sessions at once.
-#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = UserUpdate,
-    responses((status = 200), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin",
+    params(("id" = i64, Path)), request_body = UserUpdate,
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200), (status = 403), (status = 404), (status = 422)))]
 pub async fn update_user(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<UserUpdate>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let grants = req.roles.as_deref().map(parse_grants).transpose()?;
     if let (Who::User(me), Some(g)) = (&p.who, &grants) {
         // An administrator cannot take the admin role from themself: someone must remain.
@@ -375,16 +343,16 @@ pub async fn update_user(
 }
 
 /// Set a new password for an account (forgotten password): unlocks it and ends its sessions.
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", request_body = PasswordReset,
-    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin",
+    params(("id" = i64, Path)), request_body = PasswordReset,
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 204), (status = 403), (status = 404), (status = 422)))]
 pub async fn reset_password(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let new = Password::new(req.password);
     if !new.is_acceptable() {
         return Err(ApiError::WeakPassword);

@@ -2,15 +2,15 @@
 //! audited in the same transaction), readiness warnings.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::StatusCode;
+use axum::Json;
 use chrono::Datelike;
 use ioc_protocol::{ApiErrorBody, CalendarDay, CalendarDayInput, CalendarWarning, CalendarYear};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::store::{self, CalendarError};
 use crate::audit::{self, Entry};
-use crate::auth::routes::require_admin_write;
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
@@ -19,15 +19,11 @@ use crate::AppState;
 /// Years the lunar computation is trusted for.
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/calendar/{year}", get(get_year))
-        .route(
-            "/api/v1/calendar/days/{day}",
-            axum::routing::post(create_day)
-                .put(put_day)
-                .delete(delete_day),
-        )
+/// The calendar's routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_year))
+        .routes(routes!(create_day, put_day, delete_day))
 }
 
 impl From<CalendarError> for ApiError {
@@ -90,16 +86,15 @@ pub async fn get_year(
 /// Adds a day that is not yet in the calendar (a duplicate is refused).
 #[utoipa::path(post, path = "/api/v1/calendar/days/{day}", tag = "calendar",
     request_body = CalendarDayInput, params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 201, body = CalendarDay), (status = 403, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 201, body = CalendarDay), (status = 403, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody)))]
 pub async fn create_day(
     state: State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     day: Path<String>,
-    input: ApiJson<CalendarDayInput>,
+    input: Result<ApiJson<CalendarDayInput>, ApiError>,
 ) -> Result<(StatusCode, Json<CalendarDay>), ApiError> {
-    write(state, p, headers, day, input, true)
+    write(state, p, day, input, true)
         .await
         .map(|d| (StatusCode::CREATED, d))
 }
@@ -107,27 +102,27 @@ pub async fn create_day(
 /// Adds or replaces a day. A swap day writes its repayment day too.
 #[utoipa::path(put, path = "/api/v1/calendar/days/{day}", tag = "calendar",
     request_body = CalendarDayInput, params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 200, body = CalendarDay), (status = 403, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = CalendarDay), (status = 403, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody)))]
 pub async fn put_day(
     state: State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     day: Path<String>,
-    input: ApiJson<CalendarDayInput>,
+    input: Result<ApiJson<CalendarDayInput>, ApiError>,
 ) -> Result<Json<CalendarDay>, ApiError> {
-    write(state, p, headers, day, input, false).await
+    write(state, p, day, input, false).await
 }
 
 async fn write(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(day): Path<String>,
-    ApiJson(input): ApiJson<CalendarDayInput>,
+    input: Result<ApiJson<CalendarDayInput>, ApiError>,
     create: bool,
 ) -> Result<Json<CalendarDay>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    // Rights before content: a body is read only for someone allowed to send it.
+    p.require_admin()?;
+    let ApiJson(input) = input?;
     let date = store::parse_day(&day)?;
     parse_year(&date.year().to_string())?;
     let mut tx = state.db.begin().await?;
@@ -156,15 +151,14 @@ async fn write(
 /// Removes a day (a swap day with its repayment day).
 #[utoipa::path(delete, path = "/api/v1/calendar/days/{day}", tag = "calendar",
     params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 204), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody)))]
 pub async fn delete_day(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(day): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let date = store::parse_day(&day)?;
     let mut tx = state.db.begin().await?;
     let before = store::delete(&mut tx, date).await?;

@@ -3,14 +3,14 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+
+use axum::Json;
 use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::RetryError;
-use crate::auth::routes::check_csrf;
 use crate::auth::{Principal, Who};
 use crate::http::ApiError;
 use crate::AppState;
@@ -18,13 +18,11 @@ use crate::AppState;
 const LIST_DEFAULT: i64 = 100;
 const LIST_MAX: i64 = 1_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/central/deliveries", get(list_deliveries))
-        .route(
-            "/api/v1/central/deliveries/{id}/retry",
-            post(retry_delivery),
-        )
+/// The deliveries' routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_deliveries))
+        .routes(routes!(retry_delivery))
 }
 
 /// Filters of `GET /api/v1/central/deliveries`. Read as text and checked here, so a bad value
@@ -108,11 +106,9 @@ pub async fn list_deliveries(
 pub async fn retry_delivery(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<DeliveryView>, ApiError> {
     p.require(matches!(p.who, Who::User(_)) && (p.is_admin() || p.is_approver()))?;
-    check_csrf(&p, &headers)?;
     // Any id that is not a number names no message.
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let view = super::retry(&state.db, &p.actor(), id)

@@ -13,6 +13,15 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 
+/// Liveness, readiness and metrics, documented like every other route.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     pub status: &'static str,

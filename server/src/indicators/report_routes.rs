@@ -3,57 +3,50 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
     format_period, parse_period, ApiErrorBody, DeadlineBoard, EntryRevision, FigureKind,
     ReturnRequest, SaveEntries, SubmissionSummary, SubmissionView,
 };
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::deadlines::{self, Calendar};
 use super::excel;
 use super::workflow::{self, Ctx, Done, EntrySource, Report};
-use crate::auth::routes::check_csrf;
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/submissions", get(list_submissions))
-        .route("/api/v1/submissions.xlsx", get(export_submissions))
-        .route("/api/v1/deadlines", get(get_deadlines))
-        .route("/api/v1/submissions/{unit}/{period}", get(get_submission))
-        .route(
-            "/api/v1/submissions/{unit}/{period}/entries",
-            put(put_entries),
-        )
-        .route("/api/v1/submissions/{unit}/{period}/submit", post(submit))
-        .route("/api/v1/submissions/{unit}/{period}/approve", post(approve))
-        .route(
-            "/api/v1/submissions/{unit}/{period}/return",
-            post(return_report),
-        )
-        .route("/api/v1/submissions/{unit}/{period}/history", get(history))
-        .route(
-            "/api/v1/submissions/{unit}/{period}/template.xlsx",
-            get(template),
-        )
-        .route("/api/v1/submissions/{unit}/{period}/import", post(import))
+/// The reports' routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_submissions))
+        .routes(routes!(export_submissions))
+        .routes(routes!(get_deadlines))
+        .routes(routes!(get_submission))
+        .routes(routes!(put_entries))
+        .routes(routes!(submit))
+        .routes(routes!(approve))
+        .routes(routes!(return_report))
+        .routes(routes!(history))
+        .routes(routes!(template))
+        .routes(routes!(import))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// `YYYY-MM`; the current reporting period when absent.
     pub period: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Which figures the sheet holds: `estimate` (default) or `official`.
     pub kind: Option<String>,
@@ -193,29 +186,25 @@ async fn readable(
     workflow::report(&state.db, unit, period, None).await
 }
 
-/// Loads the report and checks that `p` enters its figures (and sent the CSRF token).
+/// Loads the report and checks that `p` enters its figures.
 async fn editable(
     state: &AppState,
     p: &Principal,
-    headers: &HeaderMap,
     unit: &str,
     period: &str,
 ) -> Result<Report, ApiError> {
     p.require(p.edits_unit(unit))?;
-    check_csrf(p, headers)?;
     workflow::report(&state.db, unit, period, None).await
 }
 
-/// Loads the report and checks that `p` approves reports (and sent the CSRF token).
+/// Loads the report and checks that `p` approves reports.
 async fn decidable(
     state: &AppState,
     p: &Principal,
-    headers: &HeaderMap,
     unit: &str,
     period: &str,
 ) -> Result<Report, ApiError> {
     p.require(p.is_approver())?;
-    check_csrf(p, headers)?;
     workflow::report(&state.db, unit, period, None).await
 }
 
@@ -242,11 +231,10 @@ pub async fn get_submission(
 pub async fn put_entries(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path((unit, period)): Path<(String, String)>,
     ApiJson(save): ApiJson<SaveEntries>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let r = editable(&state, &p, &headers, &unit, &period).await?;
+    let r = editable(&state, &p, &unit, &period).await?;
     let actor = p.actor();
     let done = workflow::save_entries(
         &ctx(&state, &actor),
@@ -262,15 +250,14 @@ pub async fn put_entries(
 /// Submits the report for approval.
 #[utoipa::path(post, path = "/api/v1/submissions/{unit}/{period}/submit", tag = "reports",
     params(("unit" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let r = editable(&state, &p, &headers, &unit, &period).await?;
+    let r = editable(&state, &p, &unit, &period).await?;
     let actor = p.actor();
     Ok(finish(
         &state,
@@ -281,14 +268,13 @@ pub async fn submit(
 /// Approves a submitted report: publishes its figures and queues them for the Government system.
 #[utoipa::path(post, path = "/api/v1/submissions/{unit}/{period}/approve", tag = "reports",
     params(("unit" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn approve(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path((unit, period)): Path<(String, String)>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let r = decidable(&state, &p, &headers, &unit, &period).await?;
+    let r = decidable(&state, &p, &unit, &period).await?;
     let actor = p.actor();
     Ok(finish(
         &state,
@@ -299,16 +285,15 @@ pub async fn approve(
 /// Returns a submitted report to its unit with a comment.
 #[utoipa::path(post, path = "/api/v1/submissions/{unit}/{period}/return", tag = "reports", request_body = ReturnRequest,
     params(("unit" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 pub async fn return_report(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path((unit, period)): Path<(String, String)>,
     ApiJson(body): ApiJson<ReturnRequest>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let r = decidable(&state, &p, &headers, &unit, &period).await?;
+    let r = decidable(&state, &p, &unit, &period).await?;
     let actor = p.actor();
     Ok(finish(
         &state,
@@ -319,7 +304,7 @@ pub async fn return_report(
 /// Every entry of the report, newest first.
 #[utoipa::path(get, path = "/api/v1/submissions/{unit}/{period}/history", tag = "reports",
     params(("unit" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = [EntryRevision]), (status = 403, body = ApiErrorBody)))]
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = [EntryRevision]), (status = 403, body = ApiErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
     p: Principal,
@@ -332,7 +317,7 @@ pub async fn history(
 /// The Excel template of this report, with the current figures filled in.
 #[utoipa::path(get, path = "/api/v1/submissions/{unit}/{period}/template.xlsx", tag = "reports",
     params(("unit" = String, Path), ("period" = String, Path)),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
               (status = 403, body = ApiErrorBody)))]
 pub async fn template(
     State(state): State<AppState>,
@@ -351,17 +336,16 @@ pub async fn template(
 #[utoipa::path(post, path = "/api/v1/submissions/{unit}/{period}/import", tag = "reports", params(
         ("unit" = String, Path), ("period" = String, Path), ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = SubmissionView), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path((unit, period)): Path<(String, String)>,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    let r = editable(&state, &p, &headers, &unit, &period).await?;
+    let r = editable(&state, &p, &unit, &period).await?;
     let kind = match q.kind.as_deref() {
         None => FigureKind::Estimate,
         Some(k) => {

@@ -5,8 +5,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{NaiveDate, Utc};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
@@ -15,10 +14,11 @@ use ioc_protocol::{
     WallState,
 };
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{backfill, catalogue, deadlines, excel, figures, points, streams, workflow};
 use crate::audit::{self, Entry};
-use crate::auth::routes::{check_csrf, require_admin_write};
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
@@ -27,27 +27,23 @@ use crate::AppState;
 /// Largest history file: 50,000 rows of CSV stay well under this.
 const MAX_BACKFILL_BYTES: usize = 16 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/points", post(post_points))
-        .route("/api/v1/wall", get(get_wall))
-        .route("/api/v1/indicators", get(list_indicators))
-        .route(
-            "/api/v1/indicators/{code}",
-            axum::routing::patch(patch_indicator),
-        )
-        .route("/api/v1/indicators/{code}/series", get(get_series))
-        .route("/api/v1/indicators/{code}/series.xlsx", get(export_series))
-        .route("/api/v1/indicators/{code}/units", get(get_indicator_units))
-        .route("/api/v1/indicator-groups", get(list_groups))
-        .route(
-            "/api/v1/indicator-groups/{code}",
-            axum::routing::patch(patch_group),
-        )
-        .route(
-            "/api/v1/figures/backfill",
-            post(post_backfill).layer(DefaultBodyLimit::max(MAX_BACKFILL_BYTES)),
-        )
+/// The indicators' routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    // History files are larger than any other body: their limit is raised for that route only.
+    let backfill = OpenApiRouter::new()
+        .routes(routes!(post_backfill))
+        .layer(DefaultBodyLimit::max(MAX_BACKFILL_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(post_points))
+        .routes(routes!(get_wall))
+        .routes(routes!(list_indicators))
+        .routes(routes!(patch_indicator))
+        .routes(routes!(get_series))
+        .routes(routes!(export_series))
+        .routes(routes!(get_indicator_units))
+        .routes(routes!(list_groups))
+        .routes(routes!(patch_group))
+        .merge(backfill)
 }
 
 /// Ingest a batch of points. All or nothing: the answer comes after the commit, then the points
@@ -128,16 +124,15 @@ pub async fn list_indicators(
 /// Changes an indicator (administrators); audited with before and after.
 #[utoipa::path(patch, path = "/api/v1/indicators/{code}", tag = "indicators", request_body = IndicatorPatch,
     params(("code" = String, Path)),
-    responses((status = 200, body = IndicatorDef), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = IndicatorDef), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 pub async fn patch_indicator(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(code): Path<String>,
     ApiJson(patch): ApiJson<IndicatorPatch>,
 ) -> Result<Json<IndicatorDef>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let finite = |v: Option<Option<f64>>| v.flatten().is_none_or(f64::is_finite);
     if ![
         patch.min_value,
@@ -196,6 +191,7 @@ fn constraint_to_422(e: sqlx::Error) -> ApiError {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
     /// Unit code of the area; the configured province when absent.
     pub area: Option<String>,
@@ -262,7 +258,7 @@ pub async fn get_series(
 
 /// The same series as an Excel workbook.
 #[utoipa::path(get, path = "/api/v1/indicators/{code}/series.xlsx", tag = "indicators", params(("code" = String, Path), SeriesQuery),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
               (status = 403, body = ApiErrorBody)))]
 pub async fn export_series(
     State(state): State<AppState>,
@@ -277,6 +273,7 @@ pub async fn export_series(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitsQuery {
     /// `YYYY-MM`; the current reporting period when absent.
     pub period: Option<String>,
@@ -285,7 +282,7 @@ pub struct UnitsQuery {
 /// Drill-down: who reports this indicator, how their report for the month stands, and every
 /// entry of the figure (estimates and official figures, each revision).
 #[utoipa::path(get, path = "/api/v1/indicators/{code}/units", tag = "indicators", params(("code" = String, Path), UnitsQuery),
-    responses((status = 200, body = IndicatorUnits), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = IndicatorUnits), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn get_indicator_units(
     State(state): State<AppState>,
     p: Principal,
@@ -330,7 +327,7 @@ pub async fn get_indicator_units(
 /// area, period, value and optionally kind and ytd. All rows or none.
 #[utoipa::path(post, path = "/api/v1/figures/backfill", tag = "indicators",
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = BackfillReceipt), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = BackfillReceipt), (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
               (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn post_backfill(
     State(state): State<AppState>,
@@ -339,7 +336,6 @@ pub async fn post_backfill(
     body: Bytes,
 ) -> Result<Json<BackfillReceipt>, ApiError> {
     p.require_admin()?;
-    check_csrf(&p, &headers)?;
     let kind = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -380,16 +376,15 @@ pub async fn list_groups(
 /// Changes a group's deadline rule (administrators); the deadline boards follow at once.
 #[utoipa::path(patch, path = "/api/v1/indicator-groups/{code}", tag = "indicators", request_body = IndicatorGroupPatch,
     params(("code" = String, Path)),
-    responses((status = 200, body = IndicatorGroup), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    responses((status = 401, body = ioc_protocol::ApiErrorBody), (status = 200, body = IndicatorGroup), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 pub async fn patch_group(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(code): Path<String>,
     ApiJson(patch): ApiJson<IndicatorGroupPatch>,
 ) -> Result<Json<IndicatorGroup>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let mut tx = state.db.begin().await?;
     let before = deadlines::groups(&mut *tx)
         .await?

@@ -3,25 +3,26 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::http::StatusCode;
+use axum::Json;
 use ioc_protocol::{NewUnitRequest, UnitUpdate, UnitView};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{UnitChanges, UnitFilter, UnitKind, UnitRecord};
 use crate::audit::{self, Entry};
-use crate::auth::routes::require_admin_write;
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units", get(list_units))
-        .route("/api/v1/admin/units", post(create_unit))
-        .route("/api/v1/admin/units/{code}", patch(update_unit))
+/// The units' routes and their OpenAPI entries, from the handlers' annotations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_units))
+        .routes(routes!(create_unit))
+        .routes(routes!(update_unit))
 }
 
 /// Filters of `GET /api/v1/units`, all optional. Read as text and checked here, so a bad value
@@ -185,10 +186,9 @@ fn trimmed(s: &str) -> Option<&str> {
 pub async fn create_unit(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     ApiJson(req): ApiJson<NewUnitRequest>,
 ) -> Result<(StatusCode, Json<UnitView>), ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let kind = match req.kind.parse::<UnitKind>() {
         Ok(k @ (UnitKind::Department | UnitKind::Commune)) => k,
         _ => {
@@ -252,11 +252,10 @@ pub async fn create_unit(
 pub async fn update_unit(
     State(state): State<AppState>,
     p: Principal,
-    headers: HeaderMap,
     Path(code): Path<String>,
     ApiJson(req): ApiJson<UnitUpdate>,
 ) -> Result<Json<UnitView>, ApiError> {
-    require_admin_write(&p, &headers)?;
+    p.require_admin()?;
     let blank = |v: &Option<String>| v.as_deref().is_some_and(|s| s.trim().is_empty());
     if blank(&req.name_vi) || blank(&req.name_en) {
         return Err(ApiError::InvalidBody("names must not be blank".into()));
