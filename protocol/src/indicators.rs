@@ -680,3 +680,40 @@ mod tests {
         );
     }
 }
+
+/// The message a monthly report becomes for the Government reporting system, sent byte for byte
+/// as it was queued in the approval's transaction (`schema` names this shape).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportMessage {
+    /// Always [`ReportMessage::SCHEMA`].
+    pub schema: String,
+    pub province: String,
+    /// The indicator group (its deadline rule), e.g. `monthly-gov`.
+    pub group: String,
+    pub reporting_unit: String,
+    /// The area the figures describe.
+    pub area: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    pub submission_id: i64,
+    /// Which revision of the report: a correction after sending is a new message.
+    pub revision: i32,
+    pub approved_at: DateTime<Utc>,
+    pub approved_by: String,
+    pub figures: Vec<ReportMessageFigure>,
+}
+
+impl ReportMessage {
+    pub const SCHEMA: &'static str = "ioc.indicators.v1";
+}
+
+/// One figure of a [`ReportMessage`].
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ReportMessageFigure {
+    pub indicator: String,
+    pub name: String,
+    pub measure: String,
+    pub kind: FigureKind,
+    pub value: f64,
+    pub ytd: Option<f64>,
+}

@@ -62,6 +62,10 @@ pub struct AppState {
     pub ws_slots: Arc<Semaphore>,
     /// Wakes the delivery worker when an approval queued messages for the Government system.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// The kinds of message to the Government system, each with its domain's delivery hook.
+    pub message_kinds: central::MessageKinds,
+    /// Wakes the task that recomputes the province's deadline board after workflow steps.
+    pub province_board: Arc<tokio::sync::Notify>,
     /// Whether the database server is up (the embedded postmaster's supervisor says; `/healthz`).
     pub database_health: db::embedded::ClusterHealth,
 }
@@ -168,6 +172,9 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         tasks: TaskTracker::new(),
         ws_slots: Arc::new(Semaphore::new(config.max_ws_connections)),
         outbox: Arc::new(tokio::sync::Notify::new()),
+        message_kinds: central::MessageKinds::default()
+            .register::<ioc_protocol::ReportMessage>(Arc::new(indicators::ReportDelivered)),
+        province_board: Arc::new(tokio::sync::Notify::new()),
         database_health: database.health(),
         config: Arc::new(config),
     };
@@ -200,6 +207,7 @@ async fn serve(
         background.spawn(feed.run(shutdown.clone()));
     }
     background.spawn(indicators::run_reminders(state.clone()));
+    background.spawn(indicators::run_province_board(state.clone()));
     match central {
         Some(settings) => {
             background.spawn(central::worker::run(state.clone(), settings));

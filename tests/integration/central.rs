@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use hmac::{Hmac, Mac};
-use ioc_protocol::{DeliveryList, DeliveryStatus, DeliveryView};
+use ioc_protocol::{
+    DeliveryList, DeliveryStatus, DeliveryView, FigureKind, ReportMessage, ReportMessageFigure,
+};
 use reqwest::header::COOKIE;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -277,23 +279,48 @@ async fn submission(app: &TestApp, unit: &str, status: &str, revision: i32) -> i
     .unwrap()
 }
 
+/// The message an approval of revision `revision` of report `id` queues.
+fn message(id: i64, revision: i32, unit: &str) -> ReportMessage {
+    ReportMessage {
+        schema: ReportMessage::SCHEMA.into(),
+        province: "40".into(),
+        group: "monthly-gov".into(),
+        reporting_unit: unit.into(),
+        area: "40".into(),
+        period: "2026-10".into(),
+        submission_id: id,
+        revision,
+        approved_at: chrono::Utc::now(),
+        approved_by: "user:pheduyet".into(),
+        figures: vec![ReportMessageFigure {
+            indicator: "retail_sales".into(),
+            name: "Tổng mức bán lẻ — số liệu chính thức".into(),
+            measure: "tỷ đồng".into(),
+            kind: FigureKind::Official,
+            value: 7450.3,
+            ytd: Some(68012.5),
+        }],
+    }
+}
+
 /// Queues revision `revision` of report `id` as the approval does (in a transaction, through
 /// `central::enqueue`); returns the idempotency key.
 async fn enqueue(app: &TestApp, id: i64, revision: i32, unit: &str) -> String {
     let key = format!("ioc-40-monthly-gov-{unit}-2026-10-r{revision}");
-    let payload = json!({
-        "submission_id": id,
-        "revision": revision,
-        "unit": unit,
-        "period": "2026-10",
-        "figures": [{"series": "retail_sales", "kind": "official", "value": 7450.3, "ytd_value": 68012.5}],
-        "note": "Số liệu chính thức — đã phê duyệt",
-    });
+    let payload = message(id, revision, unit);
     let mut tx = app.db.begin().await.unwrap();
     ioc_server::central::enqueue(&mut tx, &key, Some(id), &payload)
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    // The message names its kind: the worker hands its acknowledgement to the indicators.
+    let kind: String =
+        sqlx::query_scalar("SELECT kind FROM central_outbox WHERE idempotency_key = $1")
+            .bind(&key)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(kind, "indicators.report");
     key
 }
 
@@ -437,7 +464,7 @@ async fn approved_figures_arrive_once_signed_with_the_stored_bodies() {
     assert!(sent
         .iter()
         .all(|v| v["figures"][0]["value"] == json!(7450.3)
-            && v["note"] == "Số liệu chính thức — đã phê duyệt"));
+            && v["figures"][0]["name"] == "Tổng mức bán lẻ — số liệu chính thức"));
 
     assert_eq!(status_of(&app, a).await, "sent");
     assert_eq!(status_of(&app, b).await, "sent");
@@ -769,9 +796,14 @@ async fn a_refused_message_fails_at_once_and_an_admin_can_queue_it_again() {
         200
     );
     let mut tx = app.db.begin().await.unwrap();
-    ioc_server::central::enqueue(&mut tx, "already-delivered", None, &json!({"revision": 1}))
-        .await
-        .unwrap();
+    ioc_server::central::enqueue(
+        &mut tx,
+        "already-delivered",
+        None,
+        &message(0, 1, "dept-stc"),
+    )
+    .await
+    .unwrap();
     let delivered: i64 = sqlx::query_scalar(
         "UPDATE central_outbox SET status = 'delivered', delivered_at = now() WHERE idempotency_key = 'already-delivered' RETURNING id",
     )

@@ -1460,3 +1460,99 @@ async fn a_server_for_hung_yen_files_its_departments_figures_under_33() {
         .unwrap();
     assert_eq!(again, Default::default());
 }
+
+/// A workflow step locks only the boards of the unit it touched: while another unit's board and
+/// the province's are held by someone else, a department still saves and submits its report
+/// (before, every step locked every unit's board and the province's, so the whole province's
+/// steps ran one at a time). The province's board follows after the lock is released.
+#[tokio::test]
+async fn a_step_does_not_wait_for_other_units_boards() {
+    let app = spawn_app().await;
+    let editor = session(&app, "lan.stc", &[("unit_editor", Some("dept-stc"))]).await;
+    let held = ["deadlines/dept-tk", "deadlines/40"];
+    // The reminder tick stores every board when the server starts.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stored: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM live_topics WHERE topic = ANY($1)")
+                .bind(&held[..])
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        if stored == 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the boards are stored at start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut holder = app.db.begin().await.unwrap();
+    let locked: Vec<String> =
+        sqlx::query_scalar("SELECT topic FROM live_topics WHERE topic = ANY($1) FOR UPDATE")
+            .bind(&held[..])
+            .fetch_all(&mut *holder)
+            .await
+            .unwrap();
+    assert_eq!(locked.len(), 2);
+
+    let base = format!(
+        "/api/v1/submissions/dept-stc/{}",
+        format_period(last_month())
+    );
+    let values: Vec<Value> = [
+        "budget_revenue",
+        "public_investment",
+        "new_enterprises",
+        "new_enterprise_capital",
+    ]
+    .iter()
+    .map(|s| json!({"series": s, "value": 100.0}))
+    .collect();
+    let steps = async {
+        let _: SubmissionView = ok(editor
+            .put(&app, &format!("{base}/entries"))
+            .json(&json!({"kind": "estimate", "values": values}))
+            .send()
+            .await
+            .unwrap())
+        .await;
+        let submitted: SubmissionView = ok(editor
+            .post(&app, &format!("{base}/submit"))
+            .send()
+            .await
+            .unwrap())
+        .await;
+        submitted
+    };
+    let submitted = tokio::time::timeout(Duration::from_secs(10), steps)
+        .await
+        .expect("the steps do not wait for other units' boards");
+    assert_eq!(submitted.status, SubmissionStatus::Submitted);
+    holder.rollback().await.unwrap();
+
+    // Once free, the province's board shows the submitted report.
+    let shows_it = || async {
+        let state: Option<Value> =
+            sqlx::query_scalar("SELECT state FROM live_topics WHERE topic = 'deadlines/40'")
+                .fetch_optional(&app.db)
+                .await
+                .unwrap();
+        match state.map(serde_json::from_value::<Payload>) {
+            Some(Ok(Payload::Deadlines(b))) => b
+                .rows
+                .iter()
+                .any(|r| r.unit == "dept-stc" && r.status == Some(SubmissionStatus::Submitted)),
+            _ => false,
+        }
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !shows_it().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the province's board follows"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

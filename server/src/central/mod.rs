@@ -4,26 +4,79 @@
 //! [`enqueue`] inside the transaction that approves them (the outbox pattern: a message exists
 //! exactly when the approval committed); a background worker delivers them.
 
-use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+/// A message for the Government system, as the domain that queues it defines it: its kind
+/// (stored with the message, it picks the [`MessageKind`] that handles the acknowledgement) and
+/// its serialised body.
+pub trait OutboxPayload: serde::Serialize {
+    const KIND: &'static str;
+}
 
 /// Queues one message. The idempotency key names one revision of one report, so approving the
 /// same revision twice cannot queue it twice (the unique key makes the second insert a no-op).
-pub async fn enqueue(
+pub async fn enqueue<P: OutboxPayload>(
     tx: &mut sqlx::PgConnection,
     idempotency_key: &str,
     submission_id: Option<i64>,
-    payload: &Value,
+    payload: &P,
 ) -> Result<(), sqlx::Error> {
+    let body = sqlx::types::Json(payload);
     sqlx::query(
-        "INSERT INTO central_outbox (idempotency_key, submission_id, payload) VALUES ($1, $2, $3)
+        "INSERT INTO central_outbox (kind, idempotency_key, submission_id, payload) VALUES ($1, $2, $3, $4)
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
+    .bind(P::KIND)
     .bind(idempotency_key)
     .bind(submission_id)
-    .bind(payload)
+    .bind(body)
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// A message the Government system acknowledged, as the worker hands it to its kind.
+#[derive(Debug)]
+pub struct Delivered {
+    pub id: i64,
+    pub kind: String,
+    pub submission_id: Option<i64>,
+    /// The body exactly as it was sent.
+    pub body: String,
+}
+
+/// What runs once the delivery's transaction committed (publishing what changed, waking tasks).
+pub type AfterCommit = Box<dyn FnOnce() + Send>;
+
+/// What a domain does when one of its messages is acknowledged: runs in the transaction that
+/// marks the message delivered (so "sent" on the report and "delivered" on the message commit
+/// together), and returns what to do after the commit.
+pub trait MessageKind: Send + Sync {
+    fn delivered<'a>(
+        &'a self,
+        state: &'a crate::AppState,
+        tx: &'a mut sqlx::PgConnection,
+        message: &'a Delivered,
+    ) -> BoxFuture<'a, Result<AfterCommit, sqlx::Error>>;
+}
+
+/// The kinds of message this server sends, each with its delivery hook; registered at start-up
+/// by the domains (as live topics are).
+#[derive(Clone, Default)]
+pub struct MessageKinds(HashMap<&'static str, Arc<dyn MessageKind>>);
+
+impl MessageKinds {
+    pub fn register<P: OutboxPayload>(mut self, kind: Arc<dyn MessageKind>) -> Self {
+        self.0.insert(P::KIND, kind);
+        self
+    }
+
+    pub fn get(&self, kind: &str) -> Option<&Arc<dyn MessageKind>> {
+        self.0.get(kind)
+    }
 }
 
 pub mod routes;

@@ -245,22 +245,11 @@ fn error_text(e: reqwest::Error, timeout: Duration) -> String {
 #[derive(sqlx::FromRow)]
 struct Claimed {
     id: i64,
+    kind: String,
     idempotency_key: String,
     submission_id: Option<i64>,
     body: String,
     attempts: i32,
-    table_revision: Option<i32>,
-}
-
-impl Claimed {
-    /// The revision the message carries (what was actually sent), else the report's current one.
-    fn revision(&self) -> Option<i32> {
-        serde_json::from_str::<Value>(&self.body)
-            .ok()
-            .and_then(|v| v.get("revision").and_then(Value::as_i64))
-            .and_then(|r| i32::try_from(r).ok())
-            .or(self.table_revision)
-    }
 }
 
 /// Delivers the most overdue pending message, if one is due and not taken by another instance.
@@ -274,9 +263,8 @@ async fn deliver_one(
     // `payload::text` is the stored jsonb's canonical text: the same bytes on every attempt, so
     // the receiver sees one message however often it is repeated.
     let claimed: Option<Claimed> = sqlx::query_as(
-        "SELECT o.id, o.idempotency_key, o.submission_id, o.payload::text AS body, o.attempts,
-                s.revision AS table_revision
-         FROM central_outbox o LEFT JOIN submissions s ON s.id = o.submission_id
+        "SELECT o.id, o.kind, o.idempotency_key, o.submission_id, o.payload::text AS body, o.attempts
+         FROM central_outbox o
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
          ORDER BY o.next_attempt_at, o.id
          LIMIT 1
@@ -321,17 +309,26 @@ async fn deliver_one(
             .bind(http_status)
             .execute(&mut *tx)
             .await?;
-            let sent = match (m.submission_id, m.revision()) {
-                (Some(id), Some(revision)) => {
-                    crate::indicators::workflow::mark_sent(&mut tx, id, revision).await?
+            // The domain that queued the message records what the acknowledgement means to it
+            // (a report becomes "sent") in the same transaction.
+            let delivered = super::Delivered {
+                id: m.id,
+                kind: m.kind.clone(),
+                submission_id: m.submission_id,
+                body: m.body.clone(),
+            };
+            let after = match state.message_kinds.get(&m.kind) {
+                Some(kind) => Some(kind.delivered(state, &mut tx, &delivered).await?),
+                None => {
+                    tracing::error!(kind = %m.kind, key = %m.idempotency_key, "delivered a message of a kind no domain registered");
+                    None
                 }
-                _ => false,
             };
             tx.commit().await?;
             metrics::counter!("ioc_central_delivered_total").increment(1);
-            tracing::info!(key = %m.idempotency_key, attempts, report_sent = sent, "delivered to the Government system");
-            if let Some(id) = m.submission_id {
-                crate::indicators::on_delivered(state, id).await;
+            tracing::info!(key = %m.idempotency_key, kind = %m.kind, attempts, "delivered to the Government system");
+            if let Some(after) = after {
+                after();
             }
         }
         Outcome::Retry {

@@ -229,8 +229,87 @@ pub async fn board(
     })
 }
 
-/// Recomputes the boards of every group — the province's and each reporting unit's — and stores
-/// those that changed. Returns the publications to send after the caller's transaction commits.
+/// The rows of every group's board (current and previous period) — of one unit, or of every
+/// reporting unit — and the current period; `None` when no group exists.
+async fn board_rows(
+    tx: &mut PgConnection,
+    cal: &Calendar,
+    today: NaiveDate,
+    unit: Option<&str>,
+) -> Result<Option<(String, Vec<SubmissionSummary>)>, sqlx::Error> {
+    // One board per topic: with several groups, a board lists them all.
+    let mut rows = Vec::new();
+    let mut period = None;
+    for rule in rules(&mut *tx).await? {
+        let b = board(tx, &rule, cal, today, unit).await?;
+        period.get_or_insert(b.period);
+        rows.extend(b.rows);
+    }
+    Ok(period.map(|p| (p, rows)))
+}
+
+/// Stores the board of `topic` (published only when it changed).
+async fn store_board(
+    tx: &mut PgConnection,
+    epoch: &str,
+    topic: &str,
+    period: &str,
+    today: NaiveDate,
+    rows: Vec<SubmissionSummary>,
+) -> Result<Vec<Publication>, sqlx::Error> {
+    let b = DeadlineBoard {
+        period: period.to_string(),
+        today: today.to_string(),
+        rows,
+    };
+    Ok(stored::append(tx, epoch, topic, &Payload::Deadlines(b))
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Recomputes the boards of the units a workflow step touched, in the step's transaction. Only
+/// those boards' stream heads are locked, so steps of different units run side by side; the
+/// province's board, which every step changes, is refreshed after the commit by
+/// [`run_province_board`](super::run_province_board), coalescing a burst of steps into one
+/// recomputation. Returns the publications to send after the caller's transaction commits.
+pub async fn refresh_unit_boards(
+    tx: &mut PgConnection,
+    epoch: &str,
+    units: &[&str],
+) -> Result<Vec<Publication>, sqlx::Error> {
+    let cal = Calendar::load(&mut *tx).await?;
+    let today = today();
+    let mut out = Vec::new();
+    for unit in units {
+        let Some((period, rows)) = board_rows(tx, &cal, today, Some(unit)).await? else {
+            break;
+        };
+        // A unit that reports nothing has no board.
+        if !rows.is_empty() {
+            out.extend(store_board(tx, epoch, &deadlines_topic(unit), &period, today, rows).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Recomputes the province's board (every reporting unit) and stores it if it changed.
+pub async fn refresh_province_board(
+    tx: &mut PgConnection,
+    epoch: &str,
+    province: &str,
+) -> Result<Vec<Publication>, sqlx::Error> {
+    let cal = Calendar::load(&mut *tx).await?;
+    let today = today();
+    let Some((period, rows)) = board_rows(tx, &cal, today, None).await? else {
+        return Ok(Vec::new());
+    };
+    store_board(tx, epoch, &deadlines_topic(province), &period, today, rows).await
+}
+
+/// Recomputes every board — the province's and each reporting unit's — and stores those that
+/// changed: when days pass (the reminder tick) and when a rule or the calendar changes, which
+/// moves every unit's deadline at once. Returns the publications to send after the commit.
 pub async fn refresh_boards(
     tx: &mut PgConnection,
     epoch: &str,
@@ -238,44 +317,25 @@ pub async fn refresh_boards(
 ) -> Result<Vec<Publication>, sqlx::Error> {
     let cal = Calendar::load(&mut *tx).await?;
     let today = today();
-    let mut out = Vec::new();
-    // One board per topic: with several groups, the province's board lists them all.
-    let mut province_rows = Vec::new();
-    let mut period = None;
-    for rule in rules(&mut *tx).await? {
-        let b = board(tx, &rule, &cal, today, None).await?;
-        period.get_or_insert(b.period.clone());
-        province_rows.extend(b.rows);
-    }
-    let Some(period) = period else { return Ok(out) };
-    let mut units: Vec<String> = province_rows.iter().map(|r| r.unit.clone()).collect();
-    units.dedup();
-    for unit in units {
-        let rows = province_rows
-            .iter()
-            .filter(|r| r.unit == unit)
-            .cloned()
-            .collect();
-        let b = DeadlineBoard {
-            period: period.clone(),
-            today: today.to_string(),
-            rows,
-        };
-        out.extend(
-            stored::append(tx, epoch, &deadlines_topic(&unit), &Payload::Deadlines(b)).await?,
-        );
-    }
-    let b = DeadlineBoard {
-        period,
-        today: today.to_string(),
-        rows: province_rows,
+    let Some((period, province_rows)) = board_rows(tx, &cal, today, None).await? else {
+        return Ok(Vec::new());
     };
+    let mut by_unit: std::collections::BTreeMap<&str, Vec<SubmissionSummary>> = Default::default();
+    for r in &province_rows {
+        by_unit.entry(r.unit.as_str()).or_default().push(r.clone());
+    }
+    let mut out = Vec::new();
+    for (unit, rows) in by_unit {
+        out.extend(store_board(tx, epoch, &deadlines_topic(unit), &period, today, rows).await?);
+    }
     out.extend(
-        stored::append(
+        store_board(
             tx,
             epoch,
             &deadlines_topic(province),
-            &Payload::Deadlines(b),
+            &period,
+            today,
+            province_rows,
         )
         .await?,
     );

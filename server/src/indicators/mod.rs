@@ -16,11 +16,47 @@ pub mod workflow;
 
 pub use streams::IndicatorTopics;
 
-/// Called by the delivery worker after it committed a delivery of report `submission_id`: the
-/// deadline boards that show the report (now "sent") are published again.
-pub async fn on_delivered(state: &crate::AppState, submission_id: i64) {
-    if let Err(e) = publish_boards(state).await {
-        tracing::warn!(error = %e, submission_id, "deadline boards not refreshed after a delivery");
+/// A monthly report's message to the Government system.
+impl crate::central::OutboxPayload for ioc_protocol::ReportMessage {
+    const KIND: &'static str = "indicators.report";
+}
+
+/// What an acknowledged report means here: the revision that was sent becomes "sent" (in the
+/// delivery's transaction), and the boards that show it are published again.
+pub struct ReportDelivered;
+
+impl crate::central::MessageKind for ReportDelivered {
+    fn delivered<'a>(
+        &'a self,
+        state: &'a crate::AppState,
+        tx: &'a mut sqlx::PgConnection,
+        message: &'a crate::central::Delivered,
+    ) -> futures::future::BoxFuture<'a, Result<crate::central::AfterCommit, sqlx::Error>> {
+        Box::pin(async move {
+            let report = serde_json::from_str::<ioc_protocol::ReportMessage>(&message.body);
+            let unit = match (report, message.submission_id) {
+                (Ok(report), Some(id)) => workflow::mark_sent(tx, id, report.revision).await?,
+                (Err(e), _) => {
+                    tracing::error!(error = %e, id = message.id, "a delivered report message that does not parse");
+                    None
+                }
+                (Ok(_), None) => None,
+            };
+            let publications = match &unit {
+                Some(unit) => deadlines::refresh_unit_boards(tx, &state.epoch, &[unit]).await?,
+                None => Vec::new(),
+            };
+            let (hub, province_board) = (state.hub.clone(), state.province_board.clone());
+            let after: crate::central::AfterCommit = Box::new(move || {
+                for p in publications {
+                    hub.publish(p);
+                }
+                if unit.is_some() {
+                    province_board.notify_one();
+                }
+            });
+            Ok(after)
+        })
     }
 }
 
@@ -34,6 +70,35 @@ pub async fn publish_boards(state: &crate::AppState) -> Result<(), sqlx::Error> 
         state.hub.publish(p);
     }
     Ok(())
+}
+
+/// Keeps the province's deadline board current after workflow steps and deliveries, off their
+/// transactions: a step refreshes its own unit's board and wakes this task, which recomputes the
+/// province's once for however many steps arrived meanwhile. Steps of different units therefore
+/// never wait on one another for the province's board.
+pub async fn run_province_board(state: crate::AppState) {
+    loop {
+        tokio::select! {
+            _ = state.shutdown.cancelled() => return,
+            _ = state.province_board.notified() => {}
+        }
+        let refresh = async {
+            let mut tx = state.db.begin().await?;
+            let publications =
+                deadlines::refresh_province_board(&mut tx, &state.epoch, &state.config.province)
+                    .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(publications)
+        };
+        match refresh.await {
+            Ok(publications) => {
+                for p in publications {
+                    state.hub.publish(p);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the province's deadline board not refreshed"),
+        }
+    }
 }
 
 /// Keeps the deadline boards current as days pass (a report becomes due soon, then late): every

@@ -76,6 +76,9 @@ fn finish(state: &AppState, done: Done) -> Json<SubmissionView> {
     if done.queued {
         state.outbox.notify_one();
     }
+    if done.province_board {
+        state.province_board.notify_one();
+    }
     Json(done.view)
 }
 

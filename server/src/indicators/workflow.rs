@@ -12,7 +12,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
     format_period, months_before, parse_period, period_ts, EntryRevision, EntryRow, EntryValue,
-    FigureKind, Finding, Publication, SaveEntries, Severity, SubmissionStatus, SubmissionView,
+    FigureKind, Finding, Publication, ReportMessage, ReportMessageFigure, SaveEntries, Severity,
+    SubmissionStatus, SubmissionView,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -54,6 +55,8 @@ pub struct Done {
     pub publications: Vec<Publication>,
     /// Messages for the Government system were queued (wake the delivery worker).
     pub queued: bool,
+    /// The step changed a report: the province's deadline board is to be recomputed.
+    pub province_board: bool,
 }
 
 /// A report's identity: which group, unit and month, and the area its figures describe.
@@ -488,9 +491,13 @@ async fn conclude(
     mut publications: Vec<Publication>,
     queued: bool,
 ) -> Result<Done, ApiError> {
+    let changed = change.is_some();
     if let Some(entry) = change {
         audit::record(&mut *tx, ctx.actor, entry).await?;
-        publications.extend(deadlines::refresh_boards(&mut tx, ctx.epoch, ctx.province).await?);
+        // The unit's own board in this transaction; the province's after the commit.
+        publications.extend(
+            deadlines::refresh_unit_boards(&mut tx, ctx.epoch, &[r.unit.code.as_str()]).await?,
+        );
     }
     let view = view_in(&mut tx, r).await?;
     tx.commit().await?;
@@ -498,6 +505,7 @@ async fn conclude(
         view,
         publications,
         queued,
+        province_board: changed,
     })
 }
 
@@ -676,29 +684,32 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     .bind(approved_at)
     .execute(&mut *tx)
     .await?;
-    let payload = json!({
-        "schema": "ioc.indicators.v1",
-        "province": ctx.province,
-        "group": r.rule.code,
-        "reporting_unit": r.unit.code,
-        "area": r.area,
-        "period": format_period(r.period),
-        "submission_id": sub.id,
-        "revision": sub.revision,
-        "approved_at": approved_at,
-        "approved_by": ctx.actor.label,
-        "figures": entries.iter().filter_map(|e| {
-            let ind = by_id.get(&e.series_id)?;
-            Some(json!({
-                "indicator": ind.def.code,
-                "name": ind.def.name_vi,
-                "measure": ind.def.measure_vi,
-                "kind": e.kind,
-                "value": e.value,
-                "ytd": e.ytd,
-            }))
-        }).collect::<Vec<_>>(),
-    });
+    let payload = ReportMessage {
+        schema: ReportMessage::SCHEMA.into(),
+        province: ctx.province.to_string(),
+        group: r.rule.code.clone(),
+        reporting_unit: r.unit.code.clone(),
+        area: r.area.clone(),
+        period: format_period(r.period),
+        submission_id: sub.id,
+        revision: sub.revision,
+        approved_at,
+        approved_by: ctx.actor.label.clone(),
+        figures: entries
+            .iter()
+            .filter_map(|e| {
+                let ind = by_id.get(&e.series_id)?;
+                Some(ReportMessageFigure {
+                    indicator: ind.def.code.clone(),
+                    name: ind.def.name_vi.clone(),
+                    measure: ind.def.measure_vi.clone(),
+                    kind: e.kind,
+                    value: e.value,
+                    ytd: e.ytd,
+                })
+            })
+            .collect(),
+    };
     let key = format!(
         "{}:{}:{}:{}:r{}",
         ctx.province,
@@ -771,19 +782,19 @@ pub async fn history(
 /// Records that the Government system acknowledged revision `revision` of a report. Called by
 /// the delivery worker in the transaction that marks the message delivered. A report edited
 /// since (a newer revision in progress) keeps its status: only the revision that was sent is.
-/// Returns whether the report changed.
+/// Returns the unit whose report changed, if it did.
 pub async fn mark_sent(
     tx: &mut sqlx::PgConnection,
     submission_id: i64,
     revision: i32,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
         "UPDATE submissions SET status = 'sent', sent_at = now(), updated_at = now()
-         WHERE id = $1 AND revision = $2 AND status = 'approved'",
+         WHERE id = $1 AND revision = $2 AND status = 'approved'
+         RETURNING unit_code",
     )
     .bind(submission_id)
     .bind(revision)
-    .execute(&mut *tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_optional(&mut *tx)
+    .await
 }
