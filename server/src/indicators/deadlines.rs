@@ -23,7 +23,58 @@ use sqlx::{PgConnection, PgExecutor};
 
 pub use crate::calendar::Calendar;
 use crate::calendar::{Bound, Counting, MonthDeadline};
+use crate::http::constraint::Violation;
 use crate::live::stored;
+
+/// What the CHECK constraints of `indicator_groups` tell an administrator whose rule edit breaks
+/// one (days 1–28, sending not before submitting; a 422 in both languages).
+pub const CONSTRAINTS: &[Violation] = &[
+    Violation {
+        constraint: "indicator_groups_check",
+        vi: "Hạn gửi Chính phủ không được sớm hơn hạn đơn vị nộp",
+        en: "send_day must not be before submit_day",
+    },
+    Violation {
+        constraint: "indicator_groups_submit_day_check",
+        vi: "Ngày hạn nộp: 1–28",
+        en: "submit_day: 1–28",
+    },
+    Violation {
+        constraint: "indicator_groups_send_day_check",
+        vi: "Ngày hạn gửi: 1–28",
+        en: "send_day: 1–28",
+    },
+    Violation {
+        constraint: "indicator_groups_due_soon_days_check",
+        vi: "Số ngày báo sắp đến hạn: 0–20",
+        en: "due_soon_days: 0–20",
+    },
+    Violation {
+        constraint: "indicator_groups_name_vi_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "indicator_groups_name_en_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "indicator_groups_code_check",
+        vi: "Mã nhóm: chữ thường, số, _ - (tối đa 64), bắt đầu bằng chữ",
+        en: "code: a-z 0-9 _ - (up to 64), starting with a letter",
+    },
+    Violation {
+        constraint: "indicator_groups_submit_bound_check",
+        vi: "Cách tính hạn nộp không hợp lệ",
+        en: "invalid submit_bound",
+    },
+    Violation {
+        constraint: "indicator_groups_send_bound_check",
+        vi: "Cách tính hạn gửi không hợp lệ",
+        en: "invalid send_bound",
+    },
+];
 
 /// The deadline rule of an indicator group.
 #[derive(Clone, Debug, sqlx::FromRow)]
