@@ -77,7 +77,7 @@ pub const CONSTRAINTS: &[Violation] = &[
 ];
 
 /// The deadline rule of an indicator group.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     pub code: String,
     pub submit_day: i16,
