@@ -23,3 +23,14 @@ native_cargo() {
 wasm_bindgen_version() {
     awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# sqlx version locked in Cargo.lock: sqlx-cli must match it (the offline metadata format and the
+# migration table are the library's).
+sqlx_version() {
+    awk '/^name = "sqlx"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# Where setup.sh installs sqlx-cli (`cargo sqlx` finds `cargo-sqlx` through PATH).
+sqlx_cli_root() {
+    echo "$CACHE/tools/sqlx-cli-$(sqlx_version)"
+}

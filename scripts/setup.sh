@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on Debian (idempotent): PostgreSQL, Chromium, Node,
-# the wasm toolchain, wasm-bindgen-cli and the npm packages.
+# the wasm toolchain, wasm-bindgen-cli, sqlx-cli and the npm packages.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 APT_UPDATED=0
@@ -63,6 +63,15 @@ WBG_ROOT="$CACHE/tools/wasm-bindgen-$WBG_VERSION"
 if [ ! -x "$WBG_ROOT/bin/wasm-bindgen" ]; then
     log "installing wasm-bindgen-cli $WBG_VERSION (once, a few minutes)"
     "$(native_cargo)" install wasm-bindgen-cli --version "=$WBG_VERSION" --root "$WBG_ROOT" --quiet
+fi
+
+# sqlx-cli, the version of sqlx in Cargo.lock, PostgreSQL only: `scripts/sqlx-prepare.sh` uses it
+# to write and check the offline query metadata in `.sqlx/` (the test command's gate).
+SQLX_ROOT="$(sqlx_cli_root)"
+if [ ! -x "$SQLX_ROOT/bin/cargo-sqlx" ]; then
+    log "installing sqlx-cli $(sqlx_version) (once, a few minutes)"
+    "$(native_cargo)" install sqlx-cli --version "=$(sqlx_version)" --no-default-features \
+        --features postgres --root "$SQLX_ROOT" --quiet
 fi
 
 # npm packages: binaryen's wasm-opt and the font for the build, playwright-core for the tests.

@@ -10,6 +10,8 @@ log "cargo fmt --check"
 (cd "$ROOT" && "$(native_cargo)" fmt --all --check)
 log "cargo clippy (warnings are errors)"
 (cd "$ROOT" && "$(native_cargo)" clippy --workspace --all-targets --quiet -- -D warnings)
+log "sqlx prepare --check (the offline query metadata in .sqlx/ matches the code)"
+bash "$ROOT/scripts/sqlx-prepare.sh" --check
 bash "$ROOT/scripts/build.sh"
 
 # The TimescaleDB path is tested wherever the extension is installed for the system PostgreSQL.

@@ -825,3 +825,104 @@ async fn the_new_endpoints_are_in_the_openapi_document() {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
 }
+
+/// Every constraint the domains explain exists under that name: a renamed constraint would
+/// otherwise turn its 422 into a 500 without any test noticing.
+#[tokio::test]
+async fn every_explained_constraint_exists_in_the_schema() {
+    let app = spawn_app().await;
+    let mut names: Vec<&str> = [
+        ioc_server::units::CONSTRAINTS,
+        ioc_server::auth::users::CONSTRAINTS,
+        ioc_server::indicators::catalogue::CONSTRAINTS,
+        ioc_server::indicators::deadlines::CONSTRAINTS,
+    ]
+    .iter()
+    .flat_map(|t| t.iter().map(|v| v.constraint))
+    .collect();
+    // Named by the handlers with errors of their own (the codes taken or unknown).
+    names.extend([
+        "units_pkey",
+        "units_parent_code_fkey",
+        "users_username_key",
+        "users_unit_code_fkey",
+        "user_roles_unit_code_fkey",
+    ]);
+    let existing: Vec<String> = sqlx::query_scalar("SELECT conname::text FROM pg_constraint")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let missing: Vec<&&str> = names
+        .iter()
+        .filter(|n| !existing.iter().any(|e| e == *n))
+        .collect();
+    assert!(missing.is_empty(), "not in the schema: {missing:?}");
+}
+
+/// A taken username and an unknown unit come back from the database's constraints as 422s that
+/// name them, the former in both languages.
+#[tokio::test]
+async fn constraint_violations_of_a_new_account_are_explained() {
+    let app = spawn_app().await;
+    create_user(&app, "lan.nt", "leader").await;
+    let again = NewUserRequest {
+        username: "lan.nt".into(),
+        display_name: "Nguyễn Thị Lan".into(),
+        password: PASSWORD.into(),
+        unit: None,
+        roles: vec![],
+    };
+    let actor = ioc_server::audit::Actor::system("test");
+    let err = ioc_server::auth::routes::create_account(&app.db, &actor, again)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    match err {
+        ioc_server::http::ApiError::Rejected { code, vi, en } => {
+            assert_eq!(code, "invalid_body");
+            assert!(
+                vi.contains("lan.nt") && vi.contains("đã có người dùng"),
+                "{vi}"
+            );
+            assert_eq!(en, "username lan.nt is taken");
+        }
+        other => panic!("{other:?}"),
+    }
+    let orphan = NewUserRequest {
+        username: "mai.tt".into(),
+        display_name: "Trần Thị Mai".into(),
+        password: PASSWORD.into(),
+        unit: Some("dept-khong-co".into()),
+        roles: vec![],
+    };
+    let err = ioc_server::auth::routes::create_account(&app.db, &actor, orphan)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ioc_server::http::ApiError::UnknownUnit(u) if u == &["dept-khong-co"]),
+        "{err:?}"
+    );
+    let editor_of_nothing = NewUserRequest {
+        username: "hoa.lt".into(),
+        display_name: "Lê Thị Hoa".into(),
+        password: PASSWORD.into(),
+        unit: None,
+        roles: vec![RoleGrant {
+            role: ioc_protocol::Role::UnitEditor,
+            unit: Some("dept-khong-co".into()),
+        }],
+    };
+    let err = ioc_server::auth::routes::create_account(&app.db, &actor, editor_of_nothing)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ioc_server::http::ApiError::UnknownUnit(u) if u == &["dept-khong-co"]),
+        "{err:?}"
+    );
+    let (accounts,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM users WHERE username IN ('mai.tt', 'hoa.lt')")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(accounts, 0, "nothing written");
+}

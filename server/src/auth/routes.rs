@@ -20,6 +20,7 @@ use super::tokens::{self, TokenInfo};
 use super::users::{self, Grant, Role};
 use super::{sessions, Principal, Who};
 use crate::audit::{self, Entry};
+use crate::http::constraint::OnConstraint;
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
 use crate::AppState;
@@ -377,14 +378,12 @@ pub async fn reset_password(
 
 /// Constraint violations on `users`/`user_roles` as clear 422s.
 fn map_user_error(unit: Option<String>) -> impl Fn(sqlx::Error) -> ApiError {
-    move |e| match e {
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-            ApiError::UnknownUnit(unit.clone().into_iter().collect())
-        }
-        sqlx::Error::Database(d) if d.is_check_violation() => {
-            ApiError::InvalidBody("display name required".into())
-        }
-        other => other.into(),
+    move |e| {
+        let unknown = || ApiError::UnknownUnit(unit.clone().into_iter().collect());
+        ApiError::from(e)
+            .on_constraint("users_unit_code_fkey", unknown)
+            .on_constraint("user_roles_unit_code_fkey", unknown)
+            .on_violation(users::CONSTRAINTS)
     }
 }
 
@@ -439,26 +438,22 @@ async fn insert_account(
         req.unit.as_deref(),
     )
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            ApiError::InvalidBody(format!("username {username} is taken"))
-        }
-        sqlx::Error::Database(d) if d.is_check_violation() => {
-            ApiError::InvalidBody("username: 3–64 of a-z 0-9 . _ -; display name required".into())
-        }
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-            ApiError::UnknownUnit(req.unit.clone().into_iter().collect())
-        }
-        other => other.into(),
-    })?;
+    .on_constraint("users_username_key", || {
+        ApiError::invalid(
+            format!("Tên đăng nhập {username} đã có người dùng"),
+            format!("username {username} is taken"),
+        )
+    })
+    .on_constraint("users_unit_code_fkey", || {
+        ApiError::UnknownUnit(req.unit.clone().into_iter().collect())
+    })
+    .on_violation(users::CONSTRAINTS)?;
     users::set_grants(tx, user.id, &grants)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
-            }
-            other => other.into(),
-        })?;
+        .on_constraint("user_roles_unit_code_fkey", || {
+            ApiError::UnknownUnit(grants.iter().filter_map(|g| g.unit.clone()).collect())
+        })
+        .on_violation(users::CONSTRAINTS)?;
     let after = json!({ "user": user, "roles": grants });
     let entry = Entry {
         action: "create",

@@ -4,6 +4,28 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 
+use crate::http::constraint::Violation;
+
+/// What the CHECK constraints of `users` and `user_roles` tell a client whose write breaks one
+/// (a 422; a taken username and unknown units are answered by the handler, naming them).
+pub const CONSTRAINTS: &[Violation] = &[
+    Violation {
+        constraint: "users_username_check",
+        vi: "Tên đăng nhập: 3–64 ký tự a-z 0-9 . _ -",
+        en: "username: 3–64 of a-z 0-9 . _ -",
+    },
+    Violation {
+        constraint: "users_display_name_check",
+        vi: "Cần có tên hiển thị",
+        en: "display name required",
+    },
+    Violation {
+        constraint: "user_roles_check",
+        vi: "Chỉ vai trò nhập liệu (unit_editor) gắn với một đơn vị",
+        en: "a unit goes with the unit_editor role, and only with it",
+    },
+];
+
 pub use ioc_protocol::Role;
 
 /// A role held by a person; a unit editor's names its unit.

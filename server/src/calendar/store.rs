@@ -186,37 +186,15 @@ pub fn validate(day: NaiveDate, input: &CalendarDayInput) -> Result<(), Calendar
     Ok(())
 }
 
-type Row = (
-    NaiveDate,
-    DayKind,
-    String,
-    String,
-    String,
-    bool,
-    Option<NaiveDate>,
-);
-
-const COLUMNS: &str = "day, kind, name_vi, name_en, source, announced, repaid_on";
-
-fn day_of((day, kind, name_vi, name_en, source, announced, repaid_on): Row) -> CalendarDay {
-    CalendarDay {
-        day,
-        kind,
-        name_vi,
-        name_en,
-        source,
-        announced,
-        repaid_on,
-    }
-}
-
 /// Every stored day.
 pub async fn all(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<CalendarDay>, sqlx::Error> {
-    let rows: Vec<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM calendar_days ORDER BY day"))
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().map(day_of).collect())
+    sqlx::query_as!(
+        CalendarDay,
+        r#"SELECT day, kind AS "kind: DayKind", name_vi, name_en, source, announced, repaid_on
+           FROM calendar_days ORDER BY day"#
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// The stored days of `year` (empty: the year uses the rules).
@@ -224,13 +202,15 @@ pub async fn stored_year(
     db: impl sqlx::PgExecutor<'_>,
     year: i32,
 ) -> Result<Vec<CalendarDay>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM calendar_days WHERE extract(year FROM day) = $1 ORDER BY day"
-    ))
-    .bind(year)
+    // `$1::int4`: the year is bound as an int4, as before (extract alone would make it numeric).
+    sqlx::query_as!(
+        CalendarDay,
+        r#"SELECT day, kind AS "kind: DayKind", name_vi, name_en, source, announced, repaid_on
+           FROM calendar_days WHERE extract(year FROM day) = $1::int4 ORDER BY day"#,
+        year
+    )
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(day_of).collect())
+    .await
 }
 
 /// Years among `years` whose schedule is not wholly announced: nothing stored (the rules give
@@ -239,12 +219,12 @@ pub async fn years_not_announced(
     db: impl sqlx::PgExecutor<'_>,
     years: &[i32],
 ) -> Result<Vec<i32>, sqlx::Error> {
-    let announced: Vec<i32> = sqlx::query_scalar(
-        "SELECT extract(year FROM day)::int FROM calendar_days
+    let announced = sqlx::query_scalar!(
+        r#"SELECT extract(year FROM day)::int AS "year!" FROM calendar_days
          WHERE extract(year FROM day)::int = ANY($1)
-         GROUP BY 1 HAVING bool_and(announced)",
+         GROUP BY 1 HAVING bool_and(announced)"#,
+        years
     )
-    .bind(years)
     .fetch_all(db)
     .await?;
     Ok(years
@@ -255,47 +235,46 @@ pub async fn years_not_announced(
 }
 
 async fn get(db: &mut PgConnection, day: NaiveDate) -> Result<Option<CalendarDay>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM calendar_days WHERE day = $1"
-    ))
-    .bind(day)
+    sqlx::query_as!(
+        CalendarDay,
+        r#"SELECT day, kind AS "kind: DayKind", name_vi, name_en, source, announced, repaid_on
+           FROM calendar_days WHERE day = $1"#,
+        day
+    )
     .fetch_optional(&mut *db)
-    .await?;
-    Ok(row.map(day_of))
+    .await
 }
 
 async fn swap_repaid_by(
     db: &mut PgConnection,
     day: NaiveDate,
 ) -> Result<Option<NaiveDate>, sqlx::Error> {
-    sqlx::query_scalar("SELECT day FROM calendar_days WHERE repaid_on = $1")
-        .bind(day)
+    sqlx::query_scalar!("SELECT day FROM calendar_days WHERE repaid_on = $1", day)
         .fetch_optional(&mut *db)
         .await
 }
 
 async fn upsert(db: &mut PgConnection, d: &CalendarDay) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO calendar_days (day, kind, name_vi, name_en, source, announced, repaid_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (day) DO UPDATE SET kind = $2, name_vi = $3, name_en = $4, source = $5,
                 announced = $6, repaid_on = $7",
+        d.day,
+        d.kind.as_str(),
+        d.name_vi.trim(),
+        d.name_en.trim(),
+        d.source.trim(),
+        d.announced,
+        d.repaid_on
     )
-    .bind(d.day)
-    .bind(d.kind.as_str())
-    .bind(d.name_vi.trim())
-    .bind(d.name_en.trim())
-    .bind(d.source.trim())
-    .bind(d.announced)
-    .bind(d.repaid_on)
     .execute(&mut *db)
     .await?;
     Ok(())
 }
 
 async fn remove(db: &mut PgConnection, day: NaiveDate) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM calendar_days WHERE day = $1")
-        .bind(day)
+    sqlx::query!("DELETE FROM calendar_days WHERE day = $1", day)
         .execute(&mut *db)
         .await?;
     Ok(())
@@ -304,7 +283,7 @@ async fn remove(db: &mut PgConnection, day: NaiveDate) -> Result<(), sqlx::Error
 /// Serialises calendar writes (the checks read other rows) and stores the year's expected days
 /// if nothing of the year is stored yet.
 async fn prepare_year(db: &mut PgConnection, year: i32) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('calendar_days'))")
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtext('calendar_days'))")
         .execute(&mut *db)
         .await?;
     if stored_year(&mut *db, year).await?.is_empty() {

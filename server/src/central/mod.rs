@@ -24,15 +24,14 @@ pub async fn enqueue<P: OutboxPayload>(
     submission_id: Option<i64>,
     payload: &P,
 ) -> Result<(), sqlx::Error> {
-    let body = sqlx::types::Json(payload);
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO central_outbox (kind, idempotency_key, submission_id, payload) VALUES ($1, $2, $3, $4)
          ON CONFLICT (idempotency_key) DO NOTHING",
+        P::KIND,
+        idempotency_key,
+        submission_id,
+        sqlx::types::Json(payload) as _
     )
-    .bind(P::KIND)
-    .bind(idempotency_key)
-    .bind(submission_id)
-    .bind(body)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -105,7 +104,7 @@ pub fn truncate(text: &str) -> String {
 }
 
 /// One outbox row with what the status page shows of its report.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 struct DeliveryRow {
     id: i64,
     idempotency_key: String,
@@ -146,16 +145,6 @@ impl DeliveryRow {
     }
 }
 
-/// The columns of [`DeliveryRow`]; `o` is the outbox. The receipt id may be a string or a
-/// number in the receipt, shown as text either way.
-const VIEW_SELECT: &str =
-    "SELECT o.id, o.idempotency_key, s.unit_code, u.name_vi AS unit_name_vi, s.period,
-        s.revision, o.status, o.attempts, o.next_attempt_at, o.last_error, o.last_http_status,
-        o.created_at, o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
-    FROM central_outbox o
-    LEFT JOIN submissions s ON s.id = o.submission_id
-    LEFT JOIN units u ON u.code = s.unit_code";
-
 /// Messages by number in each state, for the status page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -165,12 +154,14 @@ pub struct Counts {
 }
 
 pub async fn counts(db: impl PgExecutor<'_>) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(DeliveryStatus, i64)> =
-        sqlx::query_as("SELECT status, count(*) FROM central_outbox GROUP BY status")
-            .fetch_all(db)
-            .await?;
+    let rows = sqlx::query!(
+        r#"SELECT status AS "status: DeliveryStatus", count(*) AS "n!" FROM central_outbox GROUP BY status"#
+    )
+    .fetch_all(db)
+    .await?;
     let mut c = Counts::default();
-    for (status, n) in rows {
+    for row in rows {
+        let (status, n) = (row.status, row.n);
         match status {
             DeliveryStatus::Pending => c.pending = n,
             DeliveryStatus::Delivered => c.delivered = n,
@@ -186,20 +177,41 @@ pub async fn list(
     status: Option<DeliveryStatus>,
     limit: i64,
 ) -> Result<Vec<DeliveryView>, sqlx::Error> {
-    let sql = format!(
-        "{VIEW_SELECT} WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2"
-    );
-    let rows: Vec<DeliveryRow> = sqlx::query_as(&sql)
-        .bind(status)
-        .bind(limit)
-        .fetch_all(db)
-        .await?;
+    // The columns of `DeliveryRow` (here and in `get`); `o` is the outbox. The receipt id may be
+    // a string or a number in the receipt, shown as text either way.
+    let rows = sqlx::query_as!(
+        DeliveryRow,
+        r#"SELECT o.id, o.idempotency_key, s.unit_code AS "unit_code?", u.name_vi AS "unit_name_vi?",
+                  s.period AS "period?", s.revision AS "revision?", o.status AS "status: DeliveryStatus",
+                  o.attempts, o.next_attempt_at, o.last_error, o.last_http_status, o.created_at,
+                  o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
+           FROM central_outbox o
+           LEFT JOIN submissions s ON s.id = o.submission_id
+           LEFT JOIN units u ON u.code = s.unit_code
+           WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2"#,
+        status.map(DeliveryStatus::as_str),
+        limit
+    )
+    .fetch_all(db)
+    .await?;
     Ok(rows.into_iter().map(DeliveryRow::view).collect())
 }
 
 async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<DeliveryView>, sqlx::Error> {
-    let sql = format!("{VIEW_SELECT} WHERE o.id = $1");
-    let row: Option<DeliveryRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db).await?;
+    let row = sqlx::query_as!(
+        DeliveryRow,
+        r#"SELECT o.id, o.idempotency_key, s.unit_code AS "unit_code?", u.name_vi AS "unit_name_vi?",
+                  s.period AS "period?", s.revision AS "revision?", o.status AS "status: DeliveryStatus",
+                  o.attempts, o.next_attempt_at, o.last_error, o.last_http_status, o.created_at,
+                  o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
+           FROM central_outbox o
+           LEFT JOIN submissions s ON s.id = o.submission_id
+           LEFT JOIN units u ON u.code = s.unit_code
+           WHERE o.id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(DeliveryRow::view))
 }
 
@@ -220,22 +232,29 @@ pub enum RetryError {
 /// under the same key.
 pub async fn retry(db: &PgPool, actor: &Actor, id: i64) -> Result<DeliveryView, RetryError> {
     let mut tx = db.begin().await?;
-    let row: Option<(DeliveryStatus, i32, Option<String>, Option<i32>)> = sqlx::query_as(
-        "SELECT status, attempts, last_error, last_http_status FROM central_outbox WHERE id = $1 FOR UPDATE",
+    let row = sqlx::query!(
+        r#"SELECT status AS "status: DeliveryStatus", attempts, last_error, last_http_status
+           FROM central_outbox WHERE id = $1 FOR UPDATE"#,
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, attempts, last_error, last_http_status)) = row else {
+    let Some(row) = row else {
         return Err(RetryError::NotFound);
     };
+    let (status, attempts, last_error, last_http_status) = (
+        row.status,
+        row.attempts,
+        row.last_error,
+        row.last_http_status,
+    );
     if status != DeliveryStatus::Failed {
         return Err(RetryError::NotFailed(status.as_str()));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE central_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1",
+        id
     )
-    .bind(id)
     .execute(&mut *tx)
     .await?;
     let entry = Entry {

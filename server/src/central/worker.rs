@@ -242,7 +242,7 @@ fn error_text(e: reqwest::Error, timeout: Duration) -> String {
     super::truncate(&text)
 }
 
-#[derive(sqlx::FromRow)]
+/// The message taken for delivery.
 struct Claimed {
     id: i64,
     kind: String,
@@ -262,13 +262,14 @@ async fn deliver_one(
     let mut tx = state.db.begin().await?;
     // `payload::text` is the stored jsonb's canonical text: the same bytes on every attempt, so
     // the receiver sees one message however often it is repeated.
-    let claimed: Option<Claimed> = sqlx::query_as(
-        "SELECT o.id, o.kind, o.idempotency_key, o.submission_id, o.payload::text AS body, o.attempts
+    let claimed = sqlx::query_as!(
+        Claimed,
+        r#"SELECT o.id, o.kind, o.idempotency_key, o.submission_id, o.payload::text AS "body!", o.attempts
          FROM central_outbox o
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
          ORDER BY o.next_attempt_at, o.id
          LIMIT 1
-         FOR UPDATE OF o SKIP LOCKED",
+         FOR UPDATE OF o SKIP LOCKED"#
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -289,24 +290,26 @@ async fn deliver_one(
         Outcome::Retry { status, error, .. } => (status.map(i32::from), Some(error.clone())),
         Outcome::Reject { status, error } => (Some(i32::from(*status)), Some(error.clone())),
     };
-    sqlx::query("INSERT INTO central_attempts (outbox_id, http_status, error, duration_ms) VALUES ($1, $2, $3, $4)")
-        .bind(m.id)
-        .bind(http_status)
-        .bind(&error)
-        .bind(duration_ms)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO central_attempts (outbox_id, http_status, error, duration_ms) VALUES ($1, $2, $3, $4)",
+        m.id,
+        http_status,
+        error,
+        duration_ms
+    )
+    .execute(&mut *tx)
+    .await?;
     match outcome {
         Outcome::Delivered { receipt, .. } => {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE central_outbox SET status = 'delivered', attempts = $2, delivered_at = now(), receipt = $3,
                         last_http_status = $4, last_error = NULL
                  WHERE id = $1",
+                m.id,
+                attempts,
+                receipt,
+                http_status
             )
-            .bind(m.id)
-            .bind(attempts)
-            .bind(&receipt)
-            .bind(http_status)
             .execute(&mut *tx)
             .await?;
             // The domain that queued the message records what the acknowledgement means to it
@@ -337,16 +340,16 @@ async fn deliver_one(
             let wait = backoff(s.backoff_base, attempts as u32, rand::random::<f64>())
                 .max(retry_after.unwrap_or_default());
             // clock_timestamp(), not now(): the transaction began before the attempt.
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE central_outbox SET attempts = $2, last_error = $3, last_http_status = $4,
                         next_attempt_at = clock_timestamp() + $5 * interval '1 millisecond'
                  WHERE id = $1",
+                m.id,
+                attempts,
+                error,
+                http_status,
+                wait.as_millis() as f64
             )
-            .bind(m.id)
-            .bind(attempts)
-            .bind(&error)
-            .bind(http_status)
-            .bind(wait.as_millis() as f64)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -360,14 +363,14 @@ async fn deliver_one(
             } else {
                 error
             };
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE central_outbox SET status = 'failed', attempts = $2, last_error = $3, last_http_status = $4
                  WHERE id = $1",
+                m.id,
+                attempts,
+                error,
+                http_status
             )
-            .bind(m.id)
-            .bind(attempts)
-            .bind(&error)
-            .bind(http_status)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -388,9 +391,9 @@ fn is_retryable_code(status: i32) -> bool {
 /// Time until the next pending message falls due, not counting those due already (they are
 /// being sent by another instance, or were just found locked).
 async fn next_due(db: &sqlx::PgPool) -> Result<Option<Duration>, sqlx::Error> {
-    let ms: Option<f64> = sqlx::query_scalar(
+    let ms = sqlx::query_scalar!(
         "SELECT (extract(epoch FROM min(next_attempt_at) - clock_timestamp()) * 1000)::float8
-         FROM central_outbox WHERE status = 'pending' AND next_attempt_at > now()",
+         FROM central_outbox WHERE status = 'pending' AND next_attempt_at > now()"
     )
     .fetch_one(db)
     .await?;

@@ -1,5 +1,6 @@
 //! HTTP plumbing: router assembly, the error type, extractors, operational endpoints.
 
+pub mod constraint;
 pub mod error;
 pub mod extract;
 pub mod input;

@@ -5,6 +5,78 @@
 use ioc_protocol::{Aggregation, IndicatorDef, IndicatorPatch, ValueKind};
 use sqlx::{PgExecutor, PgPool};
 
+use crate::http::constraint::Violation;
+
+/// What the CHECK constraints of `series` tell an administrator whose catalogue edit breaks one
+/// (a 422 in both languages).
+pub const CONSTRAINTS: &[Violation] = &[
+    Violation {
+        constraint: "series_code_check",
+        vi: "Mã chỉ tiêu: chữ thường, số, _ . - (tối đa 64), bắt đầu bằng chữ",
+        en: "code: a-z 0-9 _ . - (up to 64), starting with a letter",
+    },
+    Violation {
+        constraint: "series_name_vi_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "series_name_en_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "series_check",
+        vi: "Giá trị tối thiểu không được lớn hơn giá trị tối đa",
+        en: "min_value must not exceed max_value",
+    },
+    Violation {
+        constraint: "series_check1",
+        vi: "Ngưỡng cảnh báo dưới không được lớn hơn ngưỡng trên",
+        en: "warn_low must not exceed warn_high",
+    },
+    Violation {
+        constraint: "series_check2",
+        vi: "Chỉ tiêu cộng dồn phải tổng hợp bằng cách cộng (sum)",
+        en: "a cumulative indicator must aggregate by sum",
+    },
+    Violation {
+        constraint: "series_disbursement_cumulative",
+        vi: "Chỉ tiêu giải ngân phải là chỉ tiêu cộng dồn",
+        en: "a disbursement indicator must be cumulative",
+    },
+    Violation {
+        constraint: "series_relative_index_reported",
+        vi: "Chỉ số so với cùng kỳ hoặc tháng trước phải tổng hợp theo tỷ lệ (rate)",
+        en: "an index against last year or last month must aggregate as a rate",
+    },
+    Violation {
+        constraint: "series_decimals_check",
+        vi: "Số chữ số thập phân: 0–6",
+        en: "decimals: 0–6",
+    },
+    Violation {
+        constraint: "series_jump_pct_check",
+        vi: "Ngưỡng biến động (jump_pct) phải lớn hơn 0",
+        en: "jump_pct must be above 0",
+    },
+    Violation {
+        constraint: "series_aggregation_check",
+        vi: "Cách tổng hợp không hợp lệ",
+        en: "invalid aggregation",
+    },
+    Violation {
+        constraint: "series_periodicity_check",
+        vi: "Kỳ báo cáo không hợp lệ",
+        en: "invalid periodicity",
+    },
+    Violation {
+        constraint: "series_value_kind_check",
+        vi: "Loại giá trị không hợp lệ",
+        en: "invalid value kind",
+    },
+];
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i32,

@@ -23,10 +23,61 @@ use sqlx::{PgConnection, PgExecutor};
 
 pub use crate::calendar::Calendar;
 use crate::calendar::{Bound, Counting, MonthDeadline};
+use crate::http::constraint::Violation;
 use crate::live::stored;
 
+/// What the CHECK constraints of `indicator_groups` tell an administrator whose rule edit breaks
+/// one (days 1–28, sending not before submitting; a 422 in both languages).
+pub const CONSTRAINTS: &[Violation] = &[
+    Violation {
+        constraint: "indicator_groups_check",
+        vi: "Hạn gửi Chính phủ không được sớm hơn hạn đơn vị nộp",
+        en: "send_day must not be before submit_day",
+    },
+    Violation {
+        constraint: "indicator_groups_submit_day_check",
+        vi: "Ngày hạn nộp: 1–28",
+        en: "submit_day: 1–28",
+    },
+    Violation {
+        constraint: "indicator_groups_send_day_check",
+        vi: "Ngày hạn gửi: 1–28",
+        en: "send_day: 1–28",
+    },
+    Violation {
+        constraint: "indicator_groups_due_soon_days_check",
+        vi: "Số ngày báo sắp đến hạn: 0–20",
+        en: "due_soon_days: 0–20",
+    },
+    Violation {
+        constraint: "indicator_groups_name_vi_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "indicator_groups_name_en_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "indicator_groups_code_check",
+        vi: "Mã nhóm: chữ thường, số, _ - (tối đa 64), bắt đầu bằng chữ",
+        en: "code: a-z 0-9 _ - (up to 64), starting with a letter",
+    },
+    Violation {
+        constraint: "indicator_groups_submit_bound_check",
+        vi: "Cách tính hạn nộp không hợp lệ",
+        en: "invalid submit_bound",
+    },
+    Violation {
+        constraint: "indicator_groups_send_bound_check",
+        vi: "Cách tính hạn gửi không hợp lệ",
+        en: "invalid send_bound",
+    },
+];
+
 /// The deadline rule of an indicator group.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     pub code: String,
     pub submit_day: i16,
@@ -55,22 +106,25 @@ impl Rule {
     }
 }
 
-const RULE_COLUMNS: &str =
-    "code, submit_day, send_day, working_days, due_soon_days, submit_bound, send_bound";
-
 pub async fn rule(db: impl PgExecutor<'_>, group: &str) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {RULE_COLUMNS} FROM indicator_groups WHERE code = $1"
-    ))
-    .bind(group)
+    sqlx::query_as!(
+        Rule,
+        r#"SELECT code, submit_day, send_day, working_days, due_soon_days,
+                  submit_bound AS "submit_bound: DayBound", send_bound AS "send_bound: DayBound"
+           FROM indicator_groups WHERE code = $1"#,
+        group
+    )
     .fetch_optional(db)
     .await
 }
 
 pub async fn rules(db: impl PgExecutor<'_>) -> Result<Vec<Rule>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {RULE_COLUMNS} FROM indicator_groups ORDER BY code"
-    ))
+    sqlx::query_as!(
+        Rule,
+        r#"SELECT code, submit_day, send_day, working_days, due_soon_days,
+                  submit_bound AS "submit_bound: DayBound", send_bound AS "send_bound: DayBound"
+           FROM indicator_groups ORDER BY code"#
+    )
     .fetch_all(db)
     .await
 }
@@ -138,7 +192,7 @@ pub fn current_period(rule: &Rule, cal: &Calendar, today: NaiveDate) -> NaiveDat
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// One reporting unit of a board: the columns of the left join are nullable (no report yet).
 struct SummaryRow {
     id: Option<i64>,
     unit: String,
@@ -164,22 +218,24 @@ pub async fn summaries(
     unit: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "WITH reporting AS (
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"WITH reporting AS (
              SELECT owner_unit AS unit, count(*) AS expected FROM series
              WHERE group_code = $1 AND active AND owner_unit IS NOT NULL GROUP BY owner_unit
          )
-         SELECT s.id, r.unit, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, $2::date AS period,
-                s.status, s.revision, s.submitted_at, s.decided_at, s.sent_at, r.expected,
-                (SELECT count(DISTINCT e.series_id) FROM indicator_entries e WHERE e.submission_id = s.id) AS entered
+         SELECT s.id AS "id?", r.unit AS "unit!", u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
+                $2::date AS "period!", s.status AS "status?: SubmissionStatus", s.revision AS "revision?",
+                s.submitted_at, s.decided_at, s.sent_at, r.expected AS "expected!",
+                (SELECT count(DISTINCT e.series_id) FROM indicator_entries e WHERE e.submission_id = s.id) AS "entered!"
          FROM reporting r JOIN units u ON u.code = r.unit
          LEFT JOIN submissions s ON s.group_code = $1 AND s.unit_code = r.unit AND s.period = $2
          WHERE $3::text IS NULL OR r.unit = $3
-         ORDER BY u.sort_order, r.unit",
+         ORDER BY u.sort_order, r.unit"#,
+        rule.code,
+        period,
+        unit
     )
-    .bind(&rule.code)
-    .bind(period)
-    .bind(unit)
     .fetch_all(db)
     .await?;
     let (deadline, send_deadline) = deadlines(rule, cal, period);
@@ -344,52 +400,14 @@ pub async fn refresh_boards(
 
 /// Every indicator group with its deadline rule.
 pub async fn groups(db: impl PgExecutor<'_>) -> Result<Vec<IndicatorGroup>, sqlx::Error> {
-    let rows: Vec<GroupRow> = sqlx::query_as(
-        "SELECT code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
-                submit_bound, send_bound
-         FROM indicator_groups ORDER BY code",
+    sqlx::query_as!(
+        IndicatorGroup,
+        r#"SELECT code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
+                  submit_bound AS "submit_bound: DayBound", send_bound AS "send_bound: DayBound"
+           FROM indicator_groups ORDER BY code"#
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(group_of).collect())
-}
-
-type GroupRow = (
-    String,
-    String,
-    String,
-    i16,
-    i16,
-    bool,
-    i16,
-    DayBound,
-    DayBound,
-);
-
-fn group_of(
-    (
-        code,
-        name_vi,
-        name_en,
-        submit_day,
-        send_day,
-        working_days,
-        due_soon_days,
-        submit_bound,
-        send_bound,
-    ): GroupRow,
-) -> IndicatorGroup {
-    IndicatorGroup {
-        code,
-        name_vi,
-        name_en,
-        submit_day,
-        send_day,
-        working_days,
-        due_soon_days,
-        submit_bound,
-        send_bound,
-    }
+    .await
 }
 
 /// Changes a group's rule; `None` when there is no such group. CHECK constraints (days 1–28,
@@ -399,27 +417,27 @@ pub async fn update_group(
     code: &str,
     p: &IndicatorGroupPatch,
 ) -> Result<Option<IndicatorGroup>, sqlx::Error> {
-    let row: Option<GroupRow> = sqlx::query_as(
-        "UPDATE indicator_groups SET name_vi = coalesce($2, name_vi), name_en = coalesce($3, name_en),
+    sqlx::query_as!(
+        IndicatorGroup,
+        r#"UPDATE indicator_groups SET name_vi = coalesce($2, name_vi), name_en = coalesce($3, name_en),
                 submit_day = coalesce($4, submit_day), send_day = coalesce($5, send_day),
                 working_days = coalesce($6, working_days), due_soon_days = coalesce($7, due_soon_days),
                 submit_bound = coalesce($8, submit_bound), send_bound = coalesce($9, send_bound)
-         WHERE code = $1
-         RETURNING code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
-                   submit_bound, send_bound",
+           WHERE code = $1
+           RETURNING code, name_vi, name_en, submit_day, send_day, working_days, due_soon_days,
+                     submit_bound AS "submit_bound: DayBound", send_bound AS "send_bound: DayBound""#,
+        code,
+        p.name_vi.as_deref(),
+        p.name_en.as_deref(),
+        p.submit_day,
+        p.send_day,
+        p.working_days,
+        p.due_soon_days,
+        p.submit_bound.map(DayBound::as_str),
+        p.send_bound.map(DayBound::as_str)
     )
-    .bind(code)
-    .bind(&p.name_vi)
-    .bind(&p.name_en)
-    .bind(p.submit_day)
-    .bind(p.send_day)
-    .bind(p.working_days)
-    .bind(p.due_soon_days)
-    .bind(p.submit_bound)
-    .bind(p.send_bound)
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(group_of))
+    .await
 }
 
 /// Whether `deadlines/{unit}` names a unit (a board exists for every unit, empty until its

@@ -163,16 +163,6 @@ pub async fn ingest(
     })
 }
 
-/// A stream head as locked for an append.
-#[derive(sqlx::FromRow)]
-struct HeadRow {
-    last_offset: i64,
-    latest_ts: Option<DateTime<Utc>>,
-    latest_value: Option<f64>,
-    previous_value: Option<f64>,
-    latest_source: Option<String>,
-}
-
 /// A point ready to be stored: series resolved, unit checked, source decided.
 pub struct NewPoint<'a> {
     pub series_id: i32,
@@ -207,17 +197,20 @@ pub async fn append(
     let mut offsets = vec![0i64; points.len()];
     let mut heads = Vec::with_capacity(by_stream.len());
     for (&(series_id, unit), idxs) in &by_stream {
-        sqlx::query("INSERT INTO series_streams (series_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(series_id)
-            .bind(unit)
-            .execute(&mut *tx)
-            .await?;
-        let row: HeadRow = sqlx::query_as(
+        sqlx::query!(
+            "INSERT INTO series_streams (series_id, unit_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            series_id,
+            unit
+        )
+        .execute(&mut *tx)
+        .await?;
+        // The head as locked for this append.
+        let row = sqlx::query!(
             "SELECT last_offset, latest_ts, latest_value, previous_value, latest_source FROM series_streams
              WHERE series_id = $1 AND unit_code = $2 FOR UPDATE",
+            series_id,
+            unit
         )
-        .bind(series_id)
-        .bind(unit)
         .fetch_one(&mut *tx)
         .await?;
         let mut head = Head {
@@ -233,18 +226,18 @@ pub async fn append(
                 source = Some(points[i].source.to_string());
             }
         }
-        sqlx::query(
+        sqlx::query!(
             "UPDATE series_streams SET last_offset = $3, latest_ts = $4, latest_value = $5,
                     previous_value = $6, latest_source = $7, updated_at = now()
              WHERE series_id = $1 AND unit_code = $2",
+            series_id,
+            unit,
+            head.offset,
+            head.latest.map(|l| l.0),
+            head.latest.map(|l| l.1),
+            head.previous,
+            source
         )
-        .bind(series_id)
-        .bind(unit)
-        .bind(head.offset)
-        .bind(head.latest.map(|l| l.0))
-        .bind(head.latest.map(|l| l.1))
-        .bind(head.previous)
-        .bind(source)
         .execute(&mut *tx)
         .await?;
         let series = points[idxs[0]].series;
@@ -260,18 +253,19 @@ pub async fn append(
     let ts: Vec<DateTime<Utc>> = points.iter().map(|p| p.ts).collect();
     let values: Vec<f64> = points.iter().map(|p| p.value).collect();
     let sources: Vec<&str> = points.iter().map(|p| p.source).collect();
-    sqlx::query(
+    // `as _`: slices of `&str` bind as text[] (the macro's check only knows `[String]`).
+    sqlx::query!(
         "INSERT INTO metric_points (series_id, unit_code, ts, value, stream_offset, source)
          SELECT s, u, t, v, o, src
          FROM UNNEST($1::int[], $2::text[], $3::timestamptz[], $4::float8[], $5::bigint[], $6::text[])
              AS x(s, u, t, v, o, src)",
+        &ids,
+        &units as _,
+        &ts,
+        &values,
+        &offsets,
+        &sources as _
     )
-    .bind(&ids)
-    .bind(&units)
-    .bind(&ts)
-    .bind(&values)
-    .bind(&offsets)
-    .bind(&sources)
     .execute(&mut *tx)
     .await?;
 
@@ -302,12 +296,13 @@ async fn resolve_series<'a>(
     points: &'a [PointIn],
 ) -> Result<HashMap<&'a str, i32>, ApiError> {
     let codes: Vec<&str> = unique(points.iter().map(|p| p.series.as_str()));
-    let rows: Vec<(String, i32)> =
-        sqlx::query_as("SELECT code, id FROM series WHERE code = ANY($1)")
-            .bind(&codes)
-            .fetch_all(db)
-            .await?;
-    let found: HashMap<String, i32> = rows.into_iter().collect();
+    let rows = sqlx::query!(
+        "SELECT code, id FROM series WHERE code = ANY($1)",
+        &codes as _
+    )
+    .fetch_all(db)
+    .await?;
+    let found: HashMap<String, i32> = rows.into_iter().map(|r| (r.code, r.id)).collect();
     let unknown: Vec<String> = codes
         .iter()
         .filter(|c| !found.contains_key(**c))

@@ -182,12 +182,9 @@ pub async fn patch_indicator(
 /// A CHECK constraint of the catalogue (min above max, cumulative but not a sum) is the client's
 /// mistake, not ours.
 fn constraint_to_422(e: sqlx::Error) -> ApiError {
-    match &e {
-        sqlx::Error::Database(d) if d.code().as_deref() == Some("23514") => {
-            ApiError::InvalidBody(format!("constraint {}", d.constraint().unwrap_or("check")))
-        }
-        _ => ApiError::Database(e),
-    }
+    ApiError::from(e)
+        .on_violation(catalogue::CONSTRAINTS)
+        .on_violation(deadlines::CONSTRAINTS)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -28,34 +28,39 @@ pub async fn append(
 ) -> Result<Option<Publication>, sqlx::Error> {
     let json = serde_json::to_value(state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     // Lock the head (or create it) so concurrent writers of one topic get consecutive offsets.
-    let current: Option<(i64, serde_json::Value)> =
-        sqlx::query_as("SELECT last_offset, state FROM live_topics WHERE topic = $1 FOR UPDATE")
-            .bind(topic)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if current.as_ref().is_some_and(|(_, s)| *s == json) {
+    let current = sqlx::query_scalar!(
+        "SELECT state FROM live_topics WHERE topic = $1 FOR UPDATE",
+        topic
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if current.as_ref() == Some(&json) {
         return Ok(None);
     }
-    let offset: i64 = sqlx::query_scalar(
+    let offset = sqlx::query_scalar!(
         "INSERT INTO live_topics (topic, last_offset, state) VALUES ($1, 1, $2)
          ON CONFLICT (topic) DO UPDATE SET last_offset = live_topics.last_offset + 1, state = $2, updated_at = now()
          RETURNING last_offset",
+        topic,
+        json
     )
-    .bind(topic)
-    .bind(&json)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(r#"INSERT INTO live_log (topic, "offset", data) VALUES ($1, $2, $3)"#)
-        .bind(topic)
-        .bind(offset)
-        .bind(&json)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(r#"DELETE FROM live_log WHERE topic = $1 AND "offset" <= $2"#)
-        .bind(topic)
-        .bind(offset - KEEP)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        r#"INSERT INTO live_log (topic, "offset", data) VALUES ($1, $2, $3)"#,
+        topic,
+        offset,
+        json
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"DELETE FROM live_log WHERE topic = $1 AND "offset" <= $2"#,
+        topic,
+        offset - KEEP
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(Some(Publication {
         topic: topic.to_string(),
         epoch: epoch.to_string(),
@@ -66,12 +71,19 @@ pub async fn append(
 
 /// The stored state of `topic` and its offset, if it was ever published.
 pub async fn state(db: &PgPool, topic: &str) -> Result<Option<(i64, Payload)>, sqlx::Error> {
-    let row: Option<(i64, serde_json::Value)> =
-        sqlx::query_as("SELECT last_offset, state FROM live_topics WHERE topic = $1")
-            .bind(topic)
-            .fetch_optional(db)
-            .await?;
+    let row = head(db, topic).await?;
     Ok(row.and_then(|(offset, state)| Some((offset, serde_json::from_value(state).ok()?))))
+}
+
+/// The latest offset and state of `topic`, as stored.
+async fn head(db: &PgPool, topic: &str) -> Result<Option<(i64, serde_json::Value)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT last_offset, state FROM live_topics WHERE topic = $1",
+        topic
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.last_offset, r.state)))
 }
 
 /// Decides whether a topic that was never published exists (see [`StoredTopics::exists`]).
@@ -93,12 +105,7 @@ impl TopicSource for StoredTopics {
         topic: &'a str,
     ) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>> {
         async move {
-            let row: Option<(i64, serde_json::Value)> =
-                sqlx::query_as("SELECT last_offset, state FROM live_topics WHERE topic = $1")
-                    .bind(topic)
-                    .fetch_optional(&self.db)
-                    .await?;
-            match row {
+            match head(&self.db, topic).await? {
                 Some((offset, state)) => Ok(Some(Snapshot {
                     epoch: self.epoch.to_string(),
                     offset,
@@ -122,19 +129,19 @@ impl TopicSource for StoredTopics {
         limit: i64,
     ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
         async move {
-            let rows: Vec<(i64, serde_json::Value)> = sqlx::query_as(
+            let rows = sqlx::query!(
                 r#"SELECT "offset", data FROM live_log WHERE topic = $1 AND "offset" > $2 ORDER BY "offset" LIMIT $3"#,
+                topic,
+                after,
+                limit
             )
-            .bind(topic)
-            .bind(after)
-            .bind(limit)
             .fetch_all(&self.db)
             .await?;
             Ok(rows
                 .into_iter()
-                .filter_map(|(offset, data)| {
-                    let data = serde_json::from_value(data).ok()?;
-                    Some(Publication { topic: topic.to_string(), epoch: self.epoch.to_string(), offset, data })
+                .filter_map(|r| {
+                    let data = serde_json::from_value(r.data).ok()?;
+                    Some(Publication { topic: topic.to_string(), epoch: self.epoch.to_string(), offset: r.offset, data })
                 })
                 .collect())
         }

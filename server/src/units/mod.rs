@@ -17,6 +17,48 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 
+use crate::http::constraint::Violation;
+
+/// What the CHECK constraints of `units` tell a client whose write breaks one (a 422; the code
+/// taken and the unknown parent are answered by the handler, naming the codes).
+pub const CONSTRAINTS: &[Violation] = &[
+    Violation {
+        constraint: "units_historic_inactive",
+        vi: "Đơn vị trước sắp xếp không thể hoạt động trở lại",
+        en: "historic units cannot be made active",
+    },
+    Violation {
+        constraint: "units_code_check",
+        vi: "Mã: 1–32 ký tự A-Z a-z 0-9 _ . -",
+        en: "code: 1–32 of A-Z a-z 0-9 _ . -",
+    },
+    Violation {
+        constraint: "units_name_vi_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "units_name_en_check",
+        vi: "Tên không được để trống",
+        en: "names must not be blank",
+    },
+    Violation {
+        constraint: "units_subtype_check",
+        vi: "Loại hình không được để trống",
+        en: "subtype must not be blank",
+    },
+    Violation {
+        constraint: "units_kind_check",
+        vi: "Loại đơn vị không hợp lệ",
+        en: "invalid unit kind",
+    },
+    Violation {
+        constraint: "units_department_kind_department",
+        vi: "Chỉ sở, ban, ngành mới có loại sở, ban, ngành",
+        en: "only departments have a department kind",
+    },
+];
+
 /// Largest number of units one [`list`] call returns: enough for every commune of the country
 /// (3,321) in one go, small enough to bound a careless request.
 pub const MAX_LIMIT: i64 = 5_000;

@@ -129,24 +129,18 @@ fn valid_commune_code(code: &str) -> bool {
 
 /// Explains the table's constraints as 422s.
 fn map_unit_error(code: String, parent: Option<String>) -> impl Fn(sqlx::Error) -> ApiError {
-    move |e| match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            ApiError::InvalidBody(format!("unit code {code} is taken"))
-        }
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-            ApiError::UnknownUnit(parent.clone().into_iter().collect())
-        }
-        sqlx::Error::Database(d) if d.is_check_violation() => ApiError::InvalidBody(
-            match d.constraint() {
-                Some("units_historic_inactive") => "historic units cannot be made active",
-                Some("units_code_check") => "code: 1–32 of A-Z a-z 0-9 _ . -",
-                Some("units_name_vi_check" | "units_name_en_check") => "names must not be blank",
-                Some("units_subtype_check") => "subtype must not be blank",
-                _ => "invalid unit",
-            }
-            .into(),
-        ),
-        other => other.into(),
+    move |e| {
+        ApiError::from(e)
+            .on_constraint("units_pkey", || {
+                ApiError::invalid(
+                    format!("Mã đơn vị {code} đã được dùng"),
+                    format!("unit code {code} is taken"),
+                )
+            })
+            .on_constraint("units_parent_code_fkey", || {
+                ApiError::UnknownUnit(parent.clone().into_iter().collect())
+            })
+            .on_violation(super::CONSTRAINTS)
     }
 }
 

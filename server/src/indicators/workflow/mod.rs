@@ -86,13 +86,16 @@ pub async fn report(
     };
     let group: Option<String> = match group {
         Some(g) => Some(g.to_string()),
-        None => sqlx::query_scalar(
-            "SELECT group_code FROM series WHERE owner_unit = $1 AND group_code IS NOT NULL AND active
-             ORDER BY group_code LIMIT 1",
-        )
-        .bind(unit)
-        .fetch_optional(db)
-        .await?,
+        None => {
+            sqlx::query_scalar!(
+                r#"SELECT group_code AS "group_code!" FROM series
+               WHERE owner_unit = $1 AND group_code IS NOT NULL AND active
+               ORDER BY group_code LIMIT 1"#,
+                unit
+            )
+            .fetch_optional(db)
+            .await?
+        }
     };
     let Some(group) = group else {
         return Err(ApiError::Unprocessable(
@@ -124,7 +127,7 @@ pub async fn report(
     })
 }
 
-#[derive(sqlx::FromRow)]
+/// A report's row with the names of who submitted and decided it.
 struct SubmissionRow {
     id: i64,
     status: SubmissionStatus,
@@ -144,39 +147,57 @@ impl SubmissionRow {
     }
 }
 
-const SUBMISSION_SELECT: &str = "SELECT s.id, s.status, s.revision, s.submitted_at, s.submitted_by,
-        su.username AS submitted_by_name, s.decided_at, du.username AS decided_by_name, s.return_comment, s.sent_at
-     FROM submissions s
-     LEFT JOIN users su ON su.id = s.submitted_by
-     LEFT JOIN users du ON du.id = s.decided_by
-     WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3";
-
+/// The report's row, locked (`FOR UPDATE OF s`) when `lock`. The two statements differ only in
+/// the lock: checked queries are literals.
 async fn load_submission(
     db: &mut PgConnection,
     r: &Report,
     lock: bool,
 ) -> Result<Option<SubmissionRow>, sqlx::Error> {
-    let sql = if lock {
-        format!("{SUBMISSION_SELECT} FOR UPDATE OF s")
-    } else {
-        SUBMISSION_SELECT.to_string()
-    };
-    sqlx::query_as(&sql)
-        .bind(&r.rule.code)
-        .bind(&r.unit.code)
-        .bind(r.period)
+    if lock {
+        sqlx::query_as!(
+            SubmissionRow,
+            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
+                    su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
+                    s.return_comment, s.sent_at
+               FROM submissions s
+               LEFT JOIN users su ON su.id = s.submitted_by
+               LEFT JOIN users du ON du.id = s.decided_by
+               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3
+               FOR UPDATE OF s"#,
+            r.rule.code,
+            r.unit.code,
+            r.period
+        )
         .fetch_optional(db)
         .await
+    } else {
+        sqlx::query_as!(
+            SubmissionRow,
+            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
+                    su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
+                    s.return_comment, s.sent_at
+               FROM submissions s
+               LEFT JOIN users su ON su.id = s.submitted_by
+               LEFT JOIN users du ON du.id = s.decided_by
+               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3"#,
+            r.rule.code,
+            r.unit.code,
+            r.period
+        )
+        .fetch_optional(db)
+        .await
+    }
 }
 
 /// Creates the report's row if needed and locks it.
 async fn lock_submission(tx: &mut PgConnection, r: &Report) -> Result<SubmissionRow, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO submissions (group_code, unit_code, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        r.rule.code,
+        r.unit.code,
+        r.period
     )
-    .bind(&r.rule.code)
-    .bind(&r.unit.code)
-    .bind(r.period)
     .execute(&mut *tx)
     .await?;
     Ok(load_submission(tx, r, true)
@@ -184,7 +205,7 @@ async fn lock_submission(tx: &mut PgConnection, r: &Report) -> Result<Submission
         .expect("row exists after the insert"))
 }
 
-#[derive(sqlx::FromRow)]
+/// The latest entry of one figure of a report.
 struct CurrentEntry {
     series_id: i32,
     kind: FigureKind,
@@ -202,15 +223,16 @@ async fn current_entries(
     db: &mut PgConnection,
     submission_id: i64,
 ) -> Result<Vec<CurrentEntry>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT DISTINCT ON (e.series_id, e.kind) e.series_id, e.kind, e.value::float8 AS value,
-                e.ytd_value::float8 AS ytd, e.note, e.warnings, e.entered_at, u.username AS entered_by,
-                count(*) OVER (PARTITION BY e.series_id, e.kind) AS versions
+    sqlx::query_as!(
+        CurrentEntry,
+        r#"SELECT DISTINCT ON (e.series_id, e.kind) e.series_id, e.kind AS "kind: FigureKind",
+                e.value::float8 AS "value!", e.ytd_value::float8 AS ytd, e.note, e.warnings, e.entered_at,
+                u.username AS "entered_by?", count(*) OVER (PARTITION BY e.series_id, e.kind) AS "versions!"
          FROM indicator_entries e LEFT JOIN users u ON u.id = e.entered_by
          WHERE e.submission_id = $1
-         ORDER BY e.series_id, e.kind, e.id DESC",
+         ORDER BY e.series_id, e.kind, e.id DESC"#,
+        submission_id
     )
-    .bind(submission_id)
     .fetch_all(db)
     .await
 }
@@ -435,33 +457,35 @@ pub async fn save_entries(
     if !changed.is_empty() {
         let revision = sub.revision + 1;
         for (ind, v, note, found) in &changed {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO indicator_entries
                     (submission_id, series_id, area_code, period, kind, revision, value, ytd_value, note, warnings,
                      source, entered_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7::float8::numeric, $8::float8::numeric, $9, $10, $11, $12)",
+                sub.id,
+                ind.id,
+                r.area,
+                r.period,
+                save.kind.as_str(),
+                revision,
+                v.value,
+                v.ytd,
+                *note,
+                serde_json::to_value(found).unwrap_or_default(),
+                source.as_str(),
+                user
             )
-            .bind(sub.id)
-            .bind(ind.id)
-            .bind(&r.area)
-            .bind(r.period)
-            .bind(save.kind)
-            .bind(revision)
-            .bind(v.value)
-            .bind(v.ytd)
-            .bind(note)
-            .bind(serde_json::to_value(found).unwrap_or_default())
-            .bind(source.as_str())
-            .bind(user)
             .execute(&mut *tx)
             .await?;
         }
         let reopened = matches!(status, SubmissionStatus::Approved | SubmissionStatus::Sent);
-        sqlx::query("UPDATE submissions SET status = CASE WHEN $2 THEN 'draft' ELSE status END, updated_at = now() WHERE id = $1")
-            .bind(sub.id)
-            .bind(reopened)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "UPDATE submissions SET status = CASE WHEN $2 THEN 'draft' ELSE status END, updated_at = now() WHERE id = $1",
+            sub.id,
+            reopened
+        )
+        .execute(&mut *tx)
+        .await?;
         let after = json!({
             "kind": save.kind.as_str(),
             "source": source.as_str(),
@@ -537,13 +561,13 @@ pub async fn submit(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done
             missing.join(", "),
         ));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE submissions SET status = 'submitted', revision = revision + 1, submitted_at = now(),
                 submitted_by = $2, return_comment = NULL, updated_at = now()
          WHERE id = $1",
+        sub.id,
+        user
     )
-    .bind(sub.id)
-    .bind(user)
     .execute(&mut *tx)
     .await?;
     let entry = Entry {
@@ -584,14 +608,14 @@ pub async fn return_report(
             from: status.as_str(),
         });
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE submissions SET status = 'returned', decided_at = now(), decided_by = $2, return_comment = $3,
                 updated_at = now()
          WHERE id = $1",
+        sub.id,
+        user,
+        comment
     )
-    .bind(sub.id)
-    .bind(user)
-    .bind(comment)
     .execute(&mut *tx)
     .await?;
     let entry = Entry {
@@ -624,20 +648,20 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     let entries = current_entries(&mut tx, sub.id).await?;
     let by_id: HashMap<i32, &Indicator> = r.indicators.iter().map(|i| (i.id, i)).collect();
     for e in &entries {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO indicator_figures
                 (series_id, area_code, period, kind, value, ytd_value, submission_id, revision, source, recorded_by)
              VALUES ($1, $2, $3, $4, $5::float8::numeric, $6::float8::numeric, $7, $8, 'approved', $9)",
+            e.series_id,
+            r.area,
+            r.period,
+            e.kind.as_str(),
+            e.value,
+            e.ytd,
+            sub.id,
+            sub.revision,
+            ctx.actor.label
         )
-        .bind(e.series_id)
-        .bind(&r.area)
-        .bind(r.period)
-        .bind(e.kind)
-        .bind(e.value)
-        .bind(e.ytd)
-        .bind(sub.id)
-        .bind(sub.revision)
-        .bind(&ctx.actor.label)
         .execute(&mut *tx)
         .await?;
     }
@@ -674,14 +698,14 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     let appended = points::append(&mut tx, ctx.epoch, &new_points).await?;
 
     let approved_at = Utc::now();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE submissions SET status = 'approved', decided_at = $3, decided_by = $2, return_comment = NULL,
                 updated_at = now()
          WHERE id = $1",
+        sub.id,
+        user,
+        approved_at
     )
-    .bind(sub.id)
-    .bind(user)
-    .bind(approved_at)
     .execute(&mut *tx)
     .await?;
     let payload = ReportMessage {
@@ -735,48 +759,23 @@ pub async fn history(
     r: &Report,
     series: Option<&str>,
 ) -> Result<Vec<EntryRevision>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        series: String,
-        kind: FigureKind,
-        value: f64,
-        ytd: Option<f64>,
-        note: Option<String>,
-        source: String,
-        entered_at: DateTime<Utc>,
-        entered_by: Option<String>,
-        revision: i32,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT se.code AS series, e.kind, e.value::float8 AS value, e.ytd_value::float8 AS ytd, e.note, e.source,
-                e.entered_at, u.username AS entered_by, e.revision
+    sqlx::query_as!(
+        EntryRevision,
+        r#"SELECT se.code AS series, e.kind AS "kind: FigureKind", e.value::float8 AS "value!",
+                e.ytd_value::float8 AS ytd, e.note, e.source, e.entered_at, u.username AS "entered_by?", e.revision
          FROM indicator_entries e
          JOIN submissions s ON s.id = e.submission_id
          JOIN series se ON se.id = e.series_id
          LEFT JOIN users u ON u.id = e.entered_by
          WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3 AND ($4::text IS NULL OR se.code = $4)
-         ORDER BY e.id DESC",
+         ORDER BY e.id DESC"#,
+        r.rule.code,
+        r.unit.code,
+        r.period,
+        series
     )
-    .bind(&r.rule.code)
-    .bind(&r.unit.code)
-    .bind(r.period)
-    .bind(series)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| EntryRevision {
-            series: r.series,
-            kind: r.kind,
-            value: r.value,
-            ytd: r.ytd,
-            note: r.note,
-            source: r.source,
-            entered_at: r.entered_at,
-            entered_by: r.entered_by,
-            revision: r.revision,
-        })
-        .collect())
+    .await
 }
 
 /// Records that the Government system acknowledged revision `revision` of a report. Called by
@@ -788,13 +787,13 @@ pub async fn mark_sent(
     submission_id: i64,
     revision: i32,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "UPDATE submissions SET status = 'sent', sent_at = now(), updated_at = now()
          WHERE id = $1 AND revision = $2 AND status = 'approved'
          RETURNING unit_code",
+        submission_id,
+        revision
     )
-    .bind(submission_id)
-    .bind(revision)
     .fetch_optional(&mut *tx)
     .await
 }
