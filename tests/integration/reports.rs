@@ -91,6 +91,19 @@ async fn error(r: reqwest::Response) -> (StatusCode, Value) {
     (status, r.json().await.unwrap())
 }
 
+/// An estimate of 100 for each of the Finance department's four indicators.
+fn stc_estimates() -> Vec<Value> {
+    [
+        "budget_revenue",
+        "public_investment",
+        "new_enterprises",
+        "new_enterprise_capital",
+    ]
+    .iter()
+    .map(|s| json!({"series": s, "value": 100.0}))
+    .collect()
+}
+
 async fn ok<T: serde::de::DeserializeOwned>(r: reqwest::Response) -> T {
     let status = r.status();
     let text = r.text().await.unwrap();
@@ -872,15 +885,7 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
 
     let p = format_period(last_month());
     let base = format!("/api/v1/submissions/dept-stc/{p}");
-    let values: Vec<Value> = [
-        "budget_revenue",
-        "public_investment",
-        "new_enterprises",
-        "new_enterprise_capital",
-    ]
-    .iter()
-    .map(|s| json!({"series": s, "value": 100.0}))
-    .collect();
+    let values = stc_estimates();
     let _: SubmissionView = ok(editor
         .put(&app, &format!("{base}/entries"))
         .json(&json!({"kind": "estimate", "values": values}))
@@ -1501,15 +1506,7 @@ async fn a_step_does_not_wait_for_other_units_boards() {
         "/api/v1/submissions/dept-stc/{}",
         format_period(last_month())
     );
-    let values: Vec<Value> = [
-        "budget_revenue",
-        "public_investment",
-        "new_enterprises",
-        "new_enterprise_capital",
-    ]
-    .iter()
-    .map(|s| json!({"series": s, "value": 100.0}))
-    .collect();
+    let values = stc_estimates();
     let steps = async {
         let _: SubmissionView = ok(editor
             .put(&app, &format!("{base}/entries"))

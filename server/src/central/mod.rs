@@ -177,8 +177,22 @@ pub async fn list(
     status: Option<DeliveryStatus>,
     limit: i64,
 ) -> Result<Vec<DeliveryView>, sqlx::Error> {
-    // The columns of `DeliveryRow` (here and in `get`); `o` is the outbox. The receipt id may be
-    // a string or a number in the receipt, shown as text either way.
+    select(db, None, status, limit).await
+}
+
+async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<DeliveryView>, sqlx::Error> {
+    Ok(select(db, Some(id), None, 1).await?.pop())
+}
+
+/// Messages with what the status page shows of their report, newest first: one message, or the
+/// newest of one state, or of all. The receipt id may be a string or a number in the receipt,
+/// shown as text either way.
+async fn select(
+    db: impl PgExecutor<'_>,
+    id: Option<i64>,
+    status: Option<DeliveryStatus>,
+    limit: i64,
+) -> Result<Vec<DeliveryView>, sqlx::Error> {
     let rows = sqlx::query_as!(
         DeliveryRow,
         r#"SELECT o.id, o.idempotency_key, s.unit_code AS "unit_code?", u.name_vi AS "unit_name_vi?",
@@ -188,31 +202,15 @@ pub async fn list(
            FROM central_outbox o
            LEFT JOIN submissions s ON s.id = o.submission_id
            LEFT JOIN units u ON u.code = s.unit_code
-           WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2"#,
+           WHERE ($1::int8 IS NULL OR o.id = $1) AND ($2::text IS NULL OR o.status = $2)
+           ORDER BY o.id DESC LIMIT $3"#,
+        id,
         status.map(DeliveryStatus::as_str),
         limit
     )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(DeliveryRow::view).collect())
-}
-
-async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<DeliveryView>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        DeliveryRow,
-        r#"SELECT o.id, o.idempotency_key, s.unit_code AS "unit_code?", u.name_vi AS "unit_name_vi?",
-                  s.period AS "period?", s.revision AS "revision?", o.status AS "status: DeliveryStatus",
-                  o.attempts, o.next_attempt_at, o.last_error, o.last_http_status, o.created_at,
-                  o.delivered_at, o.receipt ->> 'receipt_id' AS receipt_id
-           FROM central_outbox o
-           LEFT JOIN submissions s ON s.id = o.submission_id
-           LEFT JOIN units u ON u.code = s.unit_code
-           WHERE o.id = $1"#,
-        id
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(DeliveryRow::view))
 }
 
 /// Why a manual retry was refused.

@@ -21,8 +21,9 @@ use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::indicators::{catalogue, points};
+use crate::indicators::catalogue;
 use crate::live::Hub;
+use crate::series::points;
 
 /// How a demo indicator moves: level in January 2019, yearly growth, seasonal amplitude, noise.
 /// `index` series are "% of the same period last year" (about 100).

@@ -19,9 +19,10 @@ use ioc_protocol::{
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{deadlines, points};
+use super::deadlines;
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
+use crate::series::points;
 
 /// Precision numbers in a history file are read with: a file names no indicator's precision
 /// before its rows are checked, so a lone dot is always a decimal point ("1.234" is 1.234).

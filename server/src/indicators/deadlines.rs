@@ -355,12 +355,7 @@ pub async fn refresh_province_board(
     epoch: &str,
     province: &str,
 ) -> Result<Vec<Publication>, sqlx::Error> {
-    let cal = Calendar::load(&mut *tx).await?;
-    let today = today();
-    let Some((period, rows)) = board_rows(tx, &cal, today, None).await? else {
-        return Ok(Vec::new());
-    };
-    store_board(tx, epoch, &deadlines_topic(province), &period, today, rows).await
+    refresh(tx, epoch, province, false).await
 }
 
 /// Recomputes every board — the province's and each reporting unit's — and stores those that
@@ -371,18 +366,31 @@ pub async fn refresh_boards(
     epoch: &str,
     province: &str,
 ) -> Result<Vec<Publication>, sqlx::Error> {
+    refresh(tx, epoch, province, true).await
+}
+
+/// The province's board, and with `units` each reporting unit's (cut from the same rows).
+async fn refresh(
+    tx: &mut PgConnection,
+    epoch: &str,
+    province: &str,
+    units: bool,
+) -> Result<Vec<Publication>, sqlx::Error> {
     let cal = Calendar::load(&mut *tx).await?;
     let today = today();
     let Some((period, province_rows)) = board_rows(tx, &cal, today, None).await? else {
         return Ok(Vec::new());
     };
-    let mut by_unit: std::collections::BTreeMap<&str, Vec<SubmissionSummary>> = Default::default();
-    for r in &province_rows {
-        by_unit.entry(r.unit.as_str()).or_default().push(r.clone());
-    }
     let mut out = Vec::new();
-    for (unit, rows) in by_unit {
-        out.extend(store_board(tx, epoch, &deadlines_topic(unit), &period, today, rows).await?);
+    if units {
+        let mut by_unit: std::collections::BTreeMap<&str, Vec<SubmissionSummary>> =
+            Default::default();
+        for r in &province_rows {
+            by_unit.entry(r.unit.as_str()).or_default().push(r.clone());
+        }
+        for (unit, rows) in by_unit {
+            out.extend(store_board(tx, epoch, &deadlines_topic(unit), &period, today, rows).await?);
+        }
     }
     out.extend(
         store_board(

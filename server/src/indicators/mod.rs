@@ -1,6 +1,7 @@
 //! Indicators: the series catalogue, point ingestion and the streams the wall follows.
 //!
-//! Owns the tables `series`, `series_streams` and `metric_points`.
+//! Owns the catalogue (`series`, `indicator_groups`); points and stream heads are written through
+//! the shared store in [`crate::series`].
 
 pub mod backfill;
 pub mod catalogue;
@@ -8,7 +9,6 @@ pub mod checks;
 pub mod deadlines;
 pub mod excel;
 pub mod figures;
-pub mod points;
 pub mod report_routes;
 pub mod routes;
 pub mod streams;

@@ -17,11 +17,12 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{backfill, catalogue, deadlines, excel, figures, points, streams, workflow};
+use super::{backfill, catalogue, deadlines, excel, figures, streams, workflow};
 use crate::audit::{self, Entry};
 use crate::auth::{Principal, Who};
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
+use crate::series::points;
 use crate::AppState;
 
 /// Largest history file: 50,000 rows of CSV stay well under this.

@@ -11,9 +11,9 @@ use ioc_protocol::{
 };
 use sqlx::PgPool;
 
-use super::points::{is_demo_source, is_estimate_source};
 use super::{catalogue, figures};
 use crate::live::{Snapshot, TopicSource};
+use crate::series::points::{is_demo_source, is_estimate_source};
 
 /// A stream head as read for a snapshot: offset, latest time, value and source.
 type HeadRow = (
@@ -198,12 +198,19 @@ pub async fn wall_state(
         .collect();
     let to = ts_period(Utc::now());
     let from = months_before(to, TILE_HISTORY_MONTHS - 1);
+    // Every tile's history in one query.
+    let wanted: Vec<_> = rows
+        .iter()
+        .filter_map(|r| catalogue.get(&r.code))
+        .map(|i| (i.id, i.def.aggregation))
+        .collect();
+    let mut histories = figures::months_many(db, &wanted, province, from, to).await?;
     let mut tiles = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(ind) = catalogue.get(&r.code) else {
             continue;
         };
-        let history = figures::months(db, ind.id, ind.def.aggregation, province, from, to).await?;
+        let history = histories.remove(&ind.id).unwrap_or_default();
         tiles.push(TileState {
             indicator: ind.def.clone(),
             history,

@@ -1,28 +1,40 @@
-//! The life of a report: draft → submitted → approved → sent, or submitted → returned → …
+//! The life of a monthly report: draft → submitted → approved → sent, or submitted → returned →
+//! …, on the shared lifecycle ([`crate::lifecycle`]: the transition table and the four-eyes rule).
 //! Owns the tables `submissions` and `indicator_entries`.
 //!
 //! Every step is one transaction holding the report's row lock: the change, its audit entry,
 //! and what follows from it (on approval: the published figures, the points the walls follow
 //! and the message to the Government system) commit together or not at all. The live
 //! publications are returned to the caller to send after the commit.
+//!
+//! - this module: resolving a report, its row and entries, submit / return / delivered, history;
+//! - [`read`]: the read model (the report with what each figure is compared with);
+//! - [`entries`]: saving figures from the form or a sheet, with the checks;
+//! - [`approval`]: publishing the figures and queueing the Government message.
 
-use std::collections::{HashMap, HashSet};
+mod approval;
+mod entries;
+mod read;
+
+pub use approval::approve;
+pub use entries::save_entries;
+pub use read::view;
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
-    format_period, months_before, parse_period, period_ts, EntryRevision, EntryRow, EntryValue,
-    FigureKind, Finding, Publication, ReportMessage, ReportMessageFigure, SaveEntries, Severity,
-    SubmissionStatus, SubmissionView,
+    parse_period, EntryRevision, FigureKind, Publication, SubmissionStatus, SubmissionView,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use super::catalogue::{self, Indicator};
-use super::deadlines::{self, Calendar, Rule};
-use super::{checks, figures, points};
+use super::deadlines::{self, Rule};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
+use crate::lifecycle::{self, Action};
 use crate::units::{self, UnitKind};
 
 /// Where an entry came from (`indicator_entries.source`).
@@ -237,273 +249,6 @@ async fn current_entries(
     .await
 }
 
-/// What a figure is compared with: previous month, same month last year, and the sum of this
-/// year's earlier months (for cumulative indicators; `None` when a month is missing).
-struct References {
-    previous_month: Option<f64>,
-    same_month_last_year: Option<f64>,
-    ytd_before: Option<f64>,
-}
-
-async fn references(
-    db: &mut PgConnection,
-    ind: &Indicator,
-    area: &str,
-    period: NaiveDate,
-) -> Result<References, sqlx::Error> {
-    let previous_month =
-        figures::value_at(&mut *db, ind.id, area, months_before(period, 1)).await?;
-    let same_month_last_year =
-        figures::value_at(&mut *db, ind.id, area, months_before(period, 12)).await?;
-    let ytd_before = if !ind.def.cumulative {
-        None
-    } else if period.month() == 1 {
-        Some(0.0)
-    } else {
-        let january = period.with_month(1).expect("January");
-        let months = figures::months(
-            &mut *db,
-            ind.id,
-            ind.def.aggregation,
-            area,
-            january,
-            months_before(period, 1),
-        )
-        .await?;
-        (months.len() as u32 == period.month0()).then(|| months.iter().map(|m| m.value).sum())
-    };
-    Ok(References {
-        previous_month,
-        same_month_last_year,
-        ytd_before,
-    })
-}
-
-/// The report as its editor, its approver and the wall's drill-down see it.
-pub async fn view(db: &PgPool, r: &Report) -> Result<SubmissionView, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    view_in(&mut conn, r).await
-}
-
-async fn view_in(db: &mut PgConnection, r: &Report) -> Result<SubmissionView, sqlx::Error> {
-    let sub = load_submission(db, r, false).await?;
-    let entries = match &sub {
-        Some(s) => current_entries(db, s.id).await?,
-        None => Vec::new(),
-    };
-    let cal = Calendar::load(&mut *db).await?;
-    let (deadline, send_deadline) = deadlines::deadlines(&r.rule, &cal, r.period);
-    let status = sub.as_ref().map(|s| s.status());
-    let mut rows = Vec::with_capacity(r.indicators.len());
-    for ind in &r.indicators {
-        let refs = references(db, ind, &r.area, r.period).await?;
-        let value_of = |kind: FigureKind| {
-            entries
-                .iter()
-                .find(|e| e.series_id == ind.id && e.kind == kind)
-                .map(|e| EntryValue {
-                    value: e.value,
-                    ytd: e.ytd,
-                    note: e.note.clone(),
-                    warnings: serde_json::from_value(e.warnings.clone()).unwrap_or_default(),
-                    entered_at: e.entered_at,
-                    entered_by: e.entered_by.clone(),
-                    versions: e.versions,
-                })
-        };
-        rows.push(EntryRow {
-            indicator: ind.def.clone(),
-            estimate: value_of(FigureKind::Estimate),
-            official: value_of(FigureKind::Official),
-            previous_month: refs.previous_month,
-            same_month_last_year: refs.same_month_last_year,
-            ytd_before: refs.ytd_before,
-        });
-    }
-    Ok(SubmissionView {
-        id: sub.as_ref().map(|s| s.id),
-        group: r.rule.code.clone(),
-        unit: r.unit.code.clone(),
-        unit_name_vi: r.unit.name_vi.clone(),
-        unit_name_en: r.unit.name_en.clone(),
-        area: r.area.clone(),
-        period: format_period(r.period),
-        status: status.unwrap_or(SubmissionStatus::Draft),
-        revision: sub.as_ref().map_or(0, |s| s.revision),
-        submitted_at: sub.as_ref().and_then(|s| s.submitted_at),
-        submitted_by: sub.as_ref().and_then(|s| s.submitted_by_name.clone()),
-        decided_at: sub.as_ref().and_then(|s| s.decided_at),
-        decided_by: sub.as_ref().and_then(|s| s.decided_by_name.clone()),
-        return_comment: sub.as_ref().and_then(|s| s.return_comment.clone()),
-        sent_at: sub.as_ref().and_then(|s| s.sent_at),
-        deadline: deadline.to_string(),
-        send_deadline: send_deadline.to_string(),
-        deadline_status: deadlines::status(&r.rule, &cal, status, deadline, deadlines::today()),
-        late_to_government: deadlines::late_to_government(
-            status,
-            send_deadline,
-            deadlines::today(),
-        ),
-        rows,
-    })
-}
-
-/// Checks a batch of figures without touching the database: finite numbers, each indicator
-/// once and part of this report.
-fn validate(r: &Report, save: &SaveEntries) -> Result<(), ApiError> {
-    if save.values.is_empty() {
-        return Err(ApiError::Unprocessable(Msg::EmptyEntries, String::new()));
-    }
-    let mut seen = HashSet::new();
-    for v in &save.values {
-        if !v.value.is_finite() || v.ytd.is_some_and(|y| !y.is_finite()) {
-            return Err(ApiError::InvalidBody(format!(
-                "{}: value must be a finite number",
-                v.series
-            )));
-        }
-        if !seen.insert(v.series.as_str()) {
-            return Err(ApiError::Unprocessable(
-                Msg::DuplicateEntry,
-                v.series.clone(),
-            ));
-        }
-        if !r.indicators.iter().any(|i| i.def.code == v.series) {
-            return Err(ApiError::Unprocessable(
-                Msg::IndicatorNotReported,
-                v.series.clone(),
-            ));
-        }
-        if v.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-            return Err(ApiError::InvalidBody(format!(
-                "{}: note longer than 2000 characters",
-                v.series
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Saves figures typed in the form or read from a sheet. Each changed figure becomes a new entry
-/// (the earlier ones stay); an unchanged figure is not written again. Errors refuse the whole
-/// batch; warnings refuse it unless their figure carries a note. Editing an approved or sent
-/// report reopens it as a draft of the next revision; the published figures stay until that
-/// revision is approved.
-pub async fn save_entries(
-    ctx: &Ctx<'_>,
-    r: &Report,
-    save: &SaveEntries,
-    source: EntrySource,
-    user: Option<i64>,
-) -> Result<Done, ApiError> {
-    validate(r, save)?;
-    let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
-    if status == SubmissionStatus::Submitted {
-        return Err(ApiError::InvalidTransition {
-            action: "edit",
-            from: "submitted",
-        });
-    }
-    let current = current_entries(&mut tx, sub.id).await?;
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut missing_notes: Vec<Finding> = Vec::new();
-    let mut changed = Vec::new();
-    for v in &save.values {
-        let ind = r
-            .indicators
-            .iter()
-            .find(|i| i.def.code == v.series)
-            .expect("validated");
-        let refs = references(&mut tx, ind, &r.area, r.period).await?;
-        let found = checks::check(&checks::Candidate {
-            def: &ind.def,
-            kind: save.kind,
-            value: v.value,
-            ytd: v.ytd,
-            previous_month: refs.previous_month,
-            same_month_last_year: refs.same_month_last_year,
-            ytd_before: refs.ytd_before,
-        });
-        let note = v.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if checks::needs_note(&found, note) {
-            missing_notes.extend(
-                found
-                    .iter()
-                    .filter(|f| f.severity == Severity::Warning)
-                    .cloned(),
-            );
-        }
-        let same = current.iter().any(|c| {
-            c.series_id == ind.id
-                && c.kind == save.kind
-                && c.value == v.value
-                && c.ytd == v.ytd
-                && c.note.as_deref() == note
-        });
-        if !same {
-            changed.push((ind, v, note, found.clone()));
-        }
-        findings.extend(found);
-    }
-    if findings.iter().any(|f| f.severity == Severity::Error) {
-        return Err(ApiError::CheckFailed(findings));
-    }
-    if !missing_notes.is_empty() {
-        return Err(ApiError::WarningNeedsNote(missing_notes));
-    }
-    let mut entry = None;
-    if !changed.is_empty() {
-        let revision = sub.revision + 1;
-        for (ind, v, note, found) in &changed {
-            sqlx::query!(
-                "INSERT INTO indicator_entries
-                    (submission_id, series_id, area_code, period, kind, revision, value, ytd_value, note, warnings,
-                     source, entered_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7::float8::numeric, $8::float8::numeric, $9, $10, $11, $12)",
-                sub.id,
-                ind.id,
-                r.area,
-                r.period,
-                save.kind.as_str(),
-                revision,
-                v.value,
-                v.ytd,
-                *note,
-                serde_json::to_value(found).unwrap_or_default(),
-                source.as_str(),
-                user
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        let reopened = matches!(status, SubmissionStatus::Approved | SubmissionStatus::Sent);
-        sqlx::query!(
-            "UPDATE submissions SET status = CASE WHEN $2 THEN 'draft' ELSE status END, updated_at = now() WHERE id = $1",
-            sub.id,
-            reopened
-        )
-        .execute(&mut *tx)
-        .await?;
-        let after = json!({
-            "kind": save.kind.as_str(),
-            "source": source.as_str(),
-            "revision": revision,
-            "values": changed.iter().map(|(i, v, note, _)| json!({"series": i.def.code, "value": v.value, "ytd": v.ytd, "note": note})).collect::<Vec<_>>(),
-            "reopened": reopened,
-        });
-        entry = Some(Entry {
-            action: "indicators.entries.save",
-            entity: "submission",
-            entity_id: Some(sub.id.to_string()),
-            before: Some(json!({"status": status.as_str()})),
-            after: Some(after),
-        });
-    }
-    conclude(tx, ctx, r, entry, Vec::new(), false).await
-}
-
 /// Ends a workflow step inside its transaction: the audit entry of the change with the deadline
 /// boards it moved (nothing when the step changed nothing), the report as it now stands, then the
 /// commit. `publications` are what the step itself wrote (the points of an approval).
@@ -523,7 +268,7 @@ async fn conclude(
             deadlines::refresh_unit_boards(&mut tx, ctx.epoch, &[r.unit.code.as_str()]).await?,
         );
     }
-    let view = view_in(&mut tx, r).await?;
+    let view = read::view_in(&mut tx, r).await?;
     tx.commit().await?;
     Ok(Done {
         view,
@@ -538,12 +283,7 @@ pub async fn submit(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done
     let mut tx = ctx.db.begin().await?;
     let sub = lock_submission(&mut tx, r).await?;
     let status = sub.status();
-    if !matches!(status, SubmissionStatus::Draft | SubmissionStatus::Returned) {
-        return Err(ApiError::InvalidTransition {
-            action: "submit",
-            from: status.as_str(),
-        });
-    }
+    lifecycle::step(status, Action::Submit)?;
     let entered: HashSet<i32> = current_entries(&mut tx, sub.id)
         .await?
         .iter()
@@ -602,12 +342,7 @@ pub async fn return_report(
     let mut tx = ctx.db.begin().await?;
     let sub = lock_submission(&mut tx, r).await?;
     let status = sub.status();
-    if status != SubmissionStatus::Submitted {
-        return Err(ApiError::InvalidTransition {
-            action: "return",
-            from: status.as_str(),
-        });
-    }
+    lifecycle::step(status, Action::Return)?;
     sqlx::query!(
         "UPDATE submissions SET status = 'returned', decided_at = now(), decided_by = $2, return_comment = $3,
                 updated_at = now()
@@ -626,131 +361,6 @@ pub async fn return_report(
         after: Some(json!({"status": "returned", "comment": comment})),
     };
     conclude(tx, ctx, r, Some(entry), Vec::new(), false).await
-}
-
-/// Approves a submitted report: its current figures become the province's published figures
-/// (appended, the earlier ones stay), the walls' streams get them as points, and one message for
-/// the Government system is queued — all in this transaction. Nobody approves their own
-/// submission.
-pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done, ApiError> {
-    let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
-    if status != SubmissionStatus::Submitted {
-        return Err(ApiError::InvalidTransition {
-            action: "approve",
-            from: status.as_str(),
-        });
-    }
-    if user.is_some() && sub.submitted_by == user {
-        return Err(ApiError::Forbidden);
-    }
-    let entries = current_entries(&mut tx, sub.id).await?;
-    let by_id: HashMap<i32, &Indicator> = r.indicators.iter().map(|i| (i.id, i)).collect();
-    for e in &entries {
-        sqlx::query!(
-            "INSERT INTO indicator_figures
-                (series_id, area_code, period, kind, value, ytd_value, submission_id, revision, source, recorded_by)
-             VALUES ($1, $2, $3, $4, $5::float8::numeric, $6::float8::numeric, $7, $8, 'approved', $9)",
-            e.series_id,
-            r.area,
-            r.period,
-            e.kind.as_str(),
-            e.value,
-            e.ytd,
-            sub.id,
-            sub.revision,
-            ctx.actor.label
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    // One point per indicator on the live stream: the official figure where there is one.
-    let mut best: HashMap<i32, &CurrentEntry> = HashMap::new();
-    for e in &entries {
-        let better = best
-            .get(&e.series_id)
-            .is_none_or(|b| b.kind == FigureKind::Estimate && e.kind == FigureKind::Official);
-        if better {
-            best.insert(e.series_id, e);
-        }
-    }
-    let sources: Vec<(i32, String)> = best
-        .values()
-        .map(|e| (e.series_id, points::figure_source(false, e.kind)))
-        .collect();
-    let ts = period_ts(r.period);
-    let mut new_points = Vec::new();
-    for (series_id, source) in &sources {
-        let (Some(ind), Some(e)) = (by_id.get(series_id), best.get(series_id)) else {
-            continue;
-        };
-        new_points.push(points::NewPoint {
-            series_id: *series_id,
-            series: &ind.def.code,
-            unit: &r.area,
-            ts,
-            value: e.value,
-            source,
-        });
-    }
-    new_points.sort_by_key(|p| p.series_id);
-    let appended = points::append(&mut tx, ctx.epoch, &new_points).await?;
-
-    let approved_at = Utc::now();
-    sqlx::query!(
-        "UPDATE submissions SET status = 'approved', decided_at = $3, decided_by = $2, return_comment = NULL,
-                updated_at = now()
-         WHERE id = $1",
-        sub.id,
-        user,
-        approved_at
-    )
-    .execute(&mut *tx)
-    .await?;
-    let payload = ReportMessage {
-        schema: ReportMessage::SCHEMA.into(),
-        province: ctx.province.to_string(),
-        group: r.rule.code.clone(),
-        reporting_unit: r.unit.code.clone(),
-        area: r.area.clone(),
-        period: format_period(r.period),
-        submission_id: sub.id,
-        revision: sub.revision,
-        approved_at,
-        approved_by: ctx.actor.label.clone(),
-        figures: entries
-            .iter()
-            .filter_map(|e| {
-                let ind = by_id.get(&e.series_id)?;
-                Some(ReportMessageFigure {
-                    indicator: ind.def.code.clone(),
-                    name: ind.def.name_vi.clone(),
-                    measure: ind.def.measure_vi.clone(),
-                    kind: e.kind,
-                    value: e.value,
-                    ytd: e.ytd,
-                })
-            })
-            .collect(),
-    };
-    let key = format!(
-        "{}:{}:{}:{}:r{}",
-        ctx.province,
-        r.rule.code,
-        r.unit.code,
-        format_period(r.period),
-        sub.revision
-    );
-    crate::central::enqueue(&mut tx, &key, Some(sub.id), &payload).await?;
-    let entry = Entry {
-        action: "indicators.approve",
-        entity: "submission",
-        entity_id: Some(sub.id.to_string()),
-        before: Some(json!({"status": status.as_str(), "revision": sub.revision})),
-        after: Some(json!({"status": "approved", "figures": entries.len(), "outbox_key": key})),
-    };
-    conclude(tx, ctx, r, Some(entry), appended.publications, true).await
 }
 
 /// Every entry of a report, newest first (the revisions side by side).
