@@ -578,18 +578,14 @@ pub struct IndicatorGroupPatch {
     pub send_bound: Option<DayBound>,
 }
 
-/// `"YYYY-MM"` → first day of that month.
+/// `"YYYY-MM"` → first day of that month (see [`crate::Period`], which the server carries).
 pub fn parse_period(s: &str) -> Option<NaiveDate> {
-    let (y, m) = s.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+    crate::Period::parse(s).map(crate::Period::first_day)
 }
 
 /// First day of a month → `"YYYY-MM"`.
 pub fn format_period(d: NaiveDate) -> String {
-    format!("{:04}-{:02}", d.year(), d.month())
+    crate::Period::containing(d).to_string()
 }
 
 /// The month `n` months before (negative: after) the month of `d`.

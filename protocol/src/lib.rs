@@ -20,10 +20,12 @@ mod compare;
 mod db;
 pub mod i18n;
 mod indicators;
+mod period;
 pub use access::*;
 pub use calendar::*;
 pub use compare::*;
 pub use indicators::*;
+pub use period::{NotAPeriod, Period};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

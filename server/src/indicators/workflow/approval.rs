@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use ioc_protocol::{format_period, period_ts, FigureKind, ReportMessage, ReportMessageFigure};
+use ioc_protocol::{period_ts, FigureKind, ReportMessage, ReportMessageFigure};
 use serde_json::json;
 
 use super::{conclude, current_entries, lock_submission, Ctx, CurrentEntry, Done, Report};
@@ -35,7 +35,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
              VALUES ($1, $2, $3, $4, $5::float8::numeric, $6::float8::numeric, $7, $8, 'approved', $9)",
             e.series_id,
             r.area,
-            r.period,
+            r.period.first_day(),
             e.kind.as_str(),
             e.value,
             e.ytd,
@@ -60,7 +60,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         .values()
         .map(|e| (e.series_id, points::figure_source(false, e.kind)))
         .collect();
-    let ts = period_ts(r.period);
+    let ts = period_ts(r.period.first_day());
     let mut new_points = Vec::new();
     for (series_id, source) in &sources {
         let (Some(ind), Some(e)) = (by_id.get(series_id), best.get(series_id)) else {
@@ -95,7 +95,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         group: r.rule.code.clone(),
         reporting_unit: r.unit.code.clone(),
         area: r.area.clone(),
-        period: format_period(r.period),
+        period: r.period.to_string(),
         submission_id: sub.id,
         revision: sub.revision,
         approved_at,
@@ -120,7 +120,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         ctx.province,
         r.rule.code,
         r.unit.code,
-        format_period(r.period),
+        r.period,
         sub.revision
     );
     crate::central::enqueue(&mut tx, &key, Some(sub.id), &payload).await?;

@@ -127,7 +127,7 @@ pub async fn save_entries(
                 sub.id,
                 ind.id,
                 r.area,
-                r.period,
+                r.period.first_day(),
                 save.kind.as_str(),
                 revision,
                 v.value,

@@ -22,10 +22,10 @@ pub use read::view;
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
-    parse_period, EntryRevision, FigureKind, Publication, SubmissionStatus, SubmissionView,
+    EntryRevision, FigureKind, Period, Publication, SubmissionStatus, SubmissionView,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -76,7 +76,7 @@ pub struct Report {
     pub rule: Rule,
     pub unit: units::Unit,
     pub area: String,
-    pub period: NaiveDate,
+    pub period: Period,
     pub indicators: Vec<Indicator>,
 }
 
@@ -88,9 +88,9 @@ pub async fn report(
     period: &str,
     group: Option<&str>,
 ) -> Result<Report, ApiError> {
-    let month = parse_period(period).ok_or_else(|| ApiError::InvalidPeriod(period.to_string()))?;
-    let this_month = deadlines::today().with_day(1).expect("day 1");
-    if month < NaiveDate::from_ymd_opt(2019, 1, 1).expect("valid") || month > this_month {
+    let month = Period::parse(period).ok_or_else(|| ApiError::InvalidPeriod(period.to_string()))?;
+    let first = Period::parse("2019-01").expect("a month");
+    if month < first || month > Period::containing(deadlines::today()) {
         return Err(ApiError::InvalidPeriod(period.to_string()));
     }
     let Some(u) = units::get(db, unit).await? else {
@@ -179,7 +179,7 @@ async fn load_submission(
                FOR UPDATE OF s"#,
             r.rule.code,
             r.unit.code,
-            r.period
+            r.period.first_day()
         )
         .fetch_optional(db)
         .await
@@ -195,7 +195,7 @@ async fn load_submission(
                WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3"#,
             r.rule.code,
             r.unit.code,
-            r.period
+            r.period.first_day()
         )
         .fetch_optional(db)
         .await
@@ -208,7 +208,7 @@ async fn lock_submission(tx: &mut PgConnection, r: &Report) -> Result<Submission
         "INSERT INTO submissions (group_code, unit_code, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         r.rule.code,
         r.unit.code,
-        r.period
+        r.period.first_day()
     )
     .execute(&mut *tx)
     .await?;
@@ -381,7 +381,7 @@ pub async fn history(
          ORDER BY e.id DESC"#,
         r.rule.code,
         r.unit.code,
-        r.period,
+        r.period.first_day(),
         series
     )
     .fetch_all(db)

@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
 use ioc_protocol::{
-    format_period, months_before, Aggregation, EntryRow, EntryValue, FigureKind, SubmissionStatus,
-    SubmissionView,
+    Aggregation, EntryRow, EntryValue, FigureKind, Period, SubmissionStatus, SubmissionView,
 };
 use sqlx::{PgConnection, PgPool};
 
@@ -30,10 +28,11 @@ pub(super) async fn references(
     db: &mut PgConnection,
     indicators: &[Indicator],
     area: &str,
-    period: NaiveDate,
+    period: Period,
 ) -> Result<HashMap<i32, References>, sqlx::Error> {
     let ids: Vec<i32> = indicators.iter().map(|i| i.id).collect();
-    let (previous, last_year) = (months_before(period, 1), months_before(period, 12));
+    let previous = period.months_before(1).first_day();
+    let last_year = period.months_before(12).first_day();
     let values = figures::values_at(&mut *db, &ids, area, &[previous, last_year]).await?;
     let cumulative: Vec<(i32, Aggregation)> = indicators
         .iter()
@@ -43,7 +42,7 @@ pub(super) async fn references(
     let earlier_months = if period.month() == 1 || cumulative.is_empty() {
         HashMap::new()
     } else {
-        let january = period.with_month(1).expect("January");
+        let january = period.months_before(period.month() as i32 - 1).first_day();
         figures::months_many(&mut *db, &cumulative, area, january, previous).await?
     };
     Ok(indicators
@@ -55,7 +54,7 @@ pub(super) async fn references(
                 Some(0.0)
             } else {
                 let months = earlier_months.get(&ind.id).map_or(&[][..], Vec::as_slice);
-                (months.len() as u32 == period.month0())
+                (months.len() as u32 == period.month() - 1)
                     .then(|| months.iter().map(|m| m.value).sum())
             };
             let refs = References {
@@ -84,7 +83,7 @@ pub(super) async fn view_in(
         None => Vec::new(),
     };
     let cal = Calendar::load(&mut *db).await?;
-    let (deadline, send_deadline) = deadlines::deadlines(&r.rule, &cal, r.period);
+    let (deadline, send_deadline) = deadlines::deadlines(&r.rule, &cal, r.period.first_day());
     let status = sub.as_ref().map(|s| s.status());
     let mut refs = references(db, &r.indicators, &r.area, r.period).await?;
     let mut rows = Vec::with_capacity(r.indicators.len());
@@ -120,7 +119,7 @@ pub(super) async fn view_in(
         unit_name_vi: r.unit.name_vi.clone(),
         unit_name_en: r.unit.name_en.clone(),
         area: r.area.clone(),
-        period: format_period(r.period),
+        period: r.period.to_string(),
         status: status.unwrap_or(SubmissionStatus::Draft),
         revision: sub.as_ref().map_or(0, |s| s.revision),
         submitted_at: sub.as_ref().and_then(|s| s.submitted_at),
