@@ -35,7 +35,9 @@ impl crate::central::MessageKind for ReportDelivered {
         Box::pin(async move {
             let report = serde_json::from_str::<ioc_protocol::ReportMessage>(&message.body);
             let unit = match (report, message.submission_id) {
-                (Ok(report), Some(id)) => workflow::mark_sent(tx, id, report.revision).await?,
+                (Ok(report), Some(id)) => {
+                    crate::lifecycle::delivered(tx, id, report.revision).await?
+                }
                 (Err(e), _) => {
                     tracing::error!(error = %e, id = message.id, "a delivered report message that does not parse");
                     None

@@ -9,11 +9,16 @@
 //!     └────────────── edit (opens the next revision) ────────────────┘
 //! ```
 //!
-//! The table is pure ([`next`]): each domain's step locks its row, asks the table, writes its own
-//! consequences and its audit entry in the same transaction. Nobody approves a submission they
+//! The table is pure ([`next`]); the rows live in `submissions` ([`store`]: lock, load, apply a
+//! state change). Each domain's step locks its row, asks the table, writes its own content,
+//! consequences and audit entry, and applies the change — all in one transaction. Nobody approves a submission they
 //! submitted themselves ([`may_decide`]).
 
+mod store;
+
 use ioc_protocol::SubmissionStatus;
+
+pub use store::{approve, delivered, edited, load, lock, return_to_unit, submit, Key, Submission};
 
 use crate::http::ApiError;
 

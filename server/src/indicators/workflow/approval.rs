@@ -7,7 +7,7 @@ use chrono::Utc;
 use ioc_protocol::{period_ts, FigureKind, ReportMessage, ReportMessageFigure};
 use serde_json::json;
 
-use super::{conclude, current_entries, lock_submission, Ctx, CurrentEntry, Done, Report};
+use super::{conclude, current_entries, Ctx, CurrentEntry, Done, Report};
 use crate::audit::Entry;
 use crate::http::ApiError;
 use crate::indicators::catalogue::Indicator;
@@ -20,8 +20,8 @@ use crate::series::points;
 /// submission.
 pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done, ApiError> {
     let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
+    let sub = lifecycle::lock(&mut tx, &r.key()).await?;
+    let status = sub.status;
     lifecycle::step(status, Action::Approve)?;
     if !lifecycle::may_decide(sub.submitted_by, user) {
         return Err(ApiError::Forbidden);
@@ -79,16 +79,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     let appended = points::append(&mut tx, ctx.epoch, &new_points).await?;
 
     let approved_at = Utc::now();
-    sqlx::query!(
-        "UPDATE submissions SET status = 'approved', decided_at = $3, decided_by = $2, return_comment = NULL,
-                updated_at = now()
-         WHERE id = $1",
-        sub.id,
-        user,
-        approved_at
-    )
-    .execute(&mut *tx)
-    .await?;
+    lifecycle::approve(&mut tx, &sub, user, approved_at).await?;
     let payload = ReportMessage {
         schema: ReportMessage::SCHEMA.into(),
         province: ctx.province.to_string(),
@@ -117,11 +108,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
     };
     let key = format!(
         "{}:{}:{}:{}:r{}",
-        ctx.province,
-        r.rule.code,
-        r.unit.code,
-        r.period,
-        sub.revision
+        ctx.province, r.rule.code, r.unit.code, r.period, sub.revision
     );
     crate::central::enqueue(&mut tx, &key, Some(sub.id), &payload).await?;
     let entry = Entry {

@@ -8,7 +8,7 @@ use ioc_protocol::{Finding, SaveEntries, Severity};
 use serde_json::json;
 
 use super::read::references;
-use super::{conclude, current_entries, lock_submission, Ctx, Done, EntrySource, Report};
+use super::{conclude, current_entries, Ctx, Done, EntrySource, Report};
 use crate::audit::Entry;
 use crate::http::ApiError;
 use crate::indicators::checks;
@@ -64,8 +64,8 @@ pub async fn save_entries(
 ) -> Result<Done, ApiError> {
     validate(r, save)?;
     let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
+    let sub = lifecycle::lock(&mut tx, &r.key()).await?;
+    let status = sub.status;
     lifecycle::step(status, Action::Edit)?;
     let current = current_entries(&mut tx, sub.id).await?;
     let refs = references(&mut tx, &r.indicators, &r.area, r.period).await?;
@@ -141,13 +141,7 @@ pub async fn save_entries(
             .await?;
         }
         let reopened = lifecycle::reopens(status);
-        sqlx::query!(
-            "UPDATE submissions SET status = CASE WHEN $2 THEN 'draft' ELSE status END, updated_at = now() WHERE id = $1",
-            sub.id,
-            reopened
-        )
-        .execute(&mut *tx)
-        .await?;
+        lifecycle::edited(&mut tx, &sub, reopened).await?;
         let after = json!({
             "kind": save.kind.as_str(),
             "source": source.as_str(),

@@ -1,6 +1,6 @@
 //! The life of a monthly report: draft → submitted → approved → sent, or submitted → returned →
 //! …, on the shared lifecycle ([`crate::lifecycle`]: the transition table and the four-eyes rule).
-//! Owns the tables `submissions` and `indicator_entries`.
+//! Owns the table `indicator_entries`; the `submissions` rows belong to the lifecycle.
 //!
 //! Every step is one transaction holding the report's row lock: the change, its audit entry,
 //! and what follows from it (on approval: the published figures, the points the walls follow
@@ -24,9 +24,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use ioc_protocol::i18n::Msg;
-use ioc_protocol::{
-    EntryRevision, FigureKind, Period, Publication, SubmissionStatus, SubmissionView,
-};
+use ioc_protocol::{EntryRevision, FigureKind, Period, Publication, SubmissionView};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
@@ -34,7 +32,7 @@ use super::catalogue::{self, Indicator};
 use super::deadlines::{self, Rule};
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
-use crate::lifecycle::{self, Action};
+use crate::lifecycle::{self, Action, Key};
 use crate::units::{self, UnitKind};
 
 /// Where an entry came from (`indicator_entries.source`).
@@ -78,6 +76,17 @@ pub struct Report {
     pub area: String,
     pub period: Period,
     pub indicators: Vec<Indicator>,
+}
+
+impl Report {
+    /// The report's row in the shared lifecycle.
+    pub fn key(&self) -> Key<'_> {
+        Key {
+            group: &self.rule.code,
+            unit: &self.unit.code,
+            period: self.period,
+        }
+    }
 }
 
 /// Resolves `unit` × `period` into a report: the unit must report indicators (of `group`, or of
@@ -137,84 +146,6 @@ pub async fn report(
         period: month,
         indicators,
     })
-}
-
-/// A report's row with the names of who submitted and decided it.
-struct SubmissionRow {
-    id: i64,
-    status: SubmissionStatus,
-    revision: i32,
-    submitted_at: Option<DateTime<Utc>>,
-    submitted_by: Option<i64>,
-    submitted_by_name: Option<String>,
-    decided_at: Option<DateTime<Utc>>,
-    decided_by_name: Option<String>,
-    return_comment: Option<String>,
-    sent_at: Option<DateTime<Utc>>,
-}
-
-impl SubmissionRow {
-    fn status(&self) -> SubmissionStatus {
-        self.status
-    }
-}
-
-/// The report's row, locked (`FOR UPDATE OF s`) when `lock`. The two statements differ only in
-/// the lock: checked queries are literals.
-async fn load_submission(
-    db: &mut PgConnection,
-    r: &Report,
-    lock: bool,
-) -> Result<Option<SubmissionRow>, sqlx::Error> {
-    if lock {
-        sqlx::query_as!(
-            SubmissionRow,
-            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
-                    su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
-                    s.return_comment, s.sent_at
-               FROM submissions s
-               LEFT JOIN users su ON su.id = s.submitted_by
-               LEFT JOIN users du ON du.id = s.decided_by
-               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3
-               FOR UPDATE OF s"#,
-            r.rule.code,
-            r.unit.code,
-            r.period.first_day()
-        )
-        .fetch_optional(db)
-        .await
-    } else {
-        sqlx::query_as!(
-            SubmissionRow,
-            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
-                    su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
-                    s.return_comment, s.sent_at
-               FROM submissions s
-               LEFT JOIN users su ON su.id = s.submitted_by
-               LEFT JOIN users du ON du.id = s.decided_by
-               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3"#,
-            r.rule.code,
-            r.unit.code,
-            r.period.first_day()
-        )
-        .fetch_optional(db)
-        .await
-    }
-}
-
-/// Creates the report's row if needed and locks it.
-async fn lock_submission(tx: &mut PgConnection, r: &Report) -> Result<SubmissionRow, sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO submissions (group_code, unit_code, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        r.rule.code,
-        r.unit.code,
-        r.period.first_day()
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(load_submission(tx, r, true)
-        .await?
-        .expect("row exists after the insert"))
 }
 
 /// The latest entry of one figure of a report.
@@ -281,8 +212,8 @@ async fn conclude(
 /// Submits the report for approval: every indicator of the report needs a figure.
 pub async fn submit(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done, ApiError> {
     let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
+    let sub = lifecycle::lock(&mut tx, &r.key()).await?;
+    let status = sub.status;
     lifecycle::step(status, Action::Submit)?;
     let entered: HashSet<i32> = current_entries(&mut tx, sub.id)
         .await?
@@ -301,15 +232,7 @@ pub async fn submit(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Done
             missing.join(", "),
         ));
     }
-    sqlx::query!(
-        "UPDATE submissions SET status = 'submitted', revision = revision + 1, submitted_at = now(),
-                submitted_by = $2, return_comment = NULL, updated_at = now()
-         WHERE id = $1",
-        sub.id,
-        user
-    )
-    .execute(&mut *tx)
-    .await?;
+    lifecycle::submit(&mut tx, &sub, user).await?;
     let entry = Entry {
         action: "indicators.submit",
         entity: "submission",
@@ -340,19 +263,10 @@ pub async fn return_report(
         ));
     }
     let mut tx = ctx.db.begin().await?;
-    let sub = lock_submission(&mut tx, r).await?;
-    let status = sub.status();
+    let sub = lifecycle::lock(&mut tx, &r.key()).await?;
+    let status = sub.status;
     lifecycle::step(status, Action::Return)?;
-    sqlx::query!(
-        "UPDATE submissions SET status = 'returned', decided_at = now(), decided_by = $2, return_comment = $3,
-                updated_at = now()
-         WHERE id = $1",
-        sub.id,
-        user,
-        comment
-    )
-    .execute(&mut *tx)
-    .await?;
+    lifecycle::return_to_unit(&mut tx, &sub, user, comment).await?;
     let entry = Entry {
         action: "indicators.return",
         entity: "submission",
@@ -385,25 +299,5 @@ pub async fn history(
         series
     )
     .fetch_all(db)
-    .await
-}
-
-/// Records that the Government system acknowledged revision `revision` of a report. Called by
-/// the delivery worker in the transaction that marks the message delivered. A report edited
-/// since (a newer revision in progress) keeps its status: only the revision that was sent is.
-/// Returns the unit whose report changed, if it did.
-pub async fn mark_sent(
-    tx: &mut sqlx::PgConnection,
-    submission_id: i64,
-    revision: i32,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "UPDATE submissions SET status = 'sent', sent_at = now(), updated_at = now()
-         WHERE id = $1 AND revision = $2 AND status = 'approved'
-         RETURNING unit_code",
-        submission_id,
-        revision
-    )
-    .fetch_optional(&mut *tx)
     .await
 }

@@ -9,10 +9,11 @@ use ioc_protocol::{
 };
 use sqlx::{PgConnection, PgPool};
 
-use super::{current_entries, load_submission, Report};
+use super::{current_entries, Report};
 use crate::indicators::catalogue::Indicator;
 use crate::indicators::deadlines::{self, Calendar};
 use crate::indicators::figures;
+use crate::lifecycle;
 
 /// What a figure is compared with: previous month, same month last year, and the sum of this
 /// year's earlier months (for cumulative indicators; `None` when a month is missing).
@@ -77,14 +78,14 @@ pub(super) async fn view_in(
     db: &mut PgConnection,
     r: &Report,
 ) -> Result<SubmissionView, sqlx::Error> {
-    let sub = load_submission(db, r, false).await?;
+    let sub = lifecycle::load(db, &r.key(), false).await?;
     let entries = match &sub {
         Some(s) => current_entries(db, s.id).await?,
         None => Vec::new(),
     };
     let cal = Calendar::load(&mut *db).await?;
     let (deadline, send_deadline) = deadlines::deadlines(&r.rule, &cal, r.period.first_day());
-    let status = sub.as_ref().map(|s| s.status());
+    let status = sub.as_ref().map(|s| s.status);
     let mut refs = references(db, &r.indicators, &r.area, r.period).await?;
     let mut rows = Vec::with_capacity(r.indicators.len());
     for ind in &r.indicators {
