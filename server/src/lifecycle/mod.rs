@@ -16,10 +16,12 @@
 
 mod store;
 
-use ioc_protocol::SubmissionStatus;
+use ioc_protocol::{Publication, SubmissionStatus};
+use sqlx::PgConnection;
 
 pub use store::{approve, delivered, edited, load, lock, return_to_unit, submit, Key, Submission};
 
+use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;
 
 /// What someone does to a submission.
@@ -73,6 +75,41 @@ pub fn step(from: SubmissionStatus, action: Action) -> Result<SubmissionStatus, 
     next(from, action).ok_or(ApiError::InvalidTransition {
         action: action.as_str(),
         from: from.as_str(),
+    })
+}
+
+/// What a step leaves behind once committed: the submission as it now stands, the live
+/// publications to send, and whether it changed anything (then the domain refreshes what is
+/// computed from all submissions, such as the province's board, after the commit).
+pub struct Concluded<V> {
+    pub view: V,
+    pub publications: Vec<Publication>,
+    pub changed: bool,
+}
+
+/// Ends every step the same way, inside its transaction: the audit entry of the change and the
+/// boards it moved (`boards`: the domain's own, e.g. the unit's deadline board; nothing when
+/// the step changed nothing), the submission as it now stands (`view`), then the commit.
+/// `publications` are what the step itself wrote (the points of an approval).
+pub async fn conclude<V>(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    actor: &Actor,
+    change: Option<Entry<'_>>,
+    mut publications: Vec<Publication>,
+    boards: impl AsyncFnOnce(&mut PgConnection) -> Result<Vec<Publication>, sqlx::Error>,
+    view: impl AsyncFnOnce(&mut PgConnection) -> Result<V, sqlx::Error>,
+) -> Result<Concluded<V>, ApiError> {
+    let changed = change.is_some();
+    if let Some(entry) = change {
+        audit::record(&mut *tx, actor, entry).await?;
+        publications.extend(boards(&mut tx).await?);
+    }
+    let view = view(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Concluded {
+        view,
+        publications,
+        changed,
     })
 }
 

@@ -30,7 +30,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::catalogue::{self, Indicator};
 use super::deadlines::{self, Rule};
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{Actor, Entry};
 use crate::http::ApiError;
 use crate::lifecycle::{self, Action, Key};
 use crate::units::{self, UnitKind};
@@ -180,32 +180,31 @@ async fn current_entries(
     .await
 }
 
-/// Ends a workflow step inside its transaction: the audit entry of the change with the deadline
-/// boards it moved (nothing when the step changed nothing), the report as it now stands, then the
-/// commit. `publications` are what the step itself wrote (the points of an approval).
+/// Ends a step through the lifecycle: the unit's own deadline board is refreshed in the
+/// transaction, the province's after the commit (`Done::province_board`).
 async fn conclude(
-    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
     ctx: &Ctx<'_>,
     r: &Report,
     change: Option<Entry<'_>>,
-    mut publications: Vec<Publication>,
+    publications: Vec<Publication>,
     queued: bool,
 ) -> Result<Done, ApiError> {
-    let changed = change.is_some();
-    if let Some(entry) = change {
-        audit::record(&mut *tx, ctx.actor, entry).await?;
-        // The unit's own board in this transaction; the province's after the commit.
-        publications.extend(
-            deadlines::refresh_unit_boards(&mut tx, ctx.epoch, &[r.unit.code.as_str()]).await?,
-        );
-    }
-    let view = read::view_in(&mut tx, r).await?;
-    tx.commit().await?;
-    Ok(Done {
-        view,
+    let unit = r.unit.code.as_str();
+    let done = lifecycle::conclude(
+        tx,
+        ctx.actor,
+        change,
         publications,
+        async |c: &mut PgConnection| deadlines::refresh_unit_boards(c, ctx.epoch, &[unit]).await,
+        async |c: &mut PgConnection| read::view_in(c, r).await,
+    )
+    .await?;
+    Ok(Done {
+        view: done.view,
+        publications: done.publications,
         queued,
-        province_board: changed,
+        province_board: done.changed,
     })
 }
 
