@@ -21,11 +21,13 @@ mod db;
 pub mod i18n;
 mod indicators;
 mod period;
+mod unit_code;
 pub use access::*;
 pub use calendar::*;
 pub use compare::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
+pub use unit_code::{NotAUnitCode, UnitCode};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

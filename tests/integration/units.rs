@@ -109,7 +109,7 @@ async fn a_commune_reads_as_published() {
     assert_eq!(
         anh_son,
         Unit {
-            code: "17329".into(),
+            code: ioc_protocol::UnitCode::parse("17329").unwrap(),
             name_vi: "Xã Anh Sơn".into(),
             name_en: "Anh Son Commune".into(),
             kind: UnitKind::Commune,

@@ -234,7 +234,7 @@ async fn load_series(
         figures::months(&state.db, ind.id, ind.def.aggregation, &area.code, from, to).await?;
     Ok(SeriesView {
         indicator: ind.def,
-        area: area.code,
+        area: area.code.to_string(),
         area_name_vi: area.name_vi,
         area_name_en: area.name_en,
         months,

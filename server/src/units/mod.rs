@@ -14,6 +14,7 @@ pub mod departments;
 pub mod routes;
 
 use chrono::{DateTime, Utc};
+use ioc_protocol::UnitCode;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 
@@ -150,7 +151,7 @@ impl TryFrom<String> for UnitKind {
 pub struct Unit {
     /// Statistical code, zero-padded ("40" Nghệ An, "17329" Xã Anh Sơn); `dept-…` for
     /// departments; `hp-`/`hd-`/`hc-` + a hash of the name path for historic units.
-    pub code: String,
+    pub code: UnitCode,
     /// Official name with its type, as published ("Xã Anh Sơn", "Phường Hoàn Kiếm").
     pub name_vi: String,
     /// ASCII transliteration with the type in English ("Anh Son Commune").
@@ -287,7 +288,11 @@ pub async fn outside_writer_scope(
 }
 
 /// The unit with this code, if any.
+/// A text that is not a unit code names no unit: answered without asking the database.
 pub async fn get(db: &PgPool, code: &str) -> Result<Option<Unit>, sqlx::Error> {
+    let Some(code) = UnitCode::parse(code) else {
+        return Ok(None);
+    };
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM units u WHERE u.code = $1"))
         .bind(code)
         .fetch_optional(db)

@@ -82,7 +82,7 @@ impl UnitsQuery {
 
 pub fn view(r: UnitRecord) -> UnitView {
     UnitView {
-        code: r.unit.code,
+        code: r.unit.code.to_string(),
         name_vi: r.unit.name_vi,
         name_en: r.unit.name_en,
         kind: r.unit.kind.as_str().to_string(),

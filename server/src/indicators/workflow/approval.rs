@@ -84,7 +84,7 @@ pub async fn approve(ctx: &Ctx<'_>, r: &Report, user: Option<i64>) -> Result<Don
         schema: ReportMessage::SCHEMA.into(),
         province: ctx.province.to_string(),
         group: r.rule.code.clone(),
-        reporting_unit: r.unit.code.clone(),
+        reporting_unit: r.unit.code.to_string(),
         area: r.area.clone(),
         period: r.period.to_string(),
         submission_id: sub.id,

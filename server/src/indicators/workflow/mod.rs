@@ -137,7 +137,7 @@ pub async fn report(
     // A department reports the province's figures; a commune its own.
     let area = match (u.kind, &u.parent_code) {
         (UnitKind::Department, Some(parent)) => parent.clone(),
-        _ => u.code.clone(),
+        _ => u.code.to_string(),
     };
     Ok(Report {
         rule,
@@ -293,7 +293,7 @@ pub async fn history(
          WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3 AND ($4::text IS NULL OR se.code = $4)
          ORDER BY e.id DESC"#,
         r.rule.code,
-        r.unit.code,
+        r.unit.code.as_str(),
         r.period.first_day(),
         series
     )

@@ -116,7 +116,7 @@ pub(super) async fn view_in(
     Ok(SubmissionView {
         id: sub.as_ref().map(|s| s.id),
         group: r.rule.code.clone(),
-        unit: r.unit.code.clone(),
+        unit: r.unit.code.to_string(),
         unit_name_vi: r.unit.name_vi.clone(),
         unit_name_en: r.unit.name_en.clone(),
         area: r.area.clone(),
