@@ -1,14 +1,12 @@
 //! Every route and every live topic, for every kind of principal: each gets exactly what its
 //! role allows (a 401/403 otherwise, and never data through a list or a WebSocket snapshot).
 
-use ioc_protocol::{Me, NewUserRequest, RoleGrant, ServerFrame};
-use reqwest::header::{COOKIE, SET_COOKIE};
+use ioc_protocol::ServerFrame;
+use reqwest::header::COOKIE;
 use reqwest::Method;
 use serde_json::json;
 
 use crate::harness::{spawn_app, TestApp, TOKEN};
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
@@ -41,41 +39,10 @@ enum Cred {
 }
 
 async fn user(app: &TestApp, name: &str, role: &str, unit: Option<&str>) -> Cred {
-    let req = NewUserRequest {
-        username: name.into(),
-        display_name: name.into(),
-        password: PASSWORD.into(),
-        unit: None,
-        roles: vec![RoleGrant {
-            role: ioc_protocol::Role::parse(role).expect("a role"),
-            unit: unit.map(String::from),
-        }],
-    };
-    ioc_server::auth::routes::create_account(
-        &app.db,
-        &ioc_server::audit::Actor::system("test"),
-        req,
-    )
-    .await
-    .unwrap();
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Me = r.json().await.unwrap();
+    let s = app.sign_in_new(name, role, unit).await;
     Cred::Session {
-        cookie,
-        csrf: me.csrf_token,
+        cookie: s.cookie,
+        csrf: s.csrf,
     }
 }
 

@@ -1,64 +1,22 @@
 //! The administrator's unit and audit-trail APIs, through HTTP: who may call them, what they
 //! write (always with an audit entry holding before and after), and the exports.
 
-use ioc_protocol::{AuditEntryView, Me, NewUserRequest, RoleGrant, UnitView};
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use ioc_protocol::{AuditEntryView, NewUserRequest, RoleGrant, UnitView};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::harness::{spawn_app, TestApp};
+use crate::harness::{spawn_app, Session, TestApp, PERSON_PASSWORD as PASSWORD};
 
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
 /// Phường Đội Cấn, Quận Ba Đình, Hà Nội before 1 July 2025 (a historic commune).
 const DOI_CAN_HA_NOI: &str = "hc-dd8b322fe51a";
 
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 async fn create_user(app: &TestApp, username: &str, role: &str) {
-    let req = NewUserRequest {
-        username: username.into(),
-        display_name: format!("Người dùng {username}"),
-        password: PASSWORD.into(),
-        unit: None,
-        roles: vec![RoleGrant {
-            role: ioc_protocol::Role::parse(role).expect("a role"),
-            unit: None,
-        }],
-    };
-    ioc_server::auth::routes::create_account(
-        &app.db,
-        &ioc_server::audit::Actor::system("test"),
-        req,
-    )
-    .await
-    .expect("account created");
+    app.create_person(username, &[(role, None)]).await
 }
 
 async fn session(app: &TestApp, username: &str, role: &str) -> Session {
-    create_user(app, username, role).await;
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Me = r.json().await.unwrap();
-    Session {
-        cookie,
-        csrf: me.csrf_token,
-    }
+    app.sign_in_with(username, &[(role, None)]).await
 }
 
 /// A request with the session's cookie and, when `csrf`, its CSRF token.

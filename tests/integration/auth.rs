@@ -1,36 +1,15 @@
 //! Accounts, sessions, API tokens and the audit trail, through the HTTP API.
 
-use ioc_protocol::{CreatedToken, Me, NewUserRequest, RoleGrant};
+use ioc_protocol::{CreatedToken, Me, RoleGrant};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{point, spawn_app, TestApp, TOKEN};
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
+use crate::harness::{point, spawn_app, Session, TestApp, PERSON_PASSWORD as PASSWORD, TOKEN};
 
 /// Creates an account directly through the domain function the admin API uses.
 async fn create_user(app: &TestApp, username: &str, roles: &[(&str, Option<&str>)]) {
-    let req = NewUserRequest {
-        username: username.into(),
-        display_name: format!("Người dùng {username}"),
-        password: PASSWORD.into(),
-        unit: None,
-        roles: roles
-            .iter()
-            .map(|(r, u)| RoleGrant {
-                role: ioc_protocol::Role::parse(r).expect("a role"),
-                unit: u.map(String::from),
-            })
-            .collect(),
-    };
-    ioc_server::auth::routes::create_account(
-        &app.db,
-        &ioc_server::audit::Actor::system("test"),
-        req,
-    )
-    .await
-    .expect("account created");
+    app.create_person(username, roles).await
 }
 
 /// Logs in; returns the cookie header value and the CSRF token.
@@ -43,20 +22,8 @@ async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Respon
         .unwrap()
 }
 
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 async fn session(app: &TestApp, username: &str) -> Session {
-    let r = login(app, username, PASSWORD).await;
-    assert_eq!(r.status(), 200);
-    let set = r.headers()[SET_COOKIE].to_str().unwrap().to_string();
-    let me: Me = r.json().await.unwrap();
-    Session {
-        cookie: set.split(';').next().unwrap().to_string(),
-        csrf: me.csrf_token,
-    }
+    app.sign_in(username).await
 }
 
 async fn error_code(r: reqwest::Response) -> (StatusCode, String) {

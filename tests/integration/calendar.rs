@@ -3,67 +3,14 @@
 //! province's lateness to the Government on the deadline board.
 
 use chrono::{Datelike, Utc};
-use ioc_protocol::{CalendarYear, DayKind, DeadlineBoard, Me, NewUserRequest, RoleGrant};
-use reqwest::header::{COOKIE, SET_COOKIE};
+use ioc_protocol::{CalendarYear, DayKind, DeadlineBoard};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{spawn_app, TestApp};
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
-
-struct Session {
-    cookie: String,
-    csrf: String,
-}
+use crate::harness::{spawn_app, Session, TestApp};
 
 async fn admin(app: &TestApp) -> Session {
-    let req = NewUserRequest {
-        username: "quan.tri".into(),
-        display_name: "Quản trị".into(),
-        password: PASSWORD.into(),
-        unit: None,
-        roles: vec![RoleGrant {
-            role: ioc_protocol::Role::Admin,
-            unit: None,
-        }],
-    };
-    ioc_server::auth::routes::create_account(
-        &app.db,
-        &ioc_server::audit::Actor::system("test"),
-        req,
-    )
-    .await
-    .expect("account created");
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"username": "quan.tri", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Me = r.json().await.unwrap();
-    Session {
-        cookie,
-        csrf: me.csrf_token,
-    }
-}
-
-impl Session {
-    fn send(&self, app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        app.http
-            .request(method, app.url(path))
-            .header(COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-    }
+    app.sign_in_new("quan.tri", "admin", None).await
 }
 
 async fn year(app: &TestApp, y: i32) -> CalendarYear {

@@ -353,20 +353,56 @@ pub struct Session {
     pub csrf: String,
 }
 
+impl Session {
+    /// A request with the session's cookie and CSRF token, as the browser's pages send it.
+    pub fn send(
+        &self,
+        app: &TestApp,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.without_csrf(app, method, path)
+            .header("x-csrf-token", &self.csrf)
+    }
+    /// The cookie alone: what a cross-site page could make the browser send.
+    pub fn without_csrf(
+        &self,
+        app: &TestApp,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        app.http
+            .request(method, app.url(path))
+            .header(reqwest::header::COOKIE, &self.cookie)
+    }
+    pub fn get(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+        self.send(app, reqwest::Method::GET, path)
+    }
+    pub fn post(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+        self.send(app, reqwest::Method::POST, path)
+    }
+    pub fn put(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+        self.send(app, reqwest::Method::PUT, path)
+    }
+}
+
 impl TestApp {
-    /// Creates an account with one role (`unit` for a unit editor's unit) and signs it in
-    /// through the API, as a browser would.
-    pub async fn sign_in_new(&self, username: &str, role: &str, unit: Option<&str>) -> Session {
-        use ioc_protocol::{Me, NewUserRequest, RoleGrant};
+    /// Creates an account with these roles (`(role, unit)`) through the domain function the
+    /// admin API uses, with [`PERSON_PASSWORD`].
+    pub async fn create_person(&self, username: &str, roles: &[(&str, Option<&str>)]) {
+        use ioc_protocol::{NewUserRequest, RoleGrant};
         let req = NewUserRequest {
             username: username.into(),
             display_name: format!("Người dùng {username}"),
             password: PERSON_PASSWORD.into(),
             unit: None,
-            roles: vec![RoleGrant {
-                role: ioc_protocol::Role::parse(role).expect("a role"),
-                unit: unit.map(String::from),
-            }],
+            roles: roles
+                .iter()
+                .map(|(r, u)| RoleGrant {
+                    role: ioc_protocol::Role::parse(r).expect("a role"),
+                    unit: u.map(String::from),
+                })
+                .collect(),
         };
         ioc_server::auth::routes::create_account(
             &self.db,
@@ -375,6 +411,10 @@ impl TestApp {
         )
         .await
         .expect("account created");
+    }
+
+    /// Signs an existing person in through the API, as a browser would.
+    pub async fn sign_in(&self, username: &str) -> Session {
         let r = self
             .http
             .post(self.url("/api/v1/auth/login"))
@@ -390,11 +430,22 @@ impl TestApp {
             .next()
             .unwrap()
             .to_string();
-        let me: Me = r.json().await.unwrap();
+        let me: ioc_protocol::Me = r.json().await.unwrap();
         Session {
             cookie,
             csrf: me.csrf_token,
         }
+    }
+
+    /// Creates an account with these roles and signs it in.
+    pub async fn sign_in_with(&self, username: &str, roles: &[(&str, Option<&str>)]) -> Session {
+        self.create_person(username, roles).await;
+        self.sign_in(username).await
+    }
+
+    /// Creates an account with one role (`unit` for a unit editor's unit) and signs it in.
+    pub async fn sign_in_new(&self, username: &str, role: &str, unit: Option<&str>) -> Session {
+        self.sign_in_with(username, &[(role, unit)]).await
     }
 
     /// Stops the server (gracefully, as on SIGTERM) but keeps its database and data directory,

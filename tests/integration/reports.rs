@@ -7,83 +7,19 @@ use std::time::Duration;
 use chrono::{Datelike, Utc};
 use ioc_protocol::{
     format_period, months_before, period_ts, ts_period, BackfillReceipt, DeadlineBoard,
-    DeadlineStatus, EntryRevision, FigureKind, Me, NewUserRequest, Payload, RoleGrant, SeriesView,
-    ServerFrame, SubmissionStatus, SubmissionView,
+    DeadlineStatus, EntryRevision, FigureKind, Payload, SeriesView, ServerFrame, SubmissionStatus,
+    SubmissionView,
 };
-use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{spawn_app, spawn_app_for_province, TestApp};
+use crate::harness::{spawn_app, spawn_app_for_province, Session, TestApp};
 
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A signed-in person: cookie and CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 async fn session(app: &TestApp, username: &str, roles: &[(&str, Option<&str>)]) -> Session {
-    let req = NewUserRequest {
-        username: username.into(),
-        display_name: format!("Người dùng {username}"),
-        password: PASSWORD.into(),
-        unit: None,
-        roles: roles
-            .iter()
-            .map(|(r, u)| RoleGrant {
-                role: ioc_protocol::Role::parse(r).expect("a role"),
-                unit: u.map(String::from),
-            })
-            .collect(),
-    };
-    ioc_server::auth::routes::create_account(
-        &app.db,
-        &ioc_server::audit::Actor::system("test"),
-        req,
-    )
-    .await
-    .expect("account created");
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Me = r.json().await.unwrap();
-    Session {
-        cookie,
-        csrf: me.csrf_token,
-    }
-}
-
-impl Session {
-    fn get(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
-        app.http.get(app.url(path)).header(COOKIE, &self.cookie)
-    }
-    fn send(&self, app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        app.http
-            .request(method, app.url(path))
-            .header(COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-    }
-    fn post(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
-        self.send(app, reqwest::Method::POST, path)
-    }
-    fn put(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
-        self.send(app, reqwest::Method::PUT, path)
-    }
+    app.sign_in_with(username, roles).await
 }
 
 async fn error(r: reqwest::Response) -> (StatusCode, Value) {
