@@ -5,14 +5,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx,
     EntryFrame, FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Failure};
-use ioc_protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
+use crate::live::{use_live, ConnStatus, TopicState};
+use ioc_protocol::{DeadlineBoard, DeadlineStatus, Payload, Publication, SubmissionSummary};
 
 /// Months loaded at a time (the current period and five before it).
 const MONTHS_PER_PAGE: i32 = 6;
@@ -25,7 +25,8 @@ pub fn EntryListPage() -> impl IntoView {
     let failed = RwSignal::new(None::<Failure>);
     let loaded = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let live = RwSignal::new(LiveState::Connecting);
+    let live = use_live();
+    let status = live.status();
 
     // Loads `count` periods before the last one shown (or the current one and those before it).
     let load_more = move |count: i32| {
@@ -80,13 +81,21 @@ pub fn EntryListPage() -> impl IntoView {
     };
     // Runs again (and the previous subscription ends) only if the person's units change.
     Effect::new(move |_| {
-        let units = ctx.edited_units();
-        if !units.is_empty() {
-            follow_boards(
-                units.iter().map(|u| format!("deadlines/{u}")).collect(),
-                live,
-                apply_board,
-            );
+        for unit in ctx.edited_units() {
+            live.subscribe(
+                ioc_protocol::deadlines_topic(&unit),
+                move |s: TopicState| {
+                    if let Some(Payload::Deadlines(b)) = s.state {
+                        apply_board(b);
+                    }
+                },
+                move |p: Publication| {
+                    if let Payload::Deadlines(b) = p.data {
+                        apply_board(b);
+                    }
+                },
+            )
+            .until_cleanup();
         }
     });
 
@@ -135,7 +144,7 @@ pub fn EntryListPage() -> impl IntoView {
 
     view! {
         <EntryFrame ctx screen=Screen::Entry title=ctx.t(T::MyReports)>
-            <LiveBadge ctx live />
+            <LiveBadge ctx status />
             <div class="reminders" aria-live="polite">{reminders}</div>
             {body}
             <Show when=move || loaded.get() && failed.with(|f| f.is_none())>
@@ -161,15 +170,15 @@ fn current_period() -> String {
 
 /// Whether the board is followed live (a dot and a word, like the wall's).
 #[component]
-pub fn LiveBadge(ctx: EntryCtx, live: RwSignal<LiveState>) -> impl IntoView {
-    move || match live.get() {
-        LiveState::Live => {
+pub fn LiveBadge(ctx: EntryCtx, status: ReadSignal<ConnStatus>) -> impl IntoView {
+    move || match status.get() {
+        ConnStatus::Live => {
             view! { <p class="conn conn-connected live-badge">{ctx.t(T::LiveOn)}</p> }.into_any()
         }
-        LiveState::Offline => {
+        ConnStatus::Offline => {
             view! { <p class="conn conn-offline live-badge">{ctx.t(T::LiveOff)}</p> }.into_any()
         }
-        LiveState::Connecting => ().into_any(),
+        ConnStatus::Connecting => ().into_any(),
     }
 }
 

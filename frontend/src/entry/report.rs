@@ -831,7 +831,7 @@ fn HistoryPanel(r: Report, v: SubmissionView) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td data-label=ctx.t(T::Time)><time>{super::format_time(e.entered_at)}</time></td>
+                                <td data-label=ctx.t(T::Time)><time>{crate::format::format_time(e.entered_at)}</time></td>
                                 <td data-label=ctx.t(T::Indicator)>{name}</td>
                                 <td data-label=ctx.t(T::Kind)>{ctx.t(kind_label(e.kind))}</td>
                                 <td data-label=ctx.t(T::Value) class="num">{format_number(e.value, d, lang)}</td>
