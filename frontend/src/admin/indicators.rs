@@ -3,14 +3,14 @@
 //! indicator is active and on the wall. Changes go through `PATCH /api/v1/indicators/{code}`;
 //! the catalogue is data, so adjusting a threshold never needs a release.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
-use super::{
-    loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section,
-    UnitPicker,
-};
+use super::{loading_view, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker};
 use crate::api::{self, Load};
 use crate::entry::text::EntryMsg as T;
 use ioc_protocol::i18n::parse_number;
@@ -77,13 +77,7 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
     let saved = Callback::new(move |d: IndicatorDef| {
         note.set(Some(Note::Done(M::Saved, d.code.clone())));
         editing.set(None);
-        list.update(|l| {
-            if let Load::Ready(all) = l {
-                if let Some(slot) = all.iter_mut().find(|x| x.code == d.code) {
-                    *slot = d;
-                }
-            }
-        });
+        replace_item(list, |d| d.code.clone(), d);
     });
     view! {
         <AdminFrame ctx section=Section::Indicators>
@@ -91,50 +85,27 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
             <NoteView ctx note />
             <DeadlineRules ctx />
             <HistoryImport ctx />
-            {move || match list.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(all) if all.is_empty() => view! { <p class="admin-empty">{t(ctx, T::NoIndicators)}</p> }.into_any(),
-                Load::Ready(all) => {
-                    let rows = all.into_iter().map(|d| view! { <IndicatorRow ctx def=d editing saved /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true class="indicator-table" headers=vec![M::Code, M::Name, M::Unit, M::Status]>
-                            {rows}
-                        </AdminTable>
-                    }
-                    .into_any()
-                }
-            }}
+            <AdminList
+                ctx
+                items=list
+                headers=vec![M::Code, M::Name, M::Unit, M::Status]
+                empty=t(ctx, T::NoIndicators)
+                key=|d: &IndicatorDef| d.code.clone()
+                cells=move |d: &IndicatorDef| view! { <IndicatorCells ctx def=d.clone() /> }.into_any()
+                editor=Arc::new(move |def: IndicatorDef| view! { <IndicatorEditor ctx def editing saved /> }.into_any())
+                editing
+                class="indicator-table"
+            />
         </AdminFrame>
     }
     .into_any()
 }
 
+/// An indicator's cells: code, names with its measure, kind and checks, owner, status.
 #[component]
-fn IndicatorRow(
-    ctx: AdminCtx,
-    def: IndicatorDef,
-    editing: RwSignal<Option<String>>,
-    saved: Callback<IndicatorDef>,
-) -> impl IntoView {
+fn IndicatorCells(ctx: AdminCtx, def: IndicatorDef) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let code = def.code.clone();
-    let is_open = {
-        let code = code.clone();
-        move || editing.get().as_deref() == Some(code.as_str())
-    };
-    let toggle = {
-        let code = code.clone();
-        move |_| {
-            editing.update(|e| {
-                *e = if e.as_deref() == Some(code.as_str()) {
-                    None
-                } else {
-                    Some(code.clone())
-                }
-            })
-        }
-    };
     let (main, other, measure) = match lang {
         Lang::Vi => (
             def.name_vi.clone(),
@@ -173,10 +144,7 @@ fn IndicatorRow(
             {def.cumulative.then(|| view! { <span class="chip chip-muted">{t(ctx, T::Cumulative)}</span> })}
         </span>
     };
-    let editor_open = is_open.clone();
     view! {
-        <tbody class="row-group" data-code=code.clone()>
-            <tr>
                 <td data-label=ctx.t(M::Code)><code>{code.clone()}</code></td>
                 <td data-label=ctx.t(M::Name) class="cell-name">
                     <strong>{main}</strong>
@@ -189,20 +157,6 @@ fn IndicatorRow(
                     <span class="sub"><code>{def.owner_unit.clone().unwrap_or_default()}</code></span>
                 </td>
                 <td data-label=ctx.t(M::Status)>{chips}</td>
-                <td class="cell-actions">
-                    <button type="button" class="btn btn-small btn-secondary" on:click=toggle aria-expanded=move || is_open().to_string()>
-                        {t(ctx, T::Edit)}
-                    </button>
-                </td>
-            </tr>
-            <Show when=editor_open>
-                <tr class="edit-row">
-                    <td colspan="5">
-                        <IndicatorEditor ctx def=def.clone() editing saved />
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
     }
     .into_any()
 }

@@ -8,6 +8,7 @@
 mod audit;
 mod calendar;
 mod indicators;
+pub mod list;
 mod overview;
 pub mod text;
 mod tokens;

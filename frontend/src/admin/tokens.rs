@@ -5,11 +5,9 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
-use super::{
-    format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView,
-    Section, UnitPicker,
-};
+use super::{format_time, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker};
 use crate::api::{self, Load};
 use ioc_protocol::{CreatedToken, NewTokenRequest, TokenKind, TokenView};
 
@@ -34,13 +32,7 @@ pub fn AdminTokensPage() -> impl IntoView {
     });
     let revoked = Callback::new(move |t: TokenView| {
         note.set(Some(Note::Done(M::TokenRevoked, t.name.clone())));
-        tokens.update(|l| {
-            if let Load::Ready(list) = l {
-                if let Some(slot) = list.iter_mut().find(|x| x.id == t.id) {
-                    *slot = t;
-                }
-            }
-        });
+        replace_item(tokens, |t| t.id.to_string(), t);
     });
     let failed = Callback::new(move |f| note.set(Some(Note::Problem(f))));
     view! {
@@ -52,20 +44,19 @@ pub fn AdminTokensPage() -> impl IntoView {
                 <NewTokenForm ctx created />
             </details>
             <NoteView ctx note />
-            {move || match tokens.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoTokens)}</p> }.into_any(),
-                Load::Ready(list) => {
-                    let rows = list.into_iter().map(|token| view! { <TokenRow ctx token revoked failed /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true headers=vec![M::TokenName, M::TokenKind, M::Unit, M::Permissions, M::LastUsed, M::Status]>
-                            <tbody>{rows}</tbody>
-                        </AdminTable>
-                    }
-                    .into_any()
+            <AdminList
+                ctx
+                items=tokens
+                headers=vec![M::TokenName, M::TokenKind, M::Unit, M::Permissions, M::LastUsed, M::Status]
+                empty=ctx.t(M::NoTokens)
+                key=|t: &TokenView| t.id.to_string()
+                cells=move |t: &TokenView| view! { <TokenCells ctx token=t.clone() revoked failed /> }.into_any()
+                actions=true
+                row_class=|t: &TokenView| {
+                    let expired = t.expires_at.is_some_and(|e| e <= Utc::now());
+                    if t.revoked_at.is_some() || expired { "row-off" } else { "" }
                 }
-            }}
+            />
         </AdminFrame>
     }
     .into_any()
@@ -128,8 +119,9 @@ fn SecretBox(ctx: AdminCtx, secret: RwSignal<Option<CreatedToken>>) -> impl Into
     }
 }
 
+/// A token's cells, with its Revoke button.
 #[component]
-fn TokenRow(
+fn TokenCells(
     ctx: AdminCtx,
     token: TokenView,
     revoked: Callback<TokenView>,
@@ -184,7 +176,6 @@ fn TokenRow(
     };
     let last_used = token.last_used_at.map(format_time);
     view! {
-        <tr class=if is_revoked || expired { "row-off" } else { "" }>
             <td data-label=ctx.t(M::TokenName) class="cell-name">
                 <strong>{token.name.clone()}</strong>
                 <span class="sub"><code>{format!("ioc_{}_…", token.prefix)}</code> " · " {format_time(token.created_at)}</span>
@@ -203,7 +194,6 @@ fn TokenRow(
                     </button>
                 </Show>
             </td>
-        </tr>
     }
     .into_any()
 }

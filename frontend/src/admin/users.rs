@@ -1,13 +1,15 @@
 //! `/admin/users`: the accounts with their roles; create one, change its roles or unit, disable
 //! it, set a new password.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::list::AdminList;
 use super::text::AdminMsg as M;
 use super::{
-    format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note,
-    NoteView, Section, UnitPicker, ROLES,
+    format_time, role_label, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker, ROLES,
 };
 use crate::api::{self, Load};
 use ioc_protocol::{NewUserRequest, PasswordReset, Role, RoleGrant, UserEntry, UserUpdate};
@@ -20,7 +22,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let ctx = AdminCtx::new();
     let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
     let note = RwSignal::new(None::<Note>);
-    let editing = RwSignal::new(None::<i64>);
+    let editing = RwSignal::new(None::<String>);
     let load =
         move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
     // Loaded once hydrated (effects run only in the browser).
@@ -38,20 +40,16 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <NewUserForm ctx changed />
             </details>
             <NoteView ctx note />
-            {move || match users.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoUsers)}</p> }.into_any(),
-                Load::Ready(list) => {
-                    let rows = list.into_iter().map(|entry| view! { <UserRow ctx entry editing changed /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true headers=vec![M::Username, M::DisplayName, M::Unit, M::Roles, M::Status]>
-                            {rows}
-                        </AdminTable>
-                    }
-                    .into_any()
-                }
-            }}
+            <AdminList
+                ctx
+                items=users
+                headers=vec![M::Username, M::DisplayName, M::Unit, M::Roles, M::Status]
+                empty=ctx.t(M::NoUsers)
+                key=|e: &UserEntry| e.user.id.to_string()
+                cells=move |e: &UserEntry| view! { <UserCells ctx entry=e.clone() /> }.into_any()
+                editor=Arc::new(move |entry: UserEntry| view! { <UserEditor ctx entry editing changed /> }.into_any())
+                editing
+            />
         </AdminFrame>
     }
     .into_any()
@@ -153,15 +151,9 @@ fn RoleFields(ctx: AdminCtx, form: RoleForm, #[prop(into)] id: String) -> impl I
     .into_any()
 }
 
+/// An account's cells: username, name, unit, roles, status.
 #[component]
-fn UserRow(
-    ctx: AdminCtx,
-    entry: UserEntry,
-    editing: RwSignal<Option<i64>>,
-    changed: Callback<(M, String)>,
-) -> impl IntoView {
-    let id = entry.user.id;
-    let is_open = move || editing.get() == Some(id);
+fn UserCells(ctx: AdminCtx, entry: UserEntry) -> impl IntoView {
     let roles = entry
         .roles
         .iter()
@@ -172,53 +164,28 @@ fn UserRow(
         })
         .collect_view();
     let locked = entry.user.locked_until.filter(|t| *t > chrono::Utc::now());
-    let disabled = entry.user.disabled;
-    let status = move || {
-        if disabled {
-            view! { <span class="chip chip-off">{ctx.t(M::Disabled)}</span> }.into_any()
-        } else if let Some(t) = locked {
-            view! { <span class="chip chip-warn">{format!("{} {}", ctx.t(M::LockedUntil), format_time(t))}</span> }.into_any()
-        } else {
-            view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
-        }
+    let status = if entry.user.disabled {
+        view! { <span class="chip chip-off">{ctx.t(M::Disabled)}</span> }.into_any()
+    } else if let Some(t) = locked {
+        view! { <span class="chip chip-warn">{format!("{} {}", ctx.t(M::LockedUntil), format_time(t))}</span> }.into_any()
+    } else {
+        view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
     };
-    let user = entry.user.clone();
+    let user = entry.user;
     view! {
-        <tbody class="row-group">
-            <tr>
-                <td data-label=ctx.t(M::Username)><code>{user.username.clone()}</code></td>
-                <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name.clone()}</strong></td>
-                <td data-label=ctx.t(M::Unit)><code>{user.unit_code.clone().unwrap_or_default()}</code></td>
-                <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
-                <td data-label=ctx.t(M::Status)>{status}</td>
-                <td class="cell-actions">
-                    <button
-                        type="button"
-                        class="btn btn-small btn-secondary"
-                        aria-expanded=move || is_open().to_string()
-                        on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })
-                    >
-                        {ctx.t(M::Edit)}
-                    </button>
-                </td>
-            </tr>
-            <Show when=is_open>
-                <tr class="edit-row">
-                    <td colspan="6">
-                        <UserEditor ctx entry=entry.clone() editing changed />
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
+        <td data-label=ctx.t(M::Username)><code>{user.username}</code></td>
+        <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name}</strong></td>
+        <td data-label=ctx.t(M::Unit)><code>{user.unit_code.unwrap_or_default()}</code></td>
+        <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
+        <td data-label=ctx.t(M::Status)>{status}</td>
     }
-    .into_any()
 }
 
 #[component]
 fn UserEditor(
     ctx: AdminCtx,
     entry: UserEntry,
-    editing: RwSignal<Option<i64>>,
+    editing: RwSignal<Option<String>>,
     changed: Callback<(M, String)>,
 ) -> impl IntoView {
     let id = entry.user.id;
