@@ -10,9 +10,12 @@
 // The office screens: everywhere but in the wall bundle (the server renders them; plain native
 // builds such as `cargo test -p ioc-frontend` keep their unit tests).
 //
-// Layers, each using only those above it (no cycles): `ioc_protocol` (wire types, i18n) →
-// `api` (HTTP calls) → `context` (page language, signed-in person) → `format` → `live` (the one
-// WebSocket client) → pages (`login`, `wall`, `entry`, `admin`) → `app` (shell and routes).
+// Layers, each using only those above it (no cycles): `ioc_protocol` (wire types, server
+// texts) → `i18n` (the screens' catalogues) → `api` (HTTP calls) → `context` (page language,
+// signed-in person) → `format` → `live` (the one WebSocket client) → pages (`login`, `wall`,
+// `entry`, `admin`) → `app` (shell and routes).
+pub mod i18n;
+
 pub mod api;
 pub mod context;
 pub mod format;
