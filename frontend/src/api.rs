@@ -160,6 +160,26 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     }
 }
 
+/// A change the person asks for (save, create, revoke) as a Leptos action: dispatched with the
+/// URL and the body, it sends them with the session's CSRF token and hands the answer to `done`;
+/// `pending()` is true meanwhile, which is what disables the button (no hand-kept busy flag that
+/// an early return could leave set).
+pub fn send_action<B, T>(
+    method: &'static str,
+    csrf: impl Fn() -> String + 'static,
+    done: impl Fn(Result<Option<T>, Failure>) + 'static,
+) -> leptos::prelude::Action<(String, Option<B>), ()>
+where
+    B: Serialize + Clone + 'static,
+    T: DeserializeOwned + 'static,
+{
+    let done = std::rc::Rc::new(done);
+    leptos::prelude::Action::new_local(move |(url, body): &(String, Option<B>)| {
+        let (url, body, csrf, done) = (url.clone(), body.clone(), csrf(), done.clone());
+        async move { done(send::<B, T>(method, &url, &csrf, body.as_ref()).await) }
+    })
+}
+
 /// Copies `text` to the clipboard where the browser allows it (a secure context); false
 /// otherwise, and the person copies by hand.
 pub fn copy_to_clipboard(text: &str) -> bool {

@@ -190,8 +190,16 @@ fn IndicatorEditor(
     let active = RwSignal::new(def.active);
     let on_wall = RwSignal::new(def.on_wall);
     let sort_order = RwSignal::new(def.sort_order.to_string());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<IndicatorDef>, _>| match answer {
+            Ok(Some(d)) => saved.run(d),
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = def.code.clone();
     let id = format!("ind-{}", def.code);
     let invalid = RwSignal::new(false);
@@ -241,16 +249,7 @@ fn IndicatorEditor(
         };
         invalid.set(false);
         let url = format!("/api/v1/indicators/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, IndicatorDef>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(Some(d)) => saved.run(d),
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
     let number = move |label: T, value: RwSignal<String>, class: &'static str| {
         view! {
@@ -313,7 +312,7 @@ fn IndicatorEditor(
                 <label class="check"><input type="checkbox" bind:checked=on_wall /><span>{t(ctx, T::OnWall)}</span></label>
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{t(ctx, T::SaveIndicator)}</button>
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{t(ctx, T::Cancel)}</button>
             </div>
         </form>
@@ -479,8 +478,18 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
     let submit_before = RwSignal::new(group.submit_bound == DayBound::Before);
     let send_before = RwSignal::new(group.send_bound == DayBound::Before);
     let soon = RwSignal::new(group.due_soon_days.to_string());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<IndicatorGroup>, _>| match answer {
+            Ok(_) => note.set(Some(Note::Done(
+                M::Saved,
+                t(ctx, T::RulesSaved).to_string(),
+            ))),
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = group.code.clone();
     let name = move || {
         if ctx.lang.get() == Lang::En {
@@ -506,18 +515,7 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             ..Default::default()
         };
         let url = format!("/api/v1/indicator-groups/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, IndicatorGroup>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(_) => note.set(Some(Note::Done(
-                    M::Saved,
-                    t(ctx, T::RulesSaved).to_string(),
-                ))),
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
     let field = move |label: T, value: RwSignal<String>, class: &'static str| {
         view! {
@@ -538,7 +536,7 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             <label class="check submit-before"><input type="checkbox" bind:checked=submit_before /><span>{t(ctx, T::SubmitBefore)}</span></label>
             <label class="check send-before"><input type="checkbox" bind:checked=send_before /><span>{t(ctx, T::SendBefore)}</span></label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{t(ctx, T::SaveIndicator)}</button>
             </div>
         </form>
     }

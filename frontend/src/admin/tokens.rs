@@ -127,8 +127,16 @@ fn TokenCells(
     revoked: Callback<TokenView>,
     failed: Callback<api::Failure>,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
     let id = token.id;
+    let post = api::send_action::<(), _>(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<TokenView>, _>| match answer {
+            Ok(Some(t)) => revoked.run(t),
+            Ok(None) => {}
+            Err(f) => failed.run(f),
+        },
+    );
     let now = Utc::now();
     let is_revoked = token.revoked_at.is_some();
     let expired = token.expires_at.is_some_and(|t| t <= now);
@@ -162,17 +170,7 @@ fn TokenCells(
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = &name;
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            let url = format!("/api/v1/admin/tokens/{id}/revoke");
-            match api::send::<(), TokenView>("POST", &url, &csrf, None).await {
-                Ok(Some(t)) => revoked.run(t),
-                Ok(None) => {}
-                Err(f) => failed.run(f),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local((format!("/api/v1/admin/tokens/{id}/revoke"), None));
     };
     let last_used = token.last_used_at.map(format_time);
     view! {
@@ -189,7 +187,7 @@ fn TokenCells(
             <td data-label=ctx.t(M::Status)>{status}</td>
             <td class="cell-actions">
                 <Show when=move || !is_revoked>
-                    <button type="button" class="btn btn-small btn-danger" on:click=revoke.clone() disabled=move || busy.get()>
+                    <button type="button" class="btn btn-small btn-danger" on:click=revoke.clone() disabled=move || post.pending().get()>
                         {ctx.t(M::Revoke)}
                     </button>
                 </Show>
@@ -206,8 +204,21 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
     let points_write = RwSignal::new(true);
     let screens = RwSignal::new("main".to_string());
     let expires = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<CreatedToken>, _>| match answer {
+            Ok(Some(c)) => {
+                note.set(None);
+                name.set(String::new());
+                expires.set(String::new());
+                created.run(c);
+            }
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let is_wall = move || kind.get() == TokenKind::WallDisplay.as_str();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -253,23 +264,7 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
             screens: if wall { screen_list } else { Vec::new() },
             expires_at,
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, CreatedToken>("POST", "/api/v1/admin/tokens", &csrf, Some(&body))
-                .await
-            {
-                Ok(Some(c)) => {
-                    note.set(None);
-                    name.set(String::new());
-                    expires.set(String::new());
-                    created.run(c);
-                }
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/tokens".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -312,7 +307,7 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
                 <small class="hint">{ctx.t(M::ExpiresHint)}</small>
             </label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddToken)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddToken)}</button>
             </div>
         </form>
     }

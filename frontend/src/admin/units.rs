@@ -172,8 +172,16 @@ fn UnitEditor(
     let parent = RwSignal::new(unit.parent_code.clone().unwrap_or_default());
     let sort_order = RwSignal::new(unit.sort_order.to_string());
     let active = RwSignal::new(unit.active);
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<UnitView>, _>| match answer {
+            Ok(Some(u)) => saved.run(u),
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = unit.code.clone();
     let id = format!("edit-{}", unit.code);
     let old_parent = unit.parent_code.clone().unwrap_or_default();
@@ -199,16 +207,7 @@ fn UnitEditor(
             sort_order: Some(order),
         };
         let url = format!("/api/v1/admin/units/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, UnitView>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(Some(u)) => saved.run(u),
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
 
     view! {
@@ -244,7 +243,7 @@ fn UnitEditor(
                 <p class="hint">{ctx.t(M::HistoricCannotActivate)}</p>
             </Show>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::Save)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{ctx.t(M::Save)}</button>
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{ctx.t(M::Cancel)}</button>
             </div>
         </form>
@@ -260,8 +259,26 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
     let name_en = RwSignal::new(String::new());
     let subtype = RwSignal::new("sở".to_string());
     let parent = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<UnitView>, _>| match answer {
+            Ok(Some(u)) => {
+                note.set(None);
+                code.set(if u.kind == "department" {
+                    "dept-".into()
+                } else {
+                    String::new()
+                });
+                name_vi.set(String::new());
+                name_en.set(String::new());
+                created.run(u);
+            }
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     // A new kind suggests its code pattern and type.
     let change_kind = move |k: String| {
         let department = k == "department";
@@ -296,28 +313,7 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
             parent_code: (!p.is_empty()).then_some(p),
             subtype: Some(subtype.get_untracked()).filter(|s| !s.trim().is_empty()),
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, UnitView>("POST", "/api/v1/admin/units", &csrf, Some(&body)).await
-            {
-                Ok(Some(u)) => {
-                    note.set(None);
-                    let department = body.kind == "department";
-                    code.set(if department {
-                        "dept-".into()
-                    } else {
-                        String::new()
-                    });
-                    name_vi.set(String::new());
-                    name_en.set(String::new());
-                    created.run(u);
-                }
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/units".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -353,7 +349,7 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
                 <UnitPicker ctx value=parent id="new-unit-parent" placeholder=M::ParentDefault />
             </label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddUnit)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddUnit)}</button>
             </div>
         </form>
     }

@@ -195,41 +195,48 @@ fn UserEditor(
     let disabled = RwSignal::new(entry.user.disabled);
     let roles = RoleForm::new(&entry.roles);
     let password = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
-
-    let save = {
-        let username = username.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let grants = match roles.grants(&unit.get_untracked()) {
-                Ok(g) => g,
-                Err(m) => return note.set(Some(Note::Invalid(m))),
-            };
-            let body = UserUpdate {
-                display_name: Some(display_name.get_untracked()),
-                unit: Some(unit.get_untracked().trim().to_string()),
-                disabled: Some(disabled.get_untracked()),
-                roles: Some(grants),
-            };
-            let csrf = ctx.csrf();
-            let who = username.clone();
-            busy.set(true);
-            spawn_local(async move {
-                match api::send::<_, serde_json::Value>(
-                    "PATCH",
-                    &format!("/api/v1/admin/users/{id}"),
-                    &csrf,
-                    Some(&body),
-                )
-                .await
-                {
-                    Ok(_) => changed.run((M::Saved, who)),
-                    Err(f) => note.set(Some(Note::Problem(f))),
+    let patch = {
+        let who = username.clone();
+        api::send_action(
+            "PATCH",
+            move || ctx.csrf(),
+            move |answer: Result<Option<serde_json::Value>, _>| match answer {
+                Ok(_) => changed.run((M::Saved, who.clone())),
+                Err(f) => note.set(Some(Note::Problem(f))),
+            },
+        )
+    };
+    let post = {
+        let who = username.clone();
+        api::send_action(
+            "POST",
+            move || ctx.csrf(),
+            move |answer: Result<Option<serde_json::Value>, _>| match answer {
+                Ok(_) => {
+                    password.set(String::new());
+                    note.set(Some(Note::Done(M::PasswordWasReset, who.clone())));
                 }
-                busy.set(false);
-            });
-        }
+                Err(f) => note.set(Some(Note::Problem(f))),
+            },
+        )
+    };
+    // One change at a time: both buttons wait for either.
+    let busy = move || patch.pending().get() || post.pending().get();
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let grants = match roles.grants(&unit.get_untracked()) {
+            Ok(g) => g,
+            Err(m) => return note.set(Some(Note::Invalid(m))),
+        };
+        let body = UserUpdate {
+            display_name: Some(display_name.get_untracked()),
+            unit: Some(unit.get_untracked().trim().to_string()),
+            disabled: Some(disabled.get_untracked()),
+            roles: Some(grants),
+        };
+        patch.dispatch_local((format!("/api/v1/admin/users/{id}"), Some(body)));
     };
     let reset = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -237,27 +244,10 @@ fn UserEditor(
         if new.chars().count() < MIN_PASSWORD {
             return note.set(Some(Note::Invalid(M::PasswordTooShort)));
         }
-        let csrf = ctx.csrf();
-        let who = username.clone();
-        busy.set(true);
-        spawn_local(async move {
-            let body = PasswordReset { password: new };
-            match api::send::<_, serde_json::Value>(
-                "POST",
-                &format!("/api/v1/admin/users/{id}/password"),
-                &csrf,
-                Some(&body),
-            )
-            .await
-            {
-                Ok(_) => {
-                    password.set(String::new());
-                    note.set(Some(Note::Done(M::PasswordWasReset, who)));
-                }
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local((
+            format!("/api/v1/admin/users/{id}/password"),
+            Some(PasswordReset { password: new }),
+        ));
     };
     let prefix = format!("user-{id}");
     view! {
@@ -278,7 +268,7 @@ fn UserEditor(
                     <span>{ctx.t(M::DisableAccount)}</span>
                 </label>
                 <div class="form-actions">
-                    <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::Save)}</button>
+                    <button type="submit" class="btn" disabled=busy>{ctx.t(M::Save)}</button>
                     <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{ctx.t(M::Cancel)}</button>
                 </div>
             </form>
@@ -289,7 +279,7 @@ fn UserEditor(
                     <small class="hint">{ctx.t(M::ResetPasswordHint)}</small>
                 </label>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>{ctx.t(M::ResetPassword)}</button>
+                    <button type="submit" class="btn btn-secondary" disabled=busy>{ctx.t(M::ResetPassword)}</button>
                 </div>
             </form>
         </div>
@@ -304,8 +294,23 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
     let roles = RoleForm::new(&[]);
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<serde_json::Value>, _>| match answer {
+            Ok(_) => {
+                let who = username.get_untracked().trim().to_lowercase();
+                note.set(None);
+                for s in [username, display_name, password, unit] {
+                    s.set(String::new());
+                }
+                roles.reset();
+                changed.run((M::UserCreated, who));
+            }
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked().chars().count() < MIN_PASSWORD {
@@ -323,29 +328,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             unit: (!u.is_empty()).then_some(u),
             roles: grants,
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, serde_json::Value>(
-                "POST",
-                "/api/v1/admin/users",
-                &csrf,
-                Some(&body),
-            )
-            .await
-            {
-                Ok(_) => {
-                    note.set(None);
-                    for s in [username, display_name, password, unit] {
-                        s.set(String::new());
-                    }
-                    roles.reset();
-                    changed.run((M::UserCreated, body.username));
-                }
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/users".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -370,7 +353,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             </label>
             <RoleFields ctx form=roles id="new-user" />
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddUser)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddUser)}</button>
             </div>
         </form>
     }
