@@ -3,7 +3,6 @@
 //! phone left open on this page learns of a deadline without a reload.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::text::EntryMsg as T;
 use super::{
@@ -24,14 +23,14 @@ pub fn EntryListPage() -> impl IntoView {
     let periods = RwSignal::new(Vec::<(String, Vec<SubmissionSummary>)>::new());
     let failed = RwSignal::new(None::<Failure>);
     let loaded = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let live = use_live();
     let status = live.status();
 
-    // Loads `count` periods before the last one shown (or the current one and those before it).
-    let load_more = move |count: i32| {
-        busy.set(true);
-        spawn_local(async move {
+    // Loads `count` periods before the last one shown (or the current one and those before it);
+    // the "more" button waits while it is pending.
+    let load_more = Action::new_local(move |count: &i32| {
+        let count = *count;
+        async move {
             let mut next =
                 periods.with_untracked(|p| p.last().and_then(|(last, _)| previous_period(last, 1)));
             for _ in 0..count {
@@ -56,10 +55,11 @@ pub fn EntryListPage() -> impl IntoView {
                 }
             }
             loaded.set(true);
-            busy.set(false);
-        });
-    };
-    Effect::new(move |_| load_more(MONTHS_PER_PAGE));
+        }
+    });
+    Effect::new(move |_| {
+        load_more.dispatch_local(MONTHS_PER_PAGE);
+    });
 
     // A board's rows replace the same reports on screen (a board may also carry the previous
     // period's open reports, so rows are matched by their own period).
@@ -148,7 +148,7 @@ pub fn EntryListPage() -> impl IntoView {
             <div class="reminders" aria-live="polite">{reminders}</div>
             {body}
             <Show when=move || loaded.get() && failed.with(|f| f.is_none())>
-                <button type="button" class="btn btn-secondary more" disabled=move || busy.get() on:click=move |_| load_more(MONTHS_PER_PAGE)>
+                <button type="button" class="btn btn-secondary more" disabled=move || load_more.pending().get() on:click=move |_| { load_more.dispatch_local(MONTHS_PER_PAGE); }>
                     {ctx.t(T::LoadEarlier)}
                 </button>
             </Show>
