@@ -49,6 +49,7 @@ texts! {
         Filter => "Lọc", "Filter";
         Status => "Trạng thái", "Status";
         Active => "Đang hoạt động", "Active";
+        Approved => "Đã duyệt", "Approved";
         Code => "Mã", "Code";
         Name => "Tên", "Name";
         NameVi => "Tên tiếng Việt", "Vietnamese name";

@@ -19,13 +19,13 @@ texts! {
         StatusDraft => "Đang nhập", "Draft";
         StatusSubmitted => "Chờ duyệt", "Awaiting approval";
         StatusReturned => "Bị trả lại", "Returned";
-        StatusApproved => "Đã duyệt", "Approved";
+        StatusApproved => Common::Approved;
         StatusSent => "Đã gửi Chính phủ", "Sent to the Government";
         DueNotDue => "Chưa đến hạn", "Not due";
         DueSoon => "Sắp đến hạn", "Due soon";
         DueLate => "Quá hạn", "Late";
         DueSubmitted => "Đã nộp", "Submitted";
-        DueApproved => "Đã duyệt", "Approved";
+        DueApproved => Common::Approved;
         DueSent => "Đã gửi", "Sent";
         // Lists
         Period => "Kỳ báo cáo", "Period";

@@ -68,40 +68,44 @@ texts! {
         PartialLong => "Cộng từ đơn vị cũ nhưng thiếu số liệu của một số đơn vị: thấp hơn thực tế", "Rolled up from former units, some of which sent nothing: below the real total";
         /// The chart's third mode: the change against the same month last year.
         YoyView => "So cùng kỳ (%)", "Vs last year (%)";
+        // A report's workflow and deadline states
+        ReportNotSubmitted => "Chưa nộp", "Not submitted";
+        ReportSubmitted => "Đã nộp, chờ duyệt", "Submitted";
+        ReportReturned => "Bị trả lại", "Returned";
+        ReportApproved => Common::Approved;
+        ReportSent => "Đã gửi Chính phủ", "Sent to the Government";
+        DueNotDue => "Chưa đến hạn", "Not due";
+        DueSoon => "Sắp đến hạn", "Due soon";
+        DueLate => "Quá hạn", "Overdue";
+        DueSubmitted => "Đã nộp", "Submitted";
+        DueApproved => Common::Approved;
+        DueSent => "Đã gửi", "Sent";
     }
 }
 
 /// A report's workflow state in words.
 pub fn submission_status(s: Option<SubmissionStatus>, lang: Lang) -> &'static str {
-    let (vi, en) = match s {
-        None | Some(SubmissionStatus::Draft) => ("Chưa nộp", "Not submitted"),
-        Some(SubmissionStatus::Submitted) => ("Đã nộp, chờ duyệt", "Submitted"),
-        Some(SubmissionStatus::Returned) => ("Bị trả lại", "Returned"),
-        Some(SubmissionStatus::Approved) => ("Đã duyệt", "Approved"),
-        Some(SubmissionStatus::Sent) => ("Đã gửi Chính phủ", "Sent to the Government"),
-    };
-    if lang == Lang::En {
-        en
-    } else {
-        vi
+    match s {
+        None | Some(SubmissionStatus::Draft) => WallMsg::ReportNotSubmitted,
+        Some(SubmissionStatus::Submitted) => WallMsg::ReportSubmitted,
+        Some(SubmissionStatus::Returned) => WallMsg::ReportReturned,
+        Some(SubmissionStatus::Approved) => WallMsg::ReportApproved,
+        Some(SubmissionStatus::Sent) => WallMsg::ReportSent,
     }
+    .get(lang)
 }
 
 /// A report's deadline state in words.
 pub fn deadline_status(s: DeadlineStatus, lang: Lang) -> &'static str {
-    let (vi, en) = match s {
-        DeadlineStatus::NotDue => ("Chưa đến hạn", "Not due"),
-        DeadlineStatus::DueSoon => ("Sắp đến hạn", "Due soon"),
-        DeadlineStatus::Late => ("Quá hạn", "Overdue"),
-        DeadlineStatus::Submitted => ("Đã nộp", "Submitted"),
-        DeadlineStatus::Approved => ("Đã duyệt", "Approved"),
-        DeadlineStatus::Sent => ("Đã gửi", "Sent"),
-    };
-    if lang == Lang::En {
-        en
-    } else {
-        vi
+    match s {
+        DeadlineStatus::NotDue => WallMsg::DueNotDue,
+        DeadlineStatus::DueSoon => WallMsg::DueSoon,
+        DeadlineStatus::Late => WallMsg::DueLate,
+        DeadlineStatus::Submitted => WallMsg::DueSubmitted,
+        DeadlineStatus::Approved => WallMsg::DueApproved,
+        DeadlineStatus::Sent => WallMsg::DueSent,
     }
+    .get(lang)
 }
 
 /// `YYYY-MM-DD` as the language writes a date ("04/11/2026"; ISO stays ISO in English).
