@@ -160,6 +160,23 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     }
 }
 
+/// What an office screen loads: `None` while loading (and on the server, which renders the
+/// screens empty: the browser loads with the session cookie), then the answer. Being a Leptos
+/// resource, it loads again when what its URL reads changes or on `refetch()`, and a screen can
+/// still change a loaded row in place (`update`) after a save.
+pub type Loaded<T> = leptos::prelude::LocalResource<Result<T, Failure>>;
+
+/// `GET url()` as a [`Loaded`] resource.
+pub fn resource<T>(url: impl Fn() -> String + 'static) -> Loaded<T>
+where
+    T: DeserializeOwned + 'static,
+{
+    leptos::prelude::LocalResource::new(move || {
+        let url = url();
+        async move { get::<T>(&url).await }
+    })
+}
+
 /// A change the person asks for (save, create, revoke) as a Leptos action: dispatched with the
 /// URL and the body, it sends them with the session's CSRF token and hands the answer to `done`;
 /// `pending()` is true meanwhile, which is what disables the button (no hand-kept busy flag that

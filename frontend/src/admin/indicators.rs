@@ -68,12 +68,9 @@ fn plain(v: Option<f64>, lang: Lang) -> String {
 #[component]
 pub fn AdminIndicatorsPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let list = RwSignal::new(Load::<Vec<IndicatorDef>>::Loading);
+    let list = api::resource::<Vec<IndicatorDef>>(|| "/api/v1/indicators".into());
     let editing = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<Note>);
-    Effect::new(move |_| {
-        spawn_local(async move { list.set(api::get("/api/v1/indicators").await.into()) })
-    });
     let saved = Callback::new(move |d: IndicatorDef| {
         note.set(Some(Note::Done(M::Saved, d.code.clone())));
         editing.set(None);

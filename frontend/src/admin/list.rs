@@ -8,19 +8,19 @@ use leptos::prelude::*;
 
 use super::text::AdminMsg as M;
 use super::{loading_view, AdminCtx, AdminTable, FailureView};
-use crate::api::Load;
+use crate::api::Loaded;
 
 /// The editor of one item, shown under its row.
 pub type Editor<T> = Arc<dyn Fn(T) -> AnyView + Send + Sync>;
 
 /// Replaces the item with `key` in a loaded list (after it was saved).
-pub fn replace_item<T>(items: RwSignal<Load<Vec<T>>>, key: fn(&T) -> String, item: T)
+pub fn replace_item<T>(items: Loaded<Vec<T>>, key: fn(&T) -> String, item: T)
 where
-    T: Send + Sync + 'static,
+    T: 'static,
 {
     let k = key(&item);
     items.update(|l| {
-        if let Load::Ready(list) = l {
+        if let Some(Ok(list)) = l {
             if let Some(slot) = list.iter_mut().find(|x| key(x) == k) {
                 *slot = item;
             }
@@ -34,7 +34,7 @@ where
 #[component]
 pub fn AdminList<T, C>(
     ctx: AdminCtx,
-    items: RwSignal<Load<Vec<T>>>,
+    items: Loaded<Vec<T>>,
     headers: Vec<M>,
     /// Shown when the list is empty (already in the page's language).
     empty: &'static str,
@@ -63,12 +63,12 @@ where
 {
     let editing = editing.unwrap_or_else(|| RwSignal::new(None));
     move || match items.get() {
-        Load::Loading => loading_view(ctx),
-        Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-        Load::Ready(list) if list.is_empty() => {
+        None => loading_view(ctx),
+        Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => {
             view! { <p class="admin-empty">{empty}</p> }.into_any()
         }
-        Load::Ready(list) => {
+        Some(Ok(list)) => {
             let n = list.len();
             let columns = headers.len() + usize::from(actions || editor.is_some());
             let rows = list

@@ -3,12 +3,11 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
 use super::{format_time, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker};
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::{CreatedToken, NewTokenRequest, TokenKind, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
@@ -16,19 +15,14 @@ const POINTS_WRITE: &str = "points:write";
 #[component]
 pub fn AdminTokensPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let tokens = RwSignal::new(Load::<Vec<TokenView>>::Loading);
+    let tokens = api::resource::<Vec<TokenView>>(|| "/api/v1/admin/tokens".into());
     let note = RwSignal::new(None::<Note>);
     // The secret of the token just created; dropped for good once dismissed.
     let secret = RwSignal::new(None::<CreatedToken>);
-    let load = move || {
-        spawn_local(async move { tokens.set(api::get("/api/v1/admin/tokens").await.into()) })
-    };
-    // Loaded once hydrated (effects run only in the browser).
-    Effect::new(move |_| load());
     let created = Callback::new(move |c: CreatedToken| {
         note.set(None);
         secret.set(Some(c));
-        load();
+        tokens.refetch();
     });
     let revoked = Callback::new(move |t: TokenView| {
         note.set(Some(Note::Done(M::TokenRevoked, t.name.clone())));

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use super::list::{replace_item, AdminList};
@@ -12,7 +11,7 @@ use super::text::AdminMsg as M;
 use super::{
     kind_label, lang_field, unit_name, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker,
 };
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{NewUnitRequest, UnitUpdate, UnitView};
 
@@ -37,27 +36,18 @@ pub fn AdminUnitsPage() -> impl IntoView {
     let kind =
         Memo::new(move |_| query.with(|m| m.get("kind").unwrap_or_else(|| "department".into())));
     let active = Memo::new(move |_| query.with(|m| m.get("active").unwrap_or_default()));
-    let units = RwSignal::new(Load::<Vec<UnitView>>::Loading);
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<String>);
-
-    let load = move || {
-        let url = format!(
+    let units = api::resource::<Vec<UnitView>>(move || {
+        format!(
             "/api/v1/units{}",
             api::query_string(&[
-                ("q", q.get_untracked()),
-                ("kind", kind.get_untracked()),
-                ("active", active.get_untracked()),
+                ("q", q.get()),
+                ("kind", kind.get()),
+                ("active", active.get()),
                 ("limit", LIMIT.to_string()),
             ])
-        );
-        spawn_local(async move { units.set(api::get(&url).await.into()) });
-    };
-    Effect::new(move |_| {
-        q.track();
-        kind.track();
-        active.track();
-        load();
+        )
     });
 
     let saved = Callback::new(move |u: UnitView| {
@@ -70,7 +60,7 @@ pub fn AdminUnitsPage() -> impl IntoView {
             M::UnitCreated,
             format!("{} ({})", unit_name(&u, ctx.lang.get_untracked()), u.code),
         )));
-        load();
+        units.refetch();
     });
 
     let kind_options = move || {

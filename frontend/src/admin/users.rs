@@ -4,14 +4,13 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::list::AdminList;
 use super::text::AdminMsg as M;
 use super::{
     format_time, role_label, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker, ROLES,
 };
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::{NewUserRequest, PasswordReset, Role, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
@@ -20,17 +19,13 @@ const MIN_PASSWORD: usize = 10;
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
+    let users = api::resource::<Vec<UserEntry>>(|| "/api/v1/admin/users".into());
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<String>);
-    let load =
-        move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
-    // Loaded once hydrated (effects run only in the browser).
-    Effect::new(move |_| load());
     let changed = Callback::new(move |(m, who): (M, String)| {
         note.set(Some(Note::Done(m, who)));
         editing.set(None);
-        load();
+        users.refetch();
     });
     view! {
         <AdminFrame ctx section=Section::Users>
