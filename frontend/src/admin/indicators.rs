@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
 use super::{loading_view, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker};
-use crate::api::{self, Load};
+use crate::api;
 use crate::entry::text::EntryMsg as T;
 use ioc_protocol::i18n::parse_number;
 use ioc_protocol::i18n::Lang;
@@ -441,18 +441,15 @@ async fn upload_history(
 /// deadline boards and reminders follow at once.
 #[component]
 fn DeadlineRules(ctx: AdminCtx) -> impl IntoView {
-    let groups = RwSignal::new(Load::<Vec<IndicatorGroup>>::Loading);
-    Effect::new(move |_| {
-        spawn_local(async move { groups.set(api::get("/api/v1/indicator-groups").await.into()) })
-    });
+    let groups = api::resource::<Vec<IndicatorGroup>>(|| "/api/v1/indicator-groups".into());
     view! {
         <section class="deadline-rules" aria-labelledby="rules-title">
             <h2 id="rules-title">{t(ctx, T::RulesTitle)}</h2>
             <p class="hint">{t(ctx, T::RulesExplain)}</p>
             {move || match groups.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(all) => all.into_iter().map(|g| view! { <RuleForm ctx group=g /> }).collect_view().into_any(),
+                None => loading_view(ctx),
+                Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Some(Ok(all)) => all.into_iter().map(|g| view! { <RuleForm ctx group=g /> }).collect_view().into_any(),
             }}
         </section>
     }
