@@ -160,6 +160,43 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     }
 }
 
+/// What an office screen loads: `None` while loading (and on the server, which renders the
+/// screens empty: the browser loads with the session cookie), then the answer. Being a Leptos
+/// resource, it loads again when what its URL reads changes or on `refetch()`, and a screen can
+/// still change a loaded row in place (`update`) after a save.
+pub type Loaded<T> = leptos::prelude::LocalResource<Result<T, Failure>>;
+
+/// `GET url()` as a [`Loaded`] resource.
+pub fn resource<T>(url: impl Fn() -> String + 'static) -> Loaded<T>
+where
+    T: DeserializeOwned + 'static,
+{
+    leptos::prelude::LocalResource::new(move || {
+        let url = url();
+        async move { get::<T>(&url).await }
+    })
+}
+
+/// A change the person asks for (save, create, revoke) as a Leptos action: dispatched with the
+/// URL and the body, it sends them with the session's CSRF token and hands the answer to `done`;
+/// `pending()` is true meanwhile, which is what disables the button (no hand-kept busy flag that
+/// an early return could leave set).
+pub fn send_action<B, T>(
+    method: &'static str,
+    csrf: impl Fn() -> String + 'static,
+    done: impl Fn(Result<Option<T>, Failure>) + 'static,
+) -> leptos::prelude::Action<(String, Option<B>), ()>
+where
+    B: Serialize + Clone + 'static,
+    T: DeserializeOwned + 'static,
+{
+    let done = std::rc::Rc::new(done);
+    leptos::prelude::Action::new_local(move |(url, body): &(String, Option<B>)| {
+        let (url, body, csrf, done) = (url.clone(), body.clone(), csrf(), done.clone());
+        async move { done(send::<B, T>(method, &url, &csrf, body.as_ref()).await) }
+    })
+}
+
 /// Copies `text` to the clipboard where the browser allows it (a secure context); false
 /// otherwise, and the person copies by hand.
 pub fn copy_to_clipboard(text: &str) -> bool {
@@ -195,71 +232,5 @@ mod tests {
             query_string(&[("actor", "user:lan".into()), ("to", "2026-11-24".into())]),
             "?actor=user%3Alan&to=2026-11-24"
         );
-    }
-}
-
-/// The signed-in person of an office page (admin, entry, approval, delivery): the page's language
-/// and `/api/v1/me` with the CSRF token for changes, loaded once the page is hydrated. The
-/// screens' own contexts wrap it and add their text catalogue.
-#[derive(Clone, Copy)]
-pub struct PageSession {
-    pub lang: leptos::prelude::Memo<Lang>,
-    pub me: leptos::prelude::RwSignal<Option<ioc_protocol::Me>>,
-    /// Why `/api/v1/me` did not answer (the session ended, the server is unreachable).
-    pub me_failed: leptos::prelude::RwSignal<Option<Failure>>,
-}
-
-impl PageSession {
-    pub fn new() -> Self {
-        use leptos::prelude::*;
-        let me = RwSignal::new(None);
-        let me_failed = RwSignal::new(None);
-        Effect::new(move |_| {
-            leptos::task::spawn_local(async move {
-                match get::<ioc_protocol::Me>("/api/v1/me").await {
-                    Ok(m) => me.set(Some(m)),
-                    Err(f) => me_failed.set(Some(f)),
-                }
-            });
-        });
-        PageSession {
-            lang: crate::app::use_lang(),
-            me,
-            me_failed,
-        }
-    }
-
-    /// The page's language. Not reactive: the language switch reloads the page, so screens
-    /// render their texts as plain strings (no closure per text, a smaller bundle).
-    pub fn lang(&self) -> Lang {
-        use leptos::prelude::GetUntracked;
-        self.lang.get_untracked()
-    }
-
-    /// A text of the shared catalogue in the page's language.
-    pub fn msg(&self, m: Msg) -> &'static str {
-        m.get(self.lang())
-    }
-
-    /// The session's CSRF token (empty until `/api/v1/me` has answered; the server then refuses).
-    pub fn csrf(&self) -> String {
-        use leptos::prelude::WithUntracked;
-        self.me
-            .with_untracked(|m| m.as_ref().map(|m| m.csrf_token.clone()).unwrap_or_default())
-    }
-
-    /// A link that keeps the language.
-    pub fn href(&self, path: &str) -> String {
-        match self.lang() {
-            Lang::En if path.contains('?') => format!("{path}&lang=en"),
-            Lang::En => format!("{path}?lang=en"),
-            Lang::Vi => path.to_string(),
-        }
-    }
-}
-
-impl Default for PageSession {
-    fn default() -> Self {
-        Self::new()
     }
 }

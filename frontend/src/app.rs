@@ -1,16 +1,18 @@
-//! Application shell and routes.
+//! Application shell and routes: the top layer. It imports the pages; nothing imports it but
+//! the crate root (hydration) and the server (SSR).
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    hooks::use_query_map,
     path, MatchNestedRoutes, SsrMode,
 };
 
+use crate::context::use_lang;
+use crate::live::provide_live;
 use crate::login::{AccountPage, LoginPage, SetupPage};
 use crate::wall::{IndicatorPage, WallPage};
-use ioc_protocol::i18n::{Lang, Msg};
+use ioc_protocol::i18n::Msg;
 
 /// The HTML document around every page. Fonts and styles are served by the server from
 /// `/assets`; the hydration script loads the wall bundle (`/pkg/ioc.js`, `/pkg/ioc_bg.wasm`) or,
@@ -46,15 +48,11 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The language of the current page: `?lang=en` switches to English, Vietnamese otherwise.
-pub fn use_lang() -> Memo<Lang> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get("lang").map(|l| Lang::parse(&l)).unwrap_or_default()))
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // One live connection for every page the app shows (pages subscribe to it).
+    provide_live();
     view! {
         <Title text=Msg::AppTitle.vi() />
         <Router>

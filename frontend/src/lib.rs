@@ -9,17 +9,26 @@
 
 // The office screens: everywhere but in the wall bundle (the server renders them; plain native
 // builds such as `cargo test -p ioc-frontend` keep their unit tests).
+//
+// Layers, each using only those above it (no cycles): `ioc_protocol` (wire types, server
+// texts) → `i18n` (the screens' catalogues) → `api` (HTTP calls) → `context` (page language,
+// signed-in person) → `format` → `live` (the one WebSocket client) → pages (`login`, `wall`,
+// `entry`, `admin`) → `app` (shell and routes).
+pub mod i18n;
+
+pub mod api;
+pub mod context;
+pub mod format;
+pub mod live;
+
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod admin;
-pub mod api;
-pub mod app;
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod entry;
 pub mod login;
 pub mod wall;
 
-#[cfg(feature = "hydrate")]
-mod live;
+pub mod app;
 
 /// Entry point called by Leptos' hydration script once the wasm module is loaded.
 #[cfg(feature = "hydrate")]

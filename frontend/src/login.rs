@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
 
-use crate::app::use_lang;
+use crate::context::use_lang;
 use ioc_protocol::i18n::{Lang, Msg};
 
 /// Maps the `error` query value the server redirects with to a message.

@@ -2,14 +2,13 @@
 //! bookmarked or sent) and the same selection exported to CSV or Excel.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use super::text::AdminMsg as M;
 use super::{
     lang_field, loading_view, vietnam_time, AdminCtx, AdminFrame, AdminTable, FailureView, Section,
 };
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::AuditEntryView;
 
 /// The filters the API understands, in the order of the form.
@@ -59,12 +58,10 @@ pub fn AdminAuditPage() -> impl IntoView {
     let query = use_query_map();
     let value = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
     let filters = Memo::new(move |_| api::query_string(&FILTERS.map(|k| (k, value(k)))));
-    let entries = RwSignal::new(Load::<Vec<AuditEntryView>>::Loading);
-    Effect::new(move |_| {
+    let entries = api::resource::<Vec<AuditEntryView>>(move || {
         let q = filters.get();
         let sep = if q.is_empty() { "?" } else { "&" };
-        let url = format!("/api/v1/admin/audit{q}{sep}limit=200");
-        spawn_local(async move { entries.set(api::get(&url).await.into()) });
+        format!("/api/v1/admin/audit{q}{sep}limit=200")
     });
     let select = move |name: &'static str,
                        all: M,
@@ -133,10 +130,10 @@ pub fn AdminAuditPage() -> impl IntoView {
                 </a>
             </p>
             {move || match entries.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoEntries)}</p> }.into_any(),
-                Load::Ready(list) => {
+                None => loading_view(ctx),
+                Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoEntries)}</p> }.into_any(),
+                Some(Ok(list)) => {
                     let count = list.len();
                     let rows = list.into_iter().map(|entry| view! { <AuditRow ctx entry /> }).collect_view();
                     view! {

@@ -10,59 +10,48 @@ use leptos::task::spawn_local;
 
 use super::{loading_view, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section};
 use crate::api::{self, Load};
+use crate::i18n::{texts, Common};
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{CalendarDay, CalendarDayInput, CalendarYear, DayKind};
 
-macro_rules! texts {
-    ($($name:ident => $vi:expr, $en:expr;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum CalMsg { $($name,)* }
-
-        impl CalMsg {
-            pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((CalMsg::$name, Lang::Vi) => $vi, (CalMsg::$name, Lang::En) => $en,)*
-                }
-            }
-        }
-    };
-}
-
 texts! {
-    Lead => "Hạn báo cáo tính theo lịch này: ngày nghỉ (lễ, Tết, nghỉ bù, nghỉ hoán đổi) không phải ngày làm việc, thứ Bảy làm bù là ngày làm việc. Năm chưa nhập lịch do Chính phủ công bố dùng lịch dự kiến tính từ quy định (Bộ luật Lao động 2019, Điều 112; âm lịch Việt Nam, múi giờ UTC+7).", "Report deadlines count on this calendar: days off (holidays, Tết, substitute days, swap days) are not working days, a working Saturday is one. A year without the Government's announced schedule uses the schedule expected from the rules (Labour Code 2019, art. 112; Vietnamese lunar calendar, UTC+7).";
-    Year => "Năm", "Year";
-    Previous => "Năm trước", "Previous year";
-    Next => "Năm sau", "Next year";
-    Day => "Ngày", "Day";
-    Kind => "Loại", "Kind";
-    Name => "Tên", "Name";
-    NameVi => "Tên tiếng Việt", "Vietnamese name";
-    NameEn => "Tên tiếng Anh", "English name";
-    Source => "Văn bản", "Source";
-    SourceHint => "VD: Thông báo số …/TB-VPCP ngày …", "e.g. Thông báo số …/TB-VPCP ngày …";
-    State => "Trạng thái", "Status";
-    Announced => "Đã công bố", "Announced";
-    Expected => "Dự kiến", "Expected";
-    AnnouncedCheck => "Chính phủ đã công bố", "Announced by the Government";
-    RepaidOn => "Làm bù vào (thứ Bảy/Chủ nhật)", "Repaid on (Saturday/Sunday)";
-    Holiday => "Ngày lễ, Tết", "Public holiday";
-    Compensatory => "Nghỉ bù", "Substitute day off";
-    Swap => "Nghỉ hoán đổi", "Swap day off";
-    Working => "Làm bù (cuối tuần)", "Working weekend day";
-    YearStored => "Lịch năm này đã lưu", "This year's schedule is stored";
-    YearExpected => "Chưa có ngày nào được lưu: đây là lịch dự kiến theo quy định. Thêm hoặc sửa một ngày sẽ lưu cả năm.", "Nothing stored: this is the schedule expected from the rules. Adding or editing a day stores the whole year.";
-    AddTitle => "Thêm ngày", "Add a day";
-    EditTitle => "Sửa ngày", "Edit day";
-    Add => "Thêm", "Add";
-    Save => "Lưu", "Save";
-    Edit => "Sửa", "Edit";
-    Delete => "Xóa", "Delete";
-    Added => "Đã thêm", "Added";
-    Saved => "Đã lưu", "Saved";
-    Deleted => "Đã xóa", "Deleted";
-    BadDay => "Ngày không hợp lệ (dạng ngày/tháng/năm)", "Invalid date (day/month/year)";
-    Empty => "Không có ngày nghỉ nào", "No days off";
-    Repays => "làm bù ngày", "repaid on";
+    /// The calendar screen's own texts (the style and the common words: [`crate::i18n`]).
+    pub enum CalMsg {
+        Lead => "Hạn báo cáo tính theo lịch này: ngày nghỉ (lễ, Tết, nghỉ bù, nghỉ hoán đổi) không phải ngày làm việc, thứ Bảy làm bù là ngày làm việc. Năm chưa nhập lịch do Chính phủ công bố dùng lịch dự kiến tính từ quy định (Bộ luật Lao động 2019, Điều 112; âm lịch Việt Nam, múi giờ UTC+7).", "Report deadlines count on this calendar: days off (holidays, Tết, substitute days, swap days) are not working days, a working Saturday is one. A year without the Government's announced schedule uses the schedule expected from the rules (Labour Code 2019, art. 112; Vietnamese lunar calendar, UTC+7).";
+        Year => "Năm", "Year";
+        Previous => "Năm trước", "Previous year";
+        Next => "Năm sau", "Next year";
+        Day => "Ngày", "Day";
+        Kind => "Loại", "Kind";
+        Name => Common::Name;
+        NameVi => Common::NameVi;
+        NameEn => Common::NameEn;
+        Source => "Văn bản", "Source";
+        SourceHint => "VD: Thông báo số …/TB-VPCP ngày …", "e.g. Thông báo số …/TB-VPCP ngày …";
+        State => Common::Status;
+        Announced => "Đã công bố", "Announced";
+        Expected => "Dự kiến", "Expected";
+        AnnouncedCheck => "Chính phủ đã công bố", "Announced by the Government";
+        RepaidOn => "Làm bù vào (thứ Bảy/Chủ nhật)", "Repaid on (Saturday/Sunday)";
+        Holiday => "Ngày lễ, Tết", "Public holiday";
+        Compensatory => "Nghỉ bù", "Substitute day off";
+        Swap => "Nghỉ hoán đổi", "Swap day off";
+        Working => "Làm bù (cuối tuần)", "Working weekend day";
+        YearStored => "Lịch năm này đã lưu", "This year's schedule is stored";
+        YearExpected => "Chưa có ngày nào được lưu: đây là lịch dự kiến theo quy định. Thêm hoặc sửa một ngày sẽ lưu cả năm.", "Nothing stored: this is the schedule expected from the rules. Adding or editing a day stores the whole year.";
+        AddTitle => "Thêm ngày", "Add a day";
+        EditTitle => "Sửa ngày", "Edit day";
+        Add => "Thêm", "Add";
+        Save => Common::Save;
+        Edit => Common::Edit;
+        Delete => "Xóa", "Delete";
+        Added => "Đã thêm", "Added";
+        Saved => "Đã lưu", "Saved";
+        Deleted => "Đã xóa", "Deleted";
+        BadDay => "Ngày không hợp lệ (dạng ngày/tháng/năm)", "Invalid date (day/month/year)";
+        Empty => "Không có ngày nghỉ nào", "No days off";
+        Repays => "làm bù ngày", "repaid on";
+    }
 }
 
 fn kind_label(k: DayKind) -> CalMsg {
@@ -293,8 +282,28 @@ fn DayForm(
             .map(|r| r.format("%d/%m/%Y").to_string())
             .unwrap_or_default(),
     );
-    let busy = RwSignal::new(false);
     let invalid = RwSignal::new(false);
+    let send = api::send_action(
+        if is_edit { "PUT" } else { "POST" },
+        move || ctx.csrf(),
+        move |answer: Result<Option<CalendarDay>, _>| match answer {
+            Ok(saved) => {
+                let date = saved
+                    .map(|d| d.day)
+                    .or_else(|| parse_date(&day.get_untracked()));
+                done.run((
+                    if is_edit {
+                        CalMsg::Saved
+                    } else {
+                        CalMsg::Added
+                    },
+                    date.map(|d| d.format("%d/%m/%Y").to_string())
+                        .unwrap_or_default(),
+                ))
+            }
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(date) = parse_date(&day.get_untracked()) else {
@@ -314,24 +323,7 @@ fn DayForm(
             announced: announced.get_untracked(),
             repaid_on,
         };
-        let method = if is_edit { "PUT" } else { "POST" };
-        let url = format!("/api/v1/calendar/days/{date}");
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, CalendarDay>(method, &url, &csrf, Some(&body)).await {
-                Ok(_) => done.run((
-                    if is_edit {
-                        CalMsg::Saved
-                    } else {
-                        CalMsg::Added
-                    },
-                    date.format("%d/%m/%Y").to_string(),
-                )),
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        send.dispatch_local((format!("/api/v1/calendar/days/{date}"), Some(body)));
     };
     let options = KINDS
         .into_iter()
@@ -372,7 +364,7 @@ fn DayForm(
             </label>
             <label class="check field-announced"><input type="checkbox" bind:checked=announced /><span>{t(CalMsg::AnnouncedCheck)}</span></label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>
+                <button type="submit" class="btn" disabled=move || send.pending().get()>
                     {if is_edit { t(CalMsg::Save) } else { t(CalMsg::Add) }}
                 </button>
             </div>

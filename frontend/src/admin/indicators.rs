@@ -3,15 +3,15 @@
 //! indicator is active and on the wall. Changes go through `PATCH /api/v1/indicators/{code}`;
 //! the catalogue is data, so adjusting a threshold never needs a release.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
-use super::{
-    loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView, Section,
-    UnitPicker,
-};
-use crate::api::{self, Load};
+use super::{loading_view, AdminCtx, AdminFrame, FailureView, Note, NoteView, Section, UnitPicker};
+use crate::api;
 use crate::entry::text::EntryMsg as T;
 use ioc_protocol::i18n::parse_number;
 use ioc_protocol::i18n::Lang;
@@ -68,22 +68,13 @@ fn plain(v: Option<f64>, lang: Lang) -> String {
 #[component]
 pub fn AdminIndicatorsPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let list = RwSignal::new(Load::<Vec<IndicatorDef>>::Loading);
+    let list = api::resource::<Vec<IndicatorDef>>(|| "/api/v1/indicators".into());
     let editing = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<Note>);
-    Effect::new(move |_| {
-        spawn_local(async move { list.set(api::get("/api/v1/indicators").await.into()) })
-    });
     let saved = Callback::new(move |d: IndicatorDef| {
         note.set(Some(Note::Done(M::Saved, d.code.clone())));
         editing.set(None);
-        list.update(|l| {
-            if let Load::Ready(all) = l {
-                if let Some(slot) = all.iter_mut().find(|x| x.code == d.code) {
-                    *slot = d;
-                }
-            }
-        });
+        replace_item(list, |d| d.code.clone(), d);
     });
     view! {
         <AdminFrame ctx section=Section::Indicators>
@@ -91,50 +82,27 @@ pub fn AdminIndicatorsPage() -> impl IntoView {
             <NoteView ctx note />
             <DeadlineRules ctx />
             <HistoryImport ctx />
-            {move || match list.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(all) if all.is_empty() => view! { <p class="admin-empty">{t(ctx, T::NoIndicators)}</p> }.into_any(),
-                Load::Ready(all) => {
-                    let rows = all.into_iter().map(|d| view! { <IndicatorRow ctx def=d editing saved /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true class="indicator-table" headers=vec![M::Code, M::Name, M::Unit, M::Status]>
-                            {rows}
-                        </AdminTable>
-                    }
-                    .into_any()
-                }
-            }}
+            <AdminList
+                ctx
+                items=list
+                headers=vec![M::Code, M::Name, M::Unit, M::Status]
+                empty=t(ctx, T::NoIndicators)
+                key=|d: &IndicatorDef| d.code.clone()
+                cells=move |d: &IndicatorDef| view! { <IndicatorCells ctx def=d.clone() /> }.into_any()
+                editor=Arc::new(move |def: IndicatorDef| view! { <IndicatorEditor ctx def editing saved /> }.into_any())
+                editing
+                class="indicator-table"
+            />
         </AdminFrame>
     }
     .into_any()
 }
 
+/// An indicator's cells: code, names with its measure, kind and checks, owner, status.
 #[component]
-fn IndicatorRow(
-    ctx: AdminCtx,
-    def: IndicatorDef,
-    editing: RwSignal<Option<String>>,
-    saved: Callback<IndicatorDef>,
-) -> impl IntoView {
+fn IndicatorCells(ctx: AdminCtx, def: IndicatorDef) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let code = def.code.clone();
-    let is_open = {
-        let code = code.clone();
-        move || editing.get().as_deref() == Some(code.as_str())
-    };
-    let toggle = {
-        let code = code.clone();
-        move |_| {
-            editing.update(|e| {
-                *e = if e.as_deref() == Some(code.as_str()) {
-                    None
-                } else {
-                    Some(code.clone())
-                }
-            })
-        }
-    };
     let (main, other, measure) = match lang {
         Lang::Vi => (
             def.name_vi.clone(),
@@ -173,10 +141,7 @@ fn IndicatorRow(
             {def.cumulative.then(|| view! { <span class="chip chip-muted">{t(ctx, T::Cumulative)}</span> })}
         </span>
     };
-    let editor_open = is_open.clone();
     view! {
-        <tbody class="row-group" data-code=code.clone()>
-            <tr>
                 <td data-label=ctx.t(M::Code)><code>{code.clone()}</code></td>
                 <td data-label=ctx.t(M::Name) class="cell-name">
                     <strong>{main}</strong>
@@ -189,20 +154,6 @@ fn IndicatorRow(
                     <span class="sub"><code>{def.owner_unit.clone().unwrap_or_default()}</code></span>
                 </td>
                 <td data-label=ctx.t(M::Status)>{chips}</td>
-                <td class="cell-actions">
-                    <button type="button" class="btn btn-small btn-secondary" on:click=toggle aria-expanded=move || is_open().to_string()>
-                        {t(ctx, T::Edit)}
-                    </button>
-                </td>
-            </tr>
-            <Show when=editor_open>
-                <tr class="edit-row">
-                    <td colspan="5">
-                        <IndicatorEditor ctx def=def.clone() editing saved />
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
     }
     .into_any()
 }
@@ -236,8 +187,16 @@ fn IndicatorEditor(
     let active = RwSignal::new(def.active);
     let on_wall = RwSignal::new(def.on_wall);
     let sort_order = RwSignal::new(def.sort_order.to_string());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<IndicatorDef>, _>| match answer {
+            Ok(Some(d)) => saved.run(d),
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = def.code.clone();
     let id = format!("ind-{}", def.code);
     let invalid = RwSignal::new(false);
@@ -287,16 +246,7 @@ fn IndicatorEditor(
         };
         invalid.set(false);
         let url = format!("/api/v1/indicators/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, IndicatorDef>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(Some(d)) => saved.run(d),
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
     let number = move |label: T, value: RwSignal<String>, class: &'static str| {
         view! {
@@ -359,7 +309,7 @@ fn IndicatorEditor(
                 <label class="check"><input type="checkbox" bind:checked=on_wall /><span>{t(ctx, T::OnWall)}</span></label>
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{t(ctx, T::SaveIndicator)}</button>
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{t(ctx, T::Cancel)}</button>
             </div>
         </form>
@@ -491,18 +441,15 @@ async fn upload_history(
 /// deadline boards and reminders follow at once.
 #[component]
 fn DeadlineRules(ctx: AdminCtx) -> impl IntoView {
-    let groups = RwSignal::new(Load::<Vec<IndicatorGroup>>::Loading);
-    Effect::new(move |_| {
-        spawn_local(async move { groups.set(api::get("/api/v1/indicator-groups").await.into()) })
-    });
+    let groups = api::resource::<Vec<IndicatorGroup>>(|| "/api/v1/indicator-groups".into());
     view! {
         <section class="deadline-rules" aria-labelledby="rules-title">
             <h2 id="rules-title">{t(ctx, T::RulesTitle)}</h2>
             <p class="hint">{t(ctx, T::RulesExplain)}</p>
             {move || match groups.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(all) => all.into_iter().map(|g| view! { <RuleForm ctx group=g /> }).collect_view().into_any(),
+                None => loading_view(ctx),
+                Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
+                Some(Ok(all)) => all.into_iter().map(|g| view! { <RuleForm ctx group=g /> }).collect_view().into_any(),
             }}
         </section>
     }
@@ -525,8 +472,18 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
     let submit_before = RwSignal::new(group.submit_bound == DayBound::Before);
     let send_before = RwSignal::new(group.send_bound == DayBound::Before);
     let soon = RwSignal::new(group.due_soon_days.to_string());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<IndicatorGroup>, _>| match answer {
+            Ok(_) => note.set(Some(Note::Done(
+                M::Saved,
+                t(ctx, T::RulesSaved).to_string(),
+            ))),
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = group.code.clone();
     let name = move || {
         if ctx.lang.get() == Lang::En {
@@ -552,18 +509,7 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             ..Default::default()
         };
         let url = format!("/api/v1/indicator-groups/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, IndicatorGroup>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(_) => note.set(Some(Note::Done(
-                    M::Saved,
-                    t(ctx, T::RulesSaved).to_string(),
-                ))),
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
     let field = move |label: T, value: RwSignal<String>, class: &'static str| {
         view! {
@@ -584,7 +530,7 @@ fn RuleForm(ctx: AdminCtx, group: IndicatorGroup) -> impl IntoView {
             <label class="check submit-before"><input type="checkbox" bind:checked=submit_before /><span>{t(ctx, T::SubmitBefore)}</span></label>
             <label class="check send-before"><input type="checkbox" bind:checked=send_before /><span>{t(ctx, T::SendBefore)}</span></label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{t(ctx, T::SaveIndicator)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{t(ctx, T::SaveIndicator)}</button>
             </div>
         </form>
     }

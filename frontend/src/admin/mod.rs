@@ -8,13 +8,13 @@
 mod audit;
 mod calendar;
 mod indicators;
+pub mod list;
 mod overview;
 pub mod text;
 mod tokens;
 mod units;
 mod users;
 
-use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::{Html, Title};
@@ -28,6 +28,8 @@ pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
 
 use crate::api::{self, Failure};
+use crate::context::PageSession;
+pub use crate::format::{format_time, vietnam_time};
 use ioc_protocol::i18n::{Lang, Msg};
 use ioc_protocol::{Role, UnitView};
 use text::AdminMsg as M;
@@ -114,12 +116,12 @@ pub fn AdminTable(
 /// CSRF token) and the admin text catalogue.
 #[derive(Clone, Copy, Default)]
 pub struct AdminCtx {
-    session: api::PageSession,
+    session: PageSession,
 }
 
 impl std::ops::Deref for AdminCtx {
-    type Target = api::PageSession;
-    fn deref(&self) -> &api::PageSession {
+    type Target = PageSession;
+    fn deref(&self) -> &PageSession {
         &self.session
     }
 }
@@ -127,11 +129,11 @@ impl std::ops::Deref for AdminCtx {
 impl AdminCtx {
     pub fn new() -> Self {
         AdminCtx {
-            session: api::PageSession::new(),
+            session: PageSession::new(),
         }
     }
 
-    /// The text in the page's language (not reactive, see [`api::PageSession::lang`]).
+    /// The text in the page's language (not reactive, see [`PageSession::lang`]).
     pub fn t(&self, m: M) -> &'static str {
         m.get(self.lang())
     }
@@ -318,16 +320,6 @@ pub fn UnitPicker(
         </datalist>
     }
     .into_any()
-}
-
-/// Vietnam keeps UTC+7 all year.
-pub fn vietnam_time(ts: DateTime<Utc>) -> DateTime<FixedOffset> {
-    ts.with_timezone(&FixedOffset::east_opt(7 * 3600).expect("valid offset"))
-}
-
-/// `24/11/2026 15:30` in Vietnam's time.
-pub fn format_time(ts: DateTime<Utc>) -> String {
-    vietnam_time(ts).format("%d/%m/%Y %H:%M").to_string()
 }
 
 pub fn unit_name(u: &UnitView, lang: Lang) -> String {

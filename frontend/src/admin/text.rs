@@ -1,507 +1,177 @@
-//! Texts of the admin screens, in the pattern of [`ioc_protocol::i18n::Msg`]: one variant per text, its
-//! Vietnamese and English side by side, so that a missing translation is a compile error.
-//! Texts shared with other pages (sign out, language switch, API errors) stay in `Msg`.
+//! Texts of the admin screens (the style and the common words: [`crate::i18n`]). Texts shared
+//! with other pages (sign out, language switch, API errors) stay in `Msg`.
 
-use ioc_protocol::i18n::Lang;
+use crate::i18n::{texts, Common};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdminMsg {
-    // Frame and shared words
-    AdminArea,
-    Overview,
-    OverviewLead,
-    Hello,
-    OpenWall,
-    Units,
-    Users,
-    Tokens,
-    Audit,
-    Indicators,
-    IndicatorsExplain,
-    Calendar,
-    CalendarExplain,
-    UnitsExplain,
-    UsersExplain,
-    TokensExplain,
-    AuditExplain,
-    Loading,
-    Other,
-    Actions,
-    Edit,
-    Save,
-    Saved,
-    Cancel,
-    Search,
-    Status,
-    Active,
-    Inactive,
-    Historic,
-    Code,
-    Name,
-    Kind,
-    Parent,
-    Unit,
-    Never,
-    BadNumber,
-    BadDate,
-    // Units
-    AddUnit,
-    SearchByName,
-    SearchUnitsHint,
-    AllKinds,
-    AnyStatus,
-    NoUnitsFound,
-    UnitsCount,
-    NarrowSearch,
-    NameVi,
-    NameEn,
-    NameViExample,
-    NameEnExample,
-    Subtype,
-    SubtypeHint,
-    SortOrder,
-    ActiveUnit,
-    HistoricCannotActivate,
-    DepartmentCodeHint,
-    CommuneCodeHint,
-    ParentDefault,
-    UnitCreated,
-    KindProvince,
-    KindCommune,
-    KindDepartment,
-    KindHistoricProvince,
-    KindHistoricDistrict,
-    KindHistoricCommune,
-    // Accounts
-    AddUser,
-    NoUsers,
-    Username,
-    UsernameHint,
-    DisplayName,
-    Password,
-    PasswordHint,
-    PasswordTooShort,
-    NewPassword,
-    ResetPassword,
-    ResetPasswordHint,
-    PasswordWasReset,
-    Roles,
-    RoleAdmin,
-    RoleLeader,
-    RoleUnitEditor,
-    RoleApprover,
-    RoleCentralViewer,
-    EditorUnits,
-    EditorUnitsHint,
-    EditorNeedsUnit,
-    NeedsRole,
-    DisableAccount,
-    Disabled,
-    LockedUntil,
-    UnitHint,
-    UserCreated,
-    // Tokens
-    AddToken,
-    NoTokens,
-    TokenName,
-    TokenNameHint,
-    TokenKind,
-    KindIntegration,
-    KindWallDisplay,
-    TokenUnitHint,
-    Permissions,
-    ScopePointsWrite,
-    Screens,
-    ScreensHint,
-    WallNeedsScreen,
-    ExpiresOn,
-    ExpiresHint,
-    LastUsed,
-    Revoke,
-    Revoked,
-    TokenRevoked,
-    ConfirmRevoke,
-    Expired,
-    Until,
-    NewTokenTitle,
-    ShownOnce,
-    TokenSecret,
-    Copy,
-    Copied,
-    CopyByHand,
-    CopyHint,
-    SecretSaved,
-    // Audit trail
-    Actor,
-    ActorHint,
-    Entity,
-    EntityId,
-    Action,
-    AllEntities,
-    AllActions,
-    EntityUnit,
-    EntityUser,
-    EntityToken,
-    EntityPoints,
-    ActionCreate,
-    ActionUpdate,
-    ActionRevoke,
-    ActionLogin,
-    ActionLoginFailed,
-    ActionLogout,
-    ActionPasswordChange,
-    ActionPasswordReset,
-    ActionIngest,
-    From,
-    To,
-    Filter,
-    ClearFilters,
-    ExportSelection,
-    NoEntries,
-    EntriesCount,
-    EntriesLimited,
-    Time,
-    IpAddress,
-    Details,
-    ShowChange,
-    Before,
-    After,
-}
-
-impl AdminMsg {
-    pub fn vi(self) -> &'static str {
-        use AdminMsg::*;
-        match self {
-            AdminArea => "Quản trị hệ thống",
-            Overview => "Tổng quan",
-            OverviewLead => "Chọn một mục để quản lý.",
-            Hello => "Xin chào",
-            OpenWall => "Màn hình giám sát",
-            Units => "Đơn vị",
-            Users => "Tài khoản và vai trò",
-            Tokens => "Mã truy cập API",
-            Audit => "Nhật ký hệ thống",
-            Indicators => "Danh mục chỉ tiêu",
-            Calendar => "Lịch làm việc",
-            CalendarExplain => "Ngày nghỉ lễ, Tết, nghỉ bù, ngày nghỉ hoán đổi và thứ Bảy làm bù của từng năm, kèm văn bản công bố: hạn báo cáo tính theo lịch này.",
-            IndicatorsExplain => "Chỉ tiêu kinh tế – xã hội mà các sở, ngành nhập hằng tháng: tên, đơn vị tính, cách tính lũy kế, đơn vị báo cáo, ngưỡng kiểm tra và kế hoạch năm.",
-            UnitsExplain => "Tỉnh, xã/phường, sở, ban, ngành và các đơn vị hành chính cũ (trước 01/7/2025). Thêm sở, ban, ngành hoặc xã; đổi tên, sắp xếp, ngừng hoạt động.",
-            UsersExplain => "Tài khoản cán bộ và vai trò của từng người: quản trị, lãnh đạo, người duyệt, theo dõi Trung ương, cán bộ nhập liệu của một đơn vị.",
-            TokensExplain => "Mã cho các hệ thống kết nối (một cửa, thống kê) gửi số liệu của một đơn vị, và mã ghép nối màn hình giám sát. Mã chỉ hiển thị một lần khi tạo.",
-            AuditExplain => "Mọi thao tác ghi dữ liệu, đăng nhập và thay đổi quyền, không thể sửa hoặc xóa. Lọc theo người thực hiện, đối tượng, hành động, thời gian; xuất ra CSV hoặc Excel.",
-            Loading => "Đang tải…",
-            Other => "Khác",
-            Actions => "Thao tác",
-            Edit => "Sửa",
-            Save => "Lưu",
-            Saved => "Đã lưu",
-            Cancel => "Hủy",
-            Search => "Tìm",
-            Status => "Trạng thái",
-            Active => "Đang hoạt động",
-            Inactive => "Ngừng hoạt động",
-            Historic => "Trước 01/7/2025",
-            Code => "Mã",
-            Name => "Tên",
-            Kind => "Loại",
-            Parent => "Trực thuộc",
-            Unit => "Đơn vị",
-            Never => "Chưa dùng",
-            BadNumber => "Thứ tự phải là một số nguyên",
-            BadDate => "Ngày không hợp lệ",
-            AddUnit => "Thêm sở, ban, ngành hoặc xã",
-            SearchByName => "Tìm theo tên",
-            SearchUnitsHint => "VD: anh son, tai chinh",
-            AllKinds => "Tất cả các loại",
-            AnyStatus => "Mọi trạng thái",
-            NoUnitsFound => "Không có đơn vị nào phù hợp",
-            UnitsCount => "đơn vị",
-            NarrowSearch => "chỉ hiển thị phần đầu, hãy thu hẹp tìm kiếm",
-            NameVi => "Tên tiếng Việt",
-            NameEn => "Tên tiếng Anh",
-            NameViExample => "VD: Sở Khoa học và Công nghệ",
-            NameEnExample => "VD: Department of Science and Technology",
-            Subtype => "Loại hình",
-            SubtypeHint => "sở, ban, xã, phường…",
-            SortOrder => "Thứ tự hiển thị",
-            ActiveUnit => "Đang hoạt động",
-            HistoricCannotActivate => "Đơn vị hành chính cũ (trước 01/7/2025) được giữ để tra cứu và không thể hoạt động lại.",
-            DepartmentCodeHint => "Bắt đầu bằng dept-, chỉ gồm chữ thường không dấu, số và dấu gạch ngang",
-            CommuneCodeHint => "Mã thống kê 5 chữ số của xã/phường",
-            ParentDefault => "Để trống: thuộc tỉnh",
-            UnitCreated => "Đã thêm đơn vị",
-            KindProvince => "Tỉnh, thành phố",
-            KindCommune => "Xã, phường, đặc khu",
-            KindDepartment => "Sở, ban, ngành",
-            KindHistoricProvince => "Tỉnh cũ",
-            KindHistoricDistrict => "Huyện cũ",
-            KindHistoricCommune => "Xã cũ",
-            AddUser => "Thêm tài khoản",
-            NoUsers => "Chưa có tài khoản nào",
-            Username => "Tên đăng nhập",
-            UsernameHint => "3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang",
-            DisplayName => "Họ và tên",
-            Password => "Mật khẩu",
-            PasswordHint => "Ít nhất 10 ký tự; người dùng nên đổi sau lần đăng nhập đầu",
-            PasswordTooShort => "Mật khẩu phải có ít nhất 10 ký tự",
-            NewPassword => "Mật khẩu mới",
-            ResetPassword => "Đặt lại mật khẩu",
-            ResetPasswordHint => "Mở khóa tài khoản và đăng xuất mọi phiên của người này",
-            PasswordWasReset => "Đã đặt lại mật khẩu",
-            Roles => "Vai trò",
-            RoleAdmin => "Quản trị hệ thống",
-            RoleLeader => "Lãnh đạo",
-            RoleUnitEditor => "Cán bộ nhập liệu",
-            RoleApprover => "Người duyệt",
-            RoleCentralViewer => "Theo dõi (Trung ương)",
-            EditorUnits => "Đơn vị nhập liệu",
-            EditorUnitsHint => "Mã đơn vị; nhiều đơn vị cách nhau bằng dấu phẩy",
-            EditorNeedsUnit => "Vai trò cán bộ nhập liệu cần chọn đơn vị",
-            NeedsRole => "Chọn ít nhất một vai trò",
-            DisableAccount => "Khóa tài khoản (đăng xuất ngay mọi phiên)",
-            Disabled => "Đã khóa",
-            LockedUntil => "Tạm khóa đến",
-            UnitHint => "Gõ tên hoặc mã đơn vị",
-            UserCreated => "Đã tạo tài khoản",
-            AddToken => "Tạo mã truy cập",
-            NoTokens => "Chưa có mã truy cập nào",
-            TokenName => "Tên",
-            TokenNameHint => "VD: Hệ thống một cửa – Xã Anh Sơn",
-            TokenKind => "Loại mã",
-            KindIntegration => "Hệ thống kết nối",
-            KindWallDisplay => "Màn hình giám sát",
-            TokenUnitHint => "Đơn vị mà mã được gửi số liệu",
-            Permissions => "Quyền",
-            ScopePointsWrite => "Gửi số liệu chỉ tiêu (points:write)",
-            Screens => "Màn hình được hiển thị",
-            ScreensHint => "Tên màn hình, cách nhau bằng dấu phẩy (VD: main)",
-            WallNeedsScreen => "Màn hình giám sát cần ít nhất một màn hình",
-            ExpiresOn => "Hết hạn sau ngày",
-            ExpiresHint => "Để trống nếu không hết hạn",
-            LastUsed => "Dùng lần cuối",
-            Revoke => "Thu hồi",
-            Revoked => "Đã thu hồi",
-            TokenRevoked => "Đã thu hồi mã",
-            ConfirmRevoke => "Thu hồi mã truy cập",
-            Expired => "Hết hạn",
-            Until => "đến",
-            NewTokenTitle => "Mã truy cập mới",
-            ShownOnce => "Hãy sao chép và lưu mã này ngay: đây là lần duy nhất mã được hiển thị. Máy chủ chỉ lưu bản băm nên không thể xem lại.",
-            TokenSecret => "Mã truy cập",
-            Copy => "Sao chép",
-            Copied => "Đã sao chép vào bộ nhớ tạm.",
-            CopyByHand => "Trình duyệt không cho sao chép tự động: mã đã được chọn, hãy nhấn Ctrl+C (hoặc nhấn giữ để sao chép).",
-            CopyHint => "Nhấn Sao chép, hoặc chọn mã và nhấn Ctrl+C.",
-            SecretSaved => "Tôi đã lưu mã, ẩn đi",
-            Actor => "Người thực hiện",
-            ActorHint => "VD: lan.nt",
-            Entity => "Đối tượng",
-            EntityId => "Mã đối tượng",
-            Action => "Hành động",
-            AllEntities => "Mọi đối tượng",
-            AllActions => "Mọi hành động",
-            EntityUnit => "Đơn vị",
-            EntityUser => "Tài khoản",
-            EntityToken => "Mã truy cập",
-            EntityPoints => "Số liệu",
-            ActionCreate => "Tạo mới",
-            ActionUpdate => "Cập nhật",
-            ActionRevoke => "Thu hồi",
-            ActionLogin => "Đăng nhập",
-            ActionLoginFailed => "Đăng nhập thất bại",
-            ActionLogout => "Đăng xuất",
-            ActionPasswordChange => "Đổi mật khẩu",
-            ActionPasswordReset => "Đặt lại mật khẩu",
-            ActionIngest => "Nhận số liệu",
-            From => "Từ ngày",
-            To => "Đến ngày",
-            Filter => "Lọc",
-            ClearFilters => "Bỏ lọc",
-            ExportSelection => "Xuất các bản ghi đang lọc:",
-            NoEntries => "Không có bản ghi nào phù hợp",
-            EntriesCount => "bản ghi mới nhất",
-            EntriesLimited => "bản xuất CSV/Excel có đến 10.000 bản ghi",
-            Time => "Thời điểm",
-            IpAddress => "Địa chỉ IP",
-            Details => "Chi tiết",
-            ShowChange => "Xem thay đổi",
-            Before => "Trước",
-            After => "Sau",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        use AdminMsg::*;
-        match self {
-            AdminArea => "Administration",
-            Overview => "Overview",
-            OverviewLead => "Choose what to manage.",
-            Hello => "Hello",
-            OpenWall => "Monitoring wall",
-            Units => "Units",
-            Users => "Accounts and roles",
-            Tokens => "API tokens",
-            Audit => "Audit trail",
-            Indicators => "Indicator catalogue",
-            Calendar => "Working calendar",
-            CalendarExplain => "Each year's public holidays, Tết, substitute days, swap days off and working Saturdays, with the notice that announced them: report deadlines count on this calendar.",
-            IndicatorsExplain => "The socio-economic indicators departments enter each month: names, measure, year-to-date rule, reporting unit, entry checks and the annual target.",
-            UnitsExplain => "Provinces, communes and wards, departments and agencies, and the former administrative units (before 1 July 2025). Add a department or commune; rename, reorder or deactivate one.",
-            UsersExplain => "Staff accounts and each person's roles: administrator, leader, approver, central viewer, data entry officer of one unit.",
-            TokensExplain => "Tokens for connected systems (one-stop shop, statistics) that send one unit's figures, and pairing codes for monitoring walls. A token is shown only once, when it is created.",
-            AuditExplain => "Every write, sign-in and permission change; it cannot be edited or deleted. Filter by actor, entity, action and time; export to CSV or Excel.",
-            Loading => "Loading…",
-            Other => "Other",
-            Actions => "Actions",
-            Edit => "Edit",
-            Save => "Save",
-            Saved => "Saved",
-            Cancel => "Cancel",
-            Search => "Search",
-            Status => "Status",
-            Active => "Active",
-            Inactive => "Inactive",
-            Historic => "Before 1 July 2025",
-            Code => "Code",
-            Name => "Name",
-            Kind => "Kind",
-            Parent => "Belongs to",
-            Unit => "Unit",
-            Never => "Never",
-            BadNumber => "The order must be a whole number",
-            BadDate => "Invalid date",
-            AddUnit => "Add a department or commune",
-            SearchByName => "Search by name",
-            SearchUnitsHint => "e.g. anh son, finance",
-            AllKinds => "All kinds",
-            AnyStatus => "Any status",
-            NoUnitsFound => "No unit matches",
-            UnitsCount => "units",
-            NarrowSearch => "only the first are shown, narrow the search",
-            NameVi => "Vietnamese name",
-            NameEn => "English name",
-            NameViExample => "e.g. Sở Khoa học và Công nghệ",
-            NameEnExample => "e.g. Department of Science and Technology",
-            Subtype => "Type",
-            SubtypeHint => "sở, ban, xã, phường…",
-            SortOrder => "Display order",
-            ActiveUnit => "Active",
-            HistoricCannotActivate => "Former administrative units (before 1 July 2025) are kept for reference and cannot be made active again.",
-            DepartmentCodeHint => "Starts with dept-; lower-case letters without accents, digits and dashes only",
-            CommuneCodeHint => "The commune's five-digit statistical code",
-            ParentDefault => "Blank: the province",
-            UnitCreated => "Unit added",
-            KindProvince => "Province, city",
-            KindCommune => "Commune, ward, special zone",
-            KindDepartment => "Department, agency",
-            KindHistoricProvince => "Former province",
-            KindHistoricDistrict => "Former district",
-            KindHistoricCommune => "Former commune",
-            AddUser => "Add an account",
-            NoUsers => "No accounts yet",
-            Username => "Username",
-            UsernameHint => "3–64 characters: lower-case letters, digits, dot, underscore, dash",
-            DisplayName => "Full name",
-            Password => "Password",
-            PasswordHint => "At least 10 characters; the person should change it after the first sign-in",
-            PasswordTooShort => "The password must have at least 10 characters",
-            NewPassword => "New password",
-            ResetPassword => "Reset password",
-            ResetPasswordHint => "Unlocks the account and ends all of this person's sessions",
-            PasswordWasReset => "Password reset",
-            Roles => "Roles",
-            RoleAdmin => "Administrator",
-            RoleLeader => "Leader",
-            RoleUnitEditor => "Data entry officer",
-            RoleApprover => "Approver",
-            RoleCentralViewer => "Central viewer",
-            EditorUnits => "Units entered for",
-            EditorUnitsHint => "Unit code; several separated by commas",
-            EditorNeedsUnit => "The data entry officer role needs a unit",
-            NeedsRole => "Choose at least one role",
-            DisableAccount => "Disable the account (ends all its sessions now)",
-            Disabled => "Disabled",
-            LockedUntil => "Locked until",
-            UnitHint => "Type a unit's name or code",
-            UserCreated => "Account created",
-            AddToken => "Create a token",
-            NoTokens => "No tokens yet",
-            TokenName => "Name",
-            TokenNameHint => "e.g. One-stop system – Anh Son Commune",
-            TokenKind => "Token kind",
-            KindIntegration => "Connected system",
-            KindWallDisplay => "Monitoring wall",
-            TokenUnitHint => "The unit whose figures the token sends",
-            Permissions => "Permissions",
-            ScopePointsWrite => "Send indicator figures (points:write)",
-            Screens => "Screens shown",
-            ScreensHint => "Screen names separated by commas (e.g. main)",
-            WallNeedsScreen => "A monitoring wall needs at least one screen",
-            ExpiresOn => "Expires after",
-            ExpiresHint => "Leave blank for no expiry",
-            LastUsed => "Last used",
-            Revoke => "Revoke",
-            Revoked => "Revoked",
-            TokenRevoked => "Token revoked",
-            ConfirmRevoke => "Revoke the API token",
-            Expired => "Expired",
-            Until => "until",
-            NewTokenTitle => "New API token",
-            ShownOnce => "Copy and store this token now: this is the only time it is shown. The server keeps only a hash and cannot show it again.",
-            TokenSecret => "API token",
-            Copy => "Copy",
-            Copied => "Copied to the clipboard.",
-            CopyByHand => "The browser does not allow copying automatically: the token is selected, press Ctrl+C (or long-press to copy).",
-            CopyHint => "Press Copy, or select the token and press Ctrl+C.",
-            SecretSaved => "I have stored it, hide it",
-            Actor => "Actor",
-            ActorHint => "e.g. lan.nt",
-            Entity => "Entity",
-            EntityId => "Entity ID",
-            Action => "Action",
-            AllEntities => "All entities",
-            AllActions => "All actions",
-            EntityUnit => "Unit",
-            EntityUser => "Account",
-            EntityToken => "API token",
-            EntityPoints => "Figures",
-            ActionCreate => "Create",
-            ActionUpdate => "Update",
-            ActionRevoke => "Revoke",
-            ActionLogin => "Sign-in",
-            ActionLoginFailed => "Failed sign-in",
-            ActionLogout => "Sign-out",
-            ActionPasswordChange => "Password change",
-            ActionPasswordReset => "Password reset",
-            ActionIngest => "Figures received",
-            From => "From",
-            To => "To",
-            Filter => "Filter",
-            ClearFilters => "Clear filters",
-            ExportSelection => "Export the filtered entries:",
-            NoEntries => "No entry matches",
-            EntriesCount => "most recent entries",
-            EntriesLimited => "the CSV/Excel export holds up to 10,000 entries",
-            Time => "Time",
-            IpAddress => "IP address",
-            Details => "Details",
-            ShowChange => "Show the change",
-            Before => "Before",
-            After => "After",
-        }
-    }
-
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Vi => self.vi(),
-            Lang::En => self.en(),
-        }
+texts! {
+    pub enum AdminMsg {
+        // Frame and shared words
+        AdminArea => "Quản trị hệ thống", "Administration";
+        Overview => "Tổng quan", "Overview";
+        OverviewLead => "Chọn một mục để quản lý.", "Choose what to manage.";
+        Hello => "Xin chào", "Hello";
+        OpenWall => Common::Wall;
+        Units => "Đơn vị", "Units";
+        Users => "Tài khoản và vai trò", "Accounts and roles";
+        Tokens => "Mã truy cập API", "API tokens";
+        Audit => "Nhật ký hệ thống", "Audit trail";
+        Indicators => Common::IndicatorCatalogue;
+        IndicatorsExplain => "Chỉ tiêu kinh tế – xã hội mà các sở, ngành nhập hằng tháng: tên, đơn vị tính, cách tính lũy kế, đơn vị báo cáo, ngưỡng kiểm tra và kế hoạch năm.", "The socio-economic indicators departments enter each month: names, measure, year-to-date rule, reporting unit, entry checks and the annual target.";
+        Calendar => "Lịch làm việc", "Working calendar";
+        CalendarExplain => "Ngày nghỉ lễ, Tết, nghỉ bù, ngày nghỉ hoán đổi và thứ Bảy làm bù của từng năm, kèm văn bản công bố: hạn báo cáo tính theo lịch này.", "Each year's public holidays, Tết, substitute days, swap days off and working Saturdays, with the notice that announced them: report deadlines count on this calendar.";
+        UnitsExplain => "Tỉnh, xã/phường, sở, ban, ngành và các đơn vị hành chính cũ (trước 01/7/2025). Thêm sở, ban, ngành hoặc xã; đổi tên, sắp xếp, ngừng hoạt động.", "Provinces, communes and wards, departments and agencies, and the former administrative units (before 1 July 2025). Add a department or commune; rename, reorder or deactivate one.";
+        UsersExplain => "Tài khoản cán bộ và vai trò của từng người: quản trị, lãnh đạo, người duyệt, theo dõi Trung ương, cán bộ nhập liệu của một đơn vị.", "Staff accounts and each person's roles: administrator, leader, approver, central viewer, data entry officer of one unit.";
+        TokensExplain => "Mã cho các hệ thống kết nối (một cửa, thống kê) gửi số liệu của một đơn vị, và mã ghép nối màn hình giám sát. Mã chỉ hiển thị một lần khi tạo.", "Tokens for connected systems (one-stop shop, statistics) that send one unit's figures, and pairing codes for monitoring walls. A token is shown only once, when it is created.";
+        AuditExplain => "Mọi thao tác ghi dữ liệu, đăng nhập và thay đổi quyền, không thể sửa hoặc xóa. Lọc theo người thực hiện, đối tượng, hành động, thời gian; xuất ra CSV hoặc Excel.", "Every write, sign-in and permission change; it cannot be edited or deleted. Filter by actor, entity, action and time; export to CSV or Excel.";
+        Loading => Common::Loading;
+        Other => "Khác", "Other";
+        Actions => "Thao tác", "Actions";
+        Edit => Common::Edit;
+        Save => Common::Save;
+        Saved => "Đã lưu", "Saved";
+        Cancel => Common::Cancel;
+        Search => "Tìm", "Search";
+        Status => Common::Status;
+        Active => Common::Active;
+        Inactive => "Ngừng hoạt động", "Inactive";
+        Historic => "Trước 01/7/2025", "Before 1 July 2025";
+        Code => Common::Code;
+        Name => Common::Name;
+        Kind => "Loại", "Kind";
+        Parent => "Trực thuộc", "Belongs to";
+        Unit => Common::Unit;
+        Never => "Chưa dùng", "Never";
+        BadNumber => "Thứ tự phải là một số nguyên", "The order must be a whole number";
+        BadDate => "Ngày không hợp lệ", "Invalid date";
+        // Units
+        AddUnit => "Thêm sở, ban, ngành hoặc xã", "Add a department or commune";
+        SearchByName => "Tìm theo tên", "Search by name";
+        SearchUnitsHint => "VD: anh son, tai chinh", "e.g. anh son, finance";
+        AllKinds => "Tất cả các loại", "All kinds";
+        AnyStatus => "Mọi trạng thái", "Any status";
+        NoUnitsFound => "Không có đơn vị nào phù hợp", "No unit matches";
+        UnitsCount => "đơn vị", "units";
+        NarrowSearch => "chỉ hiển thị phần đầu, hãy thu hẹp tìm kiếm", "only the first are shown, narrow the search";
+        NameVi => Common::NameVi;
+        NameEn => Common::NameEn;
+        NameViExample => "VD: Sở Khoa học và Công nghệ", "e.g. Sở Khoa học và Công nghệ";
+        NameEnExample => "VD: Department of Science and Technology", "e.g. Department of Science and Technology";
+        Subtype => "Loại hình", "Type";
+        SubtypeHint => "sở, ban, xã, phường…", "sở, ban, xã, phường…";
+        SortOrder => "Thứ tự hiển thị", "Display order";
+        ActiveUnit => Common::Active;
+        HistoricCannotActivate => "Đơn vị hành chính cũ (trước 01/7/2025) được giữ để tra cứu và không thể hoạt động lại.", "Former administrative units (before 1 July 2025) are kept for reference and cannot be made active again.";
+        DepartmentCodeHint => "Bắt đầu bằng dept-, chỉ gồm chữ thường không dấu, số và dấu gạch ngang", "Starts with dept-; lower-case letters without accents, digits and dashes only";
+        CommuneCodeHint => "Mã thống kê 5 chữ số của xã/phường", "The commune's five-digit statistical code";
+        ParentDefault => "Để trống: thuộc tỉnh", "Blank: the province";
+        UnitCreated => "Đã thêm đơn vị", "Unit added";
+        KindProvince => "Tỉnh, thành phố", "Province, city";
+        KindCommune => "Xã, phường, đặc khu", "Commune, ward, special zone";
+        KindDepartment => "Sở, ban, ngành", "Department, agency";
+        KindHistoricProvince => "Tỉnh cũ", "Former province";
+        KindHistoricDistrict => "Huyện cũ", "Former district";
+        KindHistoricCommune => "Xã cũ", "Former commune";
+        // Accounts
+        AddUser => "Thêm tài khoản", "Add an account";
+        NoUsers => "Chưa có tài khoản nào", "No accounts yet";
+        Username => "Tên đăng nhập", "Username";
+        UsernameHint => "3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang", "3–64 characters: lower-case letters, digits, dot, underscore, dash";
+        DisplayName => "Họ và tên", "Full name";
+        Password => "Mật khẩu", "Password";
+        PasswordHint => "Ít nhất 10 ký tự; người dùng nên đổi sau lần đăng nhập đầu", "At least 10 characters; the person should change it after the first sign-in";
+        PasswordTooShort => "Mật khẩu phải có ít nhất 10 ký tự", "The password must have at least 10 characters";
+        NewPassword => "Mật khẩu mới", "New password";
+        ResetPassword => "Đặt lại mật khẩu", "Reset password";
+        ResetPasswordHint => "Mở khóa tài khoản và đăng xuất mọi phiên của người này", "Unlocks the account and ends all of this person's sessions";
+        PasswordWasReset => "Đã đặt lại mật khẩu", "Password reset";
+        Roles => "Vai trò", "Roles";
+        RoleAdmin => "Quản trị hệ thống", "Administrator";
+        RoleLeader => "Lãnh đạo", "Leader";
+        RoleUnitEditor => "Cán bộ nhập liệu", "Data entry officer";
+        RoleApprover => "Người duyệt", "Approver";
+        RoleCentralViewer => "Theo dõi (Trung ương)", "Central viewer";
+        EditorUnits => "Đơn vị nhập liệu", "Units entered for";
+        EditorUnitsHint => "Mã đơn vị; nhiều đơn vị cách nhau bằng dấu phẩy", "Unit code; several separated by commas";
+        EditorNeedsUnit => "Vai trò cán bộ nhập liệu cần chọn đơn vị", "The data entry officer role needs a unit";
+        NeedsRole => "Chọn ít nhất một vai trò", "Choose at least one role";
+        DisableAccount => "Khóa tài khoản (đăng xuất ngay mọi phiên)", "Disable the account (ends all its sessions now)";
+        Disabled => "Đã khóa", "Disabled";
+        LockedUntil => "Tạm khóa đến", "Locked until";
+        UnitHint => "Gõ tên hoặc mã đơn vị", "Type a unit's name or code";
+        UserCreated => "Đã tạo tài khoản", "Account created";
+        // Tokens
+        AddToken => "Tạo mã truy cập", "Create a token";
+        NoTokens => "Chưa có mã truy cập nào", "No tokens yet";
+        TokenName => Common::Name;
+        TokenNameHint => "VD: Hệ thống một cửa – Xã Anh Sơn", "e.g. One-stop system – Anh Son Commune";
+        TokenKind => "Loại mã", "Token kind";
+        KindIntegration => "Hệ thống kết nối", "Connected system";
+        KindWallDisplay => Common::Wall;
+        TokenUnitHint => "Đơn vị mà mã được gửi số liệu", "The unit whose figures the token sends";
+        Permissions => "Quyền", "Permissions";
+        ScopePointsWrite => "Gửi số liệu chỉ tiêu (points:write)", "Send indicator figures (points:write)";
+        Screens => "Màn hình được hiển thị", "Screens shown";
+        ScreensHint => "Tên màn hình, cách nhau bằng dấu phẩy (VD: main)", "Screen names separated by commas (e.g. main)";
+        WallNeedsScreen => "Màn hình giám sát cần ít nhất một màn hình", "A monitoring wall needs at least one screen";
+        ExpiresOn => "Hết hạn sau ngày", "Expires after";
+        ExpiresHint => "Để trống nếu không hết hạn", "Leave blank for no expiry";
+        LastUsed => "Dùng lần cuối", "Last used";
+        Revoke => "Thu hồi", "Revoke";
+        Revoked => "Đã thu hồi", "Revoked";
+        TokenRevoked => "Đã thu hồi mã", "Token revoked";
+        ConfirmRevoke => "Thu hồi mã truy cập", "Revoke the API token";
+        Expired => "Hết hạn", "Expired";
+        Until => "đến", "until";
+        NewTokenTitle => "Mã truy cập mới", "New API token";
+        ShownOnce => "Hãy sao chép và lưu mã này ngay: đây là lần duy nhất mã được hiển thị. Máy chủ chỉ lưu bản băm nên không thể xem lại.", "Copy and store this token now: this is the only time it is shown. The server keeps only a hash and cannot show it again.";
+        TokenSecret => "Mã truy cập", "API token";
+        Copy => "Sao chép", "Copy";
+        Copied => "Đã sao chép vào bộ nhớ tạm.", "Copied to the clipboard.";
+        CopyByHand => "Trình duyệt không cho sao chép tự động: mã đã được chọn, hãy nhấn Ctrl+C (hoặc nhấn giữ để sao chép).", "The browser does not allow copying automatically: the token is selected, press Ctrl+C (or long-press to copy).";
+        CopyHint => "Nhấn Sao chép, hoặc chọn mã và nhấn Ctrl+C.", "Press Copy, or select the token and press Ctrl+C.";
+        SecretSaved => "Tôi đã lưu mã, ẩn đi", "I have stored it, hide it";
+        // Audit trail
+        Actor => "Người thực hiện", "Actor";
+        ActorHint => "VD: lan.nt", "e.g. lan.nt";
+        Entity => "Đối tượng", "Entity";
+        EntityId => "Mã đối tượng", "Entity ID";
+        Action => "Hành động", "Action";
+        AllEntities => "Mọi đối tượng", "All entities";
+        AllActions => "Mọi hành động", "All actions";
+        EntityUnit => Common::Unit;
+        EntityUser => "Tài khoản", "Account";
+        EntityToken => "Mã truy cập", "API token";
+        EntityPoints => "Số liệu", "Figures";
+        ActionCreate => "Tạo mới", "Create";
+        ActionUpdate => "Cập nhật", "Update";
+        ActionRevoke => "Thu hồi", "Revoke";
+        ActionLogin => "Đăng nhập", "Sign-in";
+        ActionLoginFailed => "Đăng nhập thất bại", "Failed sign-in";
+        ActionLogout => "Đăng xuất", "Sign-out";
+        ActionPasswordChange => "Đổi mật khẩu", "Password change";
+        ActionPasswordReset => "Đặt lại mật khẩu", "Password reset";
+        ActionIngest => "Nhận số liệu", "Figures received";
+        From => "Từ ngày", "From";
+        To => "Đến ngày", "To";
+        Filter => Common::Filter;
+        ClearFilters => "Bỏ lọc", "Clear filters";
+        ExportSelection => "Xuất các bản ghi đang lọc:", "Export the filtered entries:";
+        NoEntries => "Không có bản ghi nào phù hợp", "No entry matches";
+        EntriesCount => "bản ghi mới nhất", "most recent entries";
+        EntriesLimited => "bản xuất CSV/Excel có đến 10.000 bản ghi", "the CSV/Excel export holds up to 10,000 entries";
+        Time => Common::Time;
+        IpAddress => "Địa chỉ IP", "IP address";
+        Details => "Chi tiết", "Details";
+        ShowChange => "Xem thay đổi", "Show the change";
+        Before => "Trước", "Before";
+        After => "Sau", "After";
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ioc_protocol::i18n::Lang;
 
     #[test]
     fn both_languages_are_there() {

@@ -3,14 +3,11 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
-use super::{
-    format_time, loading_view, AdminCtx, AdminFrame, AdminTable, FailureView, Note, NoteView,
-    Section, UnitPicker,
-};
-use crate::api::{self, Load};
+use super::{format_time, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker};
+use crate::api;
 use ioc_protocol::{CreatedToken, NewTokenRequest, TokenKind, TokenView};
 
 const POINTS_WRITE: &str = "points:write";
@@ -18,29 +15,18 @@ const POINTS_WRITE: &str = "points:write";
 #[component]
 pub fn AdminTokensPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let tokens = RwSignal::new(Load::<Vec<TokenView>>::Loading);
+    let tokens = api::resource::<Vec<TokenView>>(|| "/api/v1/admin/tokens".into());
     let note = RwSignal::new(None::<Note>);
     // The secret of the token just created; dropped for good once dismissed.
     let secret = RwSignal::new(None::<CreatedToken>);
-    let load = move || {
-        spawn_local(async move { tokens.set(api::get("/api/v1/admin/tokens").await.into()) })
-    };
-    // Loaded once hydrated (effects run only in the browser).
-    Effect::new(move |_| load());
     let created = Callback::new(move |c: CreatedToken| {
         note.set(None);
         secret.set(Some(c));
-        load();
+        tokens.refetch();
     });
     let revoked = Callback::new(move |t: TokenView| {
         note.set(Some(Note::Done(M::TokenRevoked, t.name.clone())));
-        tokens.update(|l| {
-            if let Load::Ready(list) = l {
-                if let Some(slot) = list.iter_mut().find(|x| x.id == t.id) {
-                    *slot = t;
-                }
-            }
-        });
+        replace_item(tokens, |t| t.id.to_string(), t);
     });
     let failed = Callback::new(move |f| note.set(Some(Note::Problem(f))));
     view! {
@@ -52,20 +38,19 @@ pub fn AdminTokensPage() -> impl IntoView {
                 <NewTokenForm ctx created />
             </details>
             <NoteView ctx note />
-            {move || match tokens.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoTokens)}</p> }.into_any(),
-                Load::Ready(list) => {
-                    let rows = list.into_iter().map(|token| view! { <TokenRow ctx token revoked failed /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true headers=vec![M::TokenName, M::TokenKind, M::Unit, M::Permissions, M::LastUsed, M::Status]>
-                            <tbody>{rows}</tbody>
-                        </AdminTable>
-                    }
-                    .into_any()
+            <AdminList
+                ctx
+                items=tokens
+                headers=vec![M::TokenName, M::TokenKind, M::Unit, M::Permissions, M::LastUsed, M::Status]
+                empty=ctx.t(M::NoTokens)
+                key=|t: &TokenView| t.id.to_string()
+                cells=move |t: &TokenView| view! { <TokenCells ctx token=t.clone() revoked failed /> }.into_any()
+                actions=true
+                row_class=|t: &TokenView| {
+                    let expired = t.expires_at.is_some_and(|e| e <= Utc::now());
+                    if t.revoked_at.is_some() || expired { "row-off" } else { "" }
                 }
-            }}
+            />
         </AdminFrame>
     }
     .into_any()
@@ -128,15 +113,24 @@ fn SecretBox(ctx: AdminCtx, secret: RwSignal<Option<CreatedToken>>) -> impl Into
     }
 }
 
+/// A token's cells, with its Revoke button.
 #[component]
-fn TokenRow(
+fn TokenCells(
     ctx: AdminCtx,
     token: TokenView,
     revoked: Callback<TokenView>,
     failed: Callback<api::Failure>,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
     let id = token.id;
+    let post = api::send_action::<(), _>(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<TokenView>, _>| match answer {
+            Ok(Some(t)) => revoked.run(t),
+            Ok(None) => {}
+            Err(f) => failed.run(f),
+        },
+    );
     let now = Utc::now();
     let is_revoked = token.revoked_at.is_some();
     let expired = token.expires_at.is_some_and(|t| t <= now);
@@ -170,21 +164,10 @@ fn TokenRow(
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = &name;
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            let url = format!("/api/v1/admin/tokens/{id}/revoke");
-            match api::send::<(), TokenView>("POST", &url, &csrf, None).await {
-                Ok(Some(t)) => revoked.run(t),
-                Ok(None) => {}
-                Err(f) => failed.run(f),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local((format!("/api/v1/admin/tokens/{id}/revoke"), None));
     };
     let last_used = token.last_used_at.map(format_time);
     view! {
-        <tr class=if is_revoked || expired { "row-off" } else { "" }>
             <td data-label=ctx.t(M::TokenName) class="cell-name">
                 <strong>{token.name.clone()}</strong>
                 <span class="sub"><code>{format!("ioc_{}_…", token.prefix)}</code> " · " {format_time(token.created_at)}</span>
@@ -198,12 +181,11 @@ fn TokenRow(
             <td data-label=ctx.t(M::Status)>{status}</td>
             <td class="cell-actions">
                 <Show when=move || !is_revoked>
-                    <button type="button" class="btn btn-small btn-danger" on:click=revoke.clone() disabled=move || busy.get()>
+                    <button type="button" class="btn btn-small btn-danger" on:click=revoke.clone() disabled=move || post.pending().get()>
                         {ctx.t(M::Revoke)}
                     </button>
                 </Show>
             </td>
-        </tr>
     }
     .into_any()
 }
@@ -216,8 +198,21 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
     let points_write = RwSignal::new(true);
     let screens = RwSignal::new("main".to_string());
     let expires = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<CreatedToken>, _>| match answer {
+            Ok(Some(c)) => {
+                note.set(None);
+                name.set(String::new());
+                expires.set(String::new());
+                created.run(c);
+            }
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let is_wall = move || kind.get() == TokenKind::WallDisplay.as_str();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -263,23 +258,7 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
             screens: if wall { screen_list } else { Vec::new() },
             expires_at,
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, CreatedToken>("POST", "/api/v1/admin/tokens", &csrf, Some(&body))
-                .await
-            {
-                Ok(Some(c)) => {
-                    note.set(None);
-                    name.set(String::new());
-                    expires.set(String::new());
-                    created.run(c);
-                }
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/tokens".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -322,7 +301,7 @@ fn NewTokenForm(ctx: AdminCtx, created: Callback<CreatedToken>) -> impl IntoView
                 <small class="hint">{ctx.t(M::ExpiresHint)}</small>
             </label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddToken)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddToken)}</button>
             </div>
         </form>
     }

@@ -1,16 +1,17 @@
 //! `/admin/units`: search the units, add a department or commune, rename, reorder, move or
 //! deactivate one.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
+use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
 use super::{
-    kind_label, lang_field, loading_view, unit_name, AdminCtx, AdminFrame, AdminTable, FailureView,
-    Note, NoteView, Section, UnitPicker,
+    kind_label, lang_field, unit_name, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker,
 };
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{NewUnitRequest, UnitUpdate, UnitView};
 
@@ -35,46 +36,31 @@ pub fn AdminUnitsPage() -> impl IntoView {
     let kind =
         Memo::new(move |_| query.with(|m| m.get("kind").unwrap_or_else(|| "department".into())));
     let active = Memo::new(move |_| query.with(|m| m.get("active").unwrap_or_default()));
-    let units = RwSignal::new(Load::<Vec<UnitView>>::Loading);
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<String>);
-
-    let load = move || {
-        let url = format!(
+    let units = api::resource::<Vec<UnitView>>(move || {
+        format!(
             "/api/v1/units{}",
             api::query_string(&[
-                ("q", q.get_untracked()),
-                ("kind", kind.get_untracked()),
-                ("active", active.get_untracked()),
+                ("q", q.get()),
+                ("kind", kind.get()),
+                ("active", active.get()),
                 ("limit", LIMIT.to_string()),
             ])
-        );
-        spawn_local(async move { units.set(api::get(&url).await.into()) });
-    };
-    Effect::new(move |_| {
-        q.track();
-        kind.track();
-        active.track();
-        load();
+        )
     });
 
     let saved = Callback::new(move |u: UnitView| {
         note.set(Some(Note::Done(M::Saved, u.code.clone())));
         editing.set(None);
-        units.update(|l| {
-            if let Load::Ready(list) = l {
-                if let Some(slot) = list.iter_mut().find(|x| x.code == u.code) {
-                    *slot = u;
-                }
-            }
-        });
+        replace_item(units, |u| u.code.clone(), u);
     });
     let created = Callback::new(move |u: UnitView| {
         note.set(Some(Note::Done(
             M::UnitCreated,
             format!("{} ({})", unit_name(&u, ctx.lang.get_untracked()), u.code),
         )));
-        load();
+        units.refetch();
     });
 
     let kind_options = move || {
@@ -116,116 +102,50 @@ pub fn AdminUnitsPage() -> impl IntoView {
                 <button type="submit" class="btn">{ctx.t(M::Search)}</button>
             </form>
             <NoteView ctx note />
-            {move || match units.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) => view! { <UnitTable ctx list editing saved /> }.into_any(),
-            }}
+            <AdminList
+                ctx
+                items=units
+                headers=vec![M::Code, M::Name, M::Kind, M::Parent, M::Status]
+                empty=ctx.t(M::NoUnitsFound)
+                key=|u: &UnitView| u.code.clone()
+                cells=move |u: &UnitView| view! { <UnitCells ctx unit=u.clone() /> }.into_any()
+                editor=Arc::new(move |u: UnitView| view! { <UnitEditor ctx unit=u editing saved /> }.into_any())
+                editing
+                count=Callback::new(move |n: usize| {
+                    let more = if n >= LIMIT { format!(" – {}", ctx.t(M::NarrowSearch)) } else { String::new() };
+                    format!("{n} {}{more}", ctx.t(M::UnitsCount))
+                })
+            />
         </AdminFrame>
     }
     .into_any()
 }
 
+/// A unit's cells: code, names (the page's language first), kind, parent, status.
 #[component]
-fn UnitTable(
-    ctx: AdminCtx,
-    list: Vec<UnitView>,
-    editing: RwSignal<Option<String>>,
-    saved: Callback<UnitView>,
-) -> impl IntoView {
-    if list.is_empty() {
-        return view! { <p class="admin-empty">{ctx.t(M::NoUnitsFound)}</p> }.into_any();
-    }
-    let count = list.len();
-    let rows = list
-        .into_iter()
-        .map(|u| view! { <UnitRow ctx unit=u editing saved /> })
-        .collect_view();
-    view! {
-        <p class="admin-count">
-            {format!("{count} {}", ctx.t(M::UnitsCount))}
-            {(count >= LIMIT).then(|| format!(" – {}", ctx.t(M::NarrowSearch)))}
-        </p>
-        <AdminTable ctx actions=true headers=vec![M::Code, M::Name, M::Kind, M::Parent, M::Status]>
-            {rows}
-        </AdminTable>
-    }
-    .into_any()
-}
-
-#[component]
-fn UnitRow(
-    ctx: AdminCtx,
-    unit: UnitView,
-    editing: RwSignal<Option<String>>,
-    saved: Callback<UnitView>,
-) -> impl IntoView {
-    let code = unit.code.clone();
-    let is_open = {
-        let code = code.clone();
-        move || editing.get().as_deref() == Some(code.as_str())
+fn UnitCells(ctx: AdminCtx, unit: UnitView) -> impl IntoView {
+    let (main, other) = match ctx.lang() {
+        Lang::Vi => (unit.name_vi.clone(), unit.name_en.clone()),
+        Lang::En => (unit.name_en.clone(), unit.name_vi.clone()),
     };
-    let toggle = {
-        let code = code.clone();
-        move |_| {
-            editing.update(|e| {
-                *e = if e.as_deref() == Some(code.as_str()) {
-                    None
-                } else {
-                    Some(code.clone())
-                }
-            })
-        }
-    };
-    let u = unit.clone();
-    let names = move || {
-        let lang = ctx.lang.get_untracked();
-        let (main, other) = match lang {
-            Lang::Vi => (u.name_vi.clone(), u.name_en.clone()),
-            Lang::En => (u.name_en.clone(), u.name_vi.clone()),
-        };
-        view! { <strong>{main}</strong> <span class="sub">{other}</span> }
-    };
-    let kind = unit.kind.clone();
-    let subtype = unit.subtype.clone().unwrap_or_default();
     let historic = unit.kind.starts_with("historic");
-    let status = move || {
-        if unit.active {
-            view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
-        } else if historic {
-            view! { <span class="chip chip-muted">{ctx.t(M::Historic)}</span> }.into_any()
-        } else {
-            view! { <span class="chip chip-off">{ctx.t(M::Inactive)}</span> }.into_any()
-        }
+    let status = if unit.active {
+        view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
+    } else if historic {
+        view! { <span class="chip chip-muted">{ctx.t(M::Historic)}</span> }.into_any()
+    } else {
+        view! { <span class="chip chip-off">{ctx.t(M::Inactive)}</span> }.into_any()
     };
-    let editor_open = is_open.clone();
     view! {
-        <tbody class="row-group">
-            <tr>
-                <td data-label=ctx.t(M::Code)><code>{code.clone()}</code></td>
-                <td data-label=ctx.t(M::Name) class="cell-name">{names}</td>
-                <td data-label=ctx.t(M::Kind)>
-                    {ctx.t(kind_label(&kind))}
-                    <span class="sub">{subtype.clone()}</span>
-                </td>
-                <td data-label=ctx.t(M::Parent)><code>{unit.parent_code.clone().unwrap_or_default()}</code></td>
-                <td data-label=ctx.t(M::Status)>{status}</td>
-                <td class="cell-actions">
-                    <button type="button" class="btn btn-small btn-secondary" on:click=toggle aria-expanded=move || is_open().to_string()>
-                        {ctx.t(M::Edit)}
-                    </button>
-                </td>
-            </tr>
-            <Show when=editor_open>
-                <tr class="edit-row">
-                    <td colspan="6">
-                        <UnitEditor ctx unit=unit.clone() editing saved />
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
+        <td data-label=ctx.t(M::Code)><code>{unit.code.clone()}</code></td>
+        <td data-label=ctx.t(M::Name) class="cell-name"><strong>{main}</strong> <span class="sub">{other}</span></td>
+        <td data-label=ctx.t(M::Kind)>
+            {ctx.t(kind_label(&unit.kind))}
+            <span class="sub">{unit.subtype.clone().unwrap_or_default()}</span>
+        </td>
+        <td data-label=ctx.t(M::Parent)><code>{unit.parent_code.clone().unwrap_or_default()}</code></td>
+        <td data-label=ctx.t(M::Status)>{status}</td>
     }
-    .into_any()
 }
 
 #[component]
@@ -242,8 +162,16 @@ fn UnitEditor(
     let parent = RwSignal::new(unit.parent_code.clone().unwrap_or_default());
     let sort_order = RwSignal::new(unit.sort_order.to_string());
     let active = RwSignal::new(unit.active);
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let patch = api::send_action(
+        "PATCH",
+        move || ctx.csrf(),
+        move |answer: Result<Option<UnitView>, _>| match answer {
+            Ok(Some(u)) => saved.run(u),
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let code = unit.code.clone();
     let id = format!("edit-{}", unit.code);
     let old_parent = unit.parent_code.clone().unwrap_or_default();
@@ -269,16 +197,7 @@ fn UnitEditor(
             sort_order: Some(order),
         };
         let url = format!("/api/v1/admin/units/{}", api::encode(&code));
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, UnitView>("PATCH", &url, &csrf, Some(&body)).await {
-                Ok(Some(u)) => saved.run(u),
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        patch.dispatch_local((url, Some(body)));
     };
 
     view! {
@@ -314,7 +233,7 @@ fn UnitEditor(
                 <p class="hint">{ctx.t(M::HistoricCannotActivate)}</p>
             </Show>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::Save)}</button>
+                <button type="submit" class="btn" disabled=move || patch.pending().get()>{ctx.t(M::Save)}</button>
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{ctx.t(M::Cancel)}</button>
             </div>
         </form>
@@ -330,8 +249,26 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
     let name_en = RwSignal::new(String::new());
     let subtype = RwSignal::new("sở".to_string());
     let parent = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<UnitView>, _>| match answer {
+            Ok(Some(u)) => {
+                note.set(None);
+                code.set(if u.kind == "department" {
+                    "dept-".into()
+                } else {
+                    String::new()
+                });
+                name_vi.set(String::new());
+                name_en.set(String::new());
+                created.run(u);
+            }
+            Ok(None) => {}
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     // A new kind suggests its code pattern and type.
     let change_kind = move |k: String| {
         let department = k == "department";
@@ -366,28 +303,7 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
             parent_code: (!p.is_empty()).then_some(p),
             subtype: Some(subtype.get_untracked()).filter(|s| !s.trim().is_empty()),
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, UnitView>("POST", "/api/v1/admin/units", &csrf, Some(&body)).await
-            {
-                Ok(Some(u)) => {
-                    note.set(None);
-                    let department = body.kind == "department";
-                    code.set(if department {
-                        "dept-".into()
-                    } else {
-                        String::new()
-                    });
-                    name_vi.set(String::new());
-                    name_en.set(String::new());
-                    created.run(u);
-                }
-                Ok(None) => {}
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/units".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -423,7 +339,7 @@ fn NewUnitForm(ctx: AdminCtx, created: Callback<UnitView>) -> impl IntoView {
                 <UnitPicker ctx value=parent id="new-unit-parent" placeholder=M::ParentDefault />
             </label>
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddUnit)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddUnit)}</button>
             </div>
         </form>
     }

@@ -1,15 +1,16 @@
 //! `/admin/users`: the accounts with their roles; create one, change its roles or unit, disable
 //! it, set a new password.
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use std::sync::Arc;
 
+use leptos::prelude::*;
+
+use super::list::AdminList;
 use super::text::AdminMsg as M;
 use super::{
-    format_time, loading_view, role_label, AdminCtx, AdminFrame, AdminTable, FailureView, Note,
-    NoteView, Section, UnitPicker, ROLES,
+    format_time, role_label, AdminCtx, AdminFrame, Note, NoteView, Section, UnitPicker, ROLES,
 };
-use crate::api::{self, Load};
+use crate::api;
 use ioc_protocol::{NewUserRequest, PasswordReset, Role, RoleGrant, UserEntry, UserUpdate};
 
 /// Shortest password the server accepts.
@@ -18,17 +19,13 @@ const MIN_PASSWORD: usize = 10;
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let ctx = AdminCtx::new();
-    let users = RwSignal::new(Load::<Vec<UserEntry>>::Loading);
+    let users = api::resource::<Vec<UserEntry>>(|| "/api/v1/admin/users".into());
     let note = RwSignal::new(None::<Note>);
-    let editing = RwSignal::new(None::<i64>);
-    let load =
-        move || spawn_local(async move { users.set(api::get("/api/v1/admin/users").await.into()) });
-    // Loaded once hydrated (effects run only in the browser).
-    Effect::new(move |_| load());
+    let editing = RwSignal::new(None::<String>);
     let changed = Callback::new(move |(m, who): (M, String)| {
         note.set(Some(Note::Done(m, who)));
         editing.set(None);
-        load();
+        users.refetch();
     });
     view! {
         <AdminFrame ctx section=Section::Users>
@@ -38,20 +35,16 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <NewUserForm ctx changed />
             </details>
             <NoteView ctx note />
-            {move || match users.get() {
-                Load::Loading => loading_view(ctx),
-                Load::Failed(f) => view! { <FailureView ctx failure=f /> }.into_any(),
-                Load::Ready(list) if list.is_empty() => view! { <p class="admin-empty">{ctx.t(M::NoUsers)}</p> }.into_any(),
-                Load::Ready(list) => {
-                    let rows = list.into_iter().map(|entry| view! { <UserRow ctx entry editing changed /> }).collect_view();
-                    view! {
-                        <AdminTable ctx actions=true headers=vec![M::Username, M::DisplayName, M::Unit, M::Roles, M::Status]>
-                            {rows}
-                        </AdminTable>
-                    }
-                    .into_any()
-                }
-            }}
+            <AdminList
+                ctx
+                items=users
+                headers=vec![M::Username, M::DisplayName, M::Unit, M::Roles, M::Status]
+                empty=ctx.t(M::NoUsers)
+                key=|e: &UserEntry| e.user.id.to_string()
+                cells=move |e: &UserEntry| view! { <UserCells ctx entry=e.clone() /> }.into_any()
+                editor=Arc::new(move |entry: UserEntry| view! { <UserEditor ctx entry editing changed /> }.into_any())
+                editing
+            />
         </AdminFrame>
     }
     .into_any()
@@ -153,15 +146,9 @@ fn RoleFields(ctx: AdminCtx, form: RoleForm, #[prop(into)] id: String) -> impl I
     .into_any()
 }
 
+/// An account's cells: username, name, unit, roles, status.
 #[component]
-fn UserRow(
-    ctx: AdminCtx,
-    entry: UserEntry,
-    editing: RwSignal<Option<i64>>,
-    changed: Callback<(M, String)>,
-) -> impl IntoView {
-    let id = entry.user.id;
-    let is_open = move || editing.get() == Some(id);
+fn UserCells(ctx: AdminCtx, entry: UserEntry) -> impl IntoView {
     let roles = entry
         .roles
         .iter()
@@ -172,53 +159,28 @@ fn UserRow(
         })
         .collect_view();
     let locked = entry.user.locked_until.filter(|t| *t > chrono::Utc::now());
-    let disabled = entry.user.disabled;
-    let status = move || {
-        if disabled {
-            view! { <span class="chip chip-off">{ctx.t(M::Disabled)}</span> }.into_any()
-        } else if let Some(t) = locked {
-            view! { <span class="chip chip-warn">{format!("{} {}", ctx.t(M::LockedUntil), format_time(t))}</span> }.into_any()
-        } else {
-            view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
-        }
+    let status = if entry.user.disabled {
+        view! { <span class="chip chip-off">{ctx.t(M::Disabled)}</span> }.into_any()
+    } else if let Some(t) = locked {
+        view! { <span class="chip chip-warn">{format!("{} {}", ctx.t(M::LockedUntil), format_time(t))}</span> }.into_any()
+    } else {
+        view! { <span class="chip chip-ok">{ctx.t(M::Active)}</span> }.into_any()
     };
-    let user = entry.user.clone();
+    let user = entry.user;
     view! {
-        <tbody class="row-group">
-            <tr>
-                <td data-label=ctx.t(M::Username)><code>{user.username.clone()}</code></td>
-                <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name.clone()}</strong></td>
-                <td data-label=ctx.t(M::Unit)><code>{user.unit_code.clone().unwrap_or_default()}</code></td>
-                <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
-                <td data-label=ctx.t(M::Status)>{status}</td>
-                <td class="cell-actions">
-                    <button
-                        type="button"
-                        class="btn btn-small btn-secondary"
-                        aria-expanded=move || is_open().to_string()
-                        on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })
-                    >
-                        {ctx.t(M::Edit)}
-                    </button>
-                </td>
-            </tr>
-            <Show when=is_open>
-                <tr class="edit-row">
-                    <td colspan="6">
-                        <UserEditor ctx entry=entry.clone() editing changed />
-                    </td>
-                </tr>
-            </Show>
-        </tbody>
+        <td data-label=ctx.t(M::Username)><code>{user.username}</code></td>
+        <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name}</strong></td>
+        <td data-label=ctx.t(M::Unit)><code>{user.unit_code.unwrap_or_default()}</code></td>
+        <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
+        <td data-label=ctx.t(M::Status)>{status}</td>
     }
-    .into_any()
 }
 
 #[component]
 fn UserEditor(
     ctx: AdminCtx,
     entry: UserEntry,
-    editing: RwSignal<Option<i64>>,
+    editing: RwSignal<Option<String>>,
     changed: Callback<(M, String)>,
 ) -> impl IntoView {
     let id = entry.user.id;
@@ -228,41 +190,48 @@ fn UserEditor(
     let disabled = RwSignal::new(entry.user.disabled);
     let roles = RoleForm::new(&entry.roles);
     let password = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
-
-    let save = {
-        let username = username.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let grants = match roles.grants(&unit.get_untracked()) {
-                Ok(g) => g,
-                Err(m) => return note.set(Some(Note::Invalid(m))),
-            };
-            let body = UserUpdate {
-                display_name: Some(display_name.get_untracked()),
-                unit: Some(unit.get_untracked().trim().to_string()),
-                disabled: Some(disabled.get_untracked()),
-                roles: Some(grants),
-            };
-            let csrf = ctx.csrf();
-            let who = username.clone();
-            busy.set(true);
-            spawn_local(async move {
-                match api::send::<_, serde_json::Value>(
-                    "PATCH",
-                    &format!("/api/v1/admin/users/{id}"),
-                    &csrf,
-                    Some(&body),
-                )
-                .await
-                {
-                    Ok(_) => changed.run((M::Saved, who)),
-                    Err(f) => note.set(Some(Note::Problem(f))),
+    let patch = {
+        let who = username.clone();
+        api::send_action(
+            "PATCH",
+            move || ctx.csrf(),
+            move |answer: Result<Option<serde_json::Value>, _>| match answer {
+                Ok(_) => changed.run((M::Saved, who.clone())),
+                Err(f) => note.set(Some(Note::Problem(f))),
+            },
+        )
+    };
+    let post = {
+        let who = username.clone();
+        api::send_action(
+            "POST",
+            move || ctx.csrf(),
+            move |answer: Result<Option<serde_json::Value>, _>| match answer {
+                Ok(_) => {
+                    password.set(String::new());
+                    note.set(Some(Note::Done(M::PasswordWasReset, who.clone())));
                 }
-                busy.set(false);
-            });
-        }
+                Err(f) => note.set(Some(Note::Problem(f))),
+            },
+        )
+    };
+    // One change at a time: both buttons wait for either.
+    let busy = move || patch.pending().get() || post.pending().get();
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let grants = match roles.grants(&unit.get_untracked()) {
+            Ok(g) => g,
+            Err(m) => return note.set(Some(Note::Invalid(m))),
+        };
+        let body = UserUpdate {
+            display_name: Some(display_name.get_untracked()),
+            unit: Some(unit.get_untracked().trim().to_string()),
+            disabled: Some(disabled.get_untracked()),
+            roles: Some(grants),
+        };
+        patch.dispatch_local((format!("/api/v1/admin/users/{id}"), Some(body)));
     };
     let reset = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -270,27 +239,10 @@ fn UserEditor(
         if new.chars().count() < MIN_PASSWORD {
             return note.set(Some(Note::Invalid(M::PasswordTooShort)));
         }
-        let csrf = ctx.csrf();
-        let who = username.clone();
-        busy.set(true);
-        spawn_local(async move {
-            let body = PasswordReset { password: new };
-            match api::send::<_, serde_json::Value>(
-                "POST",
-                &format!("/api/v1/admin/users/{id}/password"),
-                &csrf,
-                Some(&body),
-            )
-            .await
-            {
-                Ok(_) => {
-                    password.set(String::new());
-                    note.set(Some(Note::Done(M::PasswordWasReset, who)));
-                }
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local((
+            format!("/api/v1/admin/users/{id}/password"),
+            Some(PasswordReset { password: new }),
+        ));
     };
     let prefix = format!("user-{id}");
     view! {
@@ -311,7 +263,7 @@ fn UserEditor(
                     <span>{ctx.t(M::DisableAccount)}</span>
                 </label>
                 <div class="form-actions">
-                    <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::Save)}</button>
+                    <button type="submit" class="btn" disabled=busy>{ctx.t(M::Save)}</button>
                     <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{ctx.t(M::Cancel)}</button>
                 </div>
             </form>
@@ -322,7 +274,7 @@ fn UserEditor(
                     <small class="hint">{ctx.t(M::ResetPasswordHint)}</small>
                 </label>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>{ctx.t(M::ResetPassword)}</button>
+                    <button type="submit" class="btn btn-secondary" disabled=busy>{ctx.t(M::ResetPassword)}</button>
                 </div>
             </form>
         </div>
@@ -337,8 +289,23 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
     let roles = RoleForm::new(&[]);
-    let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
+    let post = api::send_action(
+        "POST",
+        move || ctx.csrf(),
+        move |answer: Result<Option<serde_json::Value>, _>| match answer {
+            Ok(_) => {
+                let who = username.get_untracked().trim().to_lowercase();
+                note.set(None);
+                for s in [username, display_name, password, unit] {
+                    s.set(String::new());
+                }
+                roles.reset();
+                changed.run((M::UserCreated, who));
+            }
+            Err(f) => note.set(Some(Note::Problem(f))),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked().chars().count() < MIN_PASSWORD {
@@ -356,29 +323,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             unit: (!u.is_empty()).then_some(u),
             roles: grants,
         };
-        let csrf = ctx.csrf();
-        busy.set(true);
-        spawn_local(async move {
-            match api::send::<_, serde_json::Value>(
-                "POST",
-                "/api/v1/admin/users",
-                &csrf,
-                Some(&body),
-            )
-            .await
-            {
-                Ok(_) => {
-                    note.set(None);
-                    for s in [username, display_name, password, unit] {
-                        s.set(String::new());
-                    }
-                    roles.reset();
-                    changed.run((M::UserCreated, body.username));
-                }
-                Err(f) => note.set(Some(Note::Problem(f))),
-            }
-            busy.set(false);
-        });
+        post.dispatch_local(("/api/v1/admin/users".to_string(), Some(body)));
     };
     view! {
         <form class="admin-form" on:submit=submit>
@@ -403,7 +348,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             </label>
             <RoleFields ctx form=roles id="new-user" />
             <div class="form-actions">
-                <button type="submit" class="btn" disabled=move || busy.get()>{ctx.t(M::AddUser)}</button>
+                <button type="submit" class="btn" disabled=move || post.pending().get()>{ctx.t(M::AddUser)}</button>
             </div>
         </form>
     }

@@ -8,16 +8,17 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use super::list::LiveBadge;
-use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, time_label, unit_label, DeadlineChip, EntryCtx, EntryFrame,
     FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Load};
+use crate::live::{use_live, TopicState};
 use ioc_protocol::i18n::Lang;
 use ioc_protocol::{
-    DeadlineBoard, DeadlineStatus, SubmissionStatus, SubmissionSummary, SubmissionView,
+    DeadlineBoard, DeadlineStatus, Payload, Publication, SubmissionStatus, SubmissionSummary,
+    SubmissionView,
 };
 
 #[component]
@@ -28,7 +29,8 @@ pub fn ApprovePage() -> impl IntoView {
     let rows = RwSignal::new(Load::<Vec<SubmissionSummary>>::Loading);
     // The period on screen: the one asked for, else the server's current reporting period.
     let period = RwSignal::new(String::new());
-    let live = RwSignal::new(LiveState::Connecting);
+    let live = use_live();
+    let status = live.status();
 
     Effect::new(move |_| {
         let p = asked.get();
@@ -62,6 +64,7 @@ pub fn ApprovePage() -> impl IntoView {
         }
         followed.set_value(true);
         let page = page.clone();
+        let live = live.clone();
         spawn_local(async move {
             let url = format!(
                 "/api/v1/submissions/{}/{}",
@@ -72,26 +75,36 @@ pub fn ApprovePage() -> impl IntoView {
                 return;
             };
             let Some(page) = page else { return };
+            let apply = move |board: DeadlineBoard| {
+                let shown = period.get_untracked();
+                rows.try_update(|l| {
+                    let Load::Ready(list) = l else { return };
+                    for fresh in board.rows.into_iter().filter(|r| r.period == shown) {
+                        match list
+                            .iter_mut()
+                            .find(|r| r.unit == fresh.unit && r.group == fresh.group)
+                        {
+                            Some(slot) => *slot = fresh,
+                            None => list.push(fresh),
+                        }
+                    }
+                });
+            };
             page.with(|| {
-                follow_boards(
-                    vec![format!("deadlines/{}", report.area)],
-                    live,
-                    move |board: DeadlineBoard| {
-                        let shown = period.get_untracked();
-                        rows.try_update(|l| {
-                            let Load::Ready(list) = l else { return };
-                            for fresh in board.rows.into_iter().filter(|r| r.period == shown) {
-                                match list
-                                    .iter_mut()
-                                    .find(|r| r.unit == fresh.unit && r.group == fresh.group)
-                                {
-                                    Some(slot) => *slot = fresh,
-                                    None => list.push(fresh),
-                                }
-                            }
-                        });
+                live.subscribe(
+                    ioc_protocol::deadlines_topic(&report.area),
+                    move |s: TopicState| {
+                        if let Some(Payload::Deadlines(b)) = s.state {
+                            apply(b);
+                        }
+                    },
+                    move |p: Publication| {
+                        if let Payload::Deadlines(b) = p.data {
+                            apply(b);
+                        }
                     },
                 )
+                .until_cleanup()
             });
         });
     });
@@ -118,7 +131,7 @@ pub fn ApprovePage() -> impl IntoView {
                 <button type="submit" class="btn">{ctx.t(T::ShowPeriod)}</button>
                 <a class="btn btn-secondary export" href=export download>{ctx.t(T::ExportList)}</a>
             </form>
-            <LiveBadge ctx live />
+            <LiveBadge ctx status />
             {board}
         </EntryFrame>
     }

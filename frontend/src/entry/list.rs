@@ -3,16 +3,15 @@
 //! phone left open on this page learns of a deadline without a reload.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::live::{follow_boards, LiveState};
 use super::text::EntryMsg as T;
 use super::{
     date_label, loading, period_label, previous_period, unit_label, DeadlineChip, EntryCtx,
     EntryFrame, FailureNote, GovernmentChip, Screen, StatusChip,
 };
 use crate::api::{self, Failure};
-use ioc_protocol::{DeadlineBoard, DeadlineStatus, SubmissionSummary};
+use crate::live::{use_live, ConnStatus, TopicState};
+use ioc_protocol::{DeadlineBoard, DeadlineStatus, Payload, Publication, SubmissionSummary};
 
 /// Months loaded at a time (the current period and five before it).
 const MONTHS_PER_PAGE: i32 = 6;
@@ -24,13 +23,14 @@ pub fn EntryListPage() -> impl IntoView {
     let periods = RwSignal::new(Vec::<(String, Vec<SubmissionSummary>)>::new());
     let failed = RwSignal::new(None::<Failure>);
     let loaded = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let live = RwSignal::new(LiveState::Connecting);
+    let live = use_live();
+    let status = live.status();
 
-    // Loads `count` periods before the last one shown (or the current one and those before it).
-    let load_more = move |count: i32| {
-        busy.set(true);
-        spawn_local(async move {
+    // Loads `count` periods before the last one shown (or the current one and those before it);
+    // the "more" button waits while it is pending.
+    let load_more = Action::new_local(move |count: &i32| {
+        let count = *count;
+        async move {
             let mut next =
                 periods.with_untracked(|p| p.last().and_then(|(last, _)| previous_period(last, 1)));
             for _ in 0..count {
@@ -55,10 +55,11 @@ pub fn EntryListPage() -> impl IntoView {
                 }
             }
             loaded.set(true);
-            busy.set(false);
-        });
-    };
-    Effect::new(move |_| load_more(MONTHS_PER_PAGE));
+        }
+    });
+    Effect::new(move |_| {
+        load_more.dispatch_local(MONTHS_PER_PAGE);
+    });
 
     // A board's rows replace the same reports on screen (a board may also carry the previous
     // period's open reports, so rows are matched by their own period).
@@ -80,13 +81,21 @@ pub fn EntryListPage() -> impl IntoView {
     };
     // Runs again (and the previous subscription ends) only if the person's units change.
     Effect::new(move |_| {
-        let units = ctx.edited_units();
-        if !units.is_empty() {
-            follow_boards(
-                units.iter().map(|u| format!("deadlines/{u}")).collect(),
-                live,
-                apply_board,
-            );
+        for unit in ctx.edited_units() {
+            live.subscribe(
+                ioc_protocol::deadlines_topic(&unit),
+                move |s: TopicState| {
+                    if let Some(Payload::Deadlines(b)) = s.state {
+                        apply_board(b);
+                    }
+                },
+                move |p: Publication| {
+                    if let Payload::Deadlines(b) = p.data {
+                        apply_board(b);
+                    }
+                },
+            )
+            .until_cleanup();
         }
     });
 
@@ -135,11 +144,11 @@ pub fn EntryListPage() -> impl IntoView {
 
     view! {
         <EntryFrame ctx screen=Screen::Entry title=ctx.t(T::MyReports)>
-            <LiveBadge ctx live />
+            <LiveBadge ctx status />
             <div class="reminders" aria-live="polite">{reminders}</div>
             {body}
             <Show when=move || loaded.get() && failed.with(|f| f.is_none())>
-                <button type="button" class="btn btn-secondary more" disabled=move || busy.get() on:click=move |_| load_more(MONTHS_PER_PAGE)>
+                <button type="button" class="btn btn-secondary more" disabled=move || load_more.pending().get() on:click=move |_| { load_more.dispatch_local(MONTHS_PER_PAGE); }>
                     {ctx.t(T::LoadEarlier)}
                 </button>
             </Show>
@@ -161,15 +170,15 @@ fn current_period() -> String {
 
 /// Whether the board is followed live (a dot and a word, like the wall's).
 #[component]
-pub fn LiveBadge(ctx: EntryCtx, live: RwSignal<LiveState>) -> impl IntoView {
-    move || match live.get() {
-        LiveState::Live => {
+pub fn LiveBadge(ctx: EntryCtx, status: ReadSignal<ConnStatus>) -> impl IntoView {
+    move || match status.get() {
+        ConnStatus::Live => {
             view! { <p class="conn conn-connected live-badge">{ctx.t(T::LiveOn)}</p> }.into_any()
         }
-        LiveState::Offline => {
+        ConnStatus::Offline => {
             view! { <p class="conn conn-offline live-badge">{ctx.t(T::LiveOff)}</p> }.into_any()
         }
-        LiveState::Connecting => ().into_any(),
+        ConnStatus::Connecting => ().into_any(),
     }
 }
 

@@ -5,18 +5,16 @@
 //!
 //! The server renders the frame and a loading state; the hydrated page loads the data from the
 //! JSON API with the session cookie (the same helpers as the admin screens, `crate::api`) and
-//! follows the deadline board live over the WebSocket ([`live`]). Texts come from
+//! follows the deadline board live over the page's WebSocket ([`crate::live`]). Texts come from
 //! [`text::EntryMsg`]; styles from `assets/entry.css` on top of the admin layout.
 
 mod approve;
 mod delivery;
 mod list;
-pub mod live;
 pub mod numbers;
 mod report;
 pub mod text;
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_location;
@@ -26,8 +24,9 @@ pub use delivery::DeliveryPage;
 pub use list::EntryListPage;
 pub use report::EntryFormPage;
 
-use crate::admin::format_time;
 use crate::api::{self, Failure};
+use crate::context::PageSession;
+pub use crate::format::{date_label, period_label, time_label};
 use ioc_protocol::i18n::{Lang, Msg};
 use ioc_protocol::{parse_period, DeadlineStatus, Role, SubmissionStatus};
 use text::EntryMsg as T;
@@ -36,12 +35,12 @@ use text::EntryMsg as T;
 /// actions are offered; the server decides what is allowed) and the entry text catalogue.
 #[derive(Clone, Copy)]
 pub struct EntryCtx {
-    session: api::PageSession,
+    session: PageSession,
 }
 
 impl std::ops::Deref for EntryCtx {
-    type Target = api::PageSession;
-    fn deref(&self) -> &api::PageSession {
+    type Target = PageSession;
+    fn deref(&self) -> &PageSession {
         &self.session
     }
 }
@@ -49,7 +48,7 @@ impl std::ops::Deref for EntryCtx {
 impl EntryCtx {
     pub fn new() -> Self {
         EntryCtx {
-            session: api::PageSession::new(),
+            session: PageSession::new(),
         }
     }
 
@@ -205,27 +204,6 @@ pub fn FailureNote(ctx: EntryCtx, failure: Failure) -> impl IntoView {
 /// "Loading…" while the browser fetches the data (also what the server renders).
 pub fn loading(ctx: EntryCtx) -> AnyView {
     view! { <p class="admin-loading" aria-busy="true">{ctx.t(T::Loading)}</p> }.into_any()
-}
-
-/// `2026-10` → `10/2026` (both languages write months this way in official reports).
-pub fn period_label(period: &str) -> String {
-    match period.split_once('-') {
-        Some((y, m)) => format!("{m}/{y}"),
-        None => period.to_string(),
-    }
-}
-
-/// `2026-11-02` → `02/11/2026`.
-pub fn date_label(date: &str) -> String {
-    let parts: Vec<&str> = date.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => date.to_string(),
-    }
-}
-
-pub fn time_label(ts: Option<DateTime<Utc>>) -> String {
-    ts.map(format_time).unwrap_or_default()
 }
 
 /// The month before `period` (`None` when it is not a period).

@@ -41,12 +41,42 @@ struct Report {
     kind: RwSignal<FigureKind>,
     findings: RwSignal<Vec<Finding>>,
     outcome: RwSignal<Option<Outcome>>,
-    busy: RwSignal<bool>,
+    /// What the person asked the server for, one job at a time: the buttons are disabled while
+    /// it is pending. It takes the report along because the report holds it.
+    work: Action<(Report, Job), ()>,
     /// The typed fields of the form on screen (rebuilt whenever the server sends the report).
     fields: RwSignal<Vec<Field>>,
 }
 
+/// A request the person started on this page.
+#[derive(Clone)]
+enum Job {
+    /// Save the typed figures of one tab.
+    Save(FigureKind),
+    /// Save everything typed, then submit.
+    Submit,
+    /// Send the workbook chosen in the file input to `url`.
+    Import {
+        el: leptos::web_sys::HtmlInputElement,
+        url: String,
+    },
+    /// `approve` or `return` (with the comment).
+    Decide {
+        action: &'static str,
+        body: Option<ReturnRequest>,
+    },
+}
+
 impl Report {
+    fn run(&self, job: Job) {
+        self.work.dispatch_local((*self, job));
+    }
+
+    /// Whether a job is running (tracked).
+    fn busy(&self) -> bool {
+        self.work.pending().get()
+    }
+
     /// Takes the server's answer: the report as it now stands, and no stale findings.
     fn accept(&self, v: SubmissionView) {
         self.findings.set(Vec::new());
@@ -87,7 +117,7 @@ pub fn EntryFormPage() -> impl IntoView {
         kind: RwSignal::new(FigureKind::Estimate),
         findings: RwSignal::new(Vec::new()),
         outcome: RwSignal::new(None),
-        busy: RwSignal::new(false),
+        work: Action::new_local(|(r, job): &(Report, Job)| work(*r, job.clone())),
         fields: RwSignal::new(Vec::new()),
     };
     Effect::new(move |_| {
@@ -545,6 +575,56 @@ fn FieldReadOnly(
     .into_any()
 }
 
+/// Runs one job and shows its outcome (see [`Job`]).
+async fn work(r: Report, job: Job) {
+    match job {
+        Job::Save(k) => {
+            if save_kinds(r, &[k]).await {
+                r.outcome.set(Some(Outcome::Done(T::Saved)));
+            }
+        }
+        Job::Submit => {
+            if save_kinds(r, &KINDS).await {
+                let url = format!("{}/submit", r.base.get_value());
+                match api::send::<(), SubmissionView>("POST", &url, &r.ctx.csrf(), None).await {
+                    Ok(Some(v)) => {
+                        r.accept(v);
+                        r.outcome.set(Some(Outcome::Done(T::Submitted)));
+                    }
+                    Ok(None) => {}
+                    Err(f) => r.refuse(f),
+                }
+            }
+        }
+        Job::Import { el, url } => {
+            match upload(&el, &url, &r.ctx.csrf()).await {
+                Ok(Some(v)) => {
+                    r.accept(v);
+                    r.outcome.set(Some(Outcome::Done(T::Imported)));
+                }
+                Ok(None) => {}
+                Err(f) => r.refuse(f),
+            }
+            el.set_value("");
+        }
+        Job::Decide { action, body } => {
+            let url = format!("{}/{action}", r.base.get_value());
+            match api::send::<_, SubmissionView>("POST", &url, &r.ctx.csrf(), body.as_ref()).await {
+                Ok(Some(v)) => {
+                    r.accept(v);
+                    r.outcome.set(Some(Outcome::Done(if action == "approve" {
+                        T::Approved
+                    } else {
+                        T::ReturnedDone
+                    })));
+                }
+                Ok(None) => {}
+                Err(f) => r.refuse(f),
+            }
+        }
+    }
+}
+
 /// Saves the changed figures of `kinds` one kind at a time; false when something was refused
 /// (the outcome says what).
 async fn save_kinds(r: Report, kinds: &[FigureKind]) -> bool {
@@ -603,37 +683,15 @@ fn EditorActions(r: Report, v: SubmissionView) -> impl IntoView {
             r.outcome.set(Some(Outcome::Invalid(T::NothingToSave)));
             return;
         }
-        r.busy.set(true);
-        spawn_local(async move {
-            if save_kinds(r, &[k]).await {
-                r.outcome.set(Some(Outcome::Done(T::Saved)));
-            }
-            r.busy.set(false);
-        });
+        r.run(Job::Save(k));
     };
     // What is typed is saved first: submitting must never leave a figure behind.
-    let submit = move |_| {
-        r.busy.set(true);
-        spawn_local(async move {
-            if save_kinds(r, &KINDS).await {
-                let url = format!("{}/submit", r.base.get_value());
-                match api::send::<(), SubmissionView>("POST", &url, &r.ctx.csrf(), None).await {
-                    Ok(Some(v)) => {
-                        r.accept(v);
-                        r.outcome.set(Some(Outcome::Done(T::Submitted)));
-                    }
-                    Ok(None) => {}
-                    Err(f) => r.refuse(f),
-                }
-            }
-            r.busy.set(false);
-        });
-    };
+    let submit = move |_| r.run(Job::Submit);
     let template = format!("{}/template.xlsx", r.base.get_value());
     view! {
         <div class="entry-actions">
-            <button type="button" class="btn btn-secondary save" disabled=move || r.busy.get() on:click=save>{ctx.t(T::Save)}</button>
-            <button type="button" class="btn submit" disabled=move || r.busy.get() || !can_submit on:click=submit>{ctx.t(T::Submit)}</button>
+            <button type="button" class="btn btn-secondary save" disabled=move || r.busy() on:click=save>{ctx.t(T::Save)}</button>
+            <button type="button" class="btn submit" disabled=move || r.busy() || !can_submit on:click=submit>{ctx.t(T::Submit)}</button>
         </div>
         <section class="excel-tools" aria-label=ctx.t(T::Excel)>
             <a class="btn btn-secondary btn-small template" href=template download>{ctx.t(T::Template)}</a>
@@ -651,19 +709,7 @@ fn ImportButton(r: Report) -> impl IntoView {
         let Some(el) = input.get() else { return };
         let k = r.kind.get_untracked();
         let url = format!("{}/import?kind={}", r.base.get_value(), k.as_str());
-        r.busy.set(true);
-        spawn_local(async move {
-            match upload(&el, &url, &r.ctx.csrf()).await {
-                Ok(Some(v)) => {
-                    r.accept(v);
-                    r.outcome.set(Some(Outcome::Done(T::Imported)));
-                }
-                Ok(None) => {}
-                Err(f) => r.refuse(f),
-            }
-            el.set_value("");
-            r.busy.set(false);
-        });
+        r.run(Job::Import { el, url });
     };
     view! {
         <label class="btn btn-secondary btn-small import">
@@ -748,33 +794,17 @@ fn ApproverPanel(r: Report, status: SubmissionStatus) -> impl IntoView {
             r.outcome.set(Some(Outcome::Invalid(T::CommentRequired)));
             return;
         }
-        r.busy.set(true);
-        spawn_local(async move {
-            let url = format!("{}/{action}", r.base.get_value());
-            match api::send::<_, SubmissionView>("POST", &url, &r.ctx.csrf(), body.as_ref()).await {
-                Ok(Some(v)) => {
-                    r.accept(v);
-                    r.outcome.set(Some(Outcome::Done(if action == "approve" {
-                        T::Approved
-                    } else {
-                        T::ReturnedDone
-                    })));
-                }
-                Ok(None) => {}
-                Err(f) => r.refuse(f),
-            }
-            r.busy.set(false);
-        });
+        r.run(Job::Decide { action, body });
     };
     view! {
         <section class="approver-panel">
-            <button type="button" class="btn approve" disabled=move || r.busy.get() on:click=move |_| decide("approve")>{ctx.t(T::Approve)}</button>
+            <button type="button" class="btn approve" disabled=move || r.busy() on:click=move |_| decide("approve")>{ctx.t(T::Approve)}</button>
             <div class="return-form">
                 <label class="field">
                     <span>{ctx.t(T::ReturnComment)}</span>
                     <textarea class="return-comment-input" rows="2" bind:value=comment placeholder=ctx.t(T::ReturnCommentHint)></textarea>
                 </label>
-                <button type="button" class="btn btn-danger return" disabled=move || r.busy.get() on:click=move |_| decide("return")>{ctx.t(T::Return)}</button>
+                <button type="button" class="btn btn-danger return" disabled=move || r.busy() on:click=move |_| decide("return")>{ctx.t(T::Return)}</button>
             </div>
         </section>
     }
@@ -831,7 +861,7 @@ fn HistoryPanel(r: Report, v: SubmissionView) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td data-label=ctx.t(T::Time)><time>{super::format_time(e.entered_at)}</time></td>
+                                <td data-label=ctx.t(T::Time)><time>{crate::format::format_time(e.entered_at)}</time></td>
                                 <td data-label=ctx.t(T::Indicator)>{name}</td>
                                 <td data-label=ctx.t(T::Kind)>{ctx.t(kind_label(e.kind))}</td>
                                 <td data-label=ctx.t(T::Value) class="num">{format_number(e.value, d, lang)}</td>

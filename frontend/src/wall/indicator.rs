@@ -15,7 +15,7 @@ use super::model::month_label;
 use super::text::{date_label, deadline_status, submission_status, WallMsg};
 use super::vietnam_time;
 use crate::api::{self, Load};
-use crate::app::use_lang;
+use crate::context::use_lang;
 use ioc_protocol::i18n::{format_number, Lang, Msg};
 use ioc_protocol::{
     format_period, ts_period, EntryRevision, FigureKind, IndicatorUnits, SeriesView,

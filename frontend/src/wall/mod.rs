@@ -14,14 +14,17 @@ pub mod text;
 mod tile;
 pub use indicator::IndicatorPage;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 
-use crate::app::use_lang;
+use crate::context::use_lang;
+use crate::format::vietnam_time;
+use crate::live::{use_live, ConnStatus, TopicState};
 use ioc_protocol::i18n::{Lang, Msg};
 use ioc_protocol::{
-    replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, TileState, WallState,
+    replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, Payload, Publication,
+    StreamPosition, TileState, WallState,
 };
 
 /// Where the server-rendered page gets the wall's state from. The server puts one into the
@@ -36,24 +39,6 @@ pub struct WallSource(
 #[cfg(feature = "ssr")]
 pub type WallFuture =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<WallState, String>> + Send>>;
-
-/// State of the live connection, shown on the wall so that a frozen screen never passes for live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConnStatus {
-    Connecting,
-    Live,
-    Offline,
-}
-
-impl ConnStatus {
-    fn attr(self) -> &'static str {
-        match self {
-            ConnStatus::Connecting => "connecting",
-            ConnStatus::Live => "connected",
-            ConnStatus::Offline => "offline",
-        }
-    }
-}
 
 /// The changing part of a tile: its stream position and its published months.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,9 +126,19 @@ impl BoardLive {
     }
 }
 
-/// Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
-fn vietnam_time(ts: DateTime<Utc>) -> DateTime<FixedOffset> {
-    ts.with_timezone(&FixedOffset::east_opt(7 * 3600).expect("valid offset"))
+/// Keeps the wall clock moving while the wall is shown (the browser only).
+fn tick_clock(now: RwSignal<DateTime<Utc>>) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            now.try_set(Utc::now());
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = now;
 }
 
 async fn load_wall_state(
@@ -213,7 +208,6 @@ pub fn WallPage() -> impl IntoView {
 
 #[component]
 fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
-    let status = RwSignal::new(ConnStatus::Connecting);
     let now = RwSignal::new(Utc::now());
     let tiles: Vec<(TileState, RwSignal<TileLive>)> = state
         .tiles
@@ -254,26 +248,59 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
         })
     });
 
-    #[cfg(feature = "hydrate")]
-    {
-        let mut follow: Vec<(String, crate::live::Follow)> = tiles
-            .iter()
-            .map(|(t, s)| (t.topic.clone(), crate::live::Follow::Tile(*s)))
-            .collect();
-        if let Some(p) = &province {
-            follow.push((
-                ioc_protocol::deadlines_topic(p),
-                crate::live::Follow::Board(board),
-            ));
-        }
-        Effect::new(move |started: Option<bool>| {
-            if started.is_none() {
-                crate::live::connect(follow.clone(), status);
-                crate::live::tick_clock(now);
-            }
-            true
-        });
+    // Every tile and the board follow their topic from the position the server rendered, for
+    // as long as the wall is shown.
+    let live = use_live();
+    let status = live.status();
+    for (t, tile) in &tiles {
+        let tile = *tile;
+        live.subscribe_since(
+            t.topic.clone(),
+            Some(StreamPosition {
+                epoch: t.epoch.clone(),
+                offset: t.offset,
+            }),
+            move |s: TopicState| {
+                let latest = match s.state {
+                    Some(Payload::Point(p)) => Some(p),
+                    _ => None,
+                };
+                tile.try_update(|t| t.reset(&s.epoch, s.offset, latest));
+            },
+            move |p: Publication| {
+                if let Payload::Point(point) = p.data {
+                    tile.try_update(|t| t.apply(&p.epoch, p.offset, point));
+                }
+            },
+        )
+        .until_cleanup();
     }
+    if let Some(p) = &province {
+        let since = board.with_untracked(|b| StreamPosition {
+            epoch: b.epoch.clone(),
+            offset: b.offset,
+        });
+        live.subscribe_since(
+            ioc_protocol::deadlines_topic(p),
+            Some(since),
+            move |s: TopicState| {
+                board.try_update(|b| {
+                    b.epoch = s.epoch;
+                    b.offset = s.offset;
+                    if let Some(Payload::Deadlines(d)) = s.state {
+                        b.board = Some(d);
+                    }
+                });
+            },
+            move |p: Publication| {
+                if let Payload::Deadlines(d) = p.data {
+                    board.try_update(|b| b.apply(&p.epoch, p.offset, d));
+                }
+            },
+        )
+        .until_cleanup();
+    }
+    tick_clock(now);
 
     let demo = state.demo_feed;
     let province_name = state.province_name.clone();
