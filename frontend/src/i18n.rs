@@ -4,40 +4,8 @@
 //! [`Common`], which the page catalogues name instead of spelling them again. Texts the server
 //! shares (errors, sign-in, connection state) are `ioc_protocol::i18n::Msg`.
 
-/// Declares a catalogue: `Name => "vi", "en";` for a text of its own, `Name => Common::X;` for a
-/// common word. The macro only saves writing each name three times; it adds no behaviour.
-macro_rules! texts {
-    (@vi $vi:expr, $en:expr) => { $vi };
-    (@vi $common:expr) => { $common.vi() };
-    (@en $vi:expr, $en:expr) => { $en };
-    (@en $common:expr) => { $common.en() };
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $enum:ident {
-            $( $(#[$vmeta:meta])* $name:ident => $($text:expr),+ ; )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        $vis enum $enum { $( $(#[$vmeta])* $name, )* }
-
-        impl $enum {
-            pub fn vi(self) -> &'static str {
-                match self { $( $enum::$name => $crate::i18n::texts!(@vi $($text),+), )* }
-            }
-            pub fn en(self) -> &'static str {
-                match self { $( $enum::$name => $crate::i18n::texts!(@en $($text),+), )* }
-            }
-            pub fn get(self, lang: ioc_protocol::i18n::Lang) -> &'static str {
-                match lang {
-                    ioc_protocol::i18n::Lang::Vi => self.vi(),
-                    ioc_protocol::i18n::Lang::En => self.en(),
-                }
-            }
-        }
-    };
-}
-pub(crate) use texts;
+/// The catalogue macro, shared with the server's catalogue (`ioc_protocol::i18n::Msg`).
+pub(crate) use ioc_protocol::texts;
 
 texts! {
     /// Words every kind of screen uses.

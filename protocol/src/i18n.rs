@@ -1,7 +1,8 @@
 //! One translation catalogue for everything a person reads: wall, phone, API errors.
 //!
-//! Each text is a variant of [`Msg`] and its `vi`/`en` strings sit next to each other in one
-//! `match`, so a missing translation is a compile error, not a blank on the wall. The server's
+//! Each text is a variant of [`Msg`] with its `vi` and `en` strings side by side on one line
+//! ([`texts!`](crate::texts), the same macro every screen's catalogue uses), so a missing
+//! translation is a compile error, not a blank on the wall. The server's
 //! error responses use the same catalogue (both languages are sent; see `ApiErrorDetail`).
 //! Vietnamese is the default language everywhere.
 
@@ -39,256 +40,123 @@ impl Lang {
     }
 }
 
-/// Every user-facing text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Msg {
-    AppTitle,
-    WallTitle,
-    DemoBadge,
-    DemoExplain,
-    Live,
-    Offline,
-    Connecting,
-    NoData,
-    UpdatedAt,
-    SwitchLanguage,
-    NotFound,
-    // API errors
-    CheckFailed,
-    WarningNeedsNote,
-    InvalidPeriod,
-    InvalidTransition,
-    ReturnCommentRequired,
-    EmptyEntries,
-    BadSpreadsheet,
-    DuplicateEntry,
-    NotReportingUnit,
-    IndicatorNotReported,
-    MalformedJson,
-    NotJson,
-    UnknownSeries,
-    UnknownUnit,
-    NonFiniteValue,
-    TimestampOutOfRange,
-    EmptyBatch,
-    BatchTooLarge,
-    BodyTooLarge,
-    MissingToken,
-    LoginRequired,
-    Forbidden,
-    ForbiddenUnit,
-    InvalidCredentials,
-    AccountLocked,
-    TooManyAttempts,
-    CsrfFailed,
-    WeakPassword,
-    LoginTitle,
-    Username,
-    PasswordLabel,
-    LoginButton,
-    Logout,
-    DeviceTitle,
-    DeviceExplain,
-    DeviceToken,
-    PairButton,
-    BadDeviceToken,
-    SetupTitle,
-    SetupExplain,
-    SetupCode,
-    DisplayName,
-    CreateAdmin,
-    SetupClosed,
-    AccountTitle,
-    CurrentPassword,
-    NewPassword,
-    RepeatPassword,
-    ChangePassword,
-    PasswordChanged,
-    PasswordsDiffer,
-    BackToWall,
-    BadToken,
-    BadField,
-    Internal,
-    DatabaseUnavailable,
-    TooManyConnections,
-    UnknownTopic,
-    BadFrame,
-    NulCharacter,
-    MethodNotAllowed,
-    UnsupportedMediaType,
-    BadRequest,
-    FrameTooLarge,
-    BadPosition,
+/// Declares a catalogue of texts with both languages side by side, one line per text:
+/// `Name => "tiếng Việt", "English";`, or `Name => Common::Save;` to reuse a common word (any
+/// value with `vi()`/`en()`). Used by the server's catalogue ([`Msg`]) and every screen's, so
+/// there is one way to write a translation and a missing one does not compile.
+#[macro_export]
+macro_rules! texts {
+    (@vi $vi:expr, $en:expr) => { $vi };
+    (@vi $common:expr) => { $common.vi() };
+    (@en $vi:expr, $en:expr) => { $en };
+    (@en $common:expr) => { $common.en() };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $enum:ident {
+            $( $(#[$vmeta:meta])* $name:ident => $($text:expr),+ ; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $enum { $( $(#[$vmeta])* $name, )* }
+
+        impl $enum {
+            pub fn vi(self) -> &'static str {
+                match self { $( $enum::$name => $crate::texts!(@vi $($text),+), )* }
+            }
+            pub fn en(self) -> &'static str {
+                match self { $( $enum::$name => $crate::texts!(@en $($text),+), )* }
+            }
+            pub fn get(self, lang: $crate::i18n::Lang) -> &'static str {
+                match lang {
+                    $crate::i18n::Lang::Vi => self.vi(),
+                    $crate::i18n::Lang::En => self.en(),
+                }
+            }
+        }
+    };
 }
 
-impl Msg {
-    pub fn vi(self) -> &'static str {
-        match self {
-            Msg::AppTitle => "Trung tâm điều hành thông minh",
-            Msg::WallTitle => "Chỉ tiêu kinh tế – xã hội",
-            Msg::DemoBadge => "DỮ LIỆU MẪU",
-            Msg::DemoExplain => "Số liệu minh họa, không phải số liệu chính thức",
-            Msg::Live => "Trực tuyến",
-            Msg::Offline => "Mất kết nối – đang thử lại",
-            Msg::Connecting => "Đang kết nối",
-            Msg::NoData => "Chưa có số liệu",
-            Msg::UpdatedAt => "Cập nhật",
-            Msg::SwitchLanguage => "English",
-            Msg::NotFound => "Không tìm thấy trang",
-            Msg::CheckFailed => "Số liệu không qua được kiểm tra",
-            Msg::WarningNeedsNote => "Có cảnh báo cần ghi chú giải trình",
-            Msg::InvalidPeriod => "Kỳ báo cáo không hợp lệ (dạng YYYY-MM, từ 2019-01 đến tháng hiện tại)",
-            Msg::InvalidTransition => "Thao tác không hợp lệ ở trạng thái hiện tại của báo cáo",
-            Msg::ReturnCommentRequired => "Cần ghi rõ lý do trả lại",
-            Msg::EmptyEntries => "Báo cáo chưa có số liệu",
-            Msg::BadSpreadsheet => "Tệp Excel/CSV không đọc được hoặc sai mẫu",
-            Msg::DuplicateEntry => "Một chỉ tiêu xuất hiện nhiều lần",
-            Msg::NotReportingUnit => "Đơn vị này không báo cáo chỉ tiêu nào của nhóm",
-            Msg::IndicatorNotReported => "Chỉ tiêu không thuộc báo cáo của đơn vị này",
-            Msg::MalformedJson => "Nội dung gửi lên không phải JSON hợp lệ",
-            Msg::NotJson => "Nội dung phải là JSON (Content-Type: application/json)",
-            Msg::UnknownSeries => "Mã chỉ tiêu không có trong danh mục",
-            Msg::UnknownUnit => "Mã đơn vị hành chính không tồn tại",
-            Msg::NonFiniteValue => "Giá trị phải là một số hữu hạn",
-            Msg::TimestampOutOfRange => "Thời điểm nằm ngoài khoảng cho phép (từ 01/01/2000 đến 1 ngày sau hiện tại)",
-            Msg::EmptyBatch => "Lô dữ liệu không có điểm nào",
-            Msg::BatchTooLarge => "Lô dữ liệu có quá nhiều điểm",
-            Msg::BodyTooLarge => "Nội dung gửi lên quá lớn",
-            Msg::MissingToken => "Thiếu mã truy cập (Authorization: Bearer …)",
-            Msg::BadToken => "Mã truy cập không hợp lệ",
-            Msg::LoginRequired => "Cần đăng nhập",
-            Msg::Forbidden => "Không có quyền truy cập",
-            Msg::ForbiddenUnit => "Không có quyền ghi số liệu cho đơn vị",
-            Msg::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng",
-            Msg::AccountLocked => "Tài khoản tạm khóa do đăng nhập sai nhiều lần, vui lòng thử lại sau 15 phút",
-            Msg::TooManyAttempts => "Quá nhiều lần thử, vui lòng đợi một phút",
-            Msg::CsrfFailed => "Phiên làm việc không hợp lệ, vui lòng tải lại trang",
-            Msg::WeakPassword => "Mật khẩu phải có ít nhất 10 ký tự",
-            Msg::LoginTitle => "Đăng nhập",
-            Msg::Username => "Tên đăng nhập",
-            Msg::PasswordLabel => "Mật khẩu",
-            Msg::LoginButton => "Đăng nhập",
-            Msg::Logout => "Đăng xuất",
-            Msg::DeviceTitle => "Màn hình giám sát",
-            Msg::DeviceExplain => "Nhập mã thiết bị do quản trị viên cấp để ghép nối màn hình này với Trung tâm.",
-            Msg::DeviceToken => "Mã thiết bị",
-            Msg::PairButton => "Ghép nối màn hình",
-            Msg::BadDeviceToken => "Mã thiết bị không hợp lệ hoặc đã bị thu hồi",
-            Msg::SetupTitle => "Khởi tạo hệ thống",
-            Msg::SetupExplain => "Tạo tài khoản quản trị đầu tiên. Mã khởi tạo được in ra trong nhật ký máy chủ và lưu trong thư mục dữ liệu.",
-            Msg::SetupCode => "Mã khởi tạo",
-            Msg::DisplayName => "Họ và tên",
-            Msg::CreateAdmin => "Tạo tài khoản quản trị",
-            Msg::SetupClosed => "Hệ thống đã có tài khoản quản trị; hãy đăng nhập",
-            Msg::AccountTitle => "Tài khoản",
-            Msg::CurrentPassword => "Mật khẩu hiện tại",
-            Msg::NewPassword => "Mật khẩu mới (ít nhất 10 ký tự)",
-            Msg::RepeatPassword => "Nhập lại mật khẩu mới",
-            Msg::ChangePassword => "Đổi mật khẩu",
-            Msg::PasswordChanged => "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc",
-            Msg::PasswordsDiffer => "Hai lần nhập mật khẩu mới không khớp",
-            Msg::BackToWall => "Về màn hình giám sát",
-            Msg::BadField => "Trường dữ liệu không hợp lệ",
-            Msg::Internal => "Lỗi hệ thống, vui lòng thử lại sau",
-            Msg::DatabaseUnavailable => "Cơ sở dữ liệu tạm thời không truy cập được",
-            Msg::TooManyConnections => "Máy chủ đang quá tải kết nối, vui lòng thử lại sau",
-            Msg::UnknownTopic => "Chủ đề không tồn tại",
-            Msg::BadFrame => "Khung tin không hợp lệ",
-            Msg::NulCharacter => "Dữ liệu chứa ký tự NUL (mã 0), không được chấp nhận",
-            Msg::MethodNotAllowed => "Phương thức HTTP không được hỗ trợ cho địa chỉ này",
-            Msg::UnsupportedMediaType => "Kiểu nội dung gửi lên không được hỗ trợ",
-            Msg::BadRequest => "Yêu cầu không hợp lệ",
-            Msg::FrameTooLarge => "Khung tin quá lớn",
-            Msg::BadPosition => "Vị trí luồng không hợp lệ (offset âm)",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Msg::AppTitle => "Intelligent Operations Center",
-            Msg::WallTitle => "Socio-economic indicators",
-            Msg::DemoBadge => "DEMO DATA",
-            Msg::DemoExplain => "Illustrative figures, not official statistics",
-            Msg::Live => "Live",
-            Msg::Offline => "Disconnected – retrying",
-            Msg::Connecting => "Connecting",
-            Msg::NoData => "No data yet",
-            Msg::UpdatedAt => "Updated",
-            Msg::SwitchLanguage => "Tiếng Việt",
-            Msg::NotFound => "Page not found",
-            Msg::CheckFailed => "The figures failed the checks",
-            Msg::WarningNeedsNote => "Some warnings need an explanatory note",
-            Msg::InvalidPeriod => "Invalid reporting period (YYYY-MM, from 2019-01 to the current month)",
-            Msg::InvalidTransition => "This action is not allowed in the report's current state",
-            Msg::ReturnCommentRequired => "A comment explaining the return is required",
-            Msg::EmptyEntries => "The report has no figures",
-            Msg::BadSpreadsheet => "The Excel/CSV file cannot be read or does not follow the template",
-            Msg::DuplicateEntry => "An indicator appears more than once",
-            Msg::NotReportingUnit => "This unit reports no indicator of the group",
-            Msg::IndicatorNotReported => "The indicator is not part of this unit's report",
-            Msg::MalformedJson => "The request body is not valid JSON",
-            Msg::NotJson => "The body must be JSON (Content-Type: application/json)",
-            Msg::UnknownSeries => "Series code is not in the catalogue",
-            Msg::UnknownUnit => "Administrative unit code does not exist",
-            Msg::NonFiniteValue => "Value must be a finite number",
-            Msg::TimestampOutOfRange => "Timestamp out of range (2000-01-01 to one day after now)",
-            Msg::EmptyBatch => "The batch contains no points",
-            Msg::BatchTooLarge => "The batch contains too many points",
-            Msg::BodyTooLarge => "The request body is too large",
-            Msg::MissingToken => "Missing access token (Authorization: Bearer …)",
-            Msg::BadToken => "Invalid access token",
-            Msg::LoginRequired => "Login required",
-            Msg::Forbidden => "Access denied",
-            Msg::ForbiddenUnit => "Not allowed to write figures for unit",
-            Msg::InvalidCredentials => "Wrong username or password",
-            Msg::AccountLocked => "Account temporarily locked after repeated failed logins, try again in 15 minutes",
-            Msg::TooManyAttempts => "Too many attempts, please wait a minute",
-            Msg::CsrfFailed => "Invalid session state, please reload the page",
-            Msg::WeakPassword => "The password must have at least 10 characters",
-            Msg::LoginTitle => "Sign in",
-            Msg::Username => "Username",
-            Msg::PasswordLabel => "Password",
-            Msg::LoginButton => "Sign in",
-            Msg::Logout => "Sign out",
-            Msg::DeviceTitle => "Monitoring wall",
-            Msg::DeviceExplain => "Enter the device code issued by an administrator to pair this screen with the center.",
-            Msg::DeviceToken => "Device code",
-            Msg::PairButton => "Pair this screen",
-            Msg::BadDeviceToken => "Invalid or revoked device code",
-            Msg::SetupTitle => "First-time setup",
-            Msg::SetupExplain => "Create the first administrator account. The setup code is printed in the server log and kept in the data directory.",
-            Msg::SetupCode => "Setup code",
-            Msg::DisplayName => "Full name",
-            Msg::CreateAdmin => "Create administrator",
-            Msg::SetupClosed => "An administrator exists already; please sign in",
-            Msg::AccountTitle => "Account",
-            Msg::CurrentPassword => "Current password",
-            Msg::NewPassword => "New password (at least 10 characters)",
-            Msg::RepeatPassword => "Repeat the new password",
-            Msg::ChangePassword => "Change password",
-            Msg::PasswordChanged => "Password changed; your other sessions have ended",
-            Msg::PasswordsDiffer => "The two new passwords differ",
-            Msg::BackToWall => "Back to the monitoring wall",
-            Msg::BadField => "Invalid field",
-            Msg::Internal => "Internal error, please try again later",
-            Msg::DatabaseUnavailable => "The database is temporarily unavailable",
-            Msg::TooManyConnections => "Too many connections, please try again later",
-            Msg::UnknownTopic => "Unknown topic",
-            Msg::BadFrame => "Invalid frame",
-            Msg::NulCharacter => "The data contains a NUL character (code 0), which is not accepted",
-            Msg::MethodNotAllowed => "This HTTP method is not supported at this address",
-            Msg::UnsupportedMediaType => "The content type of the request is not supported",
-            Msg::BadRequest => "Bad request",
-            Msg::FrameTooLarge => "Frame too large",
-            Msg::BadPosition => "Invalid stream position (negative offset)",
-        }
-    }
-
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Vi => self.vi(),
-            Lang::En => self.en(),
-        }
+texts! {
+    /// Every user-facing text, both languages side by side (a missing translation does not compile).
+    pub enum Msg {
+        AppTitle => "Trung tâm điều hành thông minh", "Intelligent Operations Center";
+        WallTitle => "Chỉ tiêu kinh tế – xã hội", "Socio-economic indicators";
+        DemoBadge => "DỮ LIỆU MẪU", "DEMO DATA";
+        DemoExplain => "Số liệu minh họa, không phải số liệu chính thức", "Illustrative figures, not official statistics";
+        Live => "Trực tuyến", "Live";
+        Offline => "Mất kết nối – đang thử lại", "Disconnected – retrying";
+        Connecting => "Đang kết nối", "Connecting";
+        NoData => "Chưa có số liệu", "No data yet";
+        UpdatedAt => "Cập nhật", "Updated";
+        SwitchLanguage => "English", "Tiếng Việt";
+        NotFound => "Không tìm thấy trang", "Page not found";
+        // API errors
+        CheckFailed => "Số liệu không qua được kiểm tra", "The figures failed the checks";
+        WarningNeedsNote => "Có cảnh báo cần ghi chú giải trình", "Some warnings need an explanatory note";
+        InvalidPeriod => "Kỳ báo cáo không hợp lệ (dạng YYYY-MM, từ 2019-01 đến tháng hiện tại)", "Invalid reporting period (YYYY-MM, from 2019-01 to the current month)";
+        InvalidTransition => "Thao tác không hợp lệ ở trạng thái hiện tại của báo cáo", "This action is not allowed in the report's current state";
+        ReturnCommentRequired => "Cần ghi rõ lý do trả lại", "A comment explaining the return is required";
+        EmptyEntries => "Báo cáo chưa có số liệu", "The report has no figures";
+        BadSpreadsheet => "Tệp Excel/CSV không đọc được hoặc sai mẫu", "The Excel/CSV file cannot be read or does not follow the template";
+        DuplicateEntry => "Một chỉ tiêu xuất hiện nhiều lần", "An indicator appears more than once";
+        NotReportingUnit => "Đơn vị này không báo cáo chỉ tiêu nào của nhóm", "This unit reports no indicator of the group";
+        IndicatorNotReported => "Chỉ tiêu không thuộc báo cáo của đơn vị này", "The indicator is not part of this unit's report";
+        MalformedJson => "Nội dung gửi lên không phải JSON hợp lệ", "The request body is not valid JSON";
+        NotJson => "Nội dung phải là JSON (Content-Type: application/json)", "The body must be JSON (Content-Type: application/json)";
+        UnknownSeries => "Mã chỉ tiêu không có trong danh mục", "Series code is not in the catalogue";
+        UnknownUnit => "Mã đơn vị hành chính không tồn tại", "Administrative unit code does not exist";
+        NonFiniteValue => "Giá trị phải là một số hữu hạn", "Value must be a finite number";
+        TimestampOutOfRange => "Thời điểm nằm ngoài khoảng cho phép (từ 01/01/2000 đến 1 ngày sau hiện tại)", "Timestamp out of range (2000-01-01 to one day after now)";
+        EmptyBatch => "Lô dữ liệu không có điểm nào", "The batch contains no points";
+        BatchTooLarge => "Lô dữ liệu có quá nhiều điểm", "The batch contains too many points";
+        BodyTooLarge => "Nội dung gửi lên quá lớn", "The request body is too large";
+        MissingToken => "Thiếu mã truy cập (Authorization: Bearer …)", "Missing access token (Authorization: Bearer …)";
+        LoginRequired => "Cần đăng nhập", "Login required";
+        Forbidden => "Không có quyền truy cập", "Access denied";
+        ForbiddenUnit => "Không có quyền ghi số liệu cho đơn vị", "Not allowed to write figures for unit";
+        InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng", "Wrong username or password";
+        AccountLocked => "Tài khoản tạm khóa do đăng nhập sai nhiều lần, vui lòng thử lại sau 15 phút", "Account temporarily locked after repeated failed logins, try again in 15 minutes";
+        TooManyAttempts => "Quá nhiều lần thử, vui lòng đợi một phút", "Too many attempts, please wait a minute";
+        CsrfFailed => "Phiên làm việc không hợp lệ, vui lòng tải lại trang", "Invalid session state, please reload the page";
+        WeakPassword => "Mật khẩu phải có ít nhất 10 ký tự", "The password must have at least 10 characters";
+        LoginTitle => "Đăng nhập", "Sign in";
+        Username => "Tên đăng nhập", "Username";
+        PasswordLabel => "Mật khẩu", "Password";
+        LoginButton => "Đăng nhập", "Sign in";
+        Logout => "Đăng xuất", "Sign out";
+        DeviceTitle => "Màn hình giám sát", "Monitoring wall";
+        DeviceExplain => "Nhập mã thiết bị do quản trị viên cấp để ghép nối màn hình này với Trung tâm.", "Enter the device code issued by an administrator to pair this screen with the center.";
+        DeviceToken => "Mã thiết bị", "Device code";
+        PairButton => "Ghép nối màn hình", "Pair this screen";
+        BadDeviceToken => "Mã thiết bị không hợp lệ hoặc đã bị thu hồi", "Invalid or revoked device code";
+        SetupTitle => "Khởi tạo hệ thống", "First-time setup";
+        SetupExplain => "Tạo tài khoản quản trị đầu tiên. Mã khởi tạo được in ra trong nhật ký máy chủ và lưu trong thư mục dữ liệu.", "Create the first administrator account. The setup code is printed in the server log and kept in the data directory.";
+        SetupCode => "Mã khởi tạo", "Setup code";
+        DisplayName => "Họ và tên", "Full name";
+        CreateAdmin => "Tạo tài khoản quản trị", "Create administrator";
+        SetupClosed => "Hệ thống đã có tài khoản quản trị; hãy đăng nhập", "An administrator exists already; please sign in";
+        AccountTitle => "Tài khoản", "Account";
+        CurrentPassword => "Mật khẩu hiện tại", "Current password";
+        NewPassword => "Mật khẩu mới (ít nhất 10 ký tự)", "New password (at least 10 characters)";
+        RepeatPassword => "Nhập lại mật khẩu mới", "Repeat the new password";
+        ChangePassword => "Đổi mật khẩu", "Change password";
+        PasswordChanged => "Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc", "Password changed; your other sessions have ended";
+        PasswordsDiffer => "Hai lần nhập mật khẩu mới không khớp", "The two new passwords differ";
+        BackToWall => "Về màn hình giám sát", "Back to the monitoring wall";
+        BadToken => "Mã truy cập không hợp lệ", "Invalid access token";
+        BadField => "Trường dữ liệu không hợp lệ", "Invalid field";
+        Internal => "Lỗi hệ thống, vui lòng thử lại sau", "Internal error, please try again later";
+        DatabaseUnavailable => "Cơ sở dữ liệu tạm thời không truy cập được", "The database is temporarily unavailable";
+        TooManyConnections => "Máy chủ đang quá tải kết nối, vui lòng thử lại sau", "Too many connections, please try again later";
+        UnknownTopic => "Chủ đề không tồn tại", "Unknown topic";
+        BadFrame => "Khung tin không hợp lệ", "Invalid frame";
+        NulCharacter => "Dữ liệu chứa ký tự NUL (mã 0), không được chấp nhận", "The data contains a NUL character (code 0), which is not accepted";
+        MethodNotAllowed => "Phương thức HTTP không được hỗ trợ cho địa chỉ này", "This HTTP method is not supported at this address";
+        UnsupportedMediaType => "Kiểu nội dung gửi lên không được hỗ trợ", "The content type of the request is not supported";
+        BadRequest => "Yêu cầu không hợp lệ", "Bad request";
+        FrameTooLarge => "Khung tin quá lớn", "Frame too large";
+        BadPosition => "Vị trí luồng không hợp lệ (offset âm)", "Invalid stream position (negative offset)";
     }
 }
 
