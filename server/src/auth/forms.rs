@@ -19,7 +19,7 @@ use super::password::Password;
 use super::principal::Unchecked;
 use super::principal::{cookie_value, DEVICE_COOKIE};
 use super::{sessions, tokens, Who};
-use crate::audit::{self, Actor, Entry};
+use crate::audit::Actor;
 use crate::http::ApiError;
 use crate::AppState;
 
@@ -188,17 +188,7 @@ async fn logout(
         if !bool::from(form.csrf.as_bytes().ct_eq(u.csrf.as_bytes())) {
             return Err(ApiError::CsrfFailed);
         }
-        if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
-            sessions::delete(&state.db, token).await?;
-        }
-        let entry = Entry {
-            action: "logout",
-            entity: "user",
-            entity_id: Some(u.id.to_string()),
-            before: None,
-            after: None,
-        };
-        audit::record(&state.db, &p.actor(), entry).await?;
+        super::sign_out(&state.db, &p, &headers).await?;
     }
     Ok(redirect(
         "/login",

@@ -159,6 +159,30 @@ pub async fn change_password(
 }
 
 /// The `Set-Cookie` value for a session cookie (or its removal when `token` is `None`).
+/// Ends the session the request's cookie names (the API's and the form's sign-out alike) and
+/// records it for the person it belonged to.
+pub async fn sign_out(
+    db: &sqlx::PgPool,
+    p: &Principal,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), crate::http::ApiError> {
+    let Some(token) = principal::cookie_value(headers, sessions::COOKIE) else {
+        return Ok(());
+    };
+    sessions::delete(db, token).await?;
+    if let Who::User(u) = &p.who {
+        let entry = crate::audit::Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: Some(u.id.to_string()),
+            before: None,
+            after: None,
+        };
+        crate::audit::record(db, &p.actor(), entry).await?;
+    }
+    Ok(())
+}
+
 pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     let mut c = cookie::Cookie::build((sessions::COOKIE, token.unwrap_or("").to_string()))
         .path("/")

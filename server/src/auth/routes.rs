@@ -91,19 +91,7 @@ pub async fn logout(
     p: Principal,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = cookie_value(&headers, sessions::COOKIE) {
-        sessions::delete(&state.db, token).await?;
-        if let Who::User(u) = &p.who {
-            let entry = Entry {
-                action: "logout",
-                entity: "user",
-                entity_id: Some(u.id.to_string()),
-                before: None,
-                after: None,
-            };
-            audit::record(&state.db, &p.actor(), entry).await?;
-        }
-    }
+    super::sign_out(&state.db, &p, &headers).await?;
     let cookie = super::session_cookie(None, secure_cookies(&state));
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
