@@ -646,15 +646,7 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 #[tokio::test]
 async fn the_table_covers_every_documented_route() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/api/openapi.json").await;
     let paths = doc["paths"].as_object().expect("paths");
     assert!(
         paths.len() > 30,

@@ -735,15 +735,7 @@ async fn the_trail_exports_to_csv_and_excel_with_the_same_filters() {
 #[tokio::test]
 async fn the_new_endpoints_are_in_the_openapi_document() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/api/openapi.json").await;
     for path in [
         "/api/v1/units",
         "/api/v1/admin/units",

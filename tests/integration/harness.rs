@@ -387,6 +387,18 @@ impl Session {
 }
 
 impl TestApp {
+    /// GET `path` without credentials and read the JSON answer.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Creates an account with these roles (`(role, unit)`) through the domain function the
     /// admin API uses, with [`PERSON_PASSWORD`].
     pub async fn create_person(&self, username: &str, roles: &[(&str, Option<&str>)]) {

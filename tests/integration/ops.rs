@@ -62,15 +62,7 @@ async fn readiness_fails_when_the_database_is_gone() {
 #[tokio::test]
 async fn openapi_document_is_generated_from_the_code() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app
-        .http
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/api/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let post = &doc["paths"]["/api/v1/points"]["post"];
     assert!(post.is_object(), "POST /api/v1/points documented");

@@ -27,6 +27,23 @@ async fn error(r: reqwest::Response) -> (StatusCode, Value) {
     (status, r.json().await.unwrap())
 }
 
+/// The Finance department saves [`stc_estimates`] into the report at `base` and submits it.
+async fn submit_stc_estimates(app: &TestApp, editor: &Session, base: &str) -> SubmissionView {
+    let _: SubmissionView = ok(editor
+        .put(app, &format!("{base}/entries"))
+        .json(&json!({"kind": "estimate", "values": stc_estimates()}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    ok(editor
+        .post(app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap())
+    .await
+}
+
 /// An estimate of 100 for each of the Finance department's four indicators.
 fn stc_estimates() -> Vec<Value> {
     [
@@ -821,20 +838,7 @@ async fn the_deadline_board_shows_late_units_and_moves_live_when_they_submit() {
 
     let p = format_period(last_month());
     let base = format!("/api/v1/submissions/dept-stc/{p}");
-    let values = stc_estimates();
-    let _: SubmissionView = ok(editor
-        .put(&app, &format!("{base}/entries"))
-        .json(&json!({"kind": "estimate", "values": values}))
-        .send()
-        .await
-        .unwrap())
-    .await;
-    let _: SubmissionView = ok(editor
-        .post(&app, &format!("{base}/submit"))
-        .send()
-        .await
-        .unwrap())
-    .await;
+    submit_stc_estimates(&app, &editor, &base).await;
     let board = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if let ServerFrame::Publication(p) = ws.next().await {
@@ -1442,23 +1446,7 @@ async fn a_step_does_not_wait_for_other_units_boards() {
         "/api/v1/submissions/dept-stc/{}",
         format_period(last_month())
     );
-    let values = stc_estimates();
-    let steps = async {
-        let _: SubmissionView = ok(editor
-            .put(&app, &format!("{base}/entries"))
-            .json(&json!({"kind": "estimate", "values": values}))
-            .send()
-            .await
-            .unwrap())
-        .await;
-        let submitted: SubmissionView = ok(editor
-            .post(&app, &format!("{base}/submit"))
-            .send()
-            .await
-            .unwrap())
-        .await;
-        submitted
-    };
+    let steps = submit_stc_estimates(&app, &editor, &base);
     let submitted = tokio::time::timeout(Duration::from_secs(10), steps)
         .await
         .expect("the steps do not wait for other units' boards");

@@ -236,6 +236,14 @@ fn subscribed(frame: ServerFrame) -> (i64, Option<Payload>, bool, Vec<i64>) {
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// A follower of [`TOPIC`] (stored offsets 1..=1, every right) that has had its state.
+async fn following(source: Arc<MemorySource>) -> Client {
+    let mut c = start(source, ScriptedAccess::allowing(TOPIC), MINUTE);
+    c.subscribe(None);
+    subscribed(c.frame().await);
+    c
+}
+
 #[tokio::test]
 async fn state_first_then_publications_in_order_without_duplicates() {
     let source = MemorySource::with(1..=3);
@@ -292,9 +300,7 @@ async fn another_epoch_or_a_future_position_gets_the_state_instead() {
 #[tokio::test]
 async fn a_gap_between_publications_is_filled_from_storage_in_order() {
     let source = MemorySource::with(1..=1);
-    let mut c = start(source.clone(), ScriptedAccess::allowing(TOPIC), MINUTE);
-    c.subscribe(None);
-    subscribed(c.frame().await);
+    let mut c = following(source.clone()).await;
     // Two writers committed 2 and 3; 3 is published first.
     source.append(point(2));
     source.append(point(3));
@@ -306,9 +312,7 @@ async fn a_gap_between_publications_is_filled_from_storage_in_order() {
 #[tokio::test]
 async fn a_gap_storage_cannot_fill_becomes_a_resync() {
     let source = MemorySource::with(1..=1);
-    let mut c = start(source.clone(), ScriptedAccess::allowing(TOPIC), MINUTE);
-    c.subscribe(None);
-    subscribed(c.frame().await);
+    let mut c = following(source.clone()).await;
     // Offset 3 arrives but storage has no 2: the follower gets the state as the truth.
     c.hub.publish(point(3));
     let (offset, _, recovered, _) = subscribed(c.frame().await);
@@ -357,13 +361,7 @@ async fn refused_and_unknown_topics_get_error_frames_and_follow_nothing() {
 
 #[tokio::test]
 async fn unsubscribing_and_leaving_release_the_hub_channel() {
-    let mut c = start(
-        MemorySource::with(1..=1),
-        ScriptedAccess::allowing(TOPIC),
-        MINUTE,
-    );
-    c.subscribe(None);
-    subscribed(c.frame().await);
+    let mut c = following(MemorySource::with(1..=1)).await;
     assert_eq!(c.hub.topic_count(), 1);
     c.send(&ClientFrame::Unsubscribe {
         topic: TOPIC.into(),
@@ -398,13 +396,7 @@ async fn ended_credentials_close_with_4001_but_a_database_outage_does_not() {
 
 #[tokio::test]
 async fn shutdown_says_going_away() {
-    let mut c = start(
-        MemorySource::with(1..=1),
-        ScriptedAccess::allowing(TOPIC),
-        MINUTE,
-    );
-    c.subscribe(None);
-    subscribed(c.frame().await);
+    let mut c = following(MemorySource::with(1..=1)).await;
     c.shutdown.cancel();
     assert_eq!(c.close_code().await, 1001);
     c.session.await.unwrap();
