@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::list::{replace_item, AdminList};
 use super::text::AdminMsg as M;
@@ -322,26 +321,29 @@ fn IndicatorEditor(
 #[component]
 fn HistoryImport(ctx: AdminCtx) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
-    let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<BackfillReceipt, api::Failure>>);
-    let chosen = move |_| {
-        let Some(el) = input.get() else { return };
-        busy.set(true);
-        spawn_local(async move {
-            let result = upload_history(&el, &ctx.csrf()).await;
-            if let Some(r) = result {
+    // The upload as a Leptos action: `pending()` marks the button while the file travels.
+    let upload = Action::new_local(move |_: &()| {
+        let csrf = ctx.csrf();
+        async move {
+            let Some(el) = input.get_untracked() else {
+                return;
+            };
+            if let Some(r) = upload_history(&el, &csrf).await {
                 outcome.set(Some(r));
             }
             el.set_value("");
-            busy.set(false);
-        });
+        }
+    });
+    let chosen = move |_| {
+        upload.dispatch(());
     };
     let lang = ctx.lang;
     view! {
         <section class="history-import" aria-labelledby="history-title">
             <h2 id="history-title">{t(ctx, T::HistoryTitle)}</h2>
             <p class="hint">{t(ctx, T::HistoryExplain)}</p>
-            <label class="btn btn-secondary btn-small import" class:busy=move || busy.get()>
+            <label class="btn btn-secondary btn-small import" class:busy=move || upload.pending().get()>
                 <span>{t(ctx, T::HistoryChoose)}</span>
                 <input class="history-file" type="file" accept=".csv,.xlsx,text/csv" node_ref=input on:change=chosen />
             </label>
