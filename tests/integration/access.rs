@@ -2,11 +2,10 @@
 //! role allows (a 401/403 otherwise, and never data through a list or a WebSocket snapshot).
 
 use ioc_protocol::ServerFrame;
-use reqwest::header::COOKIE;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::{spawn_app, TestApp, TOKEN};
+use crate::harness::{spawn_app, Session, TestApp, TOKEN};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
@@ -34,16 +33,12 @@ const EVERYONE: [Who; 8] = [
 /// How a principal presents itself.
 enum Cred {
     None,
-    Session { cookie: String, csrf: String },
+    Session(Session),
     Bearer(String),
 }
 
 async fn user(app: &TestApp, name: &str, role: &str, unit: Option<&str>) -> Cred {
-    let s = app.sign_in_new(name, role, unit).await;
-    Cred::Session {
-        cookie: s.cookie,
-        csrf: s.csrf,
-    }
+    Cred::Session(app.sign_in_new(name, role, unit).await)
 }
 
 async fn credentials(app: &TestApp, who: Who) -> Cred {
@@ -60,11 +55,10 @@ async fn credentials(app: &TestApp, who: Who) -> Cred {
 }
 
 fn request(app: &TestApp, cred: &Cred, method: Method, path: &str) -> reqwest::RequestBuilder {
-    let req = app.http.request(method, app.url(path));
     match cred {
-        Cred::None => req,
-        Cred::Session { cookie, csrf } => req.header(COOKIE, cookie).header("x-csrf-token", csrf),
-        Cred::Bearer(t) => req.bearer_auth(t),
+        Cred::None => app.http.request(method, app.url(path)),
+        Cred::Session(s) => s.send(app, method, path),
+        Cred::Bearer(t) => app.http.request(method, app.url(path)).bearer_auth(t),
     }
 }
 
@@ -587,7 +581,7 @@ async fn every_topic_for_every_principal() {
         };
         // Browsers authenticate the WebSocket with their session cookie.
         let ws = match &cred {
-            Cred::Session { cookie, .. } => {
+            Cred::Session(Session { cookie, .. }) => {
                 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
                 let mut req = format!("ws://{}/ws", app.addr)
                     .into_client_request()
@@ -733,10 +727,10 @@ async fn unsafe_routes_refuse_a_cookie_without_the_csrf_token() {
         Who::Approver,
         Who::CentralViewer,
     ] {
-        let Cred::Session { cookie, .. } = credentials(&app, who).await else {
+        let Cred::Session(session) = credentials(&app, who).await else {
             panic!("{who:?} signs in with a session")
         };
-        sessions.push((who, cookie));
+        sessions.push((who, session));
     }
     let mut wrong = Vec::new();
     let mut checked = 0;
@@ -744,11 +738,8 @@ async fn unsafe_routes_refuse_a_cookie_without_the_csrf_token() {
         if route.method == Method::GET || route.path == "/api/v1/auth/login" {
             continue;
         }
-        for (who, cookie) in &sessions {
-            let mut req = app
-                .http
-                .request(route.method.clone(), app.url(route.path))
-                .header(COOKIE, cookie);
+        for (who, session) in &sessions {
+            let mut req = session.without_csrf(&app, route.method.clone(), route.path);
             if let Some(b) = &route.body {
                 req = req.json(b);
             }

@@ -185,7 +185,7 @@ async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
     if let Who::User(u) = &p.who {
-        if !bool::from(form.csrf.as_bytes().ct_eq(u.csrf.as_bytes())) {
+        if !u.csrf_matches(&form.csrf) {
             return Err(ApiError::CsrfFailed);
         }
         super::sign_out(&state.db, &p, &headers).await?;

@@ -30,6 +30,14 @@ pub struct SessionUser {
     pub csrf: String,
 }
 
+impl SessionUser {
+    /// Whether `sent` is this session's CSRF token (compared in constant time), however it came:
+    /// the `X-CSRF-Token` header of the API or the `csrf` field of a form.
+    pub fn csrf_matches(&self, sent: &str) -> bool {
+        bool::from(sent.as_bytes().ct_eq(self.csrf.as_bytes()))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Who {
     Anonymous,
@@ -235,7 +243,7 @@ impl Principal {
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if bool::from(sent.as_bytes().ct_eq(u.csrf.as_bytes())) {
+        if u.csrf_matches(sent) {
             Ok(())
         } else {
             Err(AuthError::CsrfFailed)

@@ -144,7 +144,7 @@ async fn write(
     )
     .await?;
     tx.commit().await?;
-    crate::indicators::publish_boards(&state).await?;
+    crate::indicators::publish_boards(&state, crate::indicators::deadlines::Boards::Every).await?;
     Ok(Json(after))
 }
 
@@ -175,6 +175,6 @@ pub async fn delete_day(
     )
     .await?;
     tx.commit().await?;
-    crate::indicators::publish_boards(&state).await?;
+    crate::indicators::publish_boards(&state, crate::indicators::deadlines::Boards::Every).await?;
     Ok(StatusCode::NO_CONTENT)
 }

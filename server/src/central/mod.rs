@@ -41,7 +41,6 @@ pub async fn enqueue<P: OutboxPayload>(
 #[derive(Debug)]
 pub struct Delivered {
     pub id: i64,
-    pub kind: String,
     pub submission_id: Option<i64>,
     /// The body exactly as it was sent.
     pub body: String,

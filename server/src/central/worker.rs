@@ -316,7 +316,6 @@ async fn deliver_one(
             // (a report becomes "sent") in the same transaction.
             let delivered = super::Delivered {
                 id: m.id,
-                kind: m.kind.clone(),
                 submission_id: m.submission_id,
                 body: m.body.clone(),
             };

@@ -349,32 +349,24 @@ pub async fn refresh_unit_boards(
     Ok(out)
 }
 
-/// Recomputes the province's board (every reporting unit) and stores it if it changed.
-pub async fn refresh_province_board(
-    tx: &mut PgConnection,
-    epoch: &str,
-    province: &str,
-) -> Result<Vec<Publication>, sqlx::Error> {
-    refresh(tx, epoch, province, false).await
+/// Which boards a recomputation stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boards {
+    /// The province's board only: after workflow steps, whose units' boards moved already.
+    Province,
+    /// The province's and each reporting unit's: when days pass (the reminder tick) and when a
+    /// rule or the calendar changes, which moves every unit's deadline at once.
+    Every,
 }
 
-/// Recomputes every board — the province's and each reporting unit's — and stores those that
-/// changed: when days pass (the reminder tick) and when a rule or the calendar changes, which
-/// moves every unit's deadline at once. Returns the publications to send after the commit.
+/// Recomputes the province's board (every reporting unit) and, for [`Boards::Every`], each
+/// unit's board cut from the same rows; stores those that changed. Returns the publications to
+/// send after the caller's transaction commits.
 pub async fn refresh_boards(
     tx: &mut PgConnection,
     epoch: &str,
     province: &str,
-) -> Result<Vec<Publication>, sqlx::Error> {
-    refresh(tx, epoch, province, true).await
-}
-
-/// The province's board, and with `units` each reporting unit's (cut from the same rows).
-async fn refresh(
-    tx: &mut PgConnection,
-    epoch: &str,
-    province: &str,
-    units: bool,
+    which: Boards,
 ) -> Result<Vec<Publication>, sqlx::Error> {
     let cal = Calendar::load(&mut *tx).await?;
     let today = today();
@@ -382,7 +374,7 @@ async fn refresh(
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    if units {
+    if which == Boards::Every {
         let mut by_unit: std::collections::BTreeMap<&str, Vec<SubmissionSummary>> =
             Default::default();
         for r in &province_rows {

@@ -62,11 +62,15 @@ impl crate::central::MessageKind for ReportDelivered {
     }
 }
 
-/// Recomputes the deadline boards and publishes those that changed.
-pub async fn publish_boards(state: &crate::AppState) -> Result<(), sqlx::Error> {
+/// Recomputes the deadline boards in a transaction of their own and publishes those that
+/// changed.
+pub async fn publish_boards(
+    state: &crate::AppState,
+    which: deadlines::Boards,
+) -> Result<(), sqlx::Error> {
     let mut tx = state.db.begin().await?;
     let publications =
-        deadlines::refresh_boards(&mut tx, &state.epoch, &state.config.province).await?;
+        deadlines::refresh_boards(&mut tx, &state.epoch, &state.config.province, which).await?;
     tx.commit().await?;
     for p in publications {
         state.hub.publish(p);
@@ -84,21 +88,8 @@ pub async fn run_province_board(state: crate::AppState) {
             _ = state.shutdown.cancelled() => return,
             _ = state.province_board.notified() => {}
         }
-        let refresh = async {
-            let mut tx = state.db.begin().await?;
-            let publications =
-                deadlines::refresh_province_board(&mut tx, &state.epoch, &state.config.province)
-                    .await?;
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(publications)
-        };
-        match refresh.await {
-            Ok(publications) => {
-                for p in publications {
-                    state.hub.publish(p);
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "the province's deadline board not refreshed"),
+        if let Err(e) = publish_boards(&state, deadlines::Boards::Province).await {
+            tracing::warn!(error = %e, "the province's deadline board not refreshed");
         }
     }
 }
@@ -112,7 +103,7 @@ pub async fn run_reminders(state: crate::AppState) {
         tokio::select! {
             _ = state.shutdown.cancelled() => return,
             _ = tick.tick() => {
-                if let Err(e) = publish_boards(&state).await {
+                if let Err(e) = publish_boards(&state, deadlines::Boards::Every).await {
                     tracing::warn!(error = %e, "deadline boards not refreshed");
                 }
             }

@@ -406,6 +406,6 @@ pub async fn patch_group(
     )
     .await?;
     tx.commit().await?;
-    super::publish_boards(&state).await?;
+    super::publish_boards(&state, deadlines::Boards::Every).await?;
     Ok(Json(after))
 }
