@@ -12,6 +12,7 @@ pub mod central;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod dossiers;
 pub mod http;
 pub mod indicators;
 pub mod lifecycle;
