@@ -54,7 +54,7 @@ CREATE TABLE dossiers (
     due_date             date,
     current_due_date     date,
     result_at            timestamptz,
-    fee                  numeric(16, 0) CHECK (fee >= 0),
+    fee                  bigint CHECK (fee >= 0),
     paid_online          boolean NOT NULL DEFAULT false,
     electronic_result    boolean NOT NULL DEFAULT false,
     digitised_components boolean NOT NULL DEFAULT false,

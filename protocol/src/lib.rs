@@ -18,6 +18,7 @@ mod calendar;
 mod compare;
 #[cfg(feature = "sqlx")]
 mod db;
+mod dossier_events;
 pub mod i18n;
 mod indicators;
 mod period;
@@ -25,6 +26,7 @@ mod unit_code;
 pub use access::*;
 pub use calendar::*;
 pub use compare::*;
+pub use dossier_events::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
 pub use unit_code::{NotAUnitCode, UnitCode};
@@ -83,7 +85,7 @@ pub struct ApiErrorBody {
     pub error: ApiErrorDetail,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ApiErrorDetail {
     /// Stable machine-readable code, e.g. `unknown_series`.
@@ -117,6 +119,8 @@ pub enum Payload {
     Point(LivePoint),
     /// The whole deadline board of a period (stored topics `deadlines/{unit}`).
     Deadlines(DeadlineBoard),
+    /// Live dossier counters and the 766 index of a unit (stored topics `dossiers/{unit}`).
+    Dossiers(Box<DossierBoard>),
 }
 
 /// A position in a stream, remembered by the client to recover after a reconnect.

@@ -47,6 +47,50 @@ pub enum Command {
     Serve(ServeConfig),
     /// Administration from the command line (works while the server runs).
     Admin(AdminConfig),
+    /// Simulate a province's one-stop system: a period of dossiers written as fast as possible
+    /// through the ingest path (demos, benchmarks). Prints the rate it stored events at.
+    Simulate(SimulateConfig),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateConfig {
+    /// Same as for `serve`.
+    #[arg(long, env = "IOC_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Same as for `serve`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+    /// Same as for `serve`.
+    #[arg(long, env = "IOC_PROVINCE", default_value = "40")]
+    pub province: String,
+    /// First day (YYYY-MM-DD); default: `--days` before today.
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Days to simulate.
+    #[arg(long, default_value_t = 365)]
+    pub days: i64,
+    /// Dossiers a year (a province handles about 1.5 million).
+    #[arg(long, default_value_t = 1_500_000.0)]
+    pub per_year: f64,
+    /// Events per ingest batch.
+    #[arg(long, default_value_t = 5000)]
+    pub batch: usize,
+    /// Seed of the generator (the same seed gives the same dossiers).
+    #[arg(long, default_value_t = 766)]
+    pub seed: u64,
+}
+
+impl SimulateConfig {
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url
+            .as_ref()
+            .map(|u| u.expose().trim())
+            .filter(|u| !u.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -158,6 +202,28 @@ pub struct ServeConfig {
     /// Milliseconds between two demo values.
     #[arg(long, env = "IOC_DEMO_INTERVAL_MS", default_value_t = 1500)]
     pub demo_interval_ms: u64,
+
+    /// Dossiers the demo simulator opens per minute of wall time (with `--demo`); 0 stops it.
+    #[arg(long, env = "IOC_DEMO_DOSSIERS_PER_MINUTE", default_value_t = 30)]
+    pub demo_dossiers_per_minute: u32,
+
+    /// Keep the applicant's personal data (names, ID numbers, addresses) that one-stop systems
+    /// send with dossier events. Off by default: it is dropped at ingest. Never shown on the wall.
+    #[arg(long, env = "IOC_KEEP_PERSONAL_DATA", default_value_t = false, action = clap::ArgAction::Set)]
+    pub keep_personal_data: bool,
+
+    /// A one-stop system's event feed to read from (the pull connector; see README). Unset: the
+    /// one-stop system pushes to `POST /api/v1/dossier-events` instead.
+    #[arg(long, env = "IOC_ONESTOP_URL")]
+    pub onestop_url: Option<String>,
+
+    /// Bearer token for the one-stop system's feed. Never logged or printed.
+    #[arg(long, env = "IOC_ONESTOP_TOKEN", hide_env_values = true)]
+    pub onestop_token: Option<Secret>,
+
+    /// Milliseconds between two reads of the feed once it is caught up.
+    #[arg(long, env = "IOC_ONESTOP_POLL_MS", default_value_t = 5000)]
+    pub onestop_poll_ms: u64,
 
     /// A bootstrap API token for machine clients of `POST /api/v1/points`, registered as an
     /// integration token of the province. When unset, one is generated and stored in

@@ -69,6 +69,8 @@ pub struct AppState {
     pub message_kinds: central::MessageKinds,
     /// Wakes the task that recomputes the province's deadline board after workflow steps.
     pub province_board: Arc<tokio::sync::Notify>,
+    /// Units whose dossier boards changed since the dossier worker last ran (it wakes on them).
+    pub dossier_live: dossiers::live::Shared,
     /// Whether the database server is up (the embedded postmaster's supervisor says; `/healthz`).
     pub database_health: db::embedded::ClusterHealth,
 }
@@ -160,6 +162,14 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
                 epoch: epoch.clone(),
                 exists: Arc::new(indicators::deadlines::board_topic_exists),
             }),
+        )
+        .register(
+            "dossiers/",
+            Arc::new(live::stored::StoredTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+                exists: Arc::new(dossiers::live::board_topic_exists),
+            }),
         );
     let shutdown = CancellationToken::new();
     let state = AppState {
@@ -179,6 +189,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             .register::<ioc_protocol::ReportMessage>(Arc::new(indicators::ReportDelivered)),
         province_board: Arc::new(tokio::sync::Notify::new()),
         database_health: database.health(),
+        dossier_live: Default::default(),
         config: Arc::new(config),
     };
     let task = tokio::spawn(serve(listener, state, database, central));
@@ -208,9 +219,11 @@ async fn serve(
             interval: state.config.demo_interval(),
         };
         background.spawn(feed.run(shutdown.clone()));
+        background.spawn(dossiers::simulate::run_demo(state.clone()));
     }
     background.spawn(indicators::run_reminders(state.clone()));
     background.spawn(indicators::run_province_board(state.clone()));
+    background.spawn(dossiers::live::run(state.clone()));
     match central {
         Some(settings) => {
             background.spawn(central::worker::run(state.clone(), settings));

@@ -21,6 +21,10 @@ async fn main() -> anyhow::Result<()> {
             ioc_server::telemetry::init_logs(ioc_server::config::LogFormat::Text);
             ioc_server::auth::cli::run(config).await
         }
+        Command::Simulate(config) => {
+            ioc_server::telemetry::init_logs(ioc_server::config::LogFormat::Text);
+            ioc_server::dossiers::simulate::run_cli(config).await
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use ioc_protocol::{parse_indicator_topic, TokenKind};
 use subtle::ConstantTimeEq;
 
 use super::sessions;
-use super::tokens::{self, TokenInfo, SCOPE_POINTS_WRITE};
+use super::tokens::{self, TokenInfo, SCOPE_DOSSIERS_WRITE, SCOPE_POINTS_WRITE};
 use super::users::{self, Grant, Role};
 use crate::audit::Actor;
 use crate::http::ApiError as AuthError;
@@ -140,6 +140,9 @@ impl Principal {
         if let Some(unit) = topic.strip_prefix("deadlines/") {
             return self.reads_all_indicators() || self.edits_unit(unit);
         }
+        if let Some(unit) = topic.strip_prefix("dossiers/") {
+            return self.reads_unit_dossiers(unit);
+        }
         false
     }
 
@@ -165,7 +168,8 @@ impl Principal {
         };
         let unit = parse_indicator_topic(topic)
             .map(|(_, unit)| unit)
-            .or_else(|| topic.strip_prefix("deadlines/"));
+            .or_else(|| topic.strip_prefix("deadlines/"))
+            .or_else(|| topic.strip_prefix("dossiers/"));
         let Some(unit) = unit else {
             return Ok(false);
         };
@@ -199,6 +203,25 @@ impl Principal {
             }
             _ => None,
         }
+    }
+
+    /// The unit this principal sends dossier events for (a one-stop system's token).
+    pub fn dossier_writer_unit(&self) -> Option<&str> {
+        match &self.who {
+            Who::Token(t)
+                if t.kind == TokenKind::Integration
+                    && t.scopes.iter().any(|s| s == SCOPE_DOSSIERS_WRITE) =>
+            {
+                Some(t.unit_code.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads the dossiers of `unit`: leaders, approvers and administrators every unit's (and
+    /// wall displays within their scope), a department's or commune's staff their own.
+    pub fn reads_unit_dossiers(&self, unit: &str) -> bool {
+        self.reads_all_indicators() || self.edits_unit(unit)
     }
 
     /// The same person or machine with the same rights (used to notice ended sessions, revoked

@@ -182,12 +182,15 @@ pub async fn create_token(
     ApiJson(req): ApiJson<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     p.require_admin()?;
-    let valid_scopes = req.scopes.iter().all(|s| s == tokens::SCOPE_POINTS_WRITE);
+    let valid_scopes = req
+        .scopes
+        .iter()
+        .all(|s| s == tokens::SCOPE_POINTS_WRITE || s == tokens::SCOPE_DOSSIERS_WRITE);
     if !valid_scopes
         || req.name.trim().is_empty()
         || (req.kind == TokenKind::WallDisplay && req.screens.is_empty())
     {
-        return Err(ApiError::InvalidBody("kind must be integration or wall_display; wall displays need screens; scopes: points:write".into()));
+        return Err(ApiError::InvalidBody("kind must be integration or wall_display; wall displays need screens; scopes: points:write, dossiers:write".into()));
     }
     if crate::units::get(&state.db, &req.unit).await?.is_none() {
         return Err(ApiError::UnknownUnit(vec![req.unit]));

@@ -29,6 +29,8 @@ pub struct TokenInfo {
 
 /// Scope that allows `POST /api/v1/points` for the token's unit.
 pub const SCOPE_POINTS_WRITE: &str = "points:write";
+/// Sends dossier events (`POST /api/v1/dossier-events`): a one-stop system.
+pub const SCOPE_DOSSIERS_WRITE: &str = "dossiers:write";
 
 pub fn sha256(s: &str) -> [u8; 32] {
     Sha256::digest(s.as_bytes()).into()

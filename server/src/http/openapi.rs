@@ -110,6 +110,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::units::routes::router())
         .merge(crate::audit::routes::router())
         .merge(crate::central::routes::router())
+        .merge(crate::dossiers::routes::router())
 }
 
 /// Facts true of every operation, written into the document once rather than into 50

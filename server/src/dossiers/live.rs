@@ -1,0 +1,406 @@
+//! The dossier wall, live: after a batch commits, the units it touched are marked; a worker wakes,
+//! waits a moment for more batches (one recomputation for many batches under load), recomputes
+//! the 766 indexes of the periods touched and the boards of the units touched, stores them and
+//! publishes the boards on the stored topics `dossiers/{unit}`.
+//!
+//! The time of day matters too (a dossier becomes overdue with no event at all): every minute the
+//! worker refreshes everything; unchanged boards cost no frame (stored topics skip equal states).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use ioc_protocol::{CommuneCount, DossierBoard, IndexSummary, Payload, RankRow};
+use sqlx::PgPool;
+use tokio::sync::Notify;
+
+use super::index::{self, Config, IndexPeriod, PeriodKind, UnitInfo};
+use crate::calendar::Calendar;
+use crate::live::stored;
+use crate::AppState;
+
+/// How long the worker waits after a wake-up for more batches to arrive.
+const COALESCE: Duration = Duration::from_millis(200);
+/// Full refresh (time passes: dossiers become overdue, days change).
+const REFRESH: Duration = Duration::from_secs(60);
+
+/// The topic of a unit's dossier board.
+pub fn topic(unit: &str) -> String {
+    format!("dossiers/{unit}")
+}
+
+/// What changed since the worker last ran.
+#[derive(Default)]
+pub struct Dirty {
+    pub units: BTreeSet<String>,
+    pub days: BTreeSet<NaiveDate>,
+}
+
+/// Shared between the write paths (which mark) and the worker (which recomputes).
+#[derive(Default)]
+pub struct Live {
+    dirty: Mutex<Dirty>,
+    wake: Notify,
+}
+
+impl Live {
+    /// Marks what a committed batch changed and wakes the worker.
+    pub fn touched(&self, touched: &BTreeMap<String, HashSet<NaiveDate>>) {
+        if touched.is_empty() {
+            return;
+        }
+        let mut d = self.dirty.lock().unwrap_or_else(|e| e.into_inner());
+        for (unit, days) in touched {
+            d.units.insert(unit.clone());
+            d.days.extend(days.iter().copied());
+        }
+        drop(d);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> Dirty {
+        std::mem::take(&mut *self.dirty.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// The units of the province whose dossiers are followed: its departments and communes.
+pub async fn units(db: &PgPool, province: &str) -> Result<Vec<UnitInfo>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT code, name_vi, name_en, kind FROM units
+         WHERE parent_code = $1 AND active AND kind IN ('department', 'commune')
+         ORDER BY kind DESC, sort_order, code",
+        province
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| UnitInfo {
+        code: r.code,
+        name_vi: r.name_vi,
+        name_en: r.name_en,
+        kind: r.kind,
+    })
+    .collect())
+}
+
+/// Runs until shutdown.
+pub async fn run(state: AppState) {
+    let live = state.dossier_live.clone();
+    let mut refresh = tokio::time::interval(REFRESH);
+    loop {
+        let full = tokio::select! {
+            _ = state.shutdown.cancelled() => return,
+            _ = live.wake.notified() => false,
+            _ = refresh.tick() => true,
+        };
+        tokio::time::sleep(COALESCE).await;
+        let dirty = live.take();
+        let started = std::time::Instant::now();
+        match recompute(&state, dirty, full).await {
+            Ok(()) => metrics::histogram!("ioc_dossier_board_seconds")
+                .record(started.elapsed().as_secs_f64()),
+            Err(e) => tracing::warn!(error = %e, "dossier boards not recomputed"),
+        }
+    }
+}
+
+/// Recomputes the indexes of the periods touched and the boards of the units touched (all of
+/// them on a full refresh), stores and publishes them.
+pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(), sqlx::Error> {
+    let db = &state.db;
+    let province = state.config.province.as_str();
+    let today = super::today();
+    let calendar = Calendar::load(db).await?;
+    let overdue_through = calendar.previous_working_day(today);
+    let config = Config::load(db).await?;
+    let units = units(db, province).await?;
+    // Periods: the current ones always, and those of past days that late events changed.
+    let mut periods: BTreeSet<IndexPeriod> =
+        PeriodKind::ALL.iter().map(|k| k.containing(today)).collect();
+    for day in &dirty.days {
+        for kind in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
+            periods.insert(kind.containing(*day));
+        }
+    }
+    let mut rolling = HashMap::new();
+    let mut month = HashMap::new();
+    for period in periods {
+        let measures =
+            index::measures(db, province, &units, period, today, overdue_through).await?;
+        let mut tx = db.begin().await?;
+        for (unit, m) in &measures {
+            let (summary, metrics) = config.score(m);
+            let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
+            store_index(&mut tx, unit, period, summary.total, &detail).await?;
+            if period.kind == PeriodKind::Rolling30 && period.end == today {
+                rolling.insert(unit.clone(), summary);
+            }
+        }
+        tx.commit().await?;
+        if period.kind == PeriodKind::Month && period.contains(today) {
+            month = measures;
+        }
+    }
+    let counters = Counters::load(db, today, overdue_through).await?;
+    let ranking = ranking(&units, &rolling, &counters);
+    let communes = communes(db, province, &counters).await?;
+    let mut boards = Vec::new();
+    let names: HashMap<&str, &UnitInfo> = units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let (p_vi, p_en) = sqlx::query!("SELECT name_vi, name_en FROM units WHERE code = $1", province)
+        .fetch_optional(db)
+        .await?
+        .map(|r| (r.name_vi, r.name_en))
+        .unwrap_or_default();
+    for unit in std::iter::once(province.to_string()).chain(units.iter().map(|u| u.code.clone())) {
+        let is_province = unit == province;
+        if !full && !is_province && !dirty.units.contains(&unit) {
+            continue;
+        }
+        let (name_vi, name_en) = match names.get(unit.as_str()) {
+            Some(u) => (u.name_vi.clone(), u.name_en.clone()),
+            None => (p_vi.clone(), p_en.clone()),
+        };
+        let c = if is_province {
+            counters.total()
+        } else {
+            counters.unit(&unit)
+        };
+        let m = month.get(&unit).copied().unwrap_or_default();
+        boards.push(DossierBoard {
+            unit: unit.clone(),
+            unit_name_vi: name_vi,
+            unit_name_en: name_en,
+            day: today,
+            received_today: c.received_today,
+            finished_today: c.finished_today,
+            in_progress: c.open,
+            paused: c.paused,
+            overdue: c.overdue,
+            late_without_apology: c.overdue_unapologised + c.late_unapologised_month,
+            on_time_month: percent(m.finished_in_time, m.finished),
+            online_month: percent(m.received_online, m.received),
+            index: rolling.get(&unit).cloned(),
+            ranking: if is_province { ranking.clone() } else { Vec::new() },
+            communes: if is_province { communes.clone() } else { Vec::new() },
+            demo: state.config.demo,
+        });
+    }
+    let mut tx = db.begin().await?;
+    let mut publications = Vec::new();
+    for board in boards {
+        let topic = topic(&board.unit);
+        if let Some(p) =
+            stored::append(&mut tx, &state.epoch, &topic, &Payload::Dossiers(Box::new(board)))
+                .await?
+        {
+            publications.push(p);
+        }
+    }
+    tx.commit().await?;
+    for p in publications {
+        state.hub.publish(p);
+    }
+    Ok(())
+}
+
+fn percent(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| (part / whole * 1000.0).round() / 10.0)
+}
+
+async fn store_index(
+    tx: &mut sqlx::PgConnection,
+    unit: &str,
+    period: IndexPeriod,
+    total: f64,
+    detail: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO dossier_index (unit_code, period_kind, period_start, total, detail, computed_at)
+         VALUES ($1, $2, $3, $4::float8::numeric(6, 2), $5, now())
+         ON CONFLICT (period_kind, period_start, unit_code)
+         DO UPDATE SET total = EXCLUDED.total, detail = EXCLUDED.detail, computed_at = now()
+         WHERE dossier_index.detail IS DISTINCT FROM EXCLUDED.detail",
+        unit,
+        period.kind.as_str(),
+        period.start,
+        total,
+        detail
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Today's counters of every unit, from the rollups.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Count {
+    pub received_today: i64,
+    pub finished_today: i64,
+    pub open: i64,
+    pub paused: i64,
+    pub overdue: i64,
+    pub overdue_unapologised: i64,
+    pub late_unapologised_month: i64,
+}
+
+pub struct Counters {
+    by_unit: HashMap<String, Count>,
+    /// Per (unit, commune): (open, overdue).
+    by_commune: HashMap<String, (i64, i64)>,
+}
+
+impl Counters {
+    pub async fn load(
+        db: &PgPool,
+        today: NaiveDate,
+        overdue_through: NaiveDate,
+    ) -> Result<Counters, sqlx::Error> {
+        let mut by_unit: HashMap<String, Count> = HashMap::new();
+        let mut by_commune: HashMap<String, (i64, i64)> = HashMap::new();
+        let month_start = today.with_day(1).unwrap_or(today);
+        for r in sqlx::query!(
+            r#"SELECT unit_code, sum(received) FILTER (WHERE day = $1) AS received,
+                      sum(finished) FILTER (WHERE day = $1) AS finished,
+                      sum(late_unapologised) AS "late!"
+               FROM dossier_daily WHERE day BETWEEN $2 AND $1 GROUP BY unit_code"#,
+            today,
+            month_start
+        )
+        .fetch_all(db)
+        .await?
+        {
+            let c = by_unit.entry(r.unit_code).or_default();
+            c.received_today = r.received.unwrap_or(0);
+            c.finished_today = r.finished.unwrap_or(0);
+            c.late_unapologised_month = r.late;
+        }
+        for r in sqlx::query!(
+            r#"SELECT unit_code, commune_code,
+                      sum(count) FILTER (WHERE NOT paused) AS open,
+                      sum(count) FILTER (WHERE paused) AS paused,
+                      sum(count) FILTER (WHERE NOT paused AND due_date <= $1) AS overdue,
+                      sum(count) FILTER (WHERE NOT paused AND due_date <= $1 AND NOT apologised) AS unapologised
+               FROM dossier_open GROUP BY unit_code, commune_code"#,
+            overdue_through
+        )
+        .fetch_all(db)
+        .await?
+        {
+            let (open, overdue) = (r.open.unwrap_or(0), r.overdue.unwrap_or(0));
+            let c = by_unit.entry(r.unit_code).or_default();
+            c.open += open;
+            c.paused += r.paused.unwrap_or(0);
+            c.overdue += overdue;
+            c.overdue_unapologised += r.unapologised.unwrap_or(0);
+            if !r.commune_code.is_empty() {
+                let e = by_commune.entry(r.commune_code).or_default();
+                e.0 += open;
+                e.1 += overdue;
+            }
+        }
+        Ok(Counters {
+            by_unit,
+            by_commune,
+        })
+    }
+
+    pub fn unit(&self, unit: &str) -> Count {
+        self.by_unit.get(unit).copied().unwrap_or_default()
+    }
+
+    pub fn total(&self) -> Count {
+        self.by_unit.values().fold(Count::default(), |mut t, c| {
+            t.received_today += c.received_today;
+            t.finished_today += c.finished_today;
+            t.open += c.open;
+            t.paused += c.paused;
+            t.overdue += c.overdue;
+            t.overdue_unapologised += c.overdue_unapologised;
+            t.late_unapologised_month += c.late_unapologised_month;
+            t
+        })
+    }
+}
+
+/// Departments and communes, each group best index first.
+fn ranking(
+    units: &[UnitInfo],
+    index: &HashMap<String, IndexSummary>,
+    counters: &Counters,
+) -> Vec<RankRow> {
+    let mut rows = Vec::new();
+    for kind in ["department", "commune"] {
+        let mut group: Vec<RankRow> = units
+            .iter()
+            .filter(|u| u.kind == kind)
+            .filter_map(|u| {
+                let s = index.get(&u.code)?;
+                Some(RankRow {
+                    rank: 0,
+                    unit: u.code.clone(),
+                    name_vi: u.name_vi.clone(),
+                    name_en: u.name_en.clone(),
+                    kind: kind.to_string(),
+                    total: s.total,
+                    groups: s.groups.iter().map(|g| g.points).collect(),
+                    overdue: counters.unit(&u.code).overdue,
+                })
+            })
+            // A unit with no dossiers and no procedures has nothing to rank.
+            .filter(|r| r.total > 0.0)
+            .collect();
+        group.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.unit.cmp(&b.unit)));
+        for (i, r) in group.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        rows.extend(group);
+    }
+    rows
+}
+
+/// Open and overdue dossiers per commune of the province (the map).
+async fn communes(
+    db: &PgPool,
+    province: &str,
+    counters: &Counters,
+) -> Result<Vec<CommuneCount>, sqlx::Error> {
+    let names = sqlx::query!(
+        "SELECT code, name_vi FROM units WHERE parent_code = $1 AND kind = 'commune' AND active ORDER BY sort_order, code",
+        province
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(names
+        .into_iter()
+        .map(|r| {
+            let (open, overdue) = counters.by_commune.get(&r.code).copied().unwrap_or_default();
+            CommuneCount {
+                unit: r.code,
+                name_vi: r.name_vi,
+                open,
+                overdue,
+            }
+        })
+        .collect())
+}
+
+/// Whether `dossiers/{unit}` names a unit of the province (or the province itself).
+pub fn board_topic_exists(db: &PgPool, topic: String) -> futures::future::BoxFuture<'static, Result<bool, sqlx::Error>> {
+    let db = db.clone();
+    Box::pin(async move {
+        let Some(unit) = topic.strip_prefix("dossiers/") else {
+            return Ok(false);
+        };
+        Ok(sqlx::query_scalar!(
+            "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND active AND kind IN ('province', 'department', 'commune'))",
+            unit
+        )
+        .fetch_one(&db)
+        .await?
+        .unwrap_or(false))
+    })
+}
+
+/// The shared state handle (kept in `AppState`).
+pub type Shared = Arc<Live>;

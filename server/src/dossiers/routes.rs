@@ -1,0 +1,388 @@
+//! HTTP handlers of the dossiers domain: parse, call the domain, map the result.
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use ioc_protocol::{
+    ApiErrorBody, ApologyInput, ApologyView, DossierBoard, DossierEventBatch, DossierIngestReceipt,
+    DossierView, IndexSummary, IndexView, MetricScore, Payload, RankRow,
+};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::index::PeriodKind;
+use super::ingest::{self, Batch, Scope};
+use super::views::{self, ApologyError, ListFilter, Which};
+use crate::auth::{Principal, Who};
+use crate::http::extract::ApiJson;
+use crate::http::ApiError;
+use crate::live::stored;
+use crate::AppState;
+
+/// A full batch of 5,000 events with every field stays under this.
+const MAX_EVENTS_BYTES: usize = 16 * 1024 * 1024;
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    let events = OpenApiRouter::new()
+        .routes(routes!(post_events))
+        .layer(DefaultBodyLimit::max(MAX_EVENTS_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(list_dossiers))
+        .routes(routes!(get_dossier))
+        .routes(routes!(list_apologies, post_apology))
+        .routes(routes!(get_board))
+        .routes(routes!(get_index))
+        .routes(routes!(get_ranking))
+        .routes(routes!(export_ranking))
+        .merge(events)
+}
+
+/// Dossier events from a one-stop system. Every item is answered on its own (stored, stored
+/// out of order, duplicate, or rejected with a reason in both languages); the stored ones are
+/// durable when the answer comes, and on the wall within a second.
+#[utoipa::path(post, path = "/api/v1/dossier-events", tag = "dossiers", request_body = DossierEventBatch,
+    security(("ingest_token" = [])),
+    responses((status = 200, body = DossierIngestReceipt), (status = 400, body = ApiErrorBody),
+              (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn post_events(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(batch): ApiJson<DossierEventBatch>,
+) -> Result<Json<DossierIngestReceipt>, ApiError> {
+    let unit = match (&who.who, who.dossier_writer_unit()) {
+        (Who::Anonymous, _) => return Err(ApiError::MissingToken),
+        (_, None) => return Err(ApiError::Forbidden),
+        (_, Some(unit)) => unit.to_string(),
+    };
+    if batch.events.is_empty() {
+        return Err(ApiError::EmptyBatch);
+    }
+    let scope = if unit == state.config.province {
+        Scope::Province(unit)
+    } else {
+        Scope::Unit(unit)
+    };
+    let source = who.actor().label;
+    let stored = ingest::ingest(
+        &state.db,
+        batch.events,
+        &Batch {
+            source: &source,
+            scope,
+            keep_personal: state.config.keep_personal_data,
+        },
+    )
+    .await?;
+    state.dossier_live.touched(&stored.touched);
+    Ok(Json(stored.receipt))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// The handling unit (required unless the reader reads every unit).
+    pub unit: Option<String>,
+    pub commune: Option<String>,
+    /// `open` (default), `overdue` or `all`.
+    pub state: Option<String>,
+    /// At most this many (default 200, at most 1,000).
+    pub limit: Option<i64>,
+}
+
+/// Dossiers of a unit or commune: open ones soonest due first, overdue ones oldest first (with
+/// their age in working days), or all, newest first.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(ListQuery),
+    responses((status = 200, body = [DossierView]), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn list_dossiers(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<DossierView>>, ApiError> {
+    let unit = q.unit.filter(|u| !u.is_empty());
+    let commune = q.commune.filter(|c| !c.is_empty());
+    let allowed = match (&unit, &commune) {
+        _ if p.reads_all_indicators() => true,
+        (Some(u), _) => p.reads_unit_dossiers(u),
+        (None, Some(c)) => p.reads_unit_dossiers(c),
+        (None, None) => false,
+    };
+    p.require(allowed)?;
+    for u in unit.iter().chain(commune.iter()) {
+        p.require_unit_in_scope(&state.db, u).await?;
+    }
+    let which = match q.state.as_deref().unwrap_or("open") {
+        "open" => Which::Open,
+        "overdue" => Which::Overdue,
+        "all" => Which::All,
+        other => {
+            return Err(ApiError::Rejected {
+                code: "bad_state",
+                vi: format!("Trạng thái danh sách {other:?} không hợp lệ (open, overdue, all)"),
+                en: format!("List state {other:?} is not valid (open, overdue, all)"),
+            })
+        }
+    };
+    let filter = ListFilter {
+        unit,
+        commune,
+        which,
+        limit: q.limit.unwrap_or(200).clamp(1, 1000),
+    };
+    Ok(Json(views::list(&state.db, &filter).await?))
+}
+
+/// One dossier (no personal data).
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = String, Path)),
+    responses((status = 200, body = DossierView), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_dossier(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<DossierView>, ApiError> {
+    let view = readable(&state, &p, &id).await?;
+    Ok(Json(view))
+}
+
+/// The dossier if `p` may read it: 404 for nobody's and for others' (no probing of codes).
+async fn readable(state: &AppState, p: &Principal, id: &str) -> Result<DossierView, ApiError> {
+    p.require(p.reads_all_indicators() || !p.edited_units().is_empty())?;
+    let view = views::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    if !p.reads_unit_dossiers(&view.unit) {
+        return Err(ApiError::NotFound);
+    }
+    p.require_unit_in_scope(&state.db, &view.unit).await?;
+    Ok(view)
+}
+
+/// The apology slips of a dossier.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/apologies", tag = "dossiers", params(("id" = String, Path)),
+    responses((status = 200, body = [ApologyView]), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn list_apologies(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ApologyView>>, ApiError> {
+    readable(&state, &p, &id).await?;
+    Ok(Json(views::apologies(&state.db, &id).await?))
+}
+
+/// Issues an apology slip with a new return date (staff of the handling unit). The first
+/// promised date is kept; the postponement is counted.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/apologies", tag = "dossiers", params(("id" = String, Path)),
+    request_body = ApologyInput,
+    responses((status = 201, body = ApologyView), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn post_apology(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ApologyInput>,
+) -> Result<(axum::http::StatusCode, Json<ApologyView>), ApiError> {
+    let view = readable(&state, &p, &id).await?;
+    p.require(p.edits_unit(&view.unit))?;
+    let actor = p.actor();
+    let (slip, unit) = views::apologise(&state.db, &id, &input.reason, input.new_due, &actor.label)
+        .await
+        .map_err(|e| match e {
+            ApologyError::Db(e) => ApiError::Database(e),
+            ApologyError::NotFound => ApiError::NotFound,
+            other => {
+                let (code, vi, en) = other.messages();
+                ApiError::Rejected {
+                    code,
+                    vi: vi.into(),
+                    en: en.into(),
+                }
+            }
+        })?;
+    let mut touched = std::collections::BTreeMap::new();
+    touched.insert(unit, std::collections::HashSet::new());
+    state.dossier_live.touched(&touched);
+    Ok((axum::http::StatusCode::CREATED, Json(slip)))
+}
+
+/// The live board of a unit (or the province), as the topic `dossiers/{unit}` last published it.
+#[utoipa::path(get, path = "/api/v1/dossier-boards/{unit}", tag = "dossiers", params(("unit" = String, Path)),
+    responses((status = 200, body = DossierBoard), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_board(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(unit): Path<String>,
+) -> Result<Json<DossierBoard>, ApiError> {
+    p.require(p.reads_unit_dossiers(&unit))?;
+    p.require_unit_in_scope(&state.db, &unit).await?;
+    match stored::state(&state.db, &super::live::topic(&unit)).await? {
+        Some((_, Payload::Dossiers(board))) => Ok(Json(*board)),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndexQuery {
+    /// `month`, `quarter`, `year` or `rolling30` (default).
+    pub period: Option<String>,
+    /// A day inside the period (`YYYY-MM-DD`); default today.
+    pub day: Option<NaiveDate>,
+    /// For the ranking: `department` (default) or `commune`.
+    pub kind: Option<String>,
+}
+
+fn period_of(q: &IndexQuery) -> Result<super::index::IndexPeriod, ApiError> {
+    let kind = match q.period.as_deref() {
+        None => PeriodKind::Rolling30,
+        Some(s) => PeriodKind::parse(s).ok_or_else(|| ApiError::Rejected {
+            code: "bad_period_kind",
+            vi: format!("Kỳ {s:?} không hợp lệ (month, quarter, year, rolling30)"),
+            en: format!("Period {s:?} is not valid (month, quarter, year, rolling30)"),
+        })?,
+    };
+    Ok(kind.containing(q.day.unwrap_or_else(super::today)))
+}
+
+/// The 766 index of a unit for a period, every metric explained (numerator, denominator, points).
+#[utoipa::path(get, path = "/api/v1/index766/{unit}", tag = "dossiers", params(("unit" = String, Path), IndexQuery),
+    responses((status = 200, body = IndexView), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn get_index(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(unit): Path<String>,
+    Query(q): Query<IndexQuery>,
+) -> Result<Json<IndexView>, ApiError> {
+    p.require(p.reads_unit_dossiers(&unit))?;
+    p.require_unit_in_scope(&state.db, &unit).await?;
+    let period = period_of(&q)?;
+    let row = sqlx::query!(
+        r#"SELECT i.detail, i.computed_at, u.name_vi, u.name_en
+           FROM dossier_index i JOIN units u ON u.code = i.unit_code
+           WHERE i.unit_code = $1 AND i.period_kind = $2 AND i.period_start = $3"#,
+        unit,
+        period.kind.as_str(),
+        period.start
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    #[derive(Deserialize)]
+    struct Detail {
+        summary: IndexSummary,
+        metrics: Vec<MetricScore>,
+    }
+    let detail: Detail =
+        serde_json::from_value(row.detail).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Json(IndexView {
+        unit,
+        unit_name_vi: row.name_vi,
+        unit_name_en: row.name_en,
+        period_kind: period.kind.as_str().to_string(),
+        period_start: period.start,
+        period_end: period.end,
+        summary: detail.summary,
+        metrics: detail.metrics,
+        computed_at: row.computed_at,
+    }))
+}
+
+async fn ranking_rows(
+    state: &AppState,
+    q: &IndexQuery,
+) -> Result<(super::index::IndexPeriod, Vec<RankRow>), ApiError> {
+    let period = period_of(q)?;
+    let kind = q.kind.as_deref().unwrap_or("department");
+    if kind != "department" && kind != "commune" {
+        return Err(ApiError::Rejected {
+            code: "bad_peer_group",
+            vi: "Nhóm xếp hạng phải là department hoặc commune".into(),
+            en: "The peer group must be department or commune".into(),
+        });
+    }
+    let rows = sqlx::query!(
+        r#"SELECT i.unit_code, u.name_vi, u.name_en, i.total::float8 AS "total!", i.detail
+           FROM dossier_index i JOIN units u ON u.code = i.unit_code
+           WHERE i.period_kind = $1 AND i.period_start = $2 AND u.kind = $3 AND u.parent_code = $4
+             AND i.total > 0
+           ORDER BY i.total DESC, i.unit_code"#,
+        period.kind.as_str(),
+        period.start,
+        kind,
+        state.config.province
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let groups = serde_json::from_value::<IndexSummary>(r.detail["summary"].clone())
+                .map(|s| s.groups.iter().map(|g| g.points).collect())
+                .unwrap_or_default();
+            RankRow {
+                rank: i + 1,
+                unit: r.unit_code,
+                name_vi: r.name_vi,
+                name_en: r.name_en,
+                kind: kind.to_string(),
+                total: r.total,
+                groups,
+                overdue: 0,
+            }
+        })
+        .collect();
+    Ok((period, rows))
+}
+
+/// The ranking of a peer group (departments or communes) by their 766 index for a period.
+#[utoipa::path(get, path = "/api/v1/index766-ranking", tag = "dossiers", params(IndexQuery),
+    responses((status = 200, body = [RankRow]), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn get_ranking(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<IndexQuery>,
+) -> Result<Json<Vec<RankRow>>, ApiError> {
+    p.require(p.reads_all_indicators())?;
+    Ok(Json(ranking_rows(&state, &q).await?.1))
+}
+
+/// The ranking as an Excel workbook (one row per unit: rank, total, the six groups).
+#[utoipa::path(get, path = "/api/v1/index766-ranking.xlsx", tag = "dossiers", params(IndexQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               description = "Excel attachment"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn export_ranking(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<IndexQuery>,
+) -> Result<Response, ApiError> {
+    p.require(p.reads_all_indicators())?;
+    let (period, rows) = ranking_rows(&state, &q).await?;
+    let body = tokio::task::spawn_blocking(move || super::export::ranking_xlsx(period, &rows))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let name = format!(
+        "attachment; filename=\"chi-so-766-{}-{}.xlsx\"",
+        period.kind.as_str(),
+        period.start
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, XLSX_TYPE.to_string()),
+            (CONTENT_DISPOSITION, name),
+            (CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
