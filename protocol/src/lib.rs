@@ -18,6 +18,7 @@ mod calendar;
 mod compare;
 #[cfg(feature = "sqlx")]
 mod db;
+mod dossiers;
 pub mod i18n;
 mod indicators;
 mod period;
@@ -25,6 +26,7 @@ mod unit_code;
 pub use access::*;
 pub use calendar::*;
 pub use compare::*;
+pub use dossiers::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
 pub use unit_code::{NotAUnitCode, UnitCode};
@@ -93,6 +95,9 @@ pub struct ApiErrorDetail {
     /// The entry checks' findings when figures were refused (`check_failed`, `warning_needs_note`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// The refused rows of an imported file (`invalid_rows`): every one, not only the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
 }
 
 /// A value as shown live: the payload of publications on `indicator/{series}/{unit}`.
