@@ -146,7 +146,8 @@ pub struct Filter {
     /// Procedures handled by this unit: a department's own, or a commune's (all commune-level).
     pub unit: Option<String>,
     pub level: Option<ProcedureLevel>,
-    /// Part of the code or of a name, any case.
+    /// Part of the code, or words of a name or the field as the units' search folds them (any
+    /// case, with or without diacritics: "dang ky khai sinh" finds "Đăng ký khai sinh").
     pub search: Option<String>,
     pub active: Option<bool>,
 }
@@ -258,10 +259,9 @@ pub async fn list(db: &PgPool, filter: &Filter) -> Result<Vec<ProcedureView>, sq
                   OR (p.level = 'commune'
                       AND EXISTS (SELECT 1 FROM units u WHERE u.code = $1 AND u.kind = 'commune')))
              AND ($2::text IS NULL OR p.level = $2)
-             AND ($3::text IS NULL OR strpos(lower(p.code), lower($3)) > 0
-                  OR strpos(lower(p.name_vi), lower($3)) > 0
-                  OR strpos(lower(p.name_en), lower($3)) > 0
-                  OR strpos(lower(p.field_vi), lower($3)) > 0)
+             AND ($3::text IS NULL OR strpos(p.code, $3) > 0
+                  OR ioc_search_key(p.name_vi || ' ' || p.name_en || ' ' || p.field_vi)
+                     LIKE '%' || rtrim(ioc_search_key($3)) || '%')
              AND ($4::bool IS NULL OR p.active = $4)
            ORDER BY p.code"#,
         filter.unit.as_deref(),
