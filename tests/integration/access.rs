@@ -479,6 +479,12 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/admin/procedures",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/calendar/2026",
             body: None,
             expect: [401, 200, 200, 200, 200, 200, 200, 200],

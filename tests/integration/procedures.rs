@@ -480,3 +480,30 @@ async fn the_demo_catalogue_seeds_an_empty_catalogue_once() {
             > 0
     );
 }
+
+#[tokio::test]
+async fn the_admin_screen_is_rendered_in_both_languages() {
+    let app = spawn_app().await;
+    let admin = app.sign_in_new("quan.tri", "admin", None).await;
+    for (path, title, import) in [
+        (
+            "/admin/procedures",
+            "Thủ tục hành chính",
+            "Nhập danh mục từ tệp",
+        ),
+        (
+            "/admin/procedures?lang=en",
+            "Administrative procedures",
+            "Import the catalogue from a file",
+        ),
+    ] {
+        let r = admin.get(&app, path).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(title) && html.contains(import), "{path}");
+        assert!(
+            html.contains(r#"href="/admin/procedures"#),
+            "in the admin menu: {path}"
+        );
+    }
+}
