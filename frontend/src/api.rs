@@ -197,6 +197,66 @@ where
     })
 }
 
+/// Posts the file chosen in `el` as the raw body of `POST url`, typed by its extension (CSV or
+/// Excel .xlsx), with the session's CSRF token; `None` when no file was chosen. The imports of
+/// the admin screens (figures history, procedures catalogue) send files this way.
+#[allow(unused_variables)]
+pub async fn upload<T: DeserializeOwned>(
+    el: &leptos::web_sys::HtmlInputElement,
+    url: &str,
+    csrf: &str,
+) -> Option<Result<T, Failure>> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::prelude::*;
+        use wasm_bindgen::JsCast;
+        #[wasm_bindgen]
+        extern "C" {
+            type PickedFiles;
+            #[wasm_bindgen(method, getter)]
+            fn files(this: &PickedFiles) -> Option<PickedList>;
+            type PickedList;
+            #[wasm_bindgen(method)]
+            fn item(this: &PickedList, index: u32) -> Option<PickedFile>;
+            #[derive(Clone)]
+            type PickedFile;
+            #[wasm_bindgen(method, getter)]
+            fn name(this: &PickedFile) -> String;
+        }
+        let file = el
+            .unchecked_ref::<PickedFiles>()
+            .files()
+            .and_then(|l| l.item(0))?;
+        let kind = if file.name().to_lowercase().ends_with(".csv") {
+            "text/csv"
+        } else {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        };
+        let body: JsValue = file.into();
+        let sent = async {
+            let resp = gloo_net::http::Request::post(url)
+                .header("x-csrf-token", csrf)
+                .header("content-type", kind)
+                .body(body)
+                .map_err(|e| Failure::Network(e.to_string()))?
+                .send()
+                .await
+                .map_err(|e| Failure::Network(e.to_string()))?;
+            if !resp.ok() {
+                return Err(failure(resp).await);
+            }
+            resp.json::<T>()
+                .await
+                .map_err(|e| Failure::Network(e.to_string()))
+        };
+        Some(sent.await)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// Copies `text` to the clipboard where the browser allows it (a secure context); false
 /// otherwise, and the person copies by hand.
 pub fn copy_to_clipboard(text: &str) -> bool {

@@ -91,8 +91,8 @@ pub fn office_page(path: &str) -> bool {
 #[component(transparent)]
 fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
     use crate::admin::{
-        AdminAuditPage, AdminCalendarPage, AdminIndicatorsPage, AdminOverviewPage, AdminTokensPage,
-        AdminUnitsPage, AdminUsersPage,
+        AdminAuditPage, AdminCalendarPage, AdminIndicatorsPage, AdminOverviewPage,
+        AdminProceduresPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage,
     };
     use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
     view! {
@@ -107,6 +107,7 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/admin/audit") view=AdminAuditPage />
         <Route path=path!("/admin/indicators") view=AdminIndicatorsPage />
         <Route path=path!("/admin/calendar") view=AdminCalendarPage />
+        <Route path=path!("/admin/procedures") view=AdminProceduresPage />
     }
     .into_inner()
 }

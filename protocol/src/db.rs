@@ -10,8 +10,8 @@ use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
 use crate::{
-    Aggregation, DayBound, DayKind, DeliveryStatus, FigureKind, Role, SubmissionStatus, TokenKind,
-    ValueKind,
+    Aggregation, DayBound, DayKind, DeliveryStatus, FigureKind, OnlineLevel, ProcedureLevel, Role,
+    SubmissionStatus, TokenKind, ValueKind,
 };
 
 /// Implements `Type`, `Decode` and `Encode` for an enum spelled in the database by its
@@ -50,6 +50,8 @@ text_enum!(
     DayKind,
     DeliveryStatus,
     FigureKind,
+    OnlineLevel,
+    ProcedureLevel,
     Role,
     SubmissionStatus,
     TokenKind,

@@ -19,6 +19,7 @@ mod compare;
 #[cfg(feature = "sqlx")]
 mod db;
 mod dossier_events;
+mod dossiers;
 pub mod i18n;
 mod indicators;
 mod period;
@@ -27,6 +28,7 @@ pub use access::*;
 pub use calendar::*;
 pub use compare::*;
 pub use dossier_events::*;
+pub use dossiers::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
 pub use unit_code::{NotAUnitCode, UnitCode};
@@ -95,6 +97,9 @@ pub struct ApiErrorDetail {
     /// The entry checks' findings when figures were refused (`check_failed`, `warning_needs_note`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// The refused rows of an imported file (`invalid_rows`): every one, not only the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
 }
 
 /// A value as shown live: the payload of publications on `indicator/{series}/{unit}`.

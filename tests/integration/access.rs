@@ -328,6 +328,43 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/api/v1/procedures",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        // A unit's editor reads the procedures its unit handles.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/procedures?unit=17329",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/procedures/1.001193",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/procedures",
+            body: Some(json!({})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/procedures/1.001193",
+            body: Some(json!({})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/procedures/import",
+            body: None,
+            expect: [401, 415, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/submissions",
             body: None,
             expect: [401, 200, 200, 200, 200, 403, 200, 403],
@@ -437,6 +474,12 @@ fn routes() -> Vec<Route> {
         Route {
             method: Method::GET,
             path: "/admin/calendar",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/procedures",
             body: None,
             expect: [303, 200, 403, 403, 403, 403, 403, 403],
         },

@@ -16,6 +16,7 @@ mod live;
 mod ops;
 mod pages;
 mod points;
+mod procedures;
 mod reports;
 mod storage;
 mod units;

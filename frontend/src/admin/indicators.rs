@@ -329,7 +329,7 @@ fn HistoryImport(ctx: AdminCtx) -> impl IntoView {
             let Some(el) = input.get_untracked() else {
                 return;
             };
-            if let Some(r) = upload_history(&el, &csrf).await {
+            if let Some(r) = api::upload(&el, "/api/v1/figures/backfill", &csrf).await {
                 outcome.set(Some(r));
             }
             el.set_value("");
@@ -372,70 +372,6 @@ fn HistoryImport(ctx: AdminCtx) -> impl IntoView {
                 Some(Err(f)) => view! { <FailureView ctx failure=f /> }.into_any(),
             }}
         </section>
-    }
-}
-
-/// Posts the chosen file as the raw body with its content type; `None` when no file was chosen.
-#[allow(unused_variables)]
-async fn upload_history(
-    el: &leptos::web_sys::HtmlInputElement,
-    csrf: &str,
-) -> Option<Result<BackfillReceipt, api::Failure>> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::prelude::*;
-        use wasm_bindgen::JsCast;
-        #[wasm_bindgen]
-        extern "C" {
-            type PickedFiles;
-            #[wasm_bindgen(method, getter)]
-            fn files(this: &PickedFiles) -> Option<PickedList>;
-            type PickedList;
-            #[wasm_bindgen(method)]
-            fn item(this: &PickedList, index: u32) -> Option<PickedFile>;
-            #[derive(Clone)]
-            type PickedFile;
-            #[wasm_bindgen(method, getter)]
-            fn name(this: &PickedFile) -> String;
-        }
-        let file = el
-            .unchecked_ref::<PickedFiles>()
-            .files()
-            .and_then(|l| l.item(0))?;
-        let kind = if file.name().to_lowercase().ends_with(".csv") {
-            "text/csv"
-        } else {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        };
-        let body: JsValue = file.into();
-        let sent = async {
-            let resp = gloo_net::http::Request::post("/api/v1/figures/backfill")
-                .header("x-csrf-token", csrf)
-                .header("content-type", kind)
-                .body(body)
-                .map_err(|e| api::Failure::Network(e.to_string()))?
-                .send()
-                .await
-                .map_err(|e| api::Failure::Network(e.to_string()))?;
-            if !resp.ok() {
-                let status = resp.status();
-                return Err(match resp.json::<ioc_protocol::ApiErrorBody>().await {
-                    Ok(b) => api::Failure::Api {
-                        status,
-                        detail: b.error,
-                    },
-                    Err(_) => api::Failure::Http(status),
-                });
-            }
-            resp.json::<BackfillReceipt>()
-                .await
-                .map_err(|e| api::Failure::Network(e.to_string()))
-        };
-        Some(sent.await)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        None
     }
 }
 

@@ -1,4 +1,5 @@
-//! The administrator's screens: units, accounts and roles, API tokens, the audit trail.
+//! The administrator's screens: units, accounts and roles, API tokens, the audit trail, the
+//! indicator and procedures catalogues, the working calendar.
 //!
 //! The server renders each screen's frame (navigation, forms, headings) and the page guard keeps
 //! everyone but administrators out; once hydrated, the browser loads the data from the JSON API
@@ -10,6 +11,7 @@ mod calendar;
 mod indicators;
 pub mod list;
 mod overview;
+mod procedures;
 pub mod text;
 mod tokens;
 mod units;
@@ -23,6 +25,7 @@ pub use audit::AdminAuditPage;
 pub use calendar::AdminCalendarPage;
 pub use indicators::AdminIndicatorsPage;
 pub use overview::AdminOverviewPage;
+pub use procedures::AdminProceduresPage;
 pub use tokens::AdminTokensPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
@@ -44,10 +47,11 @@ pub enum Section {
     Audit,
     Indicators,
     Calendar,
+    Procedures,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Overview,
         Section::Units,
         Section::Users,
@@ -55,6 +59,7 @@ impl Section {
         Section::Audit,
         Section::Indicators,
         Section::Calendar,
+        Section::Procedures,
     ];
 
     pub fn path(self) -> &'static str {
@@ -66,6 +71,7 @@ impl Section {
             Section::Audit => "/admin/audit",
             Section::Indicators => "/admin/indicators",
             Section::Calendar => "/admin/calendar",
+            Section::Procedures => "/admin/procedures",
         }
     }
 
@@ -78,6 +84,7 @@ impl Section {
             Section::Audit => M::Audit,
             Section::Indicators => M::Indicators,
             Section::Calendar => M::Calendar,
+            Section::Procedures => M::Procedures,
         }
     }
 }

@@ -15,6 +15,7 @@ pub fn AdminOverviewPage() -> impl IntoView {
         (Section::Audit, M::AuditExplain),
         (Section::Indicators, M::IndicatorsExplain),
         (Section::Calendar, M::CalendarExplain),
+        (Section::Procedures, M::ProceduresExplain),
     ]
     .into_iter()
     .map(|(s, explain)| {

@@ -165,6 +165,34 @@ texts! {
         ShowChange => "Xem thay đổi", "Show the change";
         Before => "Trước", "Before";
         After => "Sau", "After";
+        // Procedures catalogue
+        Procedures => "Thủ tục hành chính", "Administrative procedures";
+        ProceduresExplain => "Danh mục thủ tục hành chính của tỉnh theo Cơ sở dữ liệu quốc gia: cấp thực hiện, cơ quan giải quyết, thời hạn, mức độ dịch vụ công trực tuyến, phí và thanh toán trực tuyến. Nhập tệp xuất từ Cơ sở dữ liệu quốc gia để cập nhật.", "The province's administrative procedures as the national procedures database lists them: level, handling agency, processing time, online service level, fees and online payment. Import the national database's export to update it.";
+        SearchProceduresHint => "Mã, tên hoặc lĩnh vực: khai sinh, 1.001193", "Code, name or field: khai sinh, 1.001193";
+        Level => "Cấp thực hiện", "Level";
+        AllLevels => "Mọi cấp", "All levels";
+        LevelProvince => "Cấp tỉnh", "Province level";
+        LevelCommune => "Cấp xã", "Commune level";
+        EveryCommune => "Mọi xã, phường", "Every commune";
+        ProcessingTime => "Thời hạn giải quyết", "Processing time";
+        WorkingDays => "ngày làm việc", "working days";
+        OnTheSpot => "Trong ngày", "Same day";
+        OnlineService => "Dịch vụ công trực tuyến", "Online service";
+        OnlineFull => "Toàn trình", "Fully online";
+        OnlinePartial => "Một phần", "Partly online";
+        OnlineNone => "Không trực tuyến", "Not online";
+        WithFee => "Có phí, lệ phí", "Fee";
+        PaysOnline => "Thanh toán trực tuyến", "Online payment";
+        PopulationDb => "Kết nối CSDL dân cư", "Population database";
+        NoProceduresFound => "Không có thủ tục nào phù hợp", "No procedure matches";
+        ProceduresCount => "thủ tục", "procedures";
+        ImportProcedures => "Nhập danh mục từ tệp", "Import the catalogue from a file";
+        ImportProceduresExplain => "Tệp CSV hoặc Excel (.xlsx) xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính, dòng đầu là tên cột (Mã thủ tục, Tên thủ tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Mức độ DVC, Phí, lệ phí, Thanh toán trực tuyến, Kết nối CSDL dân cư). Có dòng sai thì không ghi dòng nào.", "A CSV or Excel (.xlsx) file exported from the national procedures database, column names in the first row (Mã thủ tục, Tên thủ tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Mức độ DVC, Phí, lệ phí, Thanh toán trực tuyến, Kết nối CSDL dân cư). If any row is wrong, nothing is written.";
+        ChooseFile => "Chọn tệp CSV hoặc Excel", "Choose a CSV or Excel file";
+        Imported => "Đã nhập danh mục", "Catalogue imported";
+        CreatedCount => "thêm mới", "added";
+        UpdatedCount => "cập nhật", "updated";
+        UnchangedCount => "không đổi", "unchanged";
     }
 }
 

@@ -74,6 +74,7 @@ impl ItemError {
             message_vi: vi,
             message_en: en,
             findings: Vec::new(),
+            rows: Vec::new(),
         }
     }
 

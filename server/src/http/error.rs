@@ -80,6 +80,10 @@ pub enum ApiError {
         vi: String,
         en: String,
     },
+    /// An imported file with refused rows (nothing written): 422 `invalid_rows`, every row with
+    /// its reason in the body's `rows`.
+    #[error("{} invalid rows", .0.len())]
+    InvalidRows(Vec<ioc_protocol::RowError>),
     #[error("too many connections")]
     TooManyConnections,
     /// A rejection of one of axum's extractors, keeping its status (400, 413, 415, 422…).
@@ -243,6 +247,12 @@ impl ApiError {
                 (!detail.is_empty()).then(|| detail.clone()),
             ),
             Rejected { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, Msg::BadField, None),
+            InvalidRows(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_rows",
+                Msg::BadSpreadsheet,
+                None,
+            ),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -296,6 +306,15 @@ fn unprocessable_code(msg: Msg) -> &'static str {
     }
 }
 
+/// "3, 7, 12": which rows were refused, for the one-line message (the reasons are in `rows`).
+fn row_list(rows: &[ioc_protocol::RowError]) -> String {
+    let mut numbers: Vec<u32> = rows.iter().map(|r| r.row).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
+    list.join(", ")
+}
+
 fn is_unavailable(e: &sqlx::Error) -> bool {
     matches!(
         e,
@@ -315,6 +334,7 @@ pub fn error_body(code: &str, msg: Msg, detail: Option<&str>) -> ApiErrorBody {
             message_vi: with(msg.vi()),
             message_en: with(msg.en()),
             findings: Vec::new(),
+            rows: Vec::new(),
         },
     }
 }
@@ -336,8 +356,17 @@ impl IntoResponse for ApiError {
             body.error.message_vi = vi.clone();
             body.error.message_en = en.clone();
         }
-        if let ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) = self {
-            body.error.findings = f;
+        match self {
+            ApiError::CheckFailed(f) | ApiError::WarningNeedsNote(f) => body.error.findings = f,
+            ApiError::InvalidRows(rows) => {
+                let list = row_list(&rows);
+                body.error.message_vi =
+                    format!("Tệp có dòng không hợp lệ, chưa ghi dòng nào: dòng {list}");
+                body.error.message_en =
+                    format!("The file has invalid rows, nothing was written: row {list}");
+                body.error.rows = rows;
+            }
+            _ => {}
         }
         let mut res = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {

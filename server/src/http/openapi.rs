@@ -80,6 +80,12 @@ use crate::AppState;
         ioc_protocol::DeliveryStatus,
         ioc_protocol::DeliveryView,
         ioc_protocol::DeliveryList,
+        ioc_protocol::ProcedureLevel,
+        ioc_protocol::OnlineLevel,
+        ioc_protocol::ProcedureView,
+        ioc_protocol::ProcedureInput,
+        ioc_protocol::ProcedureImportReceipt,
+        ioc_protocol::RowError,
     )),
     modifiers(&BearerAuth)
 )]
@@ -111,6 +117,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::audit::routes::router())
         .merge(crate::central::routes::router())
         .merge(crate::dossiers::routes::router())
+        .merge(crate::dossiers::catalogue::routes::router())
 }
 
 /// Facts true of every operation, written into the document once rather than into 50
