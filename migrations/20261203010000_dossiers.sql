@@ -130,7 +130,8 @@ CREATE TABLE dossier_open (
     due_date     date NOT NULL,
     paused       boolean NOT NULL,
     apologised   boolean NOT NULL,
-    count        integer NOT NULL CHECK (count >= 0),
+    -- No CHECK (count >= 0): an upsert checks the proposed row, and a difference may be negative.
+    count        integer NOT NULL,
     PRIMARY KEY (unit_code, commune_code, due_date, paused, apologised)
 );
 

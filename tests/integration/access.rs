@@ -363,6 +363,75 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [401, 415, 403, 403, 403, 403, 403, 403],
         },
+        // Dossiers: only a one-stop system's token (dossiers:write) sends events; the table's
+        // integration token writes points only.
+        Route {
+            method: Method::POST,
+            path: "/api/v1/dossier-events",
+            body: Some(json!({"events": []})),
+            expect: [401, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossiers",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        // A commune's staff read their commune's dossiers.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossiers?unit=17329&state=overdue",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossiers/HS-1",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossiers/HS-1/apologies",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/dossiers/HS-1/apologies",
+            body: Some(json!({"reason": "x", "new_due": "2027-01-04"})),
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossier-boards/40",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/dossier-boards/17329",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/index766/17329?period=month",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/index766-ranking?kind=commune",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/index766-ranking.xlsx",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
         Route {
             method: Method::GET,
             path: "/api/v1/submissions",
@@ -585,7 +654,7 @@ async fn every_topic_for_every_principal() {
     // The wall display's token is Nghệ An's (40): it follows the topics of the province and of
     // the units below it (17329, a commune of Nghệ An; dept-stc, one of its departments), not
     // another province's (00070 is a ward of Hà Nội).
-    let topics: [(&str, [bool; 8]); 7] = [
+    let topics: [(&str, [bool; 8]); 10] = [
         (
             "indicator/iip/40",
             [false, true, true, false, true, false, true, true],
@@ -612,6 +681,18 @@ async fn every_topic_for_every_principal() {
         ),
         (
             "deadlines/01",
+            [false, true, true, false, true, false, false, false],
+        ),
+        (
+            "dossiers/40",
+            [false, true, true, false, true, false, true, false],
+        ),
+        (
+            "dossiers/17329",
+            [false, true, true, true, true, false, true, false],
+        ),
+        (
+            "dossiers/00070",
             [false, true, true, false, true, false, false, false],
         ),
     ];

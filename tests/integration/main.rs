@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod calendar;
 mod central;
+mod dossiers;
 mod embedded;
 mod faults;
 mod forms;

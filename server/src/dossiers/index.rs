@@ -45,13 +45,21 @@ impl PeriodKind {
         let (start, end) = match self {
             Self::Month => {
                 let start = first(y, m);
-                let next = if m == 12 { first(y + 1, 1) } else { first(y, m + 1) };
+                let next = if m == 12 {
+                    first(y + 1, 1)
+                } else {
+                    first(y, m + 1)
+                };
                 (start, next - Duration::days(1))
             }
             Self::Quarter => {
                 let qm = (m - 1) / 3 * 3 + 1;
                 let start = first(y, qm);
-                let next = if qm == 10 { first(y + 1, 1) } else { first(y, qm + 3) };
+                let next = if qm == 10 {
+                    first(y + 1, 1)
+                } else {
+                    first(y, qm + 3)
+                };
                 (start, next - Duration::days(1))
             }
             Self::Year => (first(y, 1), first(y + 1, 1) - Duration::days(1)),
@@ -452,7 +460,11 @@ pub async fn measures(
         events.online_procedures_used = 0.0;
         events.fee_procedures_used = 0.0;
         province_total.add(&events);
-        let key = if u.kind == "commune" { "" } else { u.code.as_str() };
+        let key = if u.kind == "commune" {
+            ""
+        } else {
+            u.code.as_str()
+        };
         if let Some(c) = catalogue_of.get(key) {
             m.add(c);
         }
@@ -489,18 +501,74 @@ mod tests {
             full_when_empty: code.starts_with("feedback"),
         };
         Config {
-            groups: vec![g("online", 12.0), g("payment", 10.0), g("satisfaction", 18.0)],
+            groups: vec![
+                g("online", 12.0),
+                g("payment", 10.0),
+                g("satisfaction", 18.0),
+            ],
             metrics: vec![
-                m("offered", "online", 2.0, 0.8, "procedures_online", "procedures"),
-                m("used", "online", 4.0, 1.0, "online_procedures_used", "procedures_online"),
-                m("online_share", "online", 6.0, 0.5, "received_online", "received"),
-                m("paid_online", "payment", 6.0, 1.0, "paid_online", "with_fee"),
-                m("payment_offered", "payment", 2.0, 0.8, "procedures_payable_online", "procedures_with_fee"),
-                m("payment_used", "payment", 2.5, 1.0, "fee_procedures_used", "procedures_with_fee"),
-                m("feedback_on_time", "satisfaction", 6.0, 1.0, "feedback_on_time", "feedback"),
+                m(
+                    "offered",
+                    "online",
+                    2.0,
+                    0.8,
+                    "procedures_online",
+                    "procedures",
+                ),
+                m(
+                    "used",
+                    "online",
+                    4.0,
+                    1.0,
+                    "online_procedures_used",
+                    "procedures_online",
+                ),
+                m(
+                    "online_share",
+                    "online",
+                    6.0,
+                    0.5,
+                    "received_online",
+                    "received",
+                ),
+                m(
+                    "paid_online",
+                    "payment",
+                    6.0,
+                    1.0,
+                    "paid_online",
+                    "with_fee",
+                ),
+                m(
+                    "payment_offered",
+                    "payment",
+                    2.0,
+                    0.8,
+                    "procedures_payable_online",
+                    "procedures_with_fee",
+                ),
+                m(
+                    "payment_used",
+                    "payment",
+                    2.5,
+                    1.0,
+                    "fee_procedures_used",
+                    "procedures_with_fee",
+                ),
+                m(
+                    "feedback_on_time",
+                    "satisfaction",
+                    6.0,
+                    1.0,
+                    "feedback_on_time",
+                    "feedback",
+                ),
                 m("satisfied", "satisfaction", 6.0, 0.9, "satisfied", "rated"),
             ],
-            bands: vec![(80.0, "Tốt".into(), "Good".into()), (0.0, "Yếu".into(), "Poor".into())],
+            bands: vec![
+                (80.0, "Tốt".into(), "Good".into()),
+                (0.0, "Yếu".into(), "Poor".into()),
+            ],
         }
     }
 
@@ -519,9 +587,15 @@ mod tests {
         let online = summary.groups.iter().find(|g| g.code == "online").unwrap();
         assert_eq!(online.points, 7.1);
         let share = metrics.iter().find(|x| x.code == "online_share").unwrap();
-        assert_eq!((share.numerator, share.denominator, share.points), (30.0, 100.0, 3.6));
+        assert_eq!(
+            (share.numerator, share.denominator, share.points),
+            (30.0, 100.0, 3.6)
+        );
         // C above 0.5 is capped at 6.
-        let (s, _) = config().score(&Measures { received_online: 90.0, ..m });
+        let (s, _) = config().score(&Measures {
+            received_online: 90.0,
+            ..m
+        });
         assert_eq!(s.groups[0].points, 1.5 + 2.0 + 6.0);
     }
 
@@ -542,14 +616,24 @@ mod tests {
         assert_eq!(s.groups[1].points, 10.0);
         // No feedback: full 6; 90% satisfied is full at 0.9: 6.
         assert_eq!(s.groups[2].points, 12.0);
-        assert_eq!(metrics.iter().find(|x| x.code == "feedback_on_time").unwrap().ratio, None);
+        assert_eq!(
+            metrics
+                .iter()
+                .find(|x| x.code == "feedback_on_time")
+                .unwrap()
+                .ratio,
+            None
+        );
     }
 
     #[test]
     fn periods() {
         let d: NaiveDate = "2026-11-15".parse().unwrap();
         let q = PeriodKind::Quarter.containing(d);
-        assert_eq!((q.start.to_string(), q.end.to_string()), ("2026-10-01".into(), "2026-12-31".into()));
+        assert_eq!(
+            (q.start.to_string(), q.end.to_string()),
+            ("2026-10-01".into(), "2026-12-31".into())
+        );
         let r = PeriodKind::Rolling30.containing(d);
         assert_eq!(r.start.to_string(), "2026-10-17");
         let m = PeriodKind::Month.containing("2026-12-31".parse().unwrap());

@@ -63,13 +63,20 @@ struct ProcedureCheck {
 }
 
 /// Reads, checks and stores `items`.
-pub async fn ingest(db: &PgPool, items: Vec<Value>, batch: &Batch<'_>) -> Result<Stored, sqlx::Error> {
+pub async fn ingest(
+    db: &PgPool,
+    items: Vec<Value>,
+    batch: &Batch<'_>,
+) -> Result<Stored, sqlx::Error> {
     let now = Utc::now();
     let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
     let mut events: Vec<(usize, Event, Value)> = Vec::with_capacity(items.len().min(MAX_BATCH));
     for (i, item) in items.into_iter().enumerate() {
         if i >= MAX_BATCH {
-            let id = item.get("dossier_id").and_then(Value::as_str).map(str::to_string);
+            let id = item
+                .get("dossier_id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             results.push(rejected(id, ItemError::BatchLimit(MAX_BATCH)));
             continue;
         }
@@ -93,13 +100,15 @@ pub async fn ingest(db: &PgPool, items: Vec<Value>, batch: &Batch<'_>) -> Result
     }
     let calendar = Calendar::load(db).await?;
     let (procedures, units) = references(db, &events).await?;
-    events.retain(|(i, e, _)| match check_references(e, &procedures, &units, &batch.scope) {
-        Ok(()) => true,
-        Err(err) => {
-            results[*i] = rejected(Some(e.dossier_id.clone()), err);
-            false
-        }
-    });
+    events.retain(
+        |(i, e, _)| match check_references(e, &procedures, &units, &batch.scope) {
+            Ok(()) => true,
+            Err(err) => {
+                results[*i] = rejected(Some(e.dossier_id.clone()), err);
+                false
+            }
+        },
+    );
     // A deadlock with a concurrent batch is possible only through the database's own choices
     // (rows are locked in key order); the batch is then simply repeated.
     let mut attempt = 0;
@@ -213,7 +222,7 @@ fn check_references(
         .filter(|u| u.kind == "department" || u.kind == "commune")
         .ok_or_else(|| ItemError::UnknownUnit(e.unit.clone()))?;
     if let Some(c) = &e.commune {
-        if !units.get(c).is_some_and(|u| u.kind == "commune") {
+        if units.get(c).is_none_or(|u| u.kind != "commune") {
             return Err(ItemError::UnknownCommune(c.clone()));
         }
     }
@@ -260,9 +269,12 @@ async fn store_events(
     let mut after: HashMap<String, Dossier> = HashMap::new();
     let mut history: Vec<(&Event, &Value)> = Vec::with_capacity(events.len());
     for (i, e, body) in events {
-        let current = after
-            .entry(e.dossier_id.clone())
-            .or_insert_with(|| before.get(&e.dossier_id).cloned().unwrap_or_else(|| Dossier::new(e)));
+        let current = after.entry(e.dossier_id.clone()).or_insert_with(|| {
+            before
+                .get(&e.dossier_id)
+                .cloned()
+                .unwrap_or_else(|| Dossier::new(e))
+        });
         let Some(procedure) = procedures.get(&e.procedure) else {
             continue; // checked before: every stored event names a known procedure
         };
@@ -303,4 +315,3 @@ async fn store_events(
     deltas.write(&mut *tx).await?;
     Ok(touched)
 }
-

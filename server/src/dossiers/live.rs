@@ -116,8 +116,10 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     let config = Config::load(db).await?;
     let units = units(db, province).await?;
     // Periods: the current ones always, and those of past days that late events changed.
-    let mut periods: BTreeSet<IndexPeriod> =
-        PeriodKind::ALL.iter().map(|k| k.containing(today)).collect();
+    let mut periods: BTreeSet<IndexPeriod> = PeriodKind::ALL
+        .iter()
+        .map(|k| k.containing(today))
+        .collect();
     for day in &dirty.days {
         for kind in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
             periods.insert(kind.containing(*day));
@@ -126,18 +128,19 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     let mut rolling = HashMap::new();
     let mut month = HashMap::new();
     for period in periods {
-        let measures =
-            index::measures(db, province, &units, period, today, overdue_through).await?;
-        let mut tx = db.begin().await?;
-        for (unit, m) in &measures {
-            let (summary, metrics) = config.score(m);
-            let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
-            store_index(&mut tx, unit, period, summary.total, &detail).await?;
-            if period.kind == PeriodKind::Rolling30 && period.end == today {
-                rolling.insert(unit.clone(), summary);
-            }
+        let (measures, summaries) = store_period(
+            db,
+            province,
+            &units,
+            &config,
+            period,
+            today,
+            overdue_through,
+        )
+        .await?;
+        if period.kind == PeriodKind::Rolling30 && period.end == today {
+            rolling = summaries;
         }
-        tx.commit().await?;
         if period.kind == PeriodKind::Month && period.contains(today) {
             month = measures;
         }
@@ -147,11 +150,14 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     let communes = communes(db, province, &counters).await?;
     let mut boards = Vec::new();
     let names: HashMap<&str, &UnitInfo> = units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let (p_vi, p_en) = sqlx::query!("SELECT name_vi, name_en FROM units WHERE code = $1", province)
-        .fetch_optional(db)
-        .await?
-        .map(|r| (r.name_vi, r.name_en))
-        .unwrap_or_default();
+    let (p_vi, p_en) = sqlx::query!(
+        "SELECT name_vi, name_en FROM units WHERE code = $1",
+        province
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|r| (r.name_vi, r.name_en))
+    .unwrap_or_default();
     for unit in std::iter::once(province.to_string()).chain(units.iter().map(|u| u.code.clone())) {
         let is_province = unit == province;
         if !full && !is_province && !dirty.units.contains(&unit) {
@@ -181,8 +187,16 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
             on_time_month: percent(m.finished_in_time, m.finished),
             online_month: percent(m.received_online, m.received),
             index: rolling.get(&unit).cloned(),
-            ranking: if is_province { ranking.clone() } else { Vec::new() },
-            communes: if is_province { communes.clone() } else { Vec::new() },
+            ranking: if is_province {
+                ranking.clone()
+            } else {
+                Vec::new()
+            },
+            communes: if is_province {
+                communes.clone()
+            } else {
+                Vec::new()
+            },
             demo: state.config.demo,
         });
     }
@@ -190,9 +204,13 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     let mut publications = Vec::new();
     for board in boards {
         let topic = topic(&board.unit);
-        if let Some(p) =
-            stored::append(&mut tx, &state.epoch, &topic, &Payload::Dossiers(Box::new(board)))
-                .await?
+        if let Some(p) = stored::append(
+            &mut tx,
+            &state.epoch,
+            &topic,
+            &Payload::Dossiers(Box::new(board)),
+        )
+        .await?
         {
             publications.push(p);
         }
@@ -201,6 +219,59 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     for p in publications {
         state.hub.publish(p);
     }
+    Ok(())
+}
+
+/// Computes the index of every unit (and the province) for `period` and stores it.
+pub async fn store_period(
+    db: &PgPool,
+    province: &str,
+    units: &[UnitInfo],
+    config: &Config,
+    period: IndexPeriod,
+    today: NaiveDate,
+    overdue_through: NaiveDate,
+) -> Result<
+    (
+        HashMap<String, index::Measures>,
+        HashMap<String, IndexSummary>,
+    ),
+    sqlx::Error,
+> {
+    let measures = index::measures(db, province, units, period, today, overdue_through).await?;
+    let mut summaries = HashMap::new();
+    let mut tx = db.begin().await?;
+    for (unit, m) in &measures {
+        let (summary, metrics) = config.score(m);
+        let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
+        store_index(&mut tx, unit, period, summary.total, &detail).await?;
+        summaries.insert(unit.clone(), summary);
+    }
+    tx.commit().await?;
+    Ok((measures, summaries))
+}
+
+/// Computes and stores `period` now (a period the worker has not computed: a past year asked
+/// for the first time, or the current one before the worker's first run).
+pub async fn compute_period(
+    db: &PgPool,
+    province: &str,
+    period: IndexPeriod,
+) -> Result<(), sqlx::Error> {
+    let today = super::today();
+    let calendar = Calendar::load(db).await?;
+    let config = Config::load(db).await?;
+    let units = units(db, province).await?;
+    store_period(
+        db,
+        province,
+        &units,
+        &config,
+        period,
+        today,
+        calendar.previous_working_day(today),
+    )
+    .await?;
     Ok(())
 }
 
@@ -374,7 +445,11 @@ async fn communes(
     Ok(names
         .into_iter()
         .map(|r| {
-            let (open, overdue) = counters.by_commune.get(&r.code).copied().unwrap_or_default();
+            let (open, overdue) = counters
+                .by_commune
+                .get(&r.code)
+                .copied()
+                .unwrap_or_default();
             CommuneCount {
                 unit: r.code,
                 name_vi: r.name_vi,
@@ -386,7 +461,10 @@ async fn communes(
 }
 
 /// Whether `dossiers/{unit}` names a unit of the province (or the province itself).
-pub fn board_topic_exists(db: &PgPool, topic: String) -> futures::future::BoxFuture<'static, Result<bool, sqlx::Error>> {
+pub fn board_topic_exists(
+    db: &PgPool,
+    topic: String,
+) -> futures::future::BoxFuture<'static, Result<bool, sqlx::Error>> {
     let db = db.clone();
     Box::pin(async move {
         let Some(unit) = topic.strip_prefix("dossiers/") else {
@@ -404,3 +482,36 @@ pub fn board_topic_exists(db: &PgPool, topic: String) -> futures::future::BoxFut
 
 /// The shared state handle (kept in `AppState`).
 pub type Shared = Arc<Live>;
+
+/// The board of a unit before the worker first computed it: zeros, with the unit's names.
+/// `None` for a code that is not a unit of the dossiers.
+pub async fn empty_board(
+    db: &PgPool,
+    unit: &str,
+    demo: bool,
+) -> Result<Option<DossierBoard>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT name_vi, name_en FROM units WHERE code = $1 AND active AND kind IN ('province', 'department', 'commune')",
+        unit
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| DossierBoard {
+        unit: unit.to_string(),
+        unit_name_vi: r.name_vi,
+        unit_name_en: r.name_en,
+        day: super::today(),
+        received_today: 0,
+        finished_today: 0,
+        in_progress: 0,
+        paused: 0,
+        overdue: 0,
+        late_without_apology: 0,
+        on_time_month: None,
+        online_month: None,
+        index: None,
+        ranking: Vec::new(),
+        communes: Vec::new(),
+        demo,
+    }))
+}

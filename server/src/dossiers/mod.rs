@@ -13,11 +13,11 @@ pub mod index;
 pub mod ingest;
 pub mod live;
 pub mod rollup;
+pub mod routes;
 pub mod simulate;
 pub mod state;
 pub mod store;
 pub mod views;
-pub mod routes;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 

@@ -372,19 +372,34 @@ mod tests {
         deltas.add(&d, 1, &cal);
         // The same dossier is then finished late; the batch sums both changes.
         let before = d.clone();
-        d.apply(&event(2, DossierStatus::Processed, "2026-11-25T02:00:00Z"), &p, &cal, false)
-            .unwrap();
+        d.apply(
+            &event(2, DossierStatus::Processed, "2026-11-25T02:00:00Z"),
+            &p,
+            &cal,
+            false,
+        )
+        .unwrap();
         deltas.add(&before, -1, &cal);
         deltas.add(&d, 1, &cal);
         deltas.prune();
         let received_day = deltas.daily[&("U".to_string(), "2026-11-16".parse().unwrap())];
         assert_eq!(
-            (received_day.received, received_day.received_online, received_day.paid_online),
+            (
+                received_day.received,
+                received_day.received_online,
+                received_day.paid_online
+            ),
             (1, 1, 1)
         );
         let done = deltas.daily[&("U".to_string(), "2026-11-25".parse().unwrap())];
-        assert_eq!((done.finished, done.finished_late, done.late_unapologised), (1, 1, 1));
-        assert!(deltas.open.is_empty(), "opened and closed in one batch: no open bucket");
+        assert_eq!(
+            (done.finished, done.finished_late, done.late_unapologised),
+            (1, 1, 1)
+        );
+        assert!(
+            deltas.open.is_empty(),
+            "opened and closed in one batch: no open bucket"
+        );
         assert_eq!(deltas.procedures.values().next(), Some(&(1, 1)));
     }
 }

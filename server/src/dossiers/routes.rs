@@ -223,7 +223,10 @@ pub async fn get_board(
     p.require_unit_in_scope(&state.db, &unit).await?;
     match stored::state(&state.db, &super::live::topic(&unit)).await? {
         Some((_, Payload::Dossiers(board))) => Ok(Json(*board)),
-        _ => Err(ApiError::NotFound),
+        _ => super::live::empty_board(&state.db, &unit, state.config.demo)
+            .await?
+            .map(Json)
+            .ok_or(ApiError::NotFound),
     }
 }
 
@@ -264,6 +267,12 @@ pub async fn get_index(
     p.require(p.reads_unit_dossiers(&unit))?;
     p.require_unit_in_scope(&state.db, &unit).await?;
     let period = period_of(&q)?;
+    if !super::live::board_topic_exists(&state.db, super::live::topic(&unit)).await? {
+        return Err(ApiError::NotFound);
+    }
+    if !computed(&state, period).await? {
+        super::live::compute_period(&state.db, &state.config.province, period).await?;
+    }
     let row = sqlx::query!(
         r#"SELECT i.detail, i.computed_at, u.name_vi, u.name_en
            FROM dossier_index i JOIN units u ON u.code = i.unit_code
@@ -295,6 +304,19 @@ pub async fn get_index(
     }))
 }
 
+/// Whether the index of `period` was ever computed.
+async fn computed(state: &AppState, period: super::index::IndexPeriod) -> Result<bool, ApiError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM dossier_index WHERE period_kind = $1 AND period_start = $2 AND unit_code = $3)",
+        period.kind.as_str(),
+        period.start,
+        state.config.province
+    )
+    .fetch_one(&state.db)
+    .await?
+    .unwrap_or(false))
+}
+
 async fn ranking_rows(
     state: &AppState,
     q: &IndexQuery,
@@ -307,6 +329,9 @@ async fn ranking_rows(
             vi: "Nhóm xếp hạng phải là department hoặc commune".into(),
             en: "The peer group must be department or commune".into(),
         });
+    }
+    if !computed(state, period).await? {
+        super::live::compute_period(&state.db, &state.config.province, period).await?;
     }
     let rows = sqlx::query!(
         r#"SELECT i.unit_code, u.name_vi, u.name_en, i.total::float8 AS "total!", i.detail

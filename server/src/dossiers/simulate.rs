@@ -58,7 +58,11 @@ pub struct Simulator {
 
 impl Simulator {
     /// Reads the catalogue and the province's communes. `None` when the catalogue is empty.
-    pub async fn new(db: &PgPool, province: &str, seed: u64) -> Result<Option<Simulator>, sqlx::Error> {
+    pub async fn new(
+        db: &PgPool,
+        province: &str,
+        seed: u64,
+    ) -> Result<Option<Simulator>, sqlx::Error> {
         let procedures: Vec<Procedure> = sqlx::query!(
             "SELECT code, level, unit_code, processing_days, online_level, has_fee, online_payment, population_db
              FROM procedures WHERE active ORDER BY code"
@@ -100,8 +104,12 @@ impl Simulator {
                 online_share: rng.random_range(0.2..0.85),
             });
         }
-        let commune_procedures = (0..procedures.len()).filter(|i| procedures[*i].commune_level).collect();
-        let department_procedures = (0..procedures.len()).filter(|i| !procedures[*i].commune_level).collect();
+        let commune_procedures = (0..procedures.len())
+            .filter(|i| procedures[*i].commune_level)
+            .collect();
+        let department_procedures = (0..procedures.len())
+            .filter(|i| !procedures[*i].commune_level)
+            .collect();
         Ok(Some(Simulator {
             rng,
             procedures,
@@ -130,7 +138,7 @@ impl Simulator {
         }
         let h = local.hour() as f64 + local.minute() as f64 / 60.0;
         let hour = match h {
-            h if h < 7.0 || h >= 20.0 => 0.03,
+            h if !(7.0..20.0).contains(&h) => 0.03,
             h if h < 7.5 => 0.3,
             h if h < 11.5 => 1.0 + 0.6 * (-((h - 9.5) * (h - 9.5))).exp(),
             h if h < 13.5 => 0.35,
@@ -164,7 +172,10 @@ impl Simulator {
         // A few procedures carry most dossiers (birth registration, certification…).
         let i = list[(self.rng.random::<f64>().powi(3) * list.len() as f64) as usize % list.len()];
         let p = self.procedures[i].clone();
-        let commune = self.communes.get(self.rng.random_range(0..self.communes.len().max(1))).cloned();
+        let commune = self
+            .communes
+            .get(self.rng.random_range(0..self.communes.len().max(1)))
+            .cloned();
         let unit = if p.commune_level {
             match &commune {
                 Some(c) => c.clone(),
@@ -179,12 +190,29 @@ impl Simulator {
             online_share: 0.5,
         });
         self.next_id += 1;
-        let id = format!("{}-{}-{:07}", self.prefix, local_day(t).format("%y%m%d"), self.next_id);
+        let id = format!(
+            "{}-{}-{:07}",
+            self.prefix,
+            local_day(t).format("%y%m%d"),
+            self.next_id
+        );
         let online = p.online && self.rng.random_bool(habits.online_share);
-        let channel = if online { 2 } else if self.rng.random_bool(0.03) { 3 } else { 1 };
+        let channel = if online {
+            2
+        } else if self.rng.random_bool(0.03) {
+            3
+        } else {
+            1
+        };
         let received = local_day(t);
-        let due = self.calendar.add_working_days(received, p.processing_days.max(0));
-        let fee = if p.has_fee { Some(self.rng.random_range(1..=20) * 10_000) } else { None };
+        let due = self
+            .calendar
+            .add_working_days(received, p.processing_days.max(0));
+        let fee = if p.has_fee {
+            Some(self.rng.random_range(1..=20) * 10_000)
+        } else {
+            None
+        };
         let digitised = self.rng.random_bool(habits.digitisation);
         let base = json!({
             "dossier_id": id, "procedure": p.code, "unit": unit, "commune": commune,
@@ -242,17 +270,31 @@ impl Simulator {
         };
         let finish_day = self.calendar.add_working_days(received, days);
         let finish = finish_day
-            .and_hms_opt(self.rng.random_range(8..17), self.rng.random_range(0..60), 0)
+            .and_hms_opt(
+                self.rng.random_range(8..17),
+                self.rng.random_range(0..60),
+                0,
+            )
             .map(|n| n.and_utc() - super::UTC_OFFSET)
             .unwrap_or(at)
             .max(at + Duration::minutes(30));
         let rating = self.rng.random_bool(0.4).then(|| {
-            if late { self.rng.random_range(1..=4) } else { self.rng.random_range(3..=5) }
+            if late {
+                self.rng.random_range(1..=4)
+            } else {
+                self.rng.random_range(3..=5)
+            }
         });
         let electronic = self.rng.random_bool(habits.digitisation);
-        push(self, finish, 9, json!({"result_at": finish, "electronic_result": electronic}));
+        push(
+            self,
+            finish,
+            9,
+            json!({"result_at": finish, "electronic_result": electronic}),
+        );
         let returned = finish + Duration::hours(self.rng.random_range(1..48));
-        let mut extra = json!({"result_at": finish, "electronic_result": electronic, "rating": rating});
+        let mut extra =
+            json!({"result_at": finish, "electronic_result": electronic, "rating": rating});
         if self.rng.random_bool(0.01) {
             extra["feedback"] = json!({
                 "received_at": returned, "due_at": returned + Duration::days(10),
@@ -295,7 +337,10 @@ impl Simulator {
         while t < to {
             let expected = per_unit_rate_hour * self.rate(t) / 60.0;
             let mut n = expected.floor() as u32;
-            if self.rng.random_bool((expected - expected.floor()).clamp(0.0, 1.0)) {
+            if self
+                .rng
+                .random_bool((expected - expected.floor()).clamp(0.0, 1.0))
+            {
                 n += 1;
             }
             for _ in 0..n {
@@ -328,7 +373,11 @@ const DEMO_HISTORY_DAYS: i64 = 30;
 const DEMO_PER_YEAR: f64 = 150_000.0;
 
 /// Writes `events` through the ingest path as the simulator, in batches.
-pub async fn write(db: &PgPool, events: Vec<Value>, province: &str) -> Result<super::ingest::Stored, sqlx::Error> {
+pub async fn write(
+    db: &PgPool,
+    events: Vec<Value>,
+    province: &str,
+) -> Result<super::ingest::Stored, sqlx::Error> {
     super::ingest::ingest(
         db,
         events,
@@ -368,12 +417,18 @@ pub async fn run_demo(state: crate::AppState) {
         }
     };
     let fresh = matches!(
-        sqlx::query_scalar!("SELECT NOT EXISTS (SELECT 1 FROM dossiers)").fetch_one(&db).await,
+        sqlx::query_scalar!("SELECT NOT EXISTS (SELECT 1 FROM dossiers)")
+            .fetch_one(&db)
+            .await,
         Ok(Some(true))
     );
     let mut last = Utc::now();
     if fresh {
-        sim.arrivals(last - Duration::days(DEMO_HISTORY_DAYS), last, DEMO_PER_YEAR);
+        sim.arrivals(
+            last - Duration::days(DEMO_HISTORY_DAYS),
+            last,
+            DEMO_PER_YEAR,
+        );
     }
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
@@ -383,7 +438,8 @@ pub async fn run_demo(state: crate::AppState) {
         }
         let now = Utc::now();
         let n = per_minute as f64 * (now - last).num_milliseconds() as f64 / 60_000.0;
-        let whole = n.floor() as u32 + u32::from(sim.rng.random_bool((n - n.floor()).clamp(0.0, 1.0)));
+        let whole =
+            n.floor() as u32 + u32::from(sim.rng.random_bool((n - n.floor()).clamp(0.0, 1.0)));
         open_evenly(&mut sim, last, now, whole);
         last = now;
         loop {

@@ -146,9 +146,8 @@ impl Dossier {
             next.result_at = Some(next.status_at);
         }
         if let (None, Some(received)) = (next.due_date, next.received_at) {
-            next.due_date = Some(
-                calendar.add_working_days(local_day(received), procedure.processing_days),
-            );
+            next.due_date =
+                Some(calendar.add_working_days(local_day(received), procedure.processing_days));
         }
         if next.current_due_date.is_none() || next.postponements == 0 {
             next.current_due_date = next.due_date;
@@ -186,7 +185,11 @@ impl Dossier {
         take(&mut self.feedback, &e.feedback, newest);
         flag(&mut self.paid_online, e.paid_online, newest);
         flag(&mut self.electronic_result, e.electronic_result, newest);
-        flag(&mut self.digitised_components, e.digitised_components, newest);
+        flag(
+            &mut self.digitised_components,
+            e.digitised_components,
+            newest,
+        );
         flag(&mut self.electronic_copies, e.electronic_copies, newest);
         flag(&mut self.reused_data, e.reused_data, newest);
         flag(&mut self.shared_for_reuse, e.shared_for_reuse, newest);
@@ -200,9 +203,7 @@ impl Dossier {
         let needs_receipt = self.status.was_received() && self.status != DossierStatus::Withdrawn;
         match self.received_at {
             None if needs_receipt => Err(ItemError::ReceiptUnknown),
-            Some(r) if self.result_at.is_some_and(|x| x < r) => {
-                Err(ItemError::ResultBeforeReceipt)
-            }
+            Some(r) if self.result_at.is_some_and(|x| x < r) => Err(ItemError::ResultBeforeReceipt),
             Some(r) if self.due_date.is_some_and(|d| d < local_day(r)) => {
                 Err(ItemError::DueBeforeReceipt)
             }
@@ -316,12 +317,31 @@ mod tests {
             d.clone().apply(&done, &THREE_DAYS, &cal, false),
             Err(ItemError::ReceiptUnknown)
         );
-        assert_eq!(d.apply(&received, &THREE_DAYS, &cal, false), Ok(Applied::Newest));
-        assert_eq!(d.apply(&done, &THREE_DAYS, &cal, false), Ok(Applied::Newest));
-        assert_eq!(d.apply(&processing, &THREE_DAYS, &cal, false), Ok(Applied::OutOfOrder));
-        assert_eq!(d.apply(&processing, &THREE_DAYS, &cal, false), Ok(Applied::Duplicate));
-        assert_eq!(d.status, DossierStatus::Processed, "the older event does not win");
-        assert!(d.digitised_components, "but it fills what the newer one left out");
+        assert_eq!(
+            d.apply(&received, &THREE_DAYS, &cal, false),
+            Ok(Applied::Newest)
+        );
+        assert_eq!(
+            d.apply(&done, &THREE_DAYS, &cal, false),
+            Ok(Applied::Newest)
+        );
+        assert_eq!(
+            d.apply(&processing, &THREE_DAYS, &cal, false),
+            Ok(Applied::OutOfOrder)
+        );
+        assert_eq!(
+            d.apply(&processing, &THREE_DAYS, &cal, false),
+            Ok(Applied::Duplicate)
+        );
+        assert_eq!(
+            d.status,
+            DossierStatus::Processed,
+            "the older event does not win"
+        );
+        assert!(
+            d.digitised_components,
+            "but it fills what the newer one left out"
+        );
         assert!(d.electronic_result);
         assert_eq!(d.seen_seqs, vec![1, 2, 3]);
         assert_eq!(d.result_at, Some(done.event_at));
@@ -335,14 +355,31 @@ mod tests {
         received.due_date = Some(day("2026-12-05"));
         let mut d = Dossier::new(&received);
         d.apply(&received, &THREE_DAYS, &cal, false).unwrap();
-        assert_eq!(d.timeliness(&cal, day("2026-12-04")), (Timeliness::InTime, 0));
-        assert_eq!(d.timeliness(&cal, day("2026-12-07")), (Timeliness::InTime, 0));
-        assert_eq!(d.timeliness(&cal, day("2026-12-08")), (Timeliness::Overdue, 1));
-        assert_eq!(d.timeliness(&cal, day("2026-12-14")), (Timeliness::Overdue, 5));
+        assert_eq!(
+            d.timeliness(&cal, day("2026-12-04")),
+            (Timeliness::InTime, 0)
+        );
+        assert_eq!(
+            d.timeliness(&cal, day("2026-12-07")),
+            (Timeliness::InTime, 0)
+        );
+        assert_eq!(
+            d.timeliness(&cal, day("2026-12-08")),
+            (Timeliness::Overdue, 1)
+        );
+        assert_eq!(
+            d.timeliness(&cal, day("2026-12-14")),
+            (Timeliness::Overdue, 5)
+        );
         let finish = |at: &str| {
             let mut f = d.clone();
-            f.apply(&event(9, DossierStatus::Processed, at), &THREE_DAYS, &cal, false)
-                .unwrap();
+            f.apply(
+                &event(9, DossierStatus::Processed, at),
+                &THREE_DAYS,
+                &cal,
+                false,
+            )
+            .unwrap();
             f.timeliness(&cal, day("2026-12-20"))
         };
         assert_eq!(finish("2026-12-04T03:00:00Z"), (Timeliness::Early, 0));
@@ -351,20 +388,28 @@ mod tests {
         let mut paused = d.clone();
         paused
             .apply(
-                &event(5, DossierStatus::SupplementRequested, "2026-12-02T03:00:00Z"),
+                &event(
+                    5,
+                    DossierStatus::SupplementRequested,
+                    "2026-12-02T03:00:00Z",
+                ),
                 &THREE_DAYS,
                 &cal,
                 false,
             )
             .unwrap();
-        assert_eq!(paused.timeliness(&cal, day("2026-12-20")), (Timeliness::Paused, 0));
+        assert_eq!(
+            paused.timeliness(&cal, day("2026-12-20")),
+            (Timeliness::Paused, 0)
+        );
     }
 
     #[test]
     fn personal_data_is_dropped_unless_kept() {
         let cal = Calendar::default();
         let mut e = event(1, DossierStatus::Received, "2026-12-01T02:00:00Z");
-        e.applicant = Some(serde_json::json!({"name": "Nguyễn Văn A", "id_number": "040123456789"}));
+        e.applicant =
+            Some(serde_json::json!({"name": "Nguyễn Văn A", "id_number": "040123456789"}));
         let mut d = Dossier::new(&e);
         d.apply(&e, &THREE_DAYS, &cal, false).unwrap();
         assert_eq!(d.personal, None);

@@ -44,10 +44,14 @@ struct Row {
 impl Row {
     fn into_dossier(self) -> Result<Dossier, sqlx::Error> {
         let bad = |what: &str, v: i16| {
-            sqlx::Error::Decode(format!("dossier {}: {what} {v} is not a known code", self.id).into())
+            sqlx::Error::Decode(
+                format!("dossier {}: {what} {v} is not a known code", self.id).into(),
+            )
         };
-        let status = DossierStatus::from_code(self.status.into()).ok_or_else(|| bad("status", self.status))?;
-        let channel = Channel::from_code(self.channel.into()).ok_or_else(|| bad("channel", self.channel))?;
+        let status = DossierStatus::from_code(self.status.into())
+            .ok_or_else(|| bad("status", self.status))?;
+        let channel =
+            Channel::from_code(self.channel.into()).ok_or_else(|| bad("channel", self.channel))?;
         let feedback: Option<DossierFeedback> = self
             .feedback
             .map(serde_json::from_value)
@@ -166,7 +170,11 @@ pub async fn upsert(tx: &mut PgConnection, dossiers: &[&Dossier]) -> Result<(), 
         .collect();
     let feedback: Vec<Option<Value>> = dossiers
         .iter()
-        .map(|d| d.feedback.as_ref().and_then(|f| serde_json::to_value(f).ok()))
+        .map(|d| {
+            d.feedback
+                .as_ref()
+                .and_then(|f| serde_json::to_value(f).ok())
+        })
         .collect();
     sqlx::query!(
         r#"INSERT INTO dossiers AS t (id, procedure_code, unit_code, commune_code, channel, status, last_seq,
