@@ -224,6 +224,24 @@ async fn serve(
     background.spawn(indicators::run_reminders(state.clone()));
     background.spawn(indicators::run_province_board(state.clone()));
     background.spawn(dossiers::live::run(state.clone()));
+    if let Some(url) = state.config.onestop_url.clone() {
+        let connector = dossiers::connector::Connector {
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .context("building the one-stop feed client")?,
+            url,
+            token: state
+                .config
+                .onestop_token
+                .as_ref()
+                .map(|t| t.expose().to_string()),
+            province: state.config.province.clone(),
+            keep_personal: state.config.keep_personal_data,
+        };
+        let poll = Duration::from_millis(state.config.onestop_poll_ms.max(100));
+        background.spawn(dossiers::connector::run(state.clone(), connector, poll));
+    }
     match central {
         Some(settings) => {
             background.spawn(central::worker::run(state.clone(), settings));

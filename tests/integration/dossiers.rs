@@ -274,7 +274,8 @@ async fn events_move_the_live_board_and_the_766_index() {
     let token = one_stop(&app).await;
     let mut ws = app.ws().await;
     ws.subscribe(&format!("dossiers/{ANH_SON}"), None).await;
-    ws.subscribe("dossiers/40", None).await;
+    let mut province_ws = app.ws().await;
+    province_ws.subscribe("dossiers/40", None).await;
     // Two dossiers received now (one due long ago in working days: received 20 days ago and
     // still open), one finished on time.
     let mut overdue = event("HS-OLD", 1, 4, 24 * 20);
@@ -290,7 +291,7 @@ async fn events_move_the_live_board_and_the_766_index() {
     assert_eq!(board.overdue, 1);
     assert_eq!(board.late_without_apology, 1);
     assert!(board.received_today >= 1);
-    let province = board_where(&mut ws, |b| b.unit == "40" && b.in_progress == 2).await;
+    let province = board_where(&mut province_ws, |b| b.unit == "40" && b.in_progress == 2).await;
     let commune = province
         .communes
         .iter()

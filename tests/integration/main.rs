@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod calendar;
 mod central;
+mod dossier_feed;
 mod dossiers;
 mod embedded;
 mod faults;

@@ -39,6 +39,16 @@ pub struct Batch<'a> {
     pub scope: Scope,
     /// Keep the applicant's personal data (off by default; never shown on the wall).
     pub keep_personal: bool,
+    /// A pull connector's position after this batch, stored in the same transaction as the
+    /// events: a restart resumes exactly after the last stored page.
+    pub cursor: Option<Cursor<'a>>,
+}
+
+/// Where a feed stands after a page.
+#[derive(Clone, Debug)]
+pub struct Cursor<'a> {
+    pub feed: &'a str,
+    pub next: &'a str,
 }
 
 /// What storing a batch did.
@@ -115,7 +125,15 @@ pub async fn ingest(
     let touched = loop {
         let mut tx = db.begin().await?;
         let mut round = results.clone();
-        match store_events(&mut tx, &events, &procedures, &calendar, batch, &mut round).await {
+        let stored =
+            match store_events(&mut tx, &events, &procedures, &calendar, batch, &mut round).await {
+                Ok(touched) => match &batch.cursor {
+                    Some(c) => advance(&mut tx, c, events.len()).await.map(|()| touched),
+                    None => Ok(touched),
+                },
+                Err(e) => Err(e),
+            };
+        match stored {
             Ok(touched) => match tx.commit().await {
                 Ok(()) => {
                     results = round;
@@ -138,6 +156,20 @@ pub async fn ingest(
         },
         touched,
     })
+}
+
+async fn advance(tx: &mut PgConnection, c: &Cursor<'_>, events: usize) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO dossier_feed_cursors (source, cursor, pages, events) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, pages = dossier_feed_cursors.pages + 1,
+             events = dossier_feed_cursors.events + EXCLUDED.events, updated_at = now()",
+        c.feed,
+        c.next,
+        events as i64
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 fn retryable(e: &sqlx::Error) -> bool {

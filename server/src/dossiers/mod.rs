@@ -7,6 +7,7 @@
 //! boards and indexes of the units touched and publishes them on `dossiers/{unit}`.
 
 pub mod catalogue;
+pub mod connector;
 pub mod event;
 pub mod export;
 pub mod index;

@@ -75,6 +75,7 @@ pub async fn post_events(
             source: &source,
             scope,
             keep_personal: state.config.keep_personal_data,
+            cursor: None,
         },
     )
     .await?;

@@ -385,6 +385,7 @@ pub async fn write(
             source: "simulator",
             scope: super::ingest::Scope::Province(province.to_string()),
             keep_personal: false,
+            cursor: None,
         },
     )
     .await
