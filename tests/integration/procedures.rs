@@ -456,6 +456,25 @@ async fn the_demo_catalogue_seeds_an_empty_catalogue_once() {
         0,
         "a catalogue is never seeded over"
     );
+    // A procedure withdrawn from the catalogue stays (dossiers refer to it), inactive, audited.
+    let withdrawn = ioc_server::dossiers::catalogue::store::deactivate(
+        &app.db,
+        "40",
+        &ioc_server::audit::Actor::system("test"),
+        "1.001193",
+    )
+    .await
+    .unwrap();
+    assert!(!withdrawn.active);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE entity = 'procedure' AND action = 'update'
+             AND entity_id = '1.001193' AND (before->>'active')::bool AND NOT (after->>'active')::bool"
+        )
+        .await,
+        1
+    );
 
     // Another province: its own departments of the same kinds handle the procedures.
     let other = spawn_app_for_province("42").await;

@@ -99,10 +99,10 @@ fn ProcedureCells(ctx: AdminCtx, procedure: ProcedureView) -> impl IntoView {
     } else {
         format!("{} {}", p.processing_days, ctx.t(M::WorkingDays))
     };
-    let handled_by = p
-        .unit_code
-        .clone()
-        .unwrap_or_else(|| ctx.t(M::EveryCommune).to_string());
+    let handled_by = match p.unit_code.clone() {
+        Some(unit) => view! { <code>{unit}</code> }.into_any(),
+        None => ctx.t(M::EveryCommune).into_any(),
+    };
     let extras = [
         (p.has_fee, M::WithFee),
         (p.online_payment, M::PaysOnline),
@@ -120,7 +120,7 @@ fn ProcedureCells(ctx: AdminCtx, procedure: ProcedureView) -> impl IntoView {
         </td>
         <td data-label=ctx.t(M::Level)>
             {ctx.t(level_label(p.level))}
-            <span class="sub"><code>{handled_by}</code></span>
+            <span class="sub">{handled_by}</span>
         </td>
         <td data-label=ctx.t(M::ProcessingTime)>{days}</td>
         <td data-label=ctx.t(M::OnlineService)>

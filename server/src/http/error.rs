@@ -307,12 +307,19 @@ fn unprocessable_code(msg: Msg) -> &'static str {
 }
 
 /// "3, 7, 12": which rows were refused, for the one-line message (the reasons are in `rows`).
+/// A file refused on thousands of rows names the first 20 and how many there are.
 fn row_list(rows: &[ioc_protocol::RowError]) -> String {
+    const SHOWN: usize = 20;
     let mut numbers: Vec<u32> = rows.iter().map(|r| r.row).collect();
     numbers.sort_unstable();
     numbers.dedup();
-    let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
-    list.join(", ")
+    let list: Vec<String> = numbers.iter().take(SHOWN).map(u32::to_string).collect();
+    let more = numbers.len().saturating_sub(SHOWN);
+    if more == 0 {
+        list.join(", ")
+    } else {
+        format!("{}, … (+{more})", list.join(", "))
+    }
 }
 
 fn is_unavailable(e: &sqlx::Error) -> bool {
@@ -429,4 +436,29 @@ fn serde_text(body_text: &str) -> String {
         .map(|(_, rest)| rest)
         .unwrap_or(body_text)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u32) -> ioc_protocol::RowError {
+        ioc_protocol::RowError {
+            row: n,
+            code: "bad_days".into(),
+            message_vi: String::new(),
+            message_en: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_message_names_the_refused_rows_once_and_at_most_twenty() {
+        assert_eq!(row_list(&[row(7), row(3), row(7)]), "3, 7");
+        let many: Vec<_> = (2..=101).map(row).collect();
+        let text = row_list(&many);
+        assert!(
+            text.starts_with("2, 3, ") && text.ends_with("21, … (+80)"),
+            "{text}"
+        );
+    }
 }
