@@ -85,7 +85,9 @@ SELECT ioc_create_time_series('dossier_events', $cols$
     event_at    timestamptz NOT NULL,
     source      text NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
-    body        jsonb NOT NULL
+    -- The item as sent (personal data removed), kept verbatim: json, not jsonb, since it is only
+    -- read back whole and parsing it into jsonb would cost the hot path.
+    body        json NOT NULL
 $cols$, 'event_at', INTERVAL '1 month');
 CREATE INDEX dossier_events_dossier ON dossier_events (dossier_id, event_at);
 
@@ -234,6 +236,8 @@ CREATE TABLE dossier_index (
     period_kind  text NOT NULL CHECK (period_kind IN ('month', 'quarter', 'year', 'rolling30')),
     period_start date NOT NULL,
     total        numeric(6, 2) NOT NULL,
+    -- The six groups' points, in the groups' order (the ranking tables read these, not detail).
+    groups       double precision[] NOT NULL,
     detail       jsonb NOT NULL,
     computed_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (period_kind, period_start, unit_code)

@@ -178,7 +178,7 @@ async fn each_item_is_answered_and_the_valid_ones_are_stored() {
     assert_eq!(
         count(
             &app,
-            "SELECT count(*) FROM dossier_events WHERE body ? 'applicant'"
+            "SELECT count(*) FROM dossier_events WHERE body::jsonb ? 'applicant'"
         )
         .await,
         0

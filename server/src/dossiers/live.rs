@@ -22,6 +22,10 @@ use crate::AppState;
 
 /// How long the worker waits after a wake-up for more batches to arrive.
 const COALESCE: Duration = Duration::from_millis(200);
+/// The periods no wall shows live (this quarter, this year, past periods that late events
+/// changed) are recomputed at most this often under load: the boards stay within a second of
+/// the events, the ranking tables of a quarter within half a minute.
+const SLOW_LANE: Duration = Duration::from_secs(30);
 /// Full refresh (time passes: dossiers become overdue, days change).
 const REFRESH: Duration = Duration::from_secs(60);
 
@@ -88,6 +92,9 @@ pub async fn units(db: &PgPool, province: &str) -> Result<Vec<UnitInfo>, sqlx::E
 pub async fn run(state: AppState) {
     let live = state.dossier_live.clone();
     let mut refresh = tokio::time::interval(REFRESH);
+    // Past days touched since the slow lane last ran.
+    let mut pending_days: BTreeSet<NaiveDate> = BTreeSet::new();
+    let mut slow_ran = std::time::Instant::now() - SLOW_LANE;
     loop {
         let full = tokio::select! {
             _ = state.shutdown.cancelled() => return,
@@ -95,9 +102,15 @@ pub async fn run(state: AppState) {
             _ = refresh.tick() => true,
         };
         tokio::time::sleep(COALESCE).await;
-        let dirty = live.take();
+        let mut dirty = live.take();
+        pending_days.append(&mut dirty.days);
+        let slow = full || slow_ran.elapsed() >= SLOW_LANE;
+        if slow {
+            dirty.days = std::mem::take(&mut pending_days);
+            slow_ran = std::time::Instant::now();
+        }
         let started = std::time::Instant::now();
-        match recompute(&state, dirty, full).await {
+        match recompute(&state, dirty, full, slow).await {
             Ok(()) => metrics::histogram!("ioc_dossier_board_seconds")
                 .record(started.elapsed().as_secs_f64()),
             Err(e) => tracing::warn!(error = %e, "dossier boards not recomputed"),
@@ -105,9 +118,15 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Recomputes the indexes of the periods touched and the boards of the units touched (all of
-/// them on a full refresh), stores and publishes them.
-pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(), sqlx::Error> {
+/// Recomputes the indexes the boards show (this month, the rolling 30 days), with `slow` also
+/// this quarter, this year and the past periods of `dirty.days`; then the boards of the units
+/// touched (all of them on a full refresh); stores and publishes them.
+pub async fn recompute(
+    state: &AppState,
+    dirty: Dirty,
+    full: bool,
+    slow: bool,
+) -> Result<(), sqlx::Error> {
     let db = &state.db;
     let province = state.config.province.as_str();
     let today = super::today();
@@ -115,9 +134,11 @@ pub async fn recompute(state: &AppState, dirty: Dirty, full: bool) -> Result<(),
     let overdue_through = calendar.previous_working_day(today);
     let config = Config::load(db).await?;
     let units = units(db, province).await?;
-    // Periods: the current ones always, and those of past days that late events changed.
+    // Periods: those the boards show always; the others in the slow lane.
+    let shown = [PeriodKind::Month, PeriodKind::Rolling30];
     let mut periods: BTreeSet<IndexPeriod> = PeriodKind::ALL
         .iter()
+        .filter(|k| slow || shown.contains(k))
         .map(|k| k.containing(today))
         .collect();
     for day in &dirty.days {
@@ -244,7 +265,8 @@ pub async fn store_period(
     for (unit, m) in &measures {
         let (summary, metrics) = config.score(m);
         let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
-        store_index(&mut tx, unit, period, summary.total, &detail).await?;
+        let groups: Vec<f64> = summary.groups.iter().map(|g| g.points).collect();
+        store_index(&mut tx, unit, period, summary.total, &groups, &detail).await?;
         summaries.insert(unit.clone(), summary);
     }
     tx.commit().await?;
@@ -284,18 +306,21 @@ async fn store_index(
     unit: &str,
     period: IndexPeriod,
     total: f64,
+    groups: &[f64],
     detail: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO dossier_index (unit_code, period_kind, period_start, total, detail, computed_at)
-         VALUES ($1, $2, $3, $4::float8::numeric(6, 2), $5, now())
+        "INSERT INTO dossier_index (unit_code, period_kind, period_start, total, groups, detail, computed_at)
+         VALUES ($1, $2, $3, $4::float8::numeric(6, 2), $5, $6, now())
          ON CONFLICT (period_kind, period_start, unit_code)
-         DO UPDATE SET total = EXCLUDED.total, detail = EXCLUDED.detail, computed_at = now()
+         DO UPDATE SET total = EXCLUDED.total, groups = EXCLUDED.groups, detail = EXCLUDED.detail,
+                       computed_at = now()
          WHERE dossier_index.detail IS DISTINCT FROM EXCLUDED.detail",
         unit,
         period.kind.as_str(),
         period.start,
         total,
+        groups,
         detail
     )
     .execute(tx)

@@ -335,7 +335,7 @@ async fn ranking_rows(
         super::live::compute_period(&state.db, &state.config.province, period).await?;
     }
     let rows = sqlx::query!(
-        r#"SELECT i.unit_code, u.name_vi, u.name_en, i.total::float8 AS "total!", i.detail
+        r#"SELECT i.unit_code, u.name_vi, u.name_en, i.total::float8 AS "total!", i.groups
            FROM dossier_index i JOIN units u ON u.code = i.unit_code
            WHERE i.period_kind = $1 AND i.period_start = $2 AND u.kind = $3 AND u.parent_code = $4
              AND i.total > 0
@@ -351,9 +351,7 @@ async fn ranking_rows(
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let groups = serde_json::from_value::<IndexSummary>(r.detail["summary"].clone())
-                .map(|s| s.groups.iter().map(|g| g.points).collect())
-                .unwrap_or_default();
+            let groups = r.groups;
             RankRow {
                 rank: i + 1,
                 unit: r.unit_code,

@@ -137,7 +137,7 @@ pub async fn insert_events(
     let bodies: Vec<Value> = events.iter().map(|(_, b)| (*b).clone()).collect();
     sqlx::query!(
         "INSERT INTO dossier_events (dossier_id, seq, status, event_at, source, body)
-         SELECT d, s, st, a, $5, b FROM UNNEST($1::text[], $2::int8[], $3::int2[], $4::timestamptz[], $6::jsonb[])
+         SELECT d, s, st, a, $5, b FROM UNNEST($1::text[], $2::int8[], $3::int2[], $4::timestamptz[], $6::json[])
              AS u(d, s, st, a, b)",
         &ids as &[&str],
         &seqs,
