@@ -331,8 +331,25 @@ pub struct DossierBoard {
     /// Overdue dossiers per commune (the map), for the province.
     #[serde(default)]
     pub communes: Vec<CommuneCount>,
+    /// The unit's most recently overdue dossiers (newest first, at most 5): the live alert to
+    /// the responsible unit. Empty on the province's board.
+    #[serde(default)]
+    pub alerts: Vec<OverdueAlert>,
     /// True when the figures come from the built-in simulator.
     pub demo: bool,
+}
+
+/// A dossier that went past its return date (no personal data).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OverdueAlert {
+    pub id: String,
+    pub procedure: String,
+    pub procedure_name: String,
+    pub due_date: NaiveDate,
+    /// Working days past the return date.
+    pub days_late: i64,
+    pub apologised: bool,
 }
 
 /// A 766 total with its six groups.

@@ -290,6 +290,10 @@ async fn events_move_the_live_board_and_the_766_index() {
     );
     assert_eq!(board.overdue, 1);
     assert_eq!(board.late_without_apology, 1);
+    // The live alert to the commune names the dossier, not the citizen.
+    assert_eq!(board.alerts.len(), 1);
+    assert_eq!(board.alerts[0].id, "HS-OLD");
+    assert!(!board.alerts[0].apologised);
     assert!(board.received_today >= 1);
     let province = board_where(&mut province_ws, |b| b.unit == "40" && b.in_progress == 2).await;
     let commune = province

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
-use ioc_protocol::{CommuneCount, DossierBoard, IndexSummary, Payload, RankRow};
+use ioc_protocol::{CommuneCount, DossierBoard, IndexSummary, OverdueAlert, Payload, RankRow};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 
@@ -179,11 +179,13 @@ pub async fn recompute(
     .await?
     .map(|r| (r.name_vi, r.name_en))
     .unwrap_or_default();
-    for unit in std::iter::once(province.to_string()).chain(units.iter().map(|u| u.code.clone())) {
+    let chosen: Vec<String> = std::iter::once(province.to_string())
+        .chain(units.iter().map(|u| u.code.clone()))
+        .filter(|u| full || u == province || dirty.units.contains(u))
+        .collect();
+    let mut alerts = alerts(db, &chosen, &calendar, today, overdue_through).await?;
+    for unit in chosen {
         let is_province = unit == province;
-        if !full && !is_province && !dirty.units.contains(&unit) {
-            continue;
-        }
         let (name_vi, name_en) = match names.get(unit.as_str()) {
             Some(u) => (u.name_vi.clone(), u.name_en.clone()),
             None => (p_vi.clone(), p_en.clone()),
@@ -218,6 +220,7 @@ pub async fn recompute(
             } else {
                 Vec::new()
             },
+            alerts: alerts.remove(&unit).unwrap_or_default(),
             demo: state.config.demo,
         });
     }
@@ -295,6 +298,45 @@ pub async fn compute_period(
     )
     .await?;
     Ok(())
+}
+
+/// The most recently overdue dossiers of each of `units` (at most 5 each), from the partial
+/// index on open dossiers.
+async fn alerts(
+    db: &PgPool,
+    units: &[String],
+    calendar: &Calendar,
+    today: NaiveDate,
+    overdue_through: NaiveDate,
+) -> Result<HashMap<String, Vec<OverdueAlert>>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT unit_code AS "unit!", id AS "id!", procedure_code AS "procedure!",
+                  name_vi AS "procedure_name!", due_date AS "due_date!", postponements AS "postponements!"
+           FROM (SELECT d.unit_code, d.id, d.procedure_code, p.name_vi, d.due_date, d.postponements,
+                        row_number() OVER (PARTITION BY d.unit_code ORDER BY d.due_date DESC, d.id) AS n
+                 FROM dossiers d JOIN procedures p ON p.code = d.procedure_code
+                 -- The first condition is the partial index's own (so the planner uses it).
+                 WHERE d.status IN (2, 4, 5, 6, 8) AND d.status IN (2, 4)
+                   AND d.unit_code = ANY($1) AND d.due_date <= $2) recent
+           WHERE n <= 5 ORDER BY unit_code, n"#,
+        units,
+        overdue_through
+    )
+    .fetch_all(db)
+    .await?;
+    let mut out: HashMap<String, Vec<OverdueAlert>> = HashMap::new();
+    for r in rows {
+        let effective = calendar.next_working_day(r.due_date);
+        out.entry(r.unit).or_default().push(OverdueAlert {
+            id: r.id,
+            procedure: r.procedure,
+            procedure_name: r.procedure_name,
+            due_date: r.due_date,
+            days_late: calendar.working_days_between(effective, today).max(1),
+            apologised: r.postponements > 0,
+        });
+    }
+    Ok(out)
 }
 
 fn percent(part: f64, whole: f64) -> Option<f64> {
@@ -537,6 +579,7 @@ pub async fn empty_board(
         index: None,
         ranking: Vec::new(),
         communes: Vec::new(),
+        alerts: Vec::new(),
         demo,
     }))
 }
