@@ -429,3 +429,39 @@ async fn events_move_the_live_board_and_the_766_index() {
     assert_eq!(xlsx.status(), StatusCode::OK);
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
 }
+
+#[tokio::test]
+async fn concurrent_batches_creating_the_same_dossiers_count_each_once() {
+    let app = spawn_app().await;
+    let token = one_stop(&app).await;
+    // 300 new dossiers; each one's receipt is in batch A and its processing event in batch B,
+    // and both batches are sent at the same time, several rounds.
+    for round in 0..4 {
+        let ids: Vec<String> = (0..300).map(|i| format!("RACE-{round}-{i}")).collect();
+        let a: Vec<Value> = ids.iter().map(|id| event(id, 1, 2, 10)).collect();
+        let b: Vec<Value> = ids.iter().map(|id| event(id, 2, 4, 10)).collect();
+        let (ra, rb) = tokio::join!(send(&app, &token, a), send(&app, &token, b));
+        assert_eq!((ra.stored, rb.stored), (300, 300));
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM dossiers").await, 1200);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM dossiers WHERE cardinality(seen_seqs) = 2 AND status = 4"
+        )
+        .await,
+        1200
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM dossier_events").await,
+        2400
+    );
+    assert_eq!(
+        count(&app, "SELECT sum(received) FROM dossier_daily").await,
+        1200
+    );
+    assert_eq!(
+        count(&app, "SELECT sum(count) FROM dossier_open").await,
+        1200
+    );
+}

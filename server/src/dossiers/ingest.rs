@@ -21,6 +21,8 @@ use crate::calendar::Calendar;
 
 /// Events per batch; the items after it are answered "send again in another batch".
 pub const MAX_BATCH: usize = 5000;
+/// Times a batch is repeated after a concurrent batch got in its way.
+const MAX_ATTEMPTS: u32 = 5;
 
 /// Whose dossiers a sender may send.
 #[derive(Clone, Debug)]
@@ -119,15 +121,24 @@ pub async fn ingest(
             }
         },
     );
-    // A deadlock with a concurrent batch is possible only through the database's own choices
-    // (rows are locked in key order); the batch is then simply repeated.
+    // Repeated when a concurrent batch got in the way: a deadlock (possible only through the
+    // database's own choices: rows are locked in key order), or a dossier new to this batch that
+    // a concurrent batch created meanwhile (the repeat then finds and locks it).
     let mut attempt = 0;
     let touched = loop {
         let mut tx = db.begin().await?;
         let mut round = results.clone();
         let stored =
             match store_events(&mut tx, &events, &procedures, &calendar, batch, &mut round).await {
-                Ok(touched) => match &batch.cursor {
+                Ok(None) if attempt < MAX_ATTEMPTS => {
+                    attempt += 1;
+                    metrics::counter!("ioc_dossier_batch_races_total").increment(1);
+                    continue; // dropping `tx` rolls it back
+                }
+                Ok(None) => Err(sqlx::Error::Protocol(
+                    "a dossier kept being created by concurrent batches".into(),
+                )),
+                Ok(Some(touched)) => match &batch.cursor {
                     Some(c) => advance(&mut tx, c, events.len()).await.map(|()| touched),
                     None => Ok(touched),
                 },
@@ -139,10 +150,10 @@ pub async fn ingest(
                     results = round;
                     break touched;
                 }
-                Err(e) if retryable(&e) && attempt < 3 => attempt += 1,
+                Err(e) if retryable(&e) && attempt < MAX_ATTEMPTS => attempt += 1,
                 Err(e) => return Err(e),
             },
-            Err(e) if retryable(&e) && attempt < 3 => attempt += 1,
+            Err(e) if retryable(&e) && attempt < MAX_ATTEMPTS => attempt += 1,
             Err(e) => return Err(e),
         }
     };
@@ -279,6 +290,8 @@ fn check_references(
 }
 
 /// The transaction: lock the dossiers, merge, write events, dossiers and rollup differences.
+/// `None` when a dossier this batch took for new was created by a concurrent batch meanwhile
+/// (no row to lock existed when we looked): the caller rolls back and repeats.
 async fn store_events(
     tx: &mut PgConnection,
     events: &[(usize, Event, Value)],
@@ -286,7 +299,7 @@ async fn store_events(
     calendar: &Calendar,
     batch: &Batch<'_>,
     results: &mut [ItemResult],
-) -> Result<BTreeMap<String, HashSet<NaiveDate>>, sqlx::Error> {
+) -> Result<Option<BTreeMap<String, HashSet<NaiveDate>>>, sqlx::Error> {
     let ids: Vec<String> = events
         .iter()
         .map(|(_, e, _)| e.dossier_id.clone())
@@ -325,6 +338,11 @@ async fn store_events(
         Some(b) => b != d,
         None => !d.seen_seqs.is_empty(),
     });
+    let new: HashSet<&str> = after
+        .keys()
+        .filter(|id| !before.contains_key(*id))
+        .map(String::as_str)
+        .collect();
     let mut deltas = Deltas::default();
     for (id, d) in &after {
         if let Some(b) = before.remove(id) {
@@ -342,8 +360,11 @@ async fn store_events(
     let mut changed: Vec<&Dossier> = after.values().collect();
     changed.sort_by(|a, b| a.id.cmp(&b.id));
     if !changed.is_empty() {
-        store::upsert(&mut *tx, &changed).await?;
+        let inserted = store::upsert(&mut *tx, &changed).await?;
+        if inserted.len() != new.len() || !inserted.iter().all(|id| new.contains(id.as_str())) {
+            return Ok(None);
+        }
     }
     deltas.write(&mut *tx).await?;
-    Ok(touched)
+    Ok(Some(touched))
 }

@@ -151,8 +151,13 @@ pub async fn insert_events(
     Ok(())
 }
 
-/// Writes the new states of `dossiers` (sorted by id).
-pub async fn upsert(tx: &mut PgConnection, dossiers: &[&Dossier]) -> Result<(), sqlx::Error> {
+/// Writes the new states of `dossiers` (sorted by id). Returns the ids of the rows that were
+/// inserted (not updated): a dossier the caller took for new but that comes back updated was
+/// inserted by a concurrent batch after the caller looked (see `ingest`).
+pub async fn upsert(
+    tx: &mut PgConnection,
+    dossiers: &[&Dossier],
+) -> Result<Vec<String>, sqlx::Error> {
     macro_rules! col {
         ($f:ident) => {
             dossiers.iter().map(|d| d.$f.clone()).collect::<Vec<_>>()
@@ -176,7 +181,7 @@ pub async fn upsert(tx: &mut PgConnection, dossiers: &[&Dossier]) -> Result<(), 
                 .and_then(|f| serde_json::to_value(f).ok())
         })
         .collect();
-    sqlx::query!(
+    let inserted = sqlx::query!(
         r#"INSERT INTO dossiers AS t (id, procedure_code, unit_code, commune_code, channel, status, last_seq,
                seen_seqs, status_at, received_at, due_date, current_due_date, result_at, fee, paid_online,
                electronic_result, digitised_components, electronic_copies, reused_data, shared_for_reuse,
@@ -202,7 +207,8 @@ pub async fn upsert(tx: &mut PgConnection, dossiers: &[&Dossier]) -> Result<(), 
                electronic_copies = EXCLUDED.electronic_copies, reused_data = EXCLUDED.reused_data,
                shared_for_reuse = EXCLUDED.shared_for_reuse, population_data = EXCLUDED.population_data,
                synced_at = EXCLUDED.synced_at, rating = EXCLUDED.rating, feedback = EXCLUDED.feedback,
-               personal = EXCLUDED.personal, postponements = EXCLUDED.postponements, updated_at = now()"#,
+               personal = EXCLUDED.personal, postponements = EXCLUDED.postponements, updated_at = now()
+           RETURNING id, (xmax = 0) AS "inserted!""#,
         &col!(id),
         &col!(procedure),
         &col!(unit),
@@ -230,7 +236,11 @@ pub async fn upsert(tx: &mut PgConnection, dossiers: &[&Dossier]) -> Result<(), 
         &col!(personal) as &[Option<Value>],
         &col!(postponements),
     )
-    .execute(tx)
+    .fetch_all(tx)
     .await?;
-    Ok(())
+    Ok(inserted
+        .into_iter()
+        .filter(|r| r.inserted)
+        .map(|r| r.id)
+        .collect())
 }

@@ -263,7 +263,7 @@ pub async fn apologise(
     )
     .fetch_one(&mut *tx)
     .await?;
-    store::upsert(&mut tx, &[&after]).await?;
+    store::upsert(&mut tx, &[&after]).await?; // locked above: always an update
     let mut deltas = Deltas::default();
     deltas.add(&before, -1, &calendar);
     deltas.add(&after, 1, &calendar);
