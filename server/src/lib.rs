@@ -71,6 +71,8 @@ pub struct AppState {
     pub province_board: Arc<tokio::sync::Notify>,
     /// Units whose dossier boards changed since the dossier worker last ran (it wakes on them).
     pub dossier_live: dossiers::live::Shared,
+    /// One dossier batch at a time stores in this process (see `dossiers::ingest::Writer`).
+    pub dossier_writer: dossiers::ingest::Writer,
     /// Whether the database server is up (the embedded postmaster's supervisor says; `/healthz`).
     pub database_health: db::embedded::ClusterHealth,
 }
@@ -190,6 +192,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         province_board: Arc::new(tokio::sync::Notify::new()),
         database_health: database.health(),
         dossier_live: Default::default(),
+        dossier_writer: Default::default(),
         config: Arc::new(config),
     };
     let task = tokio::spawn(serve(listener, state, database, central));
@@ -238,6 +241,7 @@ async fn serve(
                 .map(|t| t.expose().to_string()),
             province: state.config.province.clone(),
             keep_personal: state.config.keep_personal_data,
+            writer: state.dossier_writer.clone(),
         };
         let poll = Duration::from_millis(state.config.onestop_poll_ms.max(100));
         background.spawn(dossiers::connector::run(state.clone(), connector, poll));

@@ -434,34 +434,60 @@ async fn events_move_the_live_board_and_the_766_index() {
 async fn concurrent_batches_creating_the_same_dossiers_count_each_once() {
     let app = spawn_app().await;
     let token = one_stop(&app).await;
-    // 300 new dossiers; each one's receipt is in batch A and its processing event in batch B,
-    // and both batches are sent at the same time, several rounds.
-    for round in 0..4 {
-        let ids: Vec<String> = (0..300).map(|i| format!("RACE-{round}-{i}")).collect();
+    // A second server process on the same database (one process stores one batch at a time;
+    // two processes race for real).
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let url = crate::harness::cluster().await.pg.url(&name);
+    let data = tempfile::tempdir().unwrap();
+    let second = ioc_server::start(crate::harness::config(&url, data.path(), &[]))
+        .await
+        .unwrap();
+    let post_to = |addr: std::net::SocketAddr, events: Vec<Value>| {
+        let (http, token) = (app.http.clone(), token.clone());
+        async move {
+            let r = http
+                .post(format!("http://{addr}/api/v1/dossier-events"))
+                .bearer_auth(token)
+                .json(&json!({ "events": events }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<DossierIngestReceipt>().await.unwrap()
+        }
+    };
+    // 2,000 new dossiers a round; each one's receipt goes to one server and its processing
+    // event to the other, at the same time.
+    for round in 0..3 {
+        let ids: Vec<String> = (0..2000).map(|i| format!("RACE-{round}-{i}")).collect();
         let a: Vec<Value> = ids.iter().map(|id| event(id, 1, 2, 10)).collect();
         let b: Vec<Value> = ids.iter().map(|id| event(id, 2, 4, 10)).collect();
-        let (ra, rb) = tokio::join!(send(&app, &token, a), send(&app, &token, b));
-        assert_eq!((ra.stored, rb.stored), (300, 300));
+        let (ra, rb) = tokio::join!(post_to(app.addr, a), post_to(second.addr, b));
+        assert_eq!((ra.stored, rb.stored), (2000, 2000));
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM dossiers").await, 1200);
+    second.stop().await.unwrap();
+    assert_eq!(count(&app, "SELECT count(*) FROM dossiers").await, 6000);
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM dossiers WHERE cardinality(seen_seqs) = 2 AND status = 4"
         )
         .await,
-        1200
+        6000
     );
     assert_eq!(
         count(&app, "SELECT count(*) FROM dossier_events").await,
-        2400
+        12000
     );
     assert_eq!(
         count(&app, "SELECT sum(received) FROM dossier_daily").await,
-        1200
+        6000
     );
     assert_eq!(
         count(&app, "SELECT sum(count) FROM dossier_open").await,
-        1200
+        6000
     );
 }

@@ -68,6 +68,7 @@ pub struct Connector {
     pub token: Option<String>,
     pub province: String,
     pub keep_personal: bool,
+    pub writer: super::ingest::Writer,
 }
 
 impl Connector {
@@ -118,6 +119,7 @@ impl Connector {
                     feed: FEED,
                     next: &page.next_cursor,
                 }),
+                writer: &self.writer,
             },
         )
         .await?;

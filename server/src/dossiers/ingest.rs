@@ -24,6 +24,14 @@ pub const MAX_BATCH: usize = 5000;
 /// Times a batch is repeated after a concurrent batch got in its way.
 const MAX_ATTEMPTS: u32 = 5;
 
+/// One batch at a time stores in a server process (`AppState::dossier_writer`). Reading and
+/// checking items runs concurrently; the transaction does not: batches sent at the same time
+/// share dossiers (a receipt in one, the next status minutes later in the other), and two
+/// transactions on them would only wait for each other's row locks or be repeated. Other server
+/// processes on the same database are handled by the database: row locks, and the repeat when a
+/// new dossier was created meanwhile.
+pub type Writer = std::sync::Arc<tokio::sync::Mutex<()>>;
+
 /// Whose dossiers a sender may send.
 #[derive(Clone, Debug)]
 pub enum Scope {
@@ -44,6 +52,8 @@ pub struct Batch<'a> {
     /// A pull connector's position after this batch, stored in the same transaction as the
     /// events: a restart resumes exactly after the last stored page.
     pub cursor: Option<Cursor<'a>>,
+    /// The process's writer turn (see [`Writer`]).
+    pub writer: &'a Writer,
 }
 
 /// Where a feed stands after a page.
@@ -125,6 +135,7 @@ pub async fn ingest(
     // database's own choices: rows are locked in key order), or a dossier new to this batch that
     // a concurrent batch created meanwhile (the repeat then finds and locks it).
     let mut attempt = 0;
+    let writer = batch.writer.lock().await;
     let touched = loop {
         let mut tx = db.begin().await?;
         let mut round = results.clone();
@@ -157,6 +168,7 @@ pub async fn ingest(
             Err(e) => return Err(e),
         }
     };
+    drop(writer);
     let count = |o: ItemOutcome| results.iter().filter(|r| r.outcome == o).count();
     Ok(Stored {
         receipt: DossierIngestReceipt {

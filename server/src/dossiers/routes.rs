@@ -76,6 +76,7 @@ pub async fn post_events(
             scope,
             keep_personal: state.config.keep_personal_data,
             cursor: None,
+            writer: &state.dossier_writer,
         },
     )
     .await?;

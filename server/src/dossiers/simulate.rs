@@ -377,6 +377,7 @@ pub async fn write(
     db: &PgPool,
     events: Vec<Value>,
     province: &str,
+    writer: &super::ingest::Writer,
 ) -> Result<super::ingest::Stored, sqlx::Error> {
     super::ingest::ingest(
         db,
@@ -386,6 +387,7 @@ pub async fn write(
             scope: super::ingest::Scope::Province(province.to_string()),
             keep_personal: false,
             cursor: None,
+            writer,
         },
     )
     .await
@@ -448,7 +450,7 @@ pub async fn run_demo(state: crate::AppState) {
             if events.is_empty() {
                 break;
             }
-            match write(&db, events, &province).await {
+            match write(&db, events, &province, &state.dossier_writer).await {
                 Ok(stored) => state.dossier_live.touched(&stored.touched),
                 Err(e) => {
                     tracing::warn!(error = %e, "simulated dossier events not stored");
@@ -478,6 +480,7 @@ pub async fn run_cli(config: crate::config::SimulateConfig) -> anyhow::Result<()
         let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - super::UTC_OFFSET;
         let end = (start + Duration::days(config.days)).min(Utc::now());
         let clock = std::time::Instant::now();
+        let writer = super::ingest::Writer::default();
         let (mut stored, mut rejected, mut duplicates) = (0usize, 0usize, 0usize);
         let mut day = start;
         while day < end {
@@ -488,7 +491,7 @@ pub async fn run_cli(config: crate::config::SimulateConfig) -> anyhow::Result<()
                 if events.is_empty() {
                     break;
                 }
-                let r = write(&pool, events, &config.province).await?.receipt;
+                let r = write(&pool, events, &config.province, &writer).await?.receipt;
                 stored += r.stored;
                 rejected += r.rejected;
                 duplicates += r.duplicates;
