@@ -548,6 +548,19 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [303, 200, 200, 200, 200, 403, 403, 403],
         },
+        // The dossier office pages: a unit's staff and the readers of every unit.
+        Route {
+            method: Method::GET,
+            path: "/dossiers",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/dossiers/HS-1/apologies/1",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 403, 403, 403],
+        },
         Route {
             method: Method::GET,
             path: "/approve",
