@@ -197,8 +197,8 @@ where
     })
 }
 
-/// Posts the file chosen in `el` as the raw body of `POST url`, typed by its extension (CSV or
-/// Excel .xlsx), with the session's CSRF token; `None` when no file was chosen. The imports of
+/// Posts the file chosen in `el` as the raw body of `POST url`, typed by its extension (CSV,
+/// GeoJSON/JSON or Excel .xlsx), with the session's CSRF token; `None` when no file was chosen. The imports of
 /// the admin screens (figures history, procedures catalogue) send files this way.
 #[allow(unused_variables)]
 pub async fn upload<T: DeserializeOwned>(
@@ -227,8 +227,11 @@ pub async fn upload<T: DeserializeOwned>(
             .unchecked_ref::<PickedFiles>()
             .files()
             .and_then(|l| l.item(0))?;
-        let kind = if file.name().to_lowercase().ends_with(".csv") {
+        let name = file.name().to_lowercase();
+        let kind = if name.ends_with(".csv") {
             "text/csv"
+        } else if name.ends_with(".json") || name.ends_with(".geojson") {
+            "application/json"
         } else {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         };

@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// The first path segments of the office screens, which only the office bundle can hydrate.
-const OFFICE_SECTIONS: [&str; 4] = ["entry", "approve", "delivery", "admin"];
+const OFFICE_SECTIONS: [&str; 5] = ["entry", "approve", "delivery", "admin", "dossiers"];
 
 /// Whether `path` is an office page (served with the office bundle). Judged by the first segment
 /// so that anything under an office section (a trailing slash, an unknown sub-page) gets the
@@ -94,6 +94,7 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
         AdminAuditPage, AdminCalendarPage, AdminIndicatorsPage, AdminOverviewPage,
         AdminProceduresPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage,
     };
+    use crate::dossiers::{ApologySlipPage, DossiersPage};
     use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
     view! {
         <Route path=path!("/entry") view=EntryListPage />
@@ -108,6 +109,8 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/admin/indicators") view=AdminIndicatorsPage />
         <Route path=path!("/admin/calendar") view=AdminCalendarPage />
         <Route path=path!("/admin/procedures") view=AdminProceduresPage />
+        <Route path=path!("/dossiers") view=DossiersPage />
+        <Route path=path!("/dossiers/:id/apologies/:n") view=ApologySlipPage />
     }
     .into_inner()
 }
@@ -144,6 +147,8 @@ mod tests {
             "/admin",
             "/admin/units",
             "/admin/x",
+            "/dossiers",
+            "/dossiers/HS-1/apologies/1",
         ] {
             assert!(office_page(p), "{p}");
         }

@@ -25,6 +25,8 @@ pub mod live;
 pub mod admin;
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod entry;
+// Public-service dossiers: its office pages are gated inside (the wall bundle leaves them out).
+pub mod dossiers;
 pub mod login;
 pub mod wall;
 

@@ -154,12 +154,16 @@ impl From<ProcedureView> for ProcedureInput {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RowError {
-    /// The row as a spreadsheet numbers it: the header is row 1.
+    /// The row as a spreadsheet numbers it: the header is row 1. For a GeoJSON import
+    /// (`invalid_features`), the feature's index in `features`, from 0.
     pub row: u32,
     /// Stable code of the reason, e.g. `unknown_unit`.
     pub code: String,
     pub message_vi: String,
     pub message_en: String,
+    /// What the row names, when the reason is about it (a feature's commune code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// Answer of `POST /api/v1/procedures/import`. An import is all or nothing: a file with a bad

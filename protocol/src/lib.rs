@@ -19,6 +19,7 @@ mod compare;
 #[cfg(feature = "sqlx")]
 mod db;
 mod dossier_events;
+mod dossier_office;
 mod dossiers;
 pub mod i18n;
 mod indicators;
@@ -28,6 +29,7 @@ pub use access::*;
 pub use calendar::*;
 pub use compare::*;
 pub use dossier_events::*;
+pub use dossier_office::*;
 pub use dossiers::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};

@@ -139,7 +139,8 @@ async fn guard_pages(
     let account = path == "/account";
     let entry = path == "/entry" || path.starts_with("/entry/");
     let approve = path == "/approve" || path == "/delivery";
-    if !wall && !admin && !account && !entry && !approve {
+    let dossiers = path == "/dossiers" || path.starts_with("/dossiers/");
+    if !wall && !admin && !account && !entry && !approve && !dossiers {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -151,9 +152,9 @@ async fn guard_pages(
         who.is_admin()
     } else if account {
         matches!(who.who, Who::User(_))
-    } else if entry {
-        // Which unit's report a person may open is the API's decision; the page needs a person
-        // who enters or reads reports at all.
+    } else if entry || dossiers {
+        // Which unit's report (or dossier) a person may open is the API's decision; the page
+        // needs a person who works for a unit or reads every unit.
         !who.edited_units().is_empty()
             || (matches!(who.who, Who::User(_)) && who.reads_all_indicators())
     } else if approve {

@@ -404,6 +404,32 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/api/v1/dossiers/HS-1/apologies/1",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        // The map's shapes: read by the wall's readers, replaced by administrators (who get
+        // past the guard to a refusal of the content; nothing is written).
+        Route {
+            method: Method::GET,
+            path: "/api/v1/commune-shapes",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/commune-shapes",
+            body: Some(json!({})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/index766/17329/trend?months=1",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/dossier-boards/40",
             body: None,
             expect: [401, 200, 200, 403, 200, 403, 200, 403],
@@ -519,6 +545,19 @@ fn routes() -> Vec<Route> {
         Route {
             method: Method::GET,
             path: "/entry",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 403, 403, 403],
+        },
+        // The dossier office pages: a unit's staff and the readers of every unit.
+        Route {
+            method: Method::GET,
+            path: "/dossiers",
+            body: None,
+            expect: [303, 200, 200, 200, 200, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/dossiers/HS-1/apologies/1",
             body: None,
             expect: [303, 200, 200, 200, 200, 403, 403, 403],
         },

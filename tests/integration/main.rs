@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod central;
 mod dossier_feed;
+mod dossier_office;
 mod dossiers;
 mod embedded;
 mod faults;

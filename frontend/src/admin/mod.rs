@@ -12,6 +12,7 @@ mod indicators;
 pub mod list;
 mod overview;
 mod procedures;
+mod shapes;
 pub mod text;
 mod tokens;
 mod units;

@@ -55,6 +55,7 @@ pub fn AdminProceduresPage() -> impl IntoView {
         <AdminFrame ctx section=Section::Procedures>
             <p class="admin-lead">{ctx.t(M::ProceduresExplain)}</p>
             <ProcedureImport ctx imported=Callback::new(move |_| list.refetch()) />
+            <super::shapes::CommuneShapesImport ctx />
             <form class="admin-filters" method="get" action="/admin/procedures" role="search">
                 <label class="wide">
                     <span>{ctx.t(M::Search)}</span>

@@ -190,6 +190,12 @@ texts! {
         ImportProceduresExplain => "Tệp CSV hoặc Excel (.xlsx) xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính, dòng đầu là tên cột (Mã thủ tục, Tên thủ tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Mức độ DVC, Phí, lệ phí, Thanh toán trực tuyến, Kết nối CSDL dân cư). Có dòng sai thì không ghi dòng nào.", "A CSV or Excel (.xlsx) file exported from the national procedures database, column names in the first row (Mã thủ tục, Tên thủ tục, Lĩnh vực, Cấp thực hiện, Cơ quan thực hiện, Thời hạn giải quyết, Mức độ DVC, Phí, lệ phí, Thanh toán trực tuyến, Kết nối CSDL dân cư). If any row is wrong, nothing is written.";
         ChooseFile => "Chọn tệp CSV hoặc Excel", "Choose a CSV or Excel file";
         Imported => "Đã nhập danh mục", "Catalogue imported";
+        ShapesTitle => "Ranh giới xã, phường (bản đồ)", "Commune boundaries (map)";
+        ShapesExplain => "Tệp GeoJSON (FeatureCollection): mỗi đối tượng có mã xã (thuộc tính code, ma_xa hoặc ward_code) và hình Polygon/MultiPolygon theo [kinh độ, vĩ độ]. Tệp thay toàn bộ ranh giới đang lưu; có đối tượng sai thì không ghi gì.", "A GeoJSON FeatureCollection: every feature has a commune code (property code, ma_xa or ward_code) and a Polygon/MultiPolygon in [longitude, latitude]. The file replaces every stored boundary; if any feature is wrong, nothing is written.";
+        ChooseShapes => "Chọn tệp GeoJSON", "Choose a GeoJSON file";
+        ShapesImported => "Đã nhập ranh giới của", "Boundaries imported for";
+        ShapesCommunes => "xã, phường", "communes";
+        ShapesMissing => "chưa có ranh giới", "without a boundary";
         CreatedCount => "thêm mới", "added";
         UpdatedCount => "cập nhật", "updated";
         UnchangedCount => "không đổi", "unchanged";

@@ -105,6 +105,8 @@ pub enum Screen {
     Entry,
     Approve,
     Delivery,
+    /// The unit's public-service dossiers (`/dossiers`, [`crate::dossiers`]).
+    Dossiers,
     /// One report: reached from either list, so no tab is the current one.
     Report,
 }
@@ -115,8 +117,12 @@ pub fn EntryFrame(
     ctx: EntryCtx,
     screen: Screen,
     #[prop(into)] title: String,
+    /// The area's name under the province's (default: the socio-economic figures').
+    #[prop(optional)]
+    area: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
+    let area = area.unwrap_or_else(|| ctx.t(T::Area));
     let lang = ctx.lang.get_untracked();
     let path = use_location().pathname.get_untracked();
     let other = lang.other();
@@ -139,6 +145,12 @@ pub fn EntryFrame(
                 "/delivery",
                 T::DeliveryTitle,
                 ctx.reads_all(),
+            ),
+            (
+                Screen::Dossiers,
+                "/dossiers",
+                T::Dossiers,
+                ctx.reads_all() || !ctx.edited_units().is_empty(),
             ),
         ];
         let admin = ctx.has_role(Role::Admin);
@@ -171,14 +183,14 @@ pub fn EntryFrame(
             <header class="admin-head">
                 <div class="admin-brand">
                     <p class="wall-province">{ctx.msg(Msg::AppTitle)}</p>
-                    <p class="admin-kicker">{ctx.t(T::Area)}</p>
+                    <p class="admin-kicker">{area}</p>
                 </div>
                 <div class="admin-tools">
                     <a class="admin-wall-link" href=ctx.href("/wall")>{ctx.t(T::OpenWall)}</a>
                     <a class="lang-switch" rel="external" href=format!("{path}?lang={}", other.code())>{ctx.msg(Msg::SwitchLanguage)}</a>
                     {me}
                 </div>
-                <nav class="admin-nav" aria-label=ctx.t(T::Area)>{nav}</nav>
+                <nav class="admin-nav" aria-label=area>{nav}</nav>
             </header>
             <main class="admin-main entry-main">
                 <h1>{title}</h1>

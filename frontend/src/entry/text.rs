@@ -10,6 +10,7 @@ texts! {
         MyReports => "Báo cáo của tôi", "My reports";
         ApproveTitle => "Duyệt số liệu", "Approval";
         DeliveryTitle => "Gửi Hệ thống báo cáo Chính phủ", "Delivery to the Government system";
+        Dossiers => "Hồ sơ TTHC", "Dossiers";
         Catalogue => Common::IndicatorCatalogue;
         OpenWall => Common::Wall;
         Loading => Common::Loading;

@@ -15,9 +15,12 @@ pub mod ingest;
 pub mod live;
 pub mod rollup;
 pub mod routes;
+pub mod shapes;
 pub mod simulate;
+pub mod slips;
 pub mod state;
 pub mod store;
+pub mod trend;
 pub mod views;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use ioc_protocol::{
-    ApiErrorBody, ApologyInput, ApologyView, DossierBoard, DossierEventBatch, DossierIngestReceipt,
-    DossierView, IndexSummary, IndexView, MetricScore, Payload, RankRow,
+    ApiErrorBody, ApologyInput, ApologySlip, ApologyView, CommuneShapeReceipt, DossierBoard,
+    DossierEventBatch, DossierIngestReceipt, DossierView, IndexSummary, IndexTrend, IndexView,
+    MetricScore, Payload, RankRow,
 };
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,21 +25,31 @@ use crate::AppState;
 
 /// A full batch of 5,000 events with every field stays under this.
 const MAX_EVENTS_BYTES: usize = 16 * 1024 * 1024;
+/// A province's commune shapes, drawn in detail, stay under this.
+const MAX_SHAPES_BYTES: usize = 32 * 1024 * 1024;
+/// The longest trend asked for, in months.
+const MAX_TREND_MONTHS: u32 = 36;
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn router() -> OpenApiRouter<AppState> {
     let events = OpenApiRouter::new()
         .routes(routes!(post_events))
         .layer(DefaultBodyLimit::max(MAX_EVENTS_BYTES));
+    let shapes = OpenApiRouter::new()
+        .routes(routes!(get_shapes, post_shapes))
+        .layer(DefaultBodyLimit::max(MAX_SHAPES_BYTES));
     OpenApiRouter::new()
         .routes(routes!(list_dossiers))
         .routes(routes!(get_dossier))
         .routes(routes!(list_apologies, post_apology))
+        .routes(routes!(get_apology))
+        .routes(routes!(get_trend))
         .routes(routes!(get_board))
         .routes(routes!(get_index))
         .routes(routes!(get_ranking))
         .routes(routes!(export_ranking))
         .merge(events)
+        .merge(shapes)
 }
 
 /// Dossier events from a one-stop system. Every item is answered on its own (stored, stored
@@ -174,6 +185,26 @@ pub async fn list_apologies(
 ) -> Result<Json<Vec<ApologyView>>, ApiError> {
     readable(&state, &p, &id).await?;
     Ok(Json(views::apologies(&state.db, &id).await?))
+}
+
+/// One apology slip with what its printed form names (Decree 61/2018, Mẫu số 04): the issuing
+/// unit, the province, the procedure, the dates. Read by whoever reads the dossier.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/apologies/{n}", tag = "dossiers",
+    params(("id" = String, Path), ("n" = i16, Path, description = "The slip's number: 1 for the first postponement")),
+    responses((status = 200, body = ApologySlip), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn get_apology(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<Json<ApologySlip>, ApiError> {
+    readable(&state, &p, &id).await?;
+    // A number that is no slip's is "no such slip", like a slip that was never issued.
+    let n: i16 = n.parse().map_err(|_| ApiError::NotFound)?;
+    super::slips::slip(&state.db, &state.config.province, &id, n)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Issues an apology slip with a new return date (staff of the handling unit). The first
@@ -410,4 +441,87 @@ pub async fn export_ranking(
         body,
     )
         .into_response())
+}
+
+/// The communes' shapes for the wall's map: a GeoJSON FeatureCollection, each feature's
+/// properties `code`, `name` and `name_en`; no features when none were imported.
+#[utoipa::path(get, path = "/api/v1/commune-shapes", tag = "dossiers",
+    responses((status = 200, content_type = "application/geo+json", body = Object,
+               description = "GeoJSON FeatureCollection"),
+              (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn get_shapes(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+    p.require(p.reads_all_indicators())?;
+    let body = super::shapes::collection(&state.db).await?;
+    Ok(([(CONTENT_TYPE, "application/geo+json")], Json(body)).into_response())
+}
+
+/// Replaces the communes' shapes (administrators): the body is a GeoJSON FeatureCollection whose
+/// every feature names an active commune of the province (`code`, `ma_xa` or `ward_code`) and
+/// draws a Polygon or MultiPolygon inside Vietnam. All or nothing: a file with a bad feature is
+/// answered 422 `invalid_features`, every bad feature listed in the error's `rows`.
+#[utoipa::path(post, path = "/api/v1/commune-shapes", tag = "dossiers",
+    request_body(content = Object, content_type = "application/json",
+                 description = "GeoJSON FeatureCollection"),
+    responses((status = 200, body = CommuneShapeReceipt), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+              (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn post_shapes(
+    State(state): State<AppState>,
+    p: Principal,
+    body: Result<ApiJson<serde_json::Value>, ApiError>,
+) -> Result<Json<CommuneShapeReceipt>, ApiError> {
+    // Rights before content: a body is read only for someone allowed to send it.
+    p.require_admin()?;
+    let ApiJson(body) = body?;
+    let receipt =
+        super::shapes::import(&state.db, &state.config.province, &p.actor(), &body).await?;
+    tracing::info!(
+        imported = receipt.imported,
+        missing = receipt.missing.len(),
+        "commune shapes imported"
+    );
+    Ok(Json(receipt))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    /// How many months, ending with the current one (default 12, at most 36).
+    pub months: Option<u32>,
+}
+
+/// A unit's 766 index month by month (total, band and the six groups), oldest first; the
+/// current month is the month so far.
+#[utoipa::path(get, path = "/api/v1/index766/{unit}/trend", tag = "dossiers",
+    params(("unit" = String, Path), TrendQuery),
+    responses((status = 200, body = IndexTrend), (status = 401, body = ApiErrorBody),
+              (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)))]
+pub async fn get_trend(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(unit): Path<String>,
+    Query(q): Query<TrendQuery>,
+) -> Result<Json<IndexTrend>, ApiError> {
+    p.require(p.reads_unit_dossiers(&unit))?;
+    p.require_unit_in_scope(&state.db, &unit).await?;
+    let months = q.months.unwrap_or(12);
+    if !(1..=MAX_TREND_MONTHS).contains(&months) {
+        return Err(ApiError::Rejected {
+            code: "bad_months",
+            vi: format!("Số tháng phải từ 1 đến {MAX_TREND_MONTHS}"),
+            en: format!("The number of months must be 1 to {MAX_TREND_MONTHS}"),
+        });
+    }
+    let Some(board) = super::live::empty_board(&state.db, &unit, state.config.demo).await? else {
+        return Err(ApiError::NotFound);
+    };
+    let periods = super::trend::months(super::today(), months);
+    let months = super::trend::trend(&state.db, &state.config.province, &unit, &periods).await?;
+    Ok(Json(IndexTrend {
+        unit,
+        unit_name_vi: board.unit_name_vi,
+        unit_name_en: board.unit_name_en,
+        months,
+    }))
 }

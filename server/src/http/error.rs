@@ -84,6 +84,10 @@ pub enum ApiError {
     /// its reason in the body's `rows`.
     #[error("{} invalid rows", .0.len())]
     InvalidRows(Vec<ioc_protocol::RowError>),
+    /// A GeoJSON file with refused features (nothing written): 422 `invalid_features`, every
+    /// feature with its index, its commune code and the reason in the body's `rows`.
+    #[error("{} invalid features", .0.len())]
+    InvalidFeatures(Vec<ioc_protocol::RowError>),
     #[error("too many connections")]
     TooManyConnections,
     /// A rejection of one of axum's extractors, keeping its status (400, 413, 415, 422…).
@@ -253,6 +257,12 @@ impl ApiError {
                 Msg::BadSpreadsheet,
                 None,
             ),
+            InvalidFeatures(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_features",
+                Msg::BadField,
+                None,
+            ),
             BadToken => (StatusCode::UNAUTHORIZED, "bad_token", Msg::BadToken, None),
             TooManyConnections => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -373,6 +383,15 @@ impl IntoResponse for ApiError {
                     format!("The file has invalid rows, nothing was written: row {list}");
                 body.error.rows = rows;
             }
+            ApiError::InvalidFeatures(rows) => {
+                let list = row_list(&rows);
+                body.error.message_vi =
+                    format!("Tệp GeoJSON có đối tượng không hợp lệ, chưa ghi gì: features[{list}]");
+                body.error.message_en = format!(
+                    "The GeoJSON has invalid features, nothing was written: features[{list}]"
+                );
+                body.error.rows = rows;
+            }
             _ => {}
         }
         let mut res = (status, Json(body)).into_response();
@@ -448,6 +467,7 @@ mod tests {
             code: "bad_days".into(),
             message_vi: String::new(),
             message_en: String::new(),
+            key: None,
         }
     }
 

@@ -327,6 +327,7 @@ fn row_error(row: u32, e: &ProcedureError) -> RowError {
         code: code.to_string(),
         message_vi: format!("Dòng {row}: {vi}"),
         message_en: format!("Row {row}: {en}"),
+        key: None,
     }
 }
 
