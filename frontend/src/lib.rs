@@ -13,7 +13,7 @@
 // Layers, each using only those above it (no cycles): `ioc_protocol` (wire types, server
 // texts) → `i18n` (the screens' catalogues) → `api` (HTTP calls) → `context` (page language,
 // signed-in person) → `format` → `live` (the one WebSocket client) → pages (`login`, `wall`,
-// `entry`, `admin`) → `app` (shell and routes).
+// `dossiers` (which reuses the wall's head), `entry`, `admin`) → `app` (shell and routes).
 pub mod i18n;
 
 pub mod api;
@@ -27,6 +27,8 @@ pub mod admin;
 pub mod entry;
 pub mod login;
 pub mod wall;
+
+pub mod dossiers;
 
 pub mod app;
 
