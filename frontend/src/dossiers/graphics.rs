@@ -132,7 +132,7 @@ pub fn Radar(groups: Vec<GroupScore>) -> impl IntoView {
                     <span class="radar-num">{i + 1}</span>
                     <span class="radar-name">{move || if lang.get() == Lang::En { en.clone() } else { vi.clone() }}</span>
                     <span class="radar-points">
-                        {move || format!("{}/{}", format_number(points, 1, lang.get()), format_number(max, 0, lang.get()))}
+                        {move || format!("{}/{}", format_number(points, 1, lang.get()), super::maximum(max, lang.get()))}
                     </span>
                 </li>
             }

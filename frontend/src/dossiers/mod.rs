@@ -186,6 +186,18 @@ fn percent(v: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// A maximum of points as the configuration has it: `6`, `2,5` (never rounded away).
+fn maximum(v: f64, lang: Lang) -> String {
+    let decimals = if v.fract() == 0.0 {
+        0
+    } else if (v * 10.0).fract() == 0.0 {
+        1
+    } else {
+        2
+    };
+    format_number(v, decimals, lang)
+}
+
 /// A unit's name in the page's language.
 fn unit_name(board: &DossierBoard, lang: Lang) -> String {
     match lang {
@@ -345,4 +357,16 @@ fn IndexPanel(live: RwSignal<BoardLive>) -> impl IntoView {
 /// What a page shows while its board loads, or when it cannot.
 fn not_ready(message: String) -> AnyView {
     view! { <main class="wall wall-error dossier-wall"><p>{message}</p></main> }.into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maxima_keep_their_decimals() {
+        assert_eq!(maximum(6.0, Lang::Vi), "6");
+        assert_eq!(maximum(2.5, Lang::Vi), "2,5");
+        assert_eq!(maximum(2.25, Lang::En), "2.25");
+    }
 }

@@ -11,8 +11,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::text::{status_label, timeliness_class, DossierMsg};
 use super::{
-    board_resource, count, follow, not_ready, percent, unit_name, BoardLive, BoardStart, Counters,
-    Head, IndexPanel,
+    board_resource, count, follow, maximum, not_ready, percent, unit_name, BoardLive, BoardStart,
+    Counters, Head, IndexPanel,
 };
 use crate::api::{self, Failure, Load};
 use crate::context::use_lang;
@@ -231,10 +231,10 @@ fn ExplainTable(view: IndexView) -> impl IntoView {
                     view! {
                         <tr class="metric" data-metric=m.code.clone()>
                             <td class="metric-name">{pick(&m.name_vi, &m.name_en)}</td>
-                            <td class="num" title=m.numerator_name.clone()>{format_number(m.numerator, 0, l)}</td>
-                            <td class="num" title=m.denominator_name.clone()>{format_number(m.denominator, 0, l)}</td>
-                            <td class="num">{percent(ratio, l)}</td>
-                            <td class="num points">{format!("{}/{}", format_number(m.points, 2, l), format_number(m.max_points, 0, l))}</td>
+                            <td class="num" title=m.numerator_name.clone() data-label=DossierMsg::Numerator.get(l)>{format_number(m.numerator, 0, l)}</td>
+                            <td class="num" title=m.denominator_name.clone() data-label=DossierMsg::Denominator.get(l)>{format_number(m.denominator, 0, l)}</td>
+                            <td class="num" data-label=DossierMsg::Ratio.get(l)>{percent(ratio, l)}</td>
+                            <td class="num points" data-label=DossierMsg::Points.get(l)>{format!("{}/{}", format_number(m.points, 2, l), maximum(m.max_points, l))}</td>
                         </tr>
                     }
                 })
@@ -242,7 +242,7 @@ fn ExplainTable(view: IndexView) -> impl IntoView {
             view! {
                 <tr class="group-row">
                     <th colspan="4">{pick(&g.name_vi, &g.name_en)}</th>
-                    <th class="num points">{format!("{}/{}", format_number(g.points, 2, l), format_number(g.max_points, 0, l))}</th>
+                    <th class="num points">{format!("{}/{}", format_number(g.points, 2, l), maximum(g.max_points, l))}</th>
                 </tr>
                 {metrics}
             }
@@ -290,14 +290,14 @@ fn DossierTable(rows: Vec<DossierView>) -> impl IntoView {
                 <tr class=format!("dossier {}", timeliness_class(d.timeliness)) data-dossier=id>
                     <td class="code">{d.id}</td>
                     <td class="procedure" title=d.procedure.clone()>{d.procedure_name}</td>
-                    <td>{d.unit_name}</td>
-                    <td class="num">{received}</td>
-                    <td class="num">
+                    <td class="handler">{d.unit_name}</td>
+                    <td class="num" data-label=DossierMsg::Received.get(l)>{received}</td>
+                    <td class="num due" data-label=DossierMsg::DueDate.get(l)>
                         {due}
                         {first_due.map(|f| view! { <small class="postponed">{format!("{} ×{} ({f})", DossierMsg::Postponed.get(l), d.postponements)}</small> })}
                     </td>
-                    <td class="num late-days">{if d.days_late > 0 { count(d.days_late, l) } else { String::new() }}</td>
-                    <td>{status_label(d.status, l)}</td>
+                    <td class="num late-days" data-label=DossierMsg::Age.get(l)>{if d.days_late > 0 { count(d.days_late, l) } else { String::new() }}</td>
+                    <td class="status">{status_label(d.status, l)}</td>
                 </tr>
             }
         })
