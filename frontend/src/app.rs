@@ -9,6 +9,7 @@ use leptos_router::{
 };
 
 use crate::context::use_lang;
+use crate::dossiers::{DossierUnitPage, DossierWallPage};
 use crate::live::provide_live;
 use crate::login::{AccountPage, LoginPage, SetupPage};
 use crate::wall::{IndicatorPage, WallPage};
@@ -38,6 +39,7 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/assets/ioc.css" />
                 <link rel="stylesheet" href="/assets/wall.css" />
                 <link rel="stylesheet" href="/assets/entry.css" />
+                <link rel="stylesheet" href="/assets/dossiers.css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -61,6 +63,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/wall") view=WallPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=WallPage ssr=SsrMode::Async />
                 <Route path=path!("/wall/indicator/:code") view=IndicatorPage />
+                // The dossier wall (issue 11): rendered with the stored boards like the wall.
+                <Route path=path!("/wall/dossiers") view=DossierWallPage ssr=SsrMode::Async />
+                <Route path=path!("/wall/dossiers/:unit") view=DossierUnitPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/account") view=AccountPage />
@@ -156,6 +161,8 @@ mod tests {
             "/",
             "/wall",
             "/wall/indicator/GRDP",
+            "/wall/dossiers",
+            "/wall/dossiers/17329",
             "/login",
             "/setup",
             "/account",

@@ -13,7 +13,7 @@
 // Layers, each using only those above it (no cycles): `ioc_protocol` (wire types, server
 // texts) → `i18n` (the screens' catalogues) → `api` (HTTP calls) → `context` (page language,
 // signed-in person) → `format` → `live` (the one WebSocket client) → pages (`login`, `wall`,
-// `entry`, `admin`) → `app` (shell and routes).
+// `dossiers` (which reuses the wall's head), `entry`, `admin`) → `app` (shell and routes).
 pub mod i18n;
 
 pub mod api;
@@ -25,7 +25,8 @@ pub mod live;
 pub mod admin;
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub mod entry;
-// Public-service dossiers: its office pages are gated inside (the wall bundle leaves them out).
+// Public-service dossiers: the wall pages in every bundle, the office pages gated inside (the
+// wall bundle leaves them out).
 pub mod dossiers;
 pub mod login;
 pub mod wall;

@@ -6,6 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
 use axum::Router;
 use ioc_frontend::app::{shell, App};
+use ioc_frontend::dossiers::{BoardStart, DossierSource};
 use ioc_frontend::wall::WallSource;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -17,7 +18,7 @@ use crate::auth::{Principal, Who};
 use crate::config::ServeConfig;
 use crate::http::security::{self, CspNonce};
 use crate::http::{input, openapi, ops};
-use crate::{indicators, live, AppState};
+use crate::{dossiers, indicators, live, AppState};
 
 /// Largest request body: a full batch of points is well under this.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -60,6 +61,22 @@ pub fn router(state: AppState) -> Router {
     let provide = move || {
         let s = wall_state.clone();
         provide_nonce();
+        let d = s.clone();
+        provide_context(DossierSource(Arc::new(
+            move |unit: Option<String>, request: Option<axum::http::request::Parts>| {
+                let s = d.clone();
+                let who = request
+                    .as_ref()
+                    .and_then(|r| r.extensions.get::<Principal>())
+                    .cloned();
+                Box::pin(async move {
+                    dossier_start(&s, unit, who).await.map_err(|e| {
+                        tracing::error!(error = %e, "dossier board");
+                        "database error".to_string()
+                    })
+                })
+            },
+        )));
         provide_context(WallSource(Arc::new(
             move |request: Option<axum::http::request::Parts>| {
                 let s = s.clone();
@@ -122,6 +139,46 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The dossier board a wall page starts from: `unit` or the province, as its topic
+/// `dossiers/{unit}` last stored it (or empty, never published yet). `None` for a unit that is
+/// not the province's or that `who` may not read (the page then says so, with a 404).
+async fn dossier_start(
+    s: &AppState,
+    unit: Option<String>,
+    who: Option<Principal>,
+) -> Result<Option<BoardStart>, crate::http::ApiError> {
+    let unit = unit.unwrap_or_else(|| s.config.province.clone());
+    let Some(who) = who.filter(|w| w.reads_unit_dossiers(&unit)) else {
+        return Ok(None);
+    };
+    let topic = dossiers::live::topic(&unit);
+    if !dossiers::live::board_topic_exists(&s.db, topic.clone()).await? {
+        return Ok(None);
+    }
+    match who.require_unit_in_scope(&s.db, &unit).await {
+        Err(crate::http::ApiError::Forbidden) => return Ok(None),
+        other => other?,
+    }
+    let viewer = who.viewer();
+    Ok(match live::stored::state(&s.db, &topic).await? {
+        Some((offset, ioc_protocol::Payload::Dossiers(board))) => Some(BoardStart {
+            position: Some(ioc_protocol::StreamPosition {
+                epoch: s.epoch.to_string(),
+                offset,
+            }),
+            board: *board,
+            viewer,
+        }),
+        _ => dossiers::live::empty_board(&s.db, &unit, s.config.demo)
+            .await?
+            .map(|board| BoardStart {
+                position: None,
+                board,
+                viewer,
+            }),
+    })
 }
 
 /// The wall pages need a principal who reads the province's indicators, the admin pages an

@@ -542,6 +542,32 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [303, 200, 200, 403, 200, 403, 200, 403],
         },
+        // The dossier wall and a unit's page: the wall's readers. A unit outside the wall
+        // display's province (00070, a ward of Hà Nội) or no unit at all is a 404 page.
+        Route {
+            method: Method::GET,
+            path: "/wall/dossiers",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/dossiers/17329",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/dossiers/00070",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 404, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/dossiers/no-such-unit",
+            body: None,
+            expect: [303, 404, 404, 403, 404, 403, 404, 403],
+        },
         Route {
             method: Method::GET,
             path: "/entry",

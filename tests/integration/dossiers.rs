@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::harness::{spawn_app, TestApp};
 
 /// A commune of Nghệ An (Xã Anh Sơn) and another (Xã Yên Xuân); a commune of Hưng Yên.
-const ANH_SON: &str = "17329";
+pub(crate) const ANH_SON: &str = "17329";
 const YEN_XUAN: &str = "17380";
 const PHO_HIEN: &str = "11953";
 /// Birth registration: a commune-level procedure, handled the same day.
@@ -24,7 +24,7 @@ const BIRTH: &str = "1.001193";
 const CRIMINAL_RECORD: &str = "2.000488";
 
 /// The demo catalogue and a one-stop system's token for the province.
-async fn one_stop(app: &TestApp) -> String {
+pub(crate) async fn one_stop(app: &TestApp) -> String {
     ioc_server::dossiers::catalogue::seed_demo(&app.db, "40")
         .await
         .unwrap();
@@ -54,7 +54,7 @@ async fn post(app: &TestApp, token: &str, events: Vec<Value>) -> reqwest::Respon
         .unwrap()
 }
 
-async fn send(app: &TestApp, token: &str, events: Vec<Value>) -> DossierIngestReceipt {
+pub(crate) async fn send(app: &TestApp, token: &str, events: Vec<Value>) -> DossierIngestReceipt {
     let r = post(app, token, events).await;
     assert_eq!(r.status(), StatusCode::OK);
     r.json().await.unwrap()
@@ -65,7 +65,7 @@ fn ago(hours: i64) -> String {
 }
 
 /// An event of a dossier received `hours` ago at a commune, birth registration.
-fn event(id: &str, seq: i64, status: i64, hours: i64) -> Value {
+pub(crate) fn event(id: &str, seq: i64, status: i64, hours: i64) -> Value {
     json!({
         "dossier_id": id, "seq": seq, "status": status,
         "event_at": (Utc::now() - Days::hours(hours) + Days::minutes(seq)).to_rfc3339(),
@@ -245,7 +245,7 @@ async fn bad_requests_are_refused_whole_and_oversized_batches_item_by_item() {
 }
 
 /// The next board published on `dossiers/{unit}` that satisfies `ok`.
-async fn board_where(
+pub(crate) async fn board_where(
     ws: &mut crate::harness::Ws,
     ok: impl Fn(&DossierBoard) -> bool,
 ) -> DossierBoard {

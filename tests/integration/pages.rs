@@ -109,3 +109,62 @@ async fn wall_pages_load_the_wall_bundle_and_office_pages_the_office_bundle() {
         "no wall bundle on an office page"
     );
 }
+
+/// The dossier wall's first HTML holds the stored board (a kiosk shows figures before the wasm
+/// has loaded), in the wall bundle; a unit's page holds the unit's board; a unit outside the
+/// province is a 404 page.
+#[tokio::test]
+async fn dossier_wall_is_server_rendered_with_the_stored_board() {
+    use crate::dossiers::{board_where, event, one_stop, send, ANH_SON};
+    let app = spawn_app().await;
+    let token = one_stop(&app).await;
+    let mut ws = app.ws().await;
+    ws.subscribe(&format!("dossiers/{ANH_SON}"), None).await;
+    ws.subscribe("dossiers/40", None).await;
+    send(
+        &app,
+        &token,
+        vec![event("HS-P1", 1, 2, 0), event("HS-P2", 1, 4, 1)],
+    )
+    .await;
+    board_where(&mut ws, |b| b.unit == ANH_SON && b.in_progress == 2).await;
+    board_where(&mut ws, |b| b.unit == "40" && b.in_progress == 2).await;
+
+    let r = app.get_as_reader("/wall/dossiers").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"lang="vi""#));
+    assert!(html.contains("Hồ sơ thủ tục hành chính"));
+    assert!(html.contains("Tỉnh Nghệ An"));
+    assert!(
+        html.contains(r#"data-counter="in-progress" data-value="2""#),
+        "the stored board's counter: {html}"
+    );
+    assert!(
+        html.contains(r#"data-unit="17329" data-overdue="0""#),
+        "the commune grid"
+    );
+    assert!(html.contains("/pkg/ioc.js") && !html.contains("ioc-office"));
+    assert!(
+        !html.contains("DỮ LIỆU MẪU"),
+        "no demo label without the demo"
+    );
+
+    let html = app
+        .get_as_reader(&format!("/wall/dossiers/{ANH_SON}?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"lang="en""#));
+    assert!(html.contains("Public-service dossiers"));
+    assert!(html.contains("Anh Son Commune"), "the unit's name");
+    assert!(
+        html.contains(r#"data-counter="in-progress" data-value="2""#),
+        "{html}"
+    );
+
+    // The wall display is Nghệ An's: a ward of Hà Nội is not on its wall.
+    let r = app.get_as_reader("/wall/dossiers/00070").await;
+    assert_eq!(r.status(), 404);
+}

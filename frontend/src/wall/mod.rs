@@ -127,7 +127,7 @@ impl BoardLive {
 }
 
 /// Keeps the wall clock moving while the wall is shown (the browser only).
-fn tick_clock(now: RwSignal<DateTime<Utc>>) {
+pub(crate) fn tick_clock(now: RwSignal<DateTime<Utc>>) {
     #[cfg(feature = "hydrate")]
     if let Ok(handle) = set_interval_with_handle(
         move || {
@@ -319,6 +319,13 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
                     </div>
                 </Show>
                 <div class="wall-meta">
+                    // The other wall screen (full page load: each page is rendered with its data).
+                    <a class="wall-nav" rel="external" href=move || match lang.get() {
+                        Lang::Vi => "/wall/dossiers",
+                        Lang::En => "/wall/dossiers?lang=en",
+                    }>
+                        {move || text::WallMsg::DossiersLink.get(lang.get())}
+                    </a>
                     <time class="clock">{move || vietnam_time(now.get()).format("%H:%M").to_string()}</time>
                     <span class=move || format!("conn conn-{}", status.get().attr())>
                         {move || match status.get() {
@@ -349,7 +356,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
 
 /// Who is looking, with a sign-out button for people (wall displays stay signed in).
 #[component]
-fn ViewerBox(viewer: Option<ioc_protocol::Viewer>, lang: Memo<Lang>) -> impl IntoView {
+pub(crate) fn ViewerBox(viewer: Option<ioc_protocol::Viewer>, lang: Memo<Lang>) -> impl IntoView {
     viewer.map(|v| {
         let logout = v.csrf_token.map(|csrf| {
             view! {

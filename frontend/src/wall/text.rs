@@ -8,6 +8,8 @@ use ioc_protocol::{DeadlineStatus, SubmissionStatus};
 texts! {
     pub enum WallMsg {
         HotIssues => "Vấn đề nổi bật", "Hot issues";
+        /// The link to the dossier wall (`/wall/dossiers`).
+        DossiersLink => "Hồ sơ TTHC", "Dossiers";
         NoHotIssues => "Không có vấn đề cần lưu ý", "Nothing needs attention";
         EstimateShort => "ước", "est.";
         EstimateLong => Common::Estimate;
