@@ -17,35 +17,65 @@ pub mod routes;
 pub mod rules;
 pub mod store;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use ioc_protocol::CalendarDay;
 
-/// The days off and working weekend days of one year.
+/// The days off and working weekend days of one year, as bits by day of the year: the dossier
+/// feed asks "is this a working day?" millions of times.
 #[derive(Debug, Default)]
 struct YearDays {
-    off: HashSet<NaiveDate>,
-    working: HashSet<NaiveDate>,
+    off: [u64; 6],
+    working: [u64; 6],
+}
+
+fn bit(d: NaiveDate) -> (usize, u64) {
+    let i = d.ordinal0() as usize;
+    (i / 64, 1u64 << (i % 64))
 }
 
 impl YearDays {
     fn of(days: &[CalendarDay]) -> YearDays {
         let mut y = YearDays::default();
         for d in days {
+            let (w, b) = bit(d.day);
             if d.kind.is_off() {
-                y.off.insert(d.day);
+                y.off[w] |= b;
             } else {
-                y.working.insert(d.day);
+                y.working[w] |= b;
             }
         }
         y
     }
+
+    fn is_off(&self, d: NaiveDate) -> bool {
+        let (w, b) = bit(d);
+        self.off[w] & b != 0
+    }
+
+    fn is_working(&self, d: NaiveDate) -> bool {
+        let (w, b) = bit(d);
+        self.working[w] & b != 0
+    }
 }
+
+/// The years whose expected schedule is computed once and read without a lock (the history the
+/// province keeps and the years ahead); others are computed and cached on demand.
+const PRECOMPUTED: std::ops::RangeInclusive<i32> = 2015..=2050;
 
 /// Expected years, computed once per process (the rules are a pure function of the year).
 fn expected(year: i32) -> Arc<YearDays> {
+    static TABLE: OnceLock<Vec<Arc<YearDays>>> = OnceLock::new();
+    if PRECOMPUTED.contains(&year) {
+        let table = TABLE.get_or_init(|| {
+            PRECOMPUTED
+                .map(|y| Arc::new(YearDays::of(&rules::expected_year(y))))
+                .collect()
+        });
+        return table[(year - PRECOMPUTED.start()) as usize].clone();
+    }
     static CACHE: OnceLock<Mutex<HashMap<i32, Arc<YearDays>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -94,10 +124,10 @@ impl Calendar {
     /// Whether `d` is a working day.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         let y = self.year(d.year());
-        if y.working.contains(&d) {
+        if y.is_working(d) {
             return true;
         }
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !y.off.contains(&d)
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !y.is_off(d)
     }
 
     /// `d` if it is a working day, else the first working day after it.

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use rand::Rng;
 use serde::Deserialize;
-use serde_json::Value;
 use sqlx::PgPool;
 
 use super::ingest::{self, Batch, Cursor, Scope};
@@ -31,7 +30,7 @@ pub const FEED: &str = "onestop";
 
 #[derive(Debug, Deserialize)]
 pub struct Page {
-    pub events: Vec<Value>,
+    pub events: Vec<Box<serde_json::value::RawValue>>,
     pub next_cursor: String,
     #[serde(default)]
     pub has_more: bool,

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ioc_protocol::{ApiErrorDetail, Channel, DossierEvent, DossierFeedback, DossierStatus};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::local_day;
@@ -227,25 +228,45 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"._-/:".contains(&b))
 }
 
-/// Reads one item. The dossier id is returned with the error when it could be read, so the
-/// answer names the dossier.
-pub fn read(item: Value, now: DateTime<Utc>) -> Result<Event, (Option<String>, ItemError)> {
-    let id_hint = item
-        .get("dossier_id")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+/// Reads one item, as sent (the text of one element of the batch's `events`). Returns the event
+/// and the text to keep in the history: the item as sent, or, when it carries personal data the
+/// server does not keep, the item without it. The dossier id is returned with an error when it
+/// could be read, so the answer names the dossier.
+pub fn read(
+    item: &RawValue,
+    now: DateTime<Utc>,
+    keep_personal: bool,
+) -> Result<(Event, String), (Option<String>, ItemError)> {
+    let text = item.get();
+    let id_hint = || {
+        #[derive(serde::Deserialize)]
+        struct Hint {
+            dossier_id: Option<String>,
+        }
+        serde_json::from_str::<Hint>(text)
+            .ok()
+            .and_then(|h| h.dossier_id)
+            .filter(|id| !id.contains('\0'))
+    };
     // The route's body is not inspected at the edge (see `http::input`): a NUL is refused here,
-    // for this item only.
-    if crate::http::input::json_has_nul(&item) {
-        return Err((
-            id_hint.filter(|id| !id.contains('\0')),
-            ItemError::NulCharacter,
-        ));
+    // for this item only. Valid JSON holds a NUL only as an escape; the exact check runs only
+    // when the text has one.
+    if text.contains("\\u0000")
+        && serde_json::from_str::<Value>(text).is_ok_and(|v| crate::http::input::json_has_nul(&v))
+    {
+        return Err((id_hint(), ItemError::NulCharacter));
     }
-    let e: DossierEvent = serde_json::from_value(item)
-        .map_err(|e| (id_hint.clone(), ItemError::Malformed(e.to_string())))?;
+    let mut e: DossierEvent =
+        serde_json::from_str(text).map_err(|e| (id_hint(), ItemError::Malformed(e.to_string())))?;
+    let body = if e.applicant.is_some() && !keep_personal {
+        e.applicant = None;
+        serde_json::to_string(&e)
+            .map_err(|err| (id_hint(), ItemError::Malformed(err.to_string())))?
+    } else {
+        text.to_string()
+    };
     let id = Some(e.dossier_id.clone());
-    check(e, now).map_err(|err| (id, err))
+    check(e, now).map(|e| (e, body)).map_err(|err| (id, err))
 }
 
 fn check(e: DossierEvent, now: DateTime<Utc>) -> Result<Event, ItemError> {
@@ -340,13 +361,18 @@ mod tests {
         i
     }
 
+    fn raw(v: &Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(v).unwrap()
+    }
+
     fn error(v: Value) -> ItemError {
-        read(v, now()).unwrap_err().1
+        read(&raw(&v), now(), false).unwrap_err().1
     }
 
     #[test]
     fn a_good_event_reads() {
-        let e = read(item(), now()).unwrap();
+        let (e, body) = read(&raw(&item()), now(), false).unwrap();
+        assert!(body.contains("000.00.17.H40-261201-0001"));
         assert_eq!(e.status, DossierStatus::Received);
         assert_eq!(e.channel, Channel::Online);
     }
@@ -391,7 +417,23 @@ mod tests {
         // 1 December is possible (handled the same day); 30 November is not.
         let mut i = with("received_at", json!("2026-11-30T18:30:00Z"));
         i["due_date"] = json!("2026-12-01");
-        assert!(read(i, now()).is_ok());
+        assert!(read(&raw(&i), now(), false).is_ok());
+    }
+
+    #[test]
+    fn personal_data_leaves_the_kept_text_unless_kept() {
+        let sent = with("applicant", json!({"name": "Nguyễn Văn A"}));
+        let (_, body) = read(&raw(&sent), now(), false).unwrap();
+        assert!(!body.contains("Nguyễn") && !body.contains("applicant"));
+        let (_, kept) = read(&raw(&sent), now(), true).unwrap();
+        assert!(kept.contains("Nguyễn"));
+        // A backslash before "u0000" is not a NUL.
+        assert!(read(
+            &raw(&with("procedure", json!("1.001193\\u0000"))),
+            now(),
+            false
+        )
+        .is_ok());
     }
 
     #[test]
@@ -404,7 +446,7 @@ mod tests {
 
     #[test]
     fn a_malformed_item_keeps_its_id_in_the_answer() {
-        let (id, _) = read(with("seq", json!("one")), now()).unwrap_err();
+        let (id, _) = read(&raw(&with("seq", json!("one"))), now(), false).unwrap_err();
         assert_eq!(id.as_deref(), Some("000.00.17.H40-261201-0001"));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use ioc_protocol::{DossierIngestReceipt, ItemOutcome, ItemResult};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use sqlx::{PgConnection, PgPool};
 
 use super::event::{self, Event, ItemError};
@@ -87,29 +87,26 @@ struct ProcedureCheck {
 /// Reads, checks and stores `items`.
 pub async fn ingest(
     db: &PgPool,
-    items: Vec<Value>,
+    items: Vec<Box<RawValue>>,
     batch: &Batch<'_>,
 ) -> Result<Stored, sqlx::Error> {
     let now = Utc::now();
     let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
-    let mut events: Vec<(usize, Event, Value)> = Vec::with_capacity(items.len().min(MAX_BATCH));
-    for (i, item) in items.into_iter().enumerate() {
+    let mut events: Vec<(usize, Event, String)> = Vec::with_capacity(items.len().min(MAX_BATCH));
+    for (i, item) in items.iter().enumerate() {
         if i >= MAX_BATCH {
-            let id = item
-                .get("dossier_id")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            #[derive(serde::Deserialize)]
+            struct Hint {
+                dossier_id: Option<String>,
+            }
+            let id = serde_json::from_str::<Hint>(item.get())
+                .ok()
+                .and_then(|h| h.dossier_id);
             results.push(rejected(id, ItemError::BatchLimit(MAX_BATCH)));
             continue;
         }
-        let mut body = item.clone();
-        match event::read(item, now) {
-            Ok(e) => {
-                if !batch.keep_personal {
-                    if let Some(o) = body.as_object_mut() {
-                        o.remove("applicant");
-                    }
-                }
+        match event::read(item, now, batch.keep_personal) {
+            Ok((e, body)) => {
                 results.push(ItemResult {
                     outcome: ItemOutcome::Stored,
                     dossier_id: Some(e.dossier_id.clone()),
@@ -120,6 +117,7 @@ pub async fn ingest(
             Err((id, err)) => results.push(rejected(id, err)),
         }
     }
+    drop(items);
     let calendar = Calendar::load(db).await?;
     let (procedures, units) = references(db, &events).await?;
     events.retain(
@@ -209,7 +207,7 @@ fn rejected(id: Option<String>, err: ItemError) -> ItemResult {
 
 async fn references(
     db: &PgPool,
-    events: &[(usize, Event, Value)],
+    events: &[(usize, Event, String)],
 ) -> Result<(HashMap<String, ProcedureCheck>, HashMap<String, UnitRef>), sqlx::Error> {
     let codes: Vec<String> = events
         .iter()
@@ -306,7 +304,7 @@ fn check_references(
 /// (no row to lock existed when we looked): the caller rolls back and repeats.
 async fn store_events(
     tx: &mut PgConnection,
-    events: &[(usize, Event, Value)],
+    events: &[(usize, Event, String)],
     procedures: &HashMap<String, ProcedureCheck>,
     calendar: &Calendar,
     batch: &Batch<'_>,
@@ -324,7 +322,7 @@ async fn store_events(
         .map(|d| (d.id.clone(), d))
         .collect();
     let mut after: HashMap<String, Dossier> = HashMap::new();
-    let mut history: Vec<(&Event, &Value)> = Vec::with_capacity(events.len());
+    let mut history: Vec<(&Event, &str)> = Vec::with_capacity(events.len());
     for (i, e, body) in events {
         let current = after.entry(e.dossier_id.clone()).or_insert_with(|| {
             before
@@ -336,10 +334,10 @@ async fn store_events(
             continue; // checked before: every stored event names a known procedure
         };
         match current.apply(e, &procedure.processing, calendar, batch.keep_personal) {
-            Ok(Applied::Newest) => history.push((e, body)),
+            Ok(Applied::Newest) => history.push((e, body.as_str())),
             Ok(Applied::OutOfOrder) => {
                 results[*i].outcome = ItemOutcome::StoredOutOfOrder;
-                history.push((e, body));
+                history.push((e, body.as_str()));
             }
             Ok(Applied::Duplicate) => results[*i].outcome = ItemOutcome::Duplicate,
             Err(err) => results[*i] = rejected(Some(e.dossier_id.clone()), err),

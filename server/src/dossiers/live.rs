@@ -265,7 +265,11 @@ pub async fn store_period(
     let measures = index::measures(db, province, units, period, today, overdue_through).await?;
     let mut summaries = HashMap::new();
     let mut tx = db.begin().await?;
-    for (unit, m) in &measures {
+    // In unit order: the worker and a request computing the same period lock rows in the same
+    // order (a map's order would deadlock them).
+    let mut ordered: Vec<(&String, &index::Measures)> = measures.iter().collect();
+    ordered.sort_by(|a, b| a.0.cmp(b.0));
+    for (unit, m) in ordered {
         let (summary, metrics) = config.score(m);
         let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
         let groups: Vec<f64> = summary.groups.iter().map(|g| g.points).collect();

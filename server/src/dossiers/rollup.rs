@@ -117,8 +117,9 @@ impl Deltas {
             p.0 += sign;
             p.1 += sign * i32::from(d.channel == Channel::Online);
         }
-        let (timeliness, _) = d.timeliness(calendar, today);
         if d.status.is_finished() {
+            // The outcome of a finished dossier does not depend on today.
+            let (timeliness, _) = d.timeliness(calendar, today);
             let day = local_day(d.result_at.unwrap_or(d.status_at));
             let late = timeliness == Timeliness::Late;
             let c = Daily {
@@ -358,7 +359,10 @@ mod tests {
             v["received_at"] = serde_json::json!(at);
             v["due_date"] = serde_json::json!("2026-11-20");
         }
-        crate::dossiers::event::read(v, "2026-12-03T00:00:00Z".parse().unwrap()).unwrap()
+        let raw = serde_json::value::to_raw_value(&v).unwrap();
+        crate::dossiers::event::read(&raw, "2026-12-03T00:00:00Z".parse().unwrap(), false)
+            .unwrap()
+            .0
     }
 
     #[test]

@@ -379,9 +379,14 @@ pub async fn write(
     province: &str,
     writer: &super::ingest::Writer,
 ) -> Result<super::ingest::Stored, sqlx::Error> {
+    let items = events
+        .iter()
+        .map(serde_json::value::to_raw_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     super::ingest::ingest(
         db,
-        events,
+        items,
         &super::ingest::Batch {
             source: "simulator",
             scope: super::ingest::Scope::Province(province.to_string()),

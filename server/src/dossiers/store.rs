@@ -127,24 +127,24 @@ pub async fn get(db: impl sqlx::PgExecutor<'_>, id: &str) -> Result<Option<Dossi
 /// Appends events to the history.
 pub async fn insert_events(
     tx: &mut PgConnection,
-    events: &[(&Event, &Value)],
+    events: &[(&Event, &str)],
     source: &str,
 ) -> Result<(), sqlx::Error> {
     let ids: Vec<&str> = events.iter().map(|(e, _)| e.dossier_id.as_str()).collect();
     let seqs: Vec<i64> = events.iter().map(|(e, _)| e.seq).collect();
     let statuses: Vec<i16> = events.iter().map(|(e, _)| e.status.code()).collect();
     let at: Vec<DateTime<Utc>> = events.iter().map(|(e, _)| e.event_at).collect();
-    let bodies: Vec<Value> = events.iter().map(|(_, b)| (*b).clone()).collect();
+    let bodies: Vec<&str> = events.iter().map(|(_, b)| *b).collect();
     sqlx::query!(
         "INSERT INTO dossier_events (dossier_id, seq, status, event_at, source, body)
-         SELECT d, s, st, a, $5, b FROM UNNEST($1::text[], $2::int8[], $3::int2[], $4::timestamptz[], $6::json[])
+         SELECT d, s, st, a, $5, b FROM UNNEST($1::text[], $2::int8[], $3::int2[], $4::timestamptz[], $6::text[]::json[])
              AS u(d, s, st, a, b)",
         &ids as &[&str],
         &seqs,
         &statuses,
         &at,
         source,
-        &bodies
+        &bodies as &[&str]
     )
     .execute(tx)
     .await?;
