@@ -118,9 +118,12 @@ async fn dossier_wall_is_server_rendered_with_the_stored_board() {
     use crate::dossiers::{board_where, event, one_stop, send, ANH_SON};
     let app = spawn_app().await;
     let token = one_stop(&app).await;
+    // One connection per topic: the worker publishes the province's board and the commune's
+    // together, in either order.
     let mut ws = app.ws().await;
     ws.subscribe(&format!("dossiers/{ANH_SON}"), None).await;
-    ws.subscribe("dossiers/40", None).await;
+    let mut province_ws = app.ws().await;
+    province_ws.subscribe("dossiers/40", None).await;
     send(
         &app,
         &token,
@@ -128,7 +131,7 @@ async fn dossier_wall_is_server_rendered_with_the_stored_board() {
     )
     .await;
     board_where(&mut ws, |b| b.unit == ANH_SON && b.in_progress == 2).await;
-    board_where(&mut ws, |b| b.unit == "40" && b.in_progress == 2).await;
+    board_where(&mut province_ws, |b| b.unit == "40" && b.in_progress == 2).await;
 
     let r = app.get_as_reader("/wall/dossiers").await;
     assert_eq!(r.status(), 200);

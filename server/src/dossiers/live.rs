@@ -147,6 +147,7 @@ pub async fn recompute(
         }
     }
     let mut rolling = HashMap::new();
+    let mut active: HashSet<String> = HashSet::new();
     let mut month = HashMap::new();
     for period in periods {
         let (measures, summaries) = store_period(
@@ -160,6 +161,14 @@ pub async fn recompute(
         )
         .await?;
         if period.kind == PeriodKind::Rolling30 && period.end == today {
+            // Ranked: the units that handled dossiers in the window. A department with
+            // procedures but no dossiers would score its catalogue points alone (12 of 100)
+            // and rank among units that work.
+            active = measures
+                .iter()
+                .filter(|(_, m)| m.received + m.handled > 0.0)
+                .map(|(u, _)| u.clone())
+                .collect();
             rolling = summaries;
         }
         if period.kind == PeriodKind::Month && period.contains(today) {
@@ -167,7 +176,7 @@ pub async fn recompute(
         }
     }
     let counters = Counters::load(db, today, overdue_through).await?;
-    let ranking = ranking(&units, &rolling, &counters);
+    let ranking = ranking(&units, &rolling, &active, &counters);
     let communes = communes(db, province, &counters).await?;
     let mut boards = Vec::new();
     let names: HashMap<&str, &UnitInfo> = units.iter().map(|u| (u.code.as_str(), u)).collect();
@@ -469,13 +478,14 @@ impl Counters {
 fn ranking(
     units: &[UnitInfo],
     index: &HashMap<String, IndexSummary>,
+    active: &HashSet<String>,
     counters: &Counters,
 ) -> Vec<RankRow> {
     let mut rows = Vec::new();
     for kind in ["department", "commune"] {
         let mut group: Vec<RankRow> = units
             .iter()
-            .filter(|u| u.kind == kind)
+            .filter(|u| u.kind == kind && active.contains(&u.code))
             .filter_map(|u| {
                 let s = index.get(&u.code)?;
                 Some(RankRow {
@@ -489,8 +499,6 @@ fn ranking(
                     overdue: counters.unit(&u.code).overdue,
                 })
             })
-            // A unit with no dossiers and no procedures has nothing to rank.
-            .filter(|r| r.total > 0.0)
             .collect();
         group.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.unit.cmp(&b.unit)));
         for (i, r) in group.iter_mut().enumerate() {

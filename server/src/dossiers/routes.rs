@@ -378,12 +378,16 @@ async fn ranking_rows(
         r#"SELECT i.unit_code, u.name_vi, u.name_en, i.total::float8 AS "total!", i.groups
            FROM dossier_index i JOIN units u ON u.code = i.unit_code
            WHERE i.period_kind = $1 AND i.period_start = $2 AND u.kind = $3 AND u.parent_code = $4
-             AND i.total > 0
+             -- Ranked: units that received or finished dossiers in the period (catalogue points
+             -- alone say nothing of how a unit serves people).
+             AND EXISTS (SELECT 1 FROM dossier_daily d WHERE d.unit_code = i.unit_code
+                         AND d.day BETWEEN $2 AND $5 AND (d.received > 0 OR d.finished > 0))
            ORDER BY i.total DESC, i.unit_code"#,
         period.kind.as_str(),
         period.start,
         kind,
-        state.config.province
+        state.config.province,
+        period.end
     )
     .fetch_all(&state.db)
     .await?;
