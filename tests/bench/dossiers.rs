@@ -327,8 +327,8 @@ async fn main() {
         "rollup rows (dossier_daily): {rows} (counted in {:.1?})",
         t.elapsed()
     );
-    let sizes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT t, pg_size_pretty((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass))::bigint)
+    let sizes: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT t, pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass) WHERE relkind <> 'p')::bigint, pg_total_relation_size(t::regclass)))
          FROM unnest(ARRAY['dossiers','dossier_events','dossier_daily','dossier_open','dossier_procedure_months','dossier_index']) t",
     )
     .fetch_all(&pool)
