@@ -121,7 +121,7 @@ test('dossier office: overdue list, a refused and an issued apology slip, the pr
     assert.match(await page.locator('.admin-nav').textContent(), /Hồ sơ TTHC/);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, 'no sideways scrolling on a phone');
-    await page.screenshot({ path: join(ARTIFACTS, 'dossiers-390x844.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dossier-office-390x844.png'), fullPage: true });
 
     // A slip promising no later date than the current one: the API's reason, in Vietnamese.
     await soon.locator('.issue-slip').click();
@@ -135,7 +135,7 @@ test('dossier office: overdue list, a refused and an issued apology slip, the pr
     await late.locator('.issue-slip').click();
     await late.locator('textarea[name=reason]').fill('Chờ cơ quan khác xác minh thông tin hộ tịch');
     await late.locator('input[name=new_due]').fill(vnDate(7));
-    await page.screenshot({ path: join(ARTIFACTS, 'dossiers-slip-form-390x844.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dossier-office-slip-form-390x844.png'), fullPage: true });
     await late.locator('.slip-form button[type=submit]').click();
     const issued = page.locator('.slip-issued');
     await issued.waitFor();
