@@ -7,33 +7,12 @@ use ioc_protocol::{ApiErrorBody, ApologySlip, CommuneShapeReceipt, IndexTrend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::dossiers::{one_stop, ANH_SON};
 use crate::harness::{spawn_app, TestApp};
 
 /// Xã Anh Sơn and Xã Yên Xuân, communes of Nghệ An; Phường Hoàn Kiếm of Hà Nội.
-const ANH_SON: &str = "17329";
 const YEN_XUAN: &str = "17380";
 const HOAN_KIEM: &str = "00070";
-
-/// The demo catalogue and a one-stop system's token for the province.
-async fn one_stop(app: &TestApp) -> String {
-    ioc_server::dossiers::catalogue::seed_demo(&app.db, "40")
-        .await
-        .unwrap();
-    let scopes = ["dossiers:write".to_string()];
-    let new = ioc_server::auth::tokens::NewToken {
-        name: "Hệ thống một cửa",
-        kind: ioc_protocol::TokenKind::Integration,
-        unit_code: "40",
-        scopes: &scopes,
-        screens: &[],
-        created_by: None,
-        expires_at: None,
-    };
-    ioc_server::auth::tokens::create(&app.db, &new)
-        .await
-        .unwrap()
-        .0
-}
 
 /// A birth registration at Anh Sơn received 20 days ago, promised 19 days ago, still processing.
 async fn overdue_dossier(app: &TestApp, token: &str, id: &str) {
