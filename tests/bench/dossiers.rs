@@ -26,6 +26,10 @@ use ioc_server::db::{self, EmbeddedCluster};
 use ioc_server::dossiers::simulate::Simulator;
 use tokio_tungstenite::tungstenite::Message;
 
+/// The server's allocator (see `server/src/main.rs`), so that the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 5000;
 const CLIENTS: usize = 2;
 /// The commune the probes are sent for (Xã Anh Sơn, Nghệ An).
@@ -149,8 +153,11 @@ async fn main() {
                         break;
                     }
                     let n = events.len();
-                    let body =
-                        serde_json::to_vec(&serde_json::json!({ "events": events })).unwrap();
+                    #[derive(serde::Serialize)]
+                    struct Body<'a> {
+                        events: &'a [Box<serde_json::value::RawValue>],
+                    }
+                    let body = serde_json::to_vec(&Body { events: &events }).unwrap();
                     if tx.send(body).await.is_err() {
                         break 'days;
                     }
@@ -215,6 +222,7 @@ async fn main() {
         .await
         .unwrap();
     let mut probe_latencies = Vec::new();
+    let mut probe_stored = Vec::new();
     let mut last_report = Instant::now();
     let mut probes = 0;
     while !gen.is_finished()
@@ -237,6 +245,7 @@ async fn main() {
             .await
             .unwrap();
         assert!(r.status().is_success());
+        probe_stored.push(t.elapsed());
         // The board that counts this probe among today's receipts.
         let seen = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(Ok(Message::Text(t))) = ws.next().await {
@@ -281,6 +290,22 @@ async fn main() {
     );
     report("batch latency", batch_latencies);
     report("event → wall (probe under load)", probe_latencies);
+    report("  of which stored (probe's POST answered)", probe_stored);
+    // The board worker's recomputation time (all boards and the shown periods' indexes).
+    let metrics = http
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in metrics
+        .lines()
+        .filter(|l| l.starts_with("ioc_dossier_board_seconds"))
+    {
+        println!("  {line}");
+    }
 
     // The screens' queries with everything stored.
     let get = |path: String| {
@@ -328,7 +353,7 @@ async fn main() {
         t.elapsed()
     );
     let sizes: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT t, pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass) WHERE relkind <> 'p')::bigint, pg_total_relation_size(t::regclass)))
+        "SELECT t, pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass) WHERE isleaf)::bigint, pg_total_relation_size(t::regclass)))
          FROM unnest(ARRAY['dossiers','dossier_events','dossier_daily','dossier_open','dossier_procedure_months','dossier_index']) t",
     )
     .fetch_all(&pool)
