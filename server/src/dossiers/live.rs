@@ -20,12 +20,16 @@ use crate::calendar::Calendar;
 use crate::live::stored;
 use crate::AppState;
 
-/// How long the worker waits after a wake-up for more batches to arrive.
+/// How long the worker waits after a wake-up for more batches to arrive (at least; see `run`).
 const COALESCE: Duration = Duration::from_millis(200);
 /// The periods no wall shows live (this quarter, this year, past periods that late events
 /// changed) are recomputed at most this often under load: the boards stay within a second of
 /// the events, the ranking tables of a quarter within half a minute.
 const SLOW_LANE: Duration = Duration::from_secs(30);
+/// The shown periods' index rows (what `/api/v1/index766…` reads) are written at most this
+/// often under load; the boards, computed at every wake-up, carry the live figures. Writing
+/// ~300 rows of index detail at every recomputation was a third of the worker's time.
+const STORE_EVERY: Duration = Duration::from_secs(5);
 /// Full refresh (time passes: dossiers become overdue, days change).
 const REFRESH: Duration = Duration::from_secs(60);
 
@@ -95,13 +99,18 @@ pub async fn run(state: AppState) {
     // Past days touched since the slow lane last ran.
     let mut pending_days: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut slow_ran = std::time::Instant::now() - SLOW_LANE;
+    // How long the last recomputation took: the worker then waits at least as long, so that
+    // under a sustained feed it holds the database at most half of the time (the rest is the
+    // feed's) and the wall still follows within about three recomputations.
+    let mut last = Duration::ZERO;
+    let mut stored_at = std::time::Instant::now() - STORE_EVERY;
     loop {
         let full = tokio::select! {
             _ = state.shutdown.cancelled() => return,
             _ = live.wake.notified() => false,
             _ = refresh.tick() => true,
         };
-        tokio::time::sleep(COALESCE).await;
+        tokio::time::sleep(COALESCE.max(last)).await;
         let mut dirty = live.take();
         pending_days.append(&mut dirty.days);
         let slow = full || slow_ran.elapsed() >= SLOW_LANE;
@@ -110,9 +119,14 @@ pub async fn run(state: AppState) {
             slow_ran = std::time::Instant::now();
         }
         let started = std::time::Instant::now();
-        match recompute(&state, dirty, full, slow).await {
-            Ok(()) => metrics::histogram!("ioc_dossier_board_seconds")
-                .record(started.elapsed().as_secs_f64()),
+        let store = slow || stored_at.elapsed() >= STORE_EVERY;
+        if store {
+            stored_at = started;
+        }
+        let result = recompute(&state, dirty, full, slow, store).await;
+        last = started.elapsed();
+        match result {
+            Ok(()) => metrics::histogram!("ioc_dossier_board_seconds").record(last.as_secs_f64()),
             Err(e) => tracing::warn!(error = %e, "dossier boards not recomputed"),
         }
     }
@@ -120,12 +134,14 @@ pub async fn run(state: AppState) {
 
 /// Recomputes the indexes the boards show (this month, the rolling 30 days), with `slow` also
 /// this quarter, this year and the past periods of `dirty.days`; then the boards of the units
-/// touched (all of them on a full refresh); stores and publishes them.
+/// touched (all of them on a full refresh); stores and publishes them. The index rows of the
+/// periods are written when `store` (always for the slow lane's periods).
 pub async fn recompute(
     state: &AppState,
     dirty: Dirty,
     full: bool,
     slow: bool,
+    store: bool,
 ) -> Result<(), sqlx::Error> {
     let db = &state.db;
     let province = state.config.province.as_str();
@@ -150,7 +166,7 @@ pub async fn recompute(
     let mut active: HashSet<String> = HashSet::new();
     let mut month = HashMap::new();
     for period in periods {
-        let (measures, summaries) = store_period(
+        let (measures, summaries, rows) = period_index(
             db,
             province,
             &units,
@@ -160,6 +176,9 @@ pub async fn recompute(
             overdue_through,
         )
         .await?;
+        if store || !(shown.contains(&period.kind) && period.contains(today)) {
+            store_index(db, period, &rows).await?;
+        }
         if period.kind == PeriodKind::Rolling30 && period.end == today {
             // Ranked: the units that handled dossiers in the window. A department with
             // procedures but no dossiers would score its catalogue points alone (12 of 100)
@@ -255,8 +274,9 @@ pub async fn recompute(
     Ok(())
 }
 
-/// Computes the index of every unit (and the province) for `period` and stores it.
-pub async fn store_period(
+/// Computes the index of every unit (and the province) for `period`: the measures, the scores,
+/// and the rows to store.
+async fn period_index(
     db: &PgPool,
     province: &str,
     units: &[UnitInfo],
@@ -268,25 +288,33 @@ pub async fn store_period(
     (
         HashMap<String, index::Measures>,
         HashMap<String, IndexSummary>,
+        IndexRows,
     ),
     sqlx::Error,
 > {
     let measures = index::measures(db, province, units, period, today, overdue_through).await?;
     let mut summaries = HashMap::new();
-    let mut tx = db.begin().await?;
     // In unit order: the worker and a request computing the same period lock rows in the same
     // order (a map's order would deadlock them).
     let mut ordered: Vec<(&String, &index::Measures)> = measures.iter().collect();
     ordered.sort_by(|a, b| a.0.cmp(b.0));
+    let mut rows = IndexRows::default();
     for (unit, m) in ordered {
         let (summary, metrics) = config.score(m);
-        let detail = serde_json::json!({ "summary": summary, "metrics": metrics });
-        let groups: Vec<f64> = summary.groups.iter().map(|g| g.points).collect();
-        store_index(&mut tx, unit, period, summary.total, &groups, &detail).await?;
+        rows.units.push(unit.clone());
+        rows.totals.push(summary.total);
+        // A ragged array cannot be a parameter: each unit's points travel as an array literal.
+        let points: Vec<String> = summary
+            .groups
+            .iter()
+            .map(|g| g.points.to_string())
+            .collect();
+        rows.groups.push(format!("{{{}}}", points.join(",")));
+        rows.details
+            .push(serde_json::json!({ "summary": summary, "metrics": metrics }));
         summaries.insert(unit.clone(), summary);
     }
-    tx.commit().await?;
-    Ok((measures, summaries))
+    Ok((measures, summaries, rows))
 }
 
 /// Computes and stores `period` now (a period the worker has not computed: a past year asked
@@ -300,7 +328,7 @@ pub async fn compute_period(
     let calendar = Calendar::load(db).await?;
     let config = Config::load(db).await?;
     let units = units(db, province).await?;
-    store_period(
+    let (_, _, rows) = period_index(
         db,
         province,
         &units,
@@ -310,7 +338,7 @@ pub async fn compute_period(
         calendar.previous_working_day(today),
     )
     .await?;
-    Ok(())
+    store_index(db, period, &rows).await
 }
 
 /// The most recently overdue dossiers of each of `units` (at most 5 each), from the partial
@@ -322,21 +350,34 @@ async fn alerts(
     today: NaiveDate,
     overdue_through: NaiveDate,
 ) -> Result<HashMap<String, Vec<OverdueAlert>>, sqlx::Error> {
+    // The walk must be the ordered one: with the table's statistics behind a steady feed (few
+    // rows expected per unit) the planner prefers a bitmap scan that visits every open dossier
+    // of the unit and every dead version of them, then sorts; a backward walk stops after five.
+    let mut tx = db.begin().await?;
+    sqlx::query!("SET LOCAL enable_bitmapscan = off")
+        .execute(&mut *tx)
+        .await?;
     let rows = sqlx::query!(
-        r#"SELECT unit_code AS "unit!", id AS "id!", procedure_code AS "procedure!",
-                  name_vi AS "procedure_name!", due_date AS "due_date!", postponements AS "postponements!"
-           FROM (SELECT d.unit_code, d.id, d.procedure_code, p.name_vi, d.due_date, d.postponements,
-                        row_number() OVER (PARTITION BY d.unit_code ORDER BY d.due_date DESC, d.id) AS n
-                 FROM dossiers d JOIN procedures p ON p.code = d.procedure_code
-                 -- The first condition is the partial index's own (so the planner uses it).
-                 WHERE d.status IN (2, 4, 5, 6, 8) AND d.status IN (2, 4)
-                   AND d.unit_code = ANY($1) AND d.due_date <= $2) recent
-           WHERE n <= 5 ORDER BY unit_code, n"#,
+        r#"SELECT u.code AS "unit!", d.id AS "id!", d.procedure_code AS "procedure!",
+                  p.name_vi AS "procedure_name!", d.due_date AS "due_date!", d.postponements AS "postponements!"
+           FROM UNNEST($1::text[]) AS u(code)
+           -- Per unit, a backward walk of the partial index on open dossiers that stops after
+           -- five: the cost does not grow with the number of overdue dossiers (a window over all
+           -- of them took a tenth of the database's time while a year of history was loaded).
+           CROSS JOIN LATERAL (
+               SELECT id, procedure_code, due_date, postponements FROM dossiers
+               -- The first condition is the partial index's own (so the planner uses it).
+               WHERE status IN (2, 4, 5, 6, 8) AND status IN (2, 4)
+                 AND unit_code = u.code AND due_date <= $2
+               ORDER BY due_date DESC, id DESC LIMIT 5) d
+           JOIN procedures p ON p.code = d.procedure_code
+           ORDER BY u.code, d.due_date DESC, d.id DESC"#,
         units,
         overdue_through
     )
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     let mut out: HashMap<String, Vec<OverdueAlert>> = HashMap::new();
     for r in rows {
         let effective = calendar.next_working_day(r.due_date);
@@ -356,29 +397,38 @@ fn percent(part: f64, whole: f64) -> Option<f64> {
     (whole > 0.0).then(|| (part / whole * 1000.0).round() / 10.0)
 }
 
+/// The index rows of one period, a column each.
+#[derive(Default)]
+struct IndexRows {
+    units: Vec<String>,
+    totals: Vec<f64>,
+    groups: Vec<String>,
+    details: Vec<serde_json::Value>,
+}
+
+/// Writes a period's rows in one statement (one round trip for the province's ~150 units, not
+/// one each); rows whose detail did not change are left as they are.
 async fn store_index(
-    tx: &mut sqlx::PgConnection,
-    unit: &str,
+    db: &PgPool,
     period: IndexPeriod,
-    total: f64,
-    groups: &[f64],
-    detail: &serde_json::Value,
+    rows: &IndexRows,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO dossier_index (unit_code, period_kind, period_start, total, groups, detail, computed_at)
-         VALUES ($1, $2, $3, $4::float8::numeric(6, 2), $5, $6, now())
+         SELECT u, $1, $2, t::numeric(6, 2), g::float8[], d, now()
+         FROM UNNEST($3::text[], $4::float8[], $5::text[], $6::jsonb[]) AS x(u, t, g, d)
          ON CONFLICT (period_kind, period_start, unit_code)
          DO UPDATE SET total = EXCLUDED.total, groups = EXCLUDED.groups, detail = EXCLUDED.detail,
                        computed_at = now()
          WHERE dossier_index.detail IS DISTINCT FROM EXCLUDED.detail",
-        unit,
         period.kind.as_str(),
         period.start,
-        total,
-        groups,
-        detail
+        &rows.units,
+        &rows.totals,
+        &rows.groups,
+        &rows.details
     )
-    .execute(tx)
+    .execute(db)
     .await?;
     Ok(())
 }

@@ -289,11 +289,12 @@ async fn write_open(
     let paused: Vec<bool> = rows.keys().map(|k| k.paused).collect();
     let apologised: Vec<bool> = rows.keys().map(|k| k.apologised).collect();
     let counts: Vec<i32> = rows.values().copied().collect();
-    sqlx::query!(
+    let emptied = sqlx::query!(
         "INSERT INTO dossier_open AS t (unit_code, commune_code, due_date, paused, apologised, count)
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::date[], $4::bool[], $5::bool[], $6::int4[])
          ON CONFLICT (unit_code, commune_code, due_date, paused, apologised)
-         DO UPDATE SET count = t.count + EXCLUDED.count",
+         DO UPDATE SET count = t.count + EXCLUDED.count
+         RETURNING unit_code, commune_code, due_date, paused, apologised, count",
         &units,
         &communes,
         &dues,
@@ -301,17 +302,25 @@ async fn write_open(
         &apologised,
         &counts
     )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    // Buckets emptied by this batch go: the overdue sums stay over live rows only.
+    // Buckets emptied by this batch go: the overdue sums stay over live rows only. Only those
+    // keys are looked up (by the primary key); matching the batch's every key against the table
+    // read all of it once per batch.
+    let emptied: Vec<_> = emptied.into_iter().filter(|r| r.count == 0).collect();
+    if emptied.is_empty() {
+        return Ok(());
+    }
     sqlx::query!(
-        "DELETE FROM dossier_open WHERE count = 0 AND (unit_code, commune_code, due_date, paused, apologised)
-             IN (SELECT * FROM UNNEST($1::text[], $2::text[], $3::date[], $4::bool[], $5::bool[]))",
-        &units,
-        &communes,
-        &dues,
-        &paused,
-        &apologised
+        "DELETE FROM dossier_open t
+         USING UNNEST($1::text[], $2::text[], $3::date[], $4::bool[], $5::bool[]) AS e(u, c, d, p, a)
+         WHERE t.unit_code = e.u AND t.commune_code = e.c AND t.due_date = e.d AND t.paused = e.p
+           AND t.apologised = e.a AND t.count = 0",
+        &emptied.iter().map(|r| r.unit_code.clone()).collect::<Vec<_>>(),
+        &emptied.iter().map(|r| r.commune_code.clone()).collect::<Vec<_>>(),
+        &emptied.iter().map(|r| r.due_date).collect::<Vec<_>>(),
+        &emptied.iter().map(|r| r.paused).collect::<Vec<_>>(),
+        &emptied.iter().map(|r| r.apologised).collect::<Vec<_>>(),
     )
     .execute(&mut *tx)
     .await?;
