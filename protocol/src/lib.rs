@@ -133,7 +133,7 @@ pub enum Payload {
     /// A wall screen's whole configuration (topics `screen/{code}`; offset = its version).
     Screen(Box<ScreenView>),
     /// Every running screen's last report (topic `screen-presence`).
-    ScreenPresence(Vec<ScreenPresence>),
+    ScreenPresence(PresenceList),
 }
 
 /// A position in a stream, remembered by the client to recover after a reconnect.

@@ -194,3 +194,11 @@ pub struct ScreenPresence {
     pub unit: Option<String>,
     pub last_contact: DateTime<Utc>,
 }
+
+/// The payload of `screen-presence`: every running device's last report. (A struct, not a bare
+/// list: publications are internally tagged by `kind`, which a sequence cannot carry.)
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PresenceList {
+    pub devices: Vec<ScreenPresence>,
+}

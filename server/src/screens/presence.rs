@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration, Utc};
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use ioc_protocol::{Payload, Publication, ScreenPresence, PRESENCE_TOPIC};
+use ioc_protocol::{Payload, PresenceList, Publication, ScreenPresence, PRESENCE_TOPIC};
 
 use crate::live::{Hub, Snapshot, TopicSource};
 
@@ -65,7 +65,9 @@ impl Presence {
             topic: PRESENCE_TOPIC.to_string(),
             epoch: epoch.to_string(),
             offset: inner.offset,
-            data: Payload::ScreenPresence(inner.devices.values().cloned().collect()),
+            data: Payload::ScreenPresence(PresenceList {
+                devices: inner.devices.values().cloned().collect(),
+            }),
         });
     }
 
@@ -95,7 +97,7 @@ impl TopicSource for PresenceTopic {
             Ok(Some(Snapshot {
                 epoch: self.epoch.to_string(),
                 offset,
-                state: Some(Payload::ScreenPresence(list)),
+                state: Some(Payload::ScreenPresence(PresenceList { devices: list })),
             }))
         }
         .boxed()
