@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, openWall, setupAdmin, ARTIFACTS } from './harness.mjs';
+import { startServer, launchBrowser, newPage, signIn, setupAdmin, ADMIN, ARTIFACTS } from './harness.mjs';
 
 const HD = { width: 1920, height: 1080 };
 const UHD = { width: 3840, height: 2160 };
@@ -56,12 +56,12 @@ test('a paired kiosk rotates, shows stale data while the server is down and come
     assert.equal(await kiosk.page.locator('.screen .stale-badge').count(), 0);
 
     // The administrator shortens the rotation on the screens page; the running kiosk follows.
-    const admin = await openWall(browser, `${server.base}/admin/screens`, HD);
-    await admin.page.waitForURL(/\/admin\/screens/);
+    const admin = await signIn(browser, server, ADMIN, '/admin/screens', HD);
     await admin.page.waitForSelector('tbody.row-group[data-code="main"]', { timeout: 30_000 });
     await admin.page.click('tbody.row-group[data-code="main"] .cell-actions button');
     const form = admin.page.locator('form.screen-form[data-screen="main"]');
     await form.locator('input[name=interval]').fill('5');
+    await admin.page.screenshot({ path: join(ARTIFACTS, 'admin-screen-edit-1920x1080.png'), fullPage: true });
     await form.locator('button[type=submit]').click();
     await admin.page.waitForSelector('.notice-ok', { timeout: 10_000 });
     assert.match(await admin.page.locator('.notice-ok').textContent(), /Đã lưu màn hình/);
@@ -113,6 +113,14 @@ test('a paired kiosk rotates, shows stale data while the server is down and come
     await reopened.goto(`${server.base}/wall/main`);
     await waitForPage(reopened, 0, 30_000);
     await waitForPage(reopened, 1, 15_000);
+
+    // A light theme for a bright room reaches the running screen too.
+    await admin.page.click('tbody.row-group[data-code="main"] .cell-actions button');
+    await form.locator('select[name=theme]').selectOption('light');
+    await form.locator('button[type=submit]').click();
+    await reopened.waitForSelector('.screen.theme-light', { timeout: 10_000 });
+    await reopened.waitForTimeout(1500);
+    await reopened.screenshot({ path: join(ARTIFACTS, 'screen-light-1920x1080.png') });
 
     // A screen the device's token does not name is not shown to it.
     const other = await reopened.goto(`${server.base}/wall/lobby`);

@@ -168,7 +168,7 @@ texts! {
         // Procedures catalogue
         Procedures => "Thủ tục hành chính", "Administrative procedures";
         // Wall screens
-        WallScreens => "Màn hình trình chiếu", "Wall screens";
+        WallScreens => "Màn hình lớn", "Wall screens";
         ScreensExplain => "Mỗi màn hình (mã như main, sanh-tang-1) có giao diện, thời gian mỗi trang và danh sách trang xoay vòng; màn hình đã ghép nối tự nhận thay đổi, không cần tải lại. Ghép nối: tạo mã truy cập loại màn hình giám sát ghi mã màn hình, nhập mã đó trên trang đăng nhập của máy trình chiếu, rồi mở /wall/<mã màn hình>.", "Each screen (a code such as main or lobby-1) has a theme, a time per page and pages it rotates through; paired screens take a change at once, without a reload. Pairing: issue a wall-display token naming the screen's code, enter it on the kiosk's sign-in page, then open /wall/<screen code>.";
         RunningScreens => "Màn hình đang chạy", "Screens running";
         NoRunningScreens => "Chưa có màn hình nào báo trang đang chiếu.", "No screen has reported its page yet.";
