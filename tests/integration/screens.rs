@@ -353,3 +353,40 @@ async fn running_screens_report_their_page_and_the_operator_follows_it_live() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT, "the kiosk's own page");
 }
+
+#[tokio::test]
+async fn a_screens_first_html_holds_its_first_page_and_its_configuration() {
+    let app = spawn_app().await;
+    let r = app.get_as_reader("/wall/main").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    // The rotation's frame, on its first page (the indicator wall, rendered with its tiles).
+    assert!(html.contains(r#"class="screen theme-dark""#), "{html}");
+    assert!(html.contains(r#"data-screen="main""#));
+    assert!(html.contains(r#"data-page="0""#));
+    assert!(html.contains(r#"data-kind="indicators""#));
+    assert!(
+        html.contains(r#"data-topic="indicator/"#),
+        "the tiles are in the first HTML"
+    );
+    assert!(html.contains(r#"data-stale="false""#));
+
+    // A change of theme and first page is what the next load renders.
+    let s = admin(&app).await;
+    let change = json!({"name": "Sảnh", "theme": "light", "interval_s": 10,
+        "pages": [{"kind": "dossier_province"}]});
+    let r = s
+        .put(&app, "/api/v1/screens/main")
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = app.get_as_reader("/wall/main").await.text().await.unwrap();
+    assert!(html.contains(r#"class="screen theme-light""#));
+    assert!(html.contains(r#"data-kind="dossier_province""#));
+    assert!(
+        html.contains("dossier-wall"),
+        "the province's dossier wall is rendered"
+    );
+}
