@@ -275,8 +275,10 @@ fn Rotation(start: ScreenStart) -> impl IntoView {
             data-stale=move || stale.get().is_some().to_string()
         >
             {move || {
-                let (i, page, province) = current.get();
-                page.map(|p| view! { <PageView page=p province key=i /> })
+                // A new page (or another page at this index) is a new view: the old one's
+                // subscriptions end with it.
+                let (_, page, province) = current.get();
+                page.map(|p| view! { <PageView page=p province /> })
             }}
             <div class="screen-pager" aria-hidden="true">
                 {move || {
@@ -298,10 +300,9 @@ fn Rotation(start: ScreenStart) -> impl IntoView {
     .into_any()
 }
 
-/// One page of the rotation. `key` only makes each page a view of its own.
+/// One page of the rotation: the wall page of its kind, without its document title.
 #[component]
-fn PageView(page: PageDef, province: String, key: usize) -> impl IntoView {
-    let _ = key;
+fn PageView(page: PageDef, province: String) -> impl IntoView {
     match page.kind {
         PageKind::Indicators => view! { <WallContent /> }.into_any(),
         PageKind::DossierProvince => view! { <ProvinceContent unit=province /> }.into_any(),
