@@ -12,6 +12,7 @@ use crate::context::use_lang;
 use crate::dossiers::{DossierUnitPage, DossierWallPage};
 use crate::live::provide_live;
 use crate::login::{AccountPage, LoginPage, SetupPage};
+use crate::screens::ScreenPage;
 use crate::wall::{IndicatorPage, WallPage};
 use ioc_protocol::i18n::Msg;
 
@@ -66,6 +67,8 @@ pub fn App() -> impl IntoView {
                 // The dossier wall (issue 11): rendered with the stored boards like the wall.
                 <Route path=path!("/wall/dossiers") view=DossierWallPage ssr=SsrMode::Async />
                 <Route path=path!("/wall/dossiers/:unit") view=DossierUnitPage ssr=SsrMode::Async />
+                // A wall screen's rotation (issue 12); `dossiers` and `indicator` are not screen codes.
+                <Route path=path!("/wall/:screen") view=ScreenPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/account") view=AccountPage />
@@ -97,7 +100,7 @@ pub fn office_page(path: &str) -> bool {
 fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
     use crate::admin::{
         AdminAuditPage, AdminCalendarPage, AdminIndicatorsPage, AdminOverviewPage,
-        AdminProceduresPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage,
+        AdminProceduresPage, AdminScreensPage, AdminTokensPage, AdminUnitsPage, AdminUsersPage,
     };
     use crate::dossiers::{ApologySlipPage, DossiersPage};
     use crate::entry::{ApprovePage, DeliveryPage, EntryFormPage, EntryListPage};
@@ -114,6 +117,7 @@ fn OfficeRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=path!("/admin/indicators") view=AdminIndicatorsPage />
         <Route path=path!("/admin/calendar") view=AdminCalendarPage />
         <Route path=path!("/admin/procedures") view=AdminProceduresPage />
+        <Route path=path!("/admin/screens") view=AdminScreensPage />
         <Route path=path!("/dossiers") view=DossiersPage />
         <Route path=path!("/dossiers/:id/apologies/:n") view=ApologySlipPage />
     }

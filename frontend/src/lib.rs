@@ -29,6 +29,7 @@ pub mod entry;
 // wall bundle leaves them out).
 pub mod dossiers;
 pub mod login;
+pub mod screens;
 pub mod wall;
 
 pub mod app;

@@ -24,6 +24,7 @@ mod dossiers;
 pub mod i18n;
 mod indicators;
 mod period;
+mod screens;
 mod unit_code;
 pub use access::*;
 pub use calendar::*;
@@ -33,6 +34,7 @@ pub use dossier_office::*;
 pub use dossiers::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
+pub use screens::*;
 pub use unit_code::{NotAUnitCode, UnitCode};
 
 #[cfg(feature = "openapi")]
@@ -128,6 +130,10 @@ pub enum Payload {
     Deadlines(DeadlineBoard),
     /// Live dossier counters and the 766 index of a unit (stored topics `dossiers/{unit}`).
     Dossiers(Box<DossierBoard>),
+    /// A wall screen's whole configuration (topics `screen/{code}`; offset = its version).
+    Screen(Box<ScreenView>),
+    /// Every running screen's last report (topic `screen-presence`).
+    ScreenPresence(PresenceList),
 }
 
 /// A position in a stream, remembered by the client to recover after a reconnect.

@@ -17,6 +17,7 @@ pub mod http;
 pub mod indicators;
 pub mod lifecycle;
 pub mod live;
+pub mod screens;
 pub mod series;
 pub mod telemetry;
 pub mod units;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub dossier_live: dossiers::live::Shared,
     /// One dossier batch at a time stores in this process (see `dossiers::ingest::Writer`).
     pub dossier_writer: dossiers::ingest::Writer,
+    /// What the running wall screens last reported (`screens::presence`).
+    pub screen_presence: Arc<screens::presence::Presence>,
     /// Whether the database server is up (the embedded postmaster's supervisor says; `/healthz`).
     pub database_health: db::embedded::ClusterHealth,
 }
@@ -149,6 +152,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         .await?
         .map(Arc::from);
     let hub = Arc::new(Hub::new());
+    let screen_presence = Arc::new(screens::presence::Presence::default());
     let topics = Topics::default()
         .register(
             "indicator/",
@@ -172,6 +176,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
                 epoch: epoch.clone(),
                 exists: Arc::new(dossiers::live::board_topic_exists),
             }),
+        )
+        .register(
+            "screen/",
+            Arc::new(screens::ScreenTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+                province: config.province.clone(),
+            }),
+        )
+        .register(
+            ioc_protocol::PRESENCE_TOPIC,
+            Arc::new(screens::presence::PresenceTopic {
+                presence: screen_presence.clone(),
+                epoch: epoch.clone(),
+            }),
         );
     let shutdown = CancellationToken::new();
     let state = AppState {
@@ -191,6 +210,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             .register::<ioc_protocol::ReportMessage>(Arc::new(indicators::ReportDelivered)),
         province_board: Arc::new(tokio::sync::Notify::new()),
         database_health: database.health(),
+        screen_presence,
         dossier_live: Default::default(),
         dossier_writer: Default::default(),
         config: Arc::new(config),

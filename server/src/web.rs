@@ -7,6 +7,7 @@ use axum::routing::{any, get};
 use axum::Router;
 use ioc_frontend::app::{shell, App};
 use ioc_frontend::dossiers::{BoardStart, DossierSource};
+use ioc_frontend::screens::{ScreenSource, ScreenStart};
 use ioc_frontend::wall::WallSource;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -18,7 +19,7 @@ use crate::auth::{Principal, Who};
 use crate::config::ServeConfig;
 use crate::http::security::{self, CspNonce};
 use crate::http::{input, openapi, ops};
-use crate::{dossiers, indicators, live, AppState};
+use crate::{dossiers, indicators, live, screens, AppState};
 
 /// Largest request body: a full batch of points is well under this.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -72,6 +73,22 @@ pub fn router(state: AppState) -> Router {
                 Box::pin(async move {
                     dossier_start(&s, unit, who).await.map_err(|e| {
                         tracing::error!(error = %e, "dossier board");
+                        "database error".to_string()
+                    })
+                })
+            },
+        )));
+        let sc = s.clone();
+        provide_context(ScreenSource(Arc::new(
+            move |code: String, request: Option<axum::http::request::Parts>| {
+                let s = sc.clone();
+                let who = request
+                    .as_ref()
+                    .and_then(|r| r.extensions.get::<Principal>())
+                    .cloned();
+                Box::pin(async move {
+                    screen_start(&s, code, who).await.map_err(|e| {
+                        tracing::error!(error = %e, "screen");
                         "database error".to_string()
                     })
                 })
@@ -179,6 +196,25 @@ async fn dossier_start(
                 viewer,
             }),
     })
+}
+
+/// The screen a `/wall/{screen}` page starts from; `None` for a screen that does not exist or
+/// that `who` may not show (a wall display whose token does not name it): a 404 page.
+async fn screen_start(
+    s: &AppState,
+    code: String,
+    who: Option<Principal>,
+) -> Result<Option<ScreenStart>, sqlx::Error> {
+    let Some(who) = who.filter(|w| w.shows_screen(&code)) else {
+        return Ok(None);
+    };
+    Ok(screens::store::get(&s.db, &code, &s.config.province)
+        .await?
+        .map(|screen| ScreenStart {
+            screen,
+            epoch: Some(s.epoch.to_string()),
+            viewer: who.viewer(),
+        }))
 }
 
 /// The wall pages need a principal who reads the province's indicators, the admin pages an

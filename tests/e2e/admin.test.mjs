@@ -38,7 +38,7 @@ test('admin screens: units, accounts, tokens and the audit trail', async () => {
     await setupAdmin(browser, server);
     const { page, context, errors } = await openAdmin(browser, server, '/admin', DESKTOP);
     assert.match(await page.locator('.admin-lead').textContent(), new RegExp(`Xin chào, ${ADMIN.name}`));
-    assert.equal(await page.locator('.admin-card').count(), 7);
+    assert.equal(await page.locator('.admin-card').count(), 8); // … and the wall screens (issue 12)
     // Styles come from the stylesheet only (the CSP forbids inline styles).
     assert.equal(await page.locator('[style]').count(), 0);
 

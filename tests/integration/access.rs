@@ -662,6 +662,76 @@ fn routes() -> Vec<Route> {
             body: None,
             expect: [401, 404, 403, 403, 403, 403, 403, 403],
         },
+        // Wall screens (issue 12): administrators keep them; a wall display reads and reports on
+        // the screens its token names (`main`), people who read the wall preview them.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/screens",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/screens",
+            body: Some(
+                json!({"code": "Bad Code", "name": "x", "interval_s": 30, "pages": [{"kind": "indicators"}]}),
+            ),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/screens/main",
+            body: None,
+            expect: [401, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/screens/lobby",
+            body: None,
+            expect: [401, 404, 404, 403, 404, 403, 403, 403],
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/screens/main",
+            body: Some(json!({"name": " ", "interval_s": 30, "pages": [{"kind": "indicators"}]})),
+            expect: [401, 422, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::DELETE,
+            path: "/api/v1/screens/no-such-screen",
+            body: None,
+            expect: [401, 404, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/screens/main/presence",
+            body: Some(json!({"page": 0, "kind": "indicators"})),
+            expect: [401, 403, 403, 403, 403, 403, 204, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/screen-presence",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/main",
+            body: None,
+            expect: [303, 200, 200, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/wall/lobby",
+            body: None,
+            expect: [303, 404, 404, 403, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/admin/screens",
+            body: None,
+            expect: [303, 200, 403, 403, 403, 403, 403, 403],
+        },
         // Last: signing out ends the sessions the rows above used.
         Route {
             method: Method::POST,
@@ -719,7 +789,7 @@ async fn every_topic_for_every_principal() {
     // The wall display's token is Nghệ An's (40): it follows the topics of the province and of
     // the units below it (17329, a commune of Nghệ An; dept-stc, one of its departments), not
     // another province's (00070 is a ward of Hà Nội).
-    let topics: [(&str, [bool; 8]); 10] = [
+    let topics: [(&str, [bool; 8]); 12] = [
         (
             "indicator/iip/40",
             [false, true, true, false, true, false, true, true],
@@ -759,6 +829,15 @@ async fn every_topic_for_every_principal() {
         (
             "dossiers/00070",
             [false, true, true, false, true, false, false, false],
+        ),
+        // The screen the wall display's token names; the running screens (administrators).
+        (
+            "screen/main",
+            [false, true, true, false, true, false, true, false],
+        ),
+        (
+            "screen-presence",
+            [false, true, false, false, false, false, false, false],
         ),
     ];
     let mut wrong = Vec::new();

@@ -21,5 +21,6 @@ mod pages;
 mod points;
 mod procedures;
 mod reports;
+mod screens;
 mod storage;
 mod units;

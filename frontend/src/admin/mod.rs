@@ -12,6 +12,7 @@ mod indicators;
 pub mod list;
 mod overview;
 mod procedures;
+mod screens;
 mod shapes;
 pub mod text;
 mod tokens;
@@ -27,6 +28,7 @@ pub use calendar::AdminCalendarPage;
 pub use indicators::AdminIndicatorsPage;
 pub use overview::AdminOverviewPage;
 pub use procedures::AdminProceduresPage;
+pub use screens::AdminScreensPage;
 pub use tokens::AdminTokensPage;
 pub use units::AdminUnitsPage;
 pub use users::AdminUsersPage;
@@ -49,10 +51,11 @@ pub enum Section {
     Indicators,
     Calendar,
     Procedures,
+    Screens,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Overview,
         Section::Units,
         Section::Users,
@@ -61,6 +64,7 @@ impl Section {
         Section::Indicators,
         Section::Calendar,
         Section::Procedures,
+        Section::Screens,
     ];
 
     pub fn path(self) -> &'static str {
@@ -73,6 +77,7 @@ impl Section {
             Section::Indicators => "/admin/indicators",
             Section::Calendar => "/admin/calendar",
             Section::Procedures => "/admin/procedures",
+            Section::Screens => "/admin/screens",
         }
     }
 
@@ -86,6 +91,7 @@ impl Section {
             Section::Indicators => M::Indicators,
             Section::Calendar => M::Calendar,
             Section::Procedures => M::Procedures,
+            Section::Screens => M::WallScreens,
         }
     }
 }

@@ -16,6 +16,7 @@ pub fn AdminOverviewPage() -> impl IntoView {
         (Section::Indicators, M::IndicatorsExplain),
         (Section::Calendar, M::CalendarExplain),
         (Section::Procedures, M::ProceduresExplain),
+        (Section::Screens, M::ScreensExplain),
     ]
     .into_iter()
     .map(|(s, explain)| {

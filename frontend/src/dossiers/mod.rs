@@ -32,8 +32,8 @@ pub use office::DossiersPage;
 #[cfg(any(feature = "ssr", feature = "office", not(feature = "hydrate")))]
 pub use slip::ApologySlipPage;
 
-pub use province::DossierWallPage;
-pub use unit::DossierUnitPage;
+pub use province::{DossierWallPage, ProvinceContent};
+pub use unit::{DossierUnitPage, UnitContent};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

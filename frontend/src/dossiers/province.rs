@@ -19,10 +19,22 @@ const COMMUNES_SHOWN: usize = 5;
 #[component]
 pub fn DossierWallPage() -> impl IntoView {
     let lang = use_lang();
-    let board = board_resource(|| None);
     view! {
         <Html {..} lang=move || lang.get().code() />
         <Title text=move || format!("{} – {}", DossierMsg::Title.get(lang.get()), Msg::AppTitle.get(lang.get())) />
+        <ProvinceContent />
+    }
+}
+
+/// The province's dossier wall without the document's title: the page `/wall/dossiers` and a
+/// screen's `dossier_province` page. `unit` is the province's code when known (a screen's
+/// configuration carries it, so the browser can load the board itself); `None` on the page,
+/// which the server always renders.
+#[component]
+pub fn ProvinceContent(#[prop(optional)] unit: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let board = board_resource(move || unit.clone());
+    view! {
         <Suspense fallback=move || view! { <main class="wall wall-loading">{move || Msg::Connecting.get(lang.get())}</main> }>
             {move || Suspend::new(async move {
                 match board.await {

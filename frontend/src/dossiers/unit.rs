@@ -33,10 +33,20 @@ pub fn DossierUnitPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let unit = Memo::new(move |_| params.with(|p| p.get("unit").unwrap_or_default()));
-    let board = board_resource(move || Some(unit.get()));
     view! {
         <Html {..} lang=move || lang.get().code() />
         <Title text=move || format!("{} – {}", DossierMsg::Title.get(lang.get()), Msg::AppTitle.get(lang.get())) />
+        <UnitContent unit=Signal::derive(move || unit.get()) />
+    }
+}
+
+/// A unit's dossier board without the document's title: the page `/wall/dossiers/{unit}` and a
+/// screen's `dossier_unit` page.
+#[component]
+pub fn UnitContent(#[prop(into)] unit: Signal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let board = board_resource(move || Some(unit.get()));
+    view! {
         <Suspense fallback=move || view! { <main class="wall wall-loading">{move || Msg::Connecting.get(lang.get())}</main> }>
             {move || Suspend::new(async move {
                 match board.await {

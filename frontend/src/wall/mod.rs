@@ -175,6 +175,18 @@ async fn load_wall_state(
 #[component]
 pub fn WallPage() -> impl IntoView {
     let lang = use_lang();
+    view! {
+        <Html {..} lang=move || lang.get().code() />
+        <Title text=move || format!("{} – {}", Msg::WallTitle.get(lang.get()), Msg::AppTitle.get(lang.get())) />
+        <WallContent />
+    }
+}
+
+/// The indicator wall without the document's title: the page `/wall` and a screen's
+/// `indicators` page (`crate::screens`).
+#[component]
+pub fn WallContent() -> impl IntoView {
+    let lang = use_lang();
     #[cfg(feature = "ssr")]
     let source = use_context::<WallSource>();
     // The request (with the signed-in principal in its extensions), provided by leptos_axum.
@@ -193,8 +205,6 @@ pub fn WallPage() -> impl IntoView {
         },
     );
     view! {
-        <Html {..} lang=move || lang.get().code() />
-        <Title text=move || format!("{} – {}", Msg::WallTitle.get(lang.get()), Msg::AppTitle.get(lang.get())) />
         <Suspense fallback=move || view! { <main class="wall wall-loading">{move || Msg::Connecting.get(lang.get())}</main> }>
             {move || Suspend::new(async move {
                 match wall.await {

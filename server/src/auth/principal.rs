@@ -143,7 +143,25 @@ impl Principal {
         if let Some(unit) = topic.strip_prefix("dossiers/") {
             return self.reads_unit_dossiers(unit);
         }
+        if let Some(code) = topic.strip_prefix("screen/") {
+            return self.shows_screen(code);
+        }
+        if topic == ioc_protocol::PRESENCE_TOPIC {
+            return self.is_admin();
+        }
         false
+    }
+
+    /// Shows the wall screen `code`: a wall display whose token names it, and people who read
+    /// the whole wall (to preview it).
+    pub fn shows_screen(&self, code: &str) -> bool {
+        match &self.who {
+            Who::Token(t) if t.kind == TokenKind::WallDisplay => {
+                t.screens.iter().any(|s| s == code)
+            }
+            Who::User(_) => self.reads_all_indicators(),
+            _ => false,
+        }
     }
 
     /// The unit a wall display's screens are for (the unit its token was issued for).
@@ -162,6 +180,10 @@ impl Principal {
     pub async fn may_follow(&self, db: &sqlx::PgPool, topic: &str) -> Result<bool, sqlx::Error> {
         if !self.may_subscribe(topic) {
             return Ok(false);
+        }
+        // A screen's configuration is not a unit's data: naming the screen is the whole rule.
+        if topic.starts_with("screen/") {
+            return Ok(true);
         }
         let Some(scope) = self.wall_scope() else {
             return Ok(true);
@@ -255,7 +277,7 @@ impl Principal {
     /// Unsafe requests made with a cookie must echo the session's CSRF token in `X-CSRF-Token`;
     /// a wall display's device cookie has no token and never writes. Bearer tokens are not sent
     /// by browsers on their own, so they need no such proof.
-    fn check_csrf(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+    pub(crate) fn check_csrf(&self, headers: &HeaderMap) -> Result<(), AuthError> {
         if !self.by_cookie {
             return Ok(());
         }

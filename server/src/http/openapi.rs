@@ -117,6 +117,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::audit::routes::router())
         .merge(crate::central::routes::router())
         .merge(crate::dossiers::routes::router())
+        .merge(crate::screens::routes::router())
         .merge(crate::dossiers::catalogue::routes::router())
 }
 
