@@ -229,6 +229,8 @@ struct Shared {
     /// Connections that ended without the tool dropping them (the server closed or failed them);
     /// the client reconnects with `since`.
     cut_by_server: AtomicU64,
+    /// Subscriptions answered by an error frame (retried after 500 ms).
+    sub_errors: AtomicU64,
 }
 
 #[derive(Default)]
@@ -347,15 +349,12 @@ async fn client(
             epoch,
             offset: st.last,
         });
-        let frame = ClientFrame::Subscribe {
+        let subscribe = serde_json::to_string(&ClientFrame::Subscribe {
             topic: name.clone(),
             since,
-        };
-        if ws
-            .send(Message::text(serde_json::to_string(&frame).expect("json")))
-            .await
-            .is_err()
-        {
+        })
+        .expect("json");
+        if ws.send(Message::text(subscribe.clone())).await.is_err() {
             continue 'rounds;
         }
         let round = *storm.borrow_and_update();
@@ -394,7 +393,19 @@ async fn client(
                         }
                         ServerFrame::Publication(p) => st.publication(&p, &shared, topic, true),
                         ServerFrame::Error { code, message_en, .. } => {
-                            eprintln!("client on {name}: error {code}: {message_en}");
+                            // Refused subscription (e.g. `internal` when the server's database
+                            // pool is exhausted): try again after a pause, as the wall does.
+                            if shared.sub_errors.fetch_add(1, Ordering::Relaxed) < 3 {
+                                eprintln!("client on {name}: error {code}: {message_en} (retrying)");
+                            }
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                            if ws
+                                .send(Message::text(subscribe.clone()))
+                                .await
+                                .is_err()
+                            {
+                                continue 'rounds;
+                            }
                         }
                         _ => {}
                     }
@@ -441,6 +452,7 @@ struct Figures {
     not_recovered: u64,
     cut_steady: u64,
     cut_total: u64,
+    sub_errors: u64,
     rss_peak_kib: u64,
 }
 
@@ -455,6 +467,15 @@ impl Figures {
 
     fn print(&self, w: &Workload) {
         let t = self.target;
+        println!(
+            "[{t}] machine load average after the run: {} (other work on the 2 cores shows here)",
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         println!(
             "[{t}] clients connected: {} of {} ({} failed) in {:.1} s",
             self.connected, w.clients, self.failed, self.connect_secs
@@ -488,8 +509,8 @@ impl Figures {
             self.gaps, self.reordered, self.short, self.not_recovered
         );
         println!(
-            "[{t}] connections cut by the server: {} in the steady phase, {} in the whole run (each client reconnects with since)",
-            self.cut_steady, self.cut_total
+            "[{t}] connections cut by the server: {} in the steady phase, {} in the whole run (each client reconnects with since); subscriptions refused with an error frame (retried): {}",
+            self.cut_steady, self.cut_total, self.sub_errors
         );
         match self.storm_secs {
             Some(s) => println!(
@@ -598,6 +619,7 @@ async fn run(target: Target, pid: u32, w: &Workload) -> Figures {
         delivered: AtomicU64::new(0),
         failed: AtomicUsize::new(0),
         cut_by_server: AtomicU64::new(0),
+        sub_errors: AtomicU64::new(0),
     });
     let (storm_tx, storm_rx) = watch::channel(0u64);
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -786,6 +808,7 @@ async fn run(target: Target, pid: u32, w: &Workload) -> Figures {
         not_recovered,
         cut_steady,
         cut_total: shared.cut_by_server.load(Ordering::Relaxed),
+        sub_errors: shared.sub_errors.load(Ordering::Relaxed),
         rss_peak_kib,
     }
 }
