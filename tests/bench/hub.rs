@@ -16,16 +16,21 @@
 //! - drives U updates/s for S seconds through `POST /api/v1/points` (one point a request, an
 //!   integration token with `points:write`) from W concurrent writers, round-robin over the
 //!   topics. The writers are an open loop: each sends U/W updates a second on its clock without
-//!   waiting for the previous answer (a slow server does not lower the rate it is offered). Each point's value is the send instant in nanoseconds since the tool started (one
-//!   monotonic clock, `Instant`), so every client measures send → receive for every publication;
+//!   waiting for the previous answer (a slow server does not lower the rate it is offered).
+//!   Each point's value is its send instant in nanoseconds since the tool started (one monotonic
+//!   clock, `Instant`), so every client measures send → receive for every publication (only in
+//!   the steady phase);
 //! - checks by offsets, per client, that nothing is lost or reordered: a publication whose offset
 //!   is not the last one + 1 counts its gap (or a reordering); after the writers stop, each
 //!   client's last offset is compared with the topic's final offset (from the POST answers);
 //! - reconnect storm: with the writers still running, every client drops its connection at the
 //!   same instant and reconnects at once, subscribing with `since` (its last epoch and offset);
 //!   the figure is the time until every client has its `subscribed` answer with the missed
-//!   publications (`recovered: true`). The reference keeps no history: it resubscribes only, and
-//!   what it could not give back is counted as "not recovered".
+//!   publications (`recovered: true`), or the state when the gap is beyond the server's recovery
+//!   window (`recovered: false`: the offsets it skips are counted as "skipped at
+//!   resubscriptions"). A subscription answered by an error frame is retried after 500 ms and
+//!   counted; connections the server cuts are counted and reconnect with `since` too. The
+//!   reference keeps no history: it resubscribes only, and what it missed is counted as skipped.
 //!
 //! Environment:
 //! - `IOC_HUB_CLIENTS` — N, default 10000 (750 with `IOC_HUB_HOT=1`);
@@ -297,6 +302,17 @@ impl ClientState {
     }
 }
 
+/// The driver's signals to every client.
+#[derive(Clone)]
+struct Signals {
+    /// Incremented for a reconnect storm.
+    storm: watch::Receiver<u64>,
+    /// True when the run is over.
+    stop: watch::Receiver<bool>,
+    /// True once `Shared::finals` holds the final offsets.
+    finals_set: watch::Receiver<bool>,
+}
+
 /// One client: connects, subscribes, reads; on each storm signal drops its connection and
 /// resubscribes with `since`; returns its figures when `stop` turns true.
 async fn client(
@@ -305,10 +321,13 @@ async fn client(
     topic: usize,
     shared: Arc<Shared>,
     gate: Arc<Semaphore>,
-    mut storm: watch::Receiver<u64>,
-    mut stop: watch::Receiver<bool>,
-    mut finals_set: watch::Receiver<bool>,
+    signals: Signals,
 ) -> ClientStats {
+    let Signals {
+        mut storm,
+        mut stop,
+        mut finals_set,
+    } = signals;
     let mut st = ClientState {
         epoch: None,
         last: 0,
@@ -553,7 +572,7 @@ fn proc_status_kib(pid: u32, field: &str) -> u64 {
 /// memory while the N clients connect, and the per-connection figure comes out too small.
 async fn warm_up(target: &Target, topics: &[Topic]) {
     let mut conns = Vec::new();
-    for (i, topic) in topics.iter().cycle().take(50).enumerate() {
+    for topic in topics.iter().cycle().take(50) {
         let Ok(mut ws) = connect(target).await else {
             continue;
         };
@@ -564,7 +583,7 @@ async fn warm_up(target: &Target, topics: &[Topic]) {
         let text = serde_json::to_string(&frame).expect("json");
         if ws.send(Message::text(text)).await.is_ok() {
             let _ = ws.next().await;
-            conns.push((i, ws));
+            conns.push(ws);
         }
     }
     let http = reqwest::Client::new();
@@ -574,7 +593,7 @@ async fn warm_up(target: &Target, topics: &[Topic]) {
             .await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    for (_, mut ws) in conns {
+    for mut ws in conns {
         let _ = ws.close(None).await;
     }
 }
@@ -625,6 +644,11 @@ async fn run(target: Target, pid: u32, w: &Workload) -> Figures {
     let (stop_tx, stop_rx) = watch::channel(false);
     let (finals_tx, finals_rx) = watch::channel(false);
     let gate = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
+    let signals = Signals {
+        storm: storm_rx,
+        stop: stop_rx,
+        finals_set: finals_rx,
+    };
     warm_up(&target, &topics).await;
     let rss_before_kib = settled_rss_kib(pid).await;
 
@@ -639,9 +663,7 @@ async fn run(target: Target, pid: u32, w: &Workload) -> Figures {
                 topic,
                 shared.clone(),
                 gate.clone(),
-                storm_rx.clone(),
-                stop_rx.clone(),
-                finals_rx.clone(),
+                signals.clone(),
             ))
         })
         .collect();
