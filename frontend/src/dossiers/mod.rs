@@ -39,7 +39,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::context::use_lang;
-use crate::live::{use_live, ConnStatus, TopicState};
+use crate::live::{use_live, ConnBadge, TopicState};
 use crate::wall::{tick_clock, ViewerBox};
 use ioc_protocol::i18n::{format_number, Lang, Msg};
 use ioc_protocol::{DossierBoard, Payload, Publication, StreamPosition, Viewer};
@@ -256,13 +256,7 @@ fn Head(
                     {move || nav_text.get(lang.get())}
                 </a>
                 <time class="clock">{move || crate::format::vietnam_time(now.get()).format("%H:%M").to_string()}</time>
-                <span class=move || format!("conn conn-{}", status.get().attr())>
-                    {move || match status.get() {
-                        ConnStatus::Connecting => Msg::Connecting.get(lang.get()),
-                        ConnStatus::Live => Msg::Live.get(lang.get()),
-                        ConnStatus::Offline => Msg::Offline.get(lang.get()),
-                    }}
-                </span>
+                <ConnBadge status lang />
                 <a class="lang-switch" href=move || format!("?lang={}", lang.get().other().code())>
                     {move || Msg::SwitchLanguage.get(lang.get())}
                 </a>

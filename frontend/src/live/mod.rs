@@ -42,6 +42,25 @@ impl ConnStatus {
     }
 }
 
+/// The connection's state as the walls show it in their header: "Trực tuyến / Live",
+/// "Đang kết nối / Connecting", "Mất kết nối / Offline", styled by `conn-{attr}`.
+#[component]
+pub fn ConnBadge(
+    status: ReadSignal<ConnStatus>,
+    lang: Memo<ioc_protocol::i18n::Lang>,
+) -> impl IntoView {
+    use ioc_protocol::i18n::Msg;
+    view! {
+        <span class=move || format!("conn conn-{}", status.get().attr())>
+            {move || match status.get() {
+                ConnStatus::Connecting => Msg::Connecting.get(lang.get()),
+                ConnStatus::Live => Msg::Live.get(lang.get()),
+                ConnStatus::Offline => Msg::Offline.get(lang.get()),
+            }}
+        </span>
+    }
+}
+
 /// The page's live connection, provided once by the app shell ([`provide_live`]) and taken by
 /// pages with [`use_live`].
 #[derive(Clone)]

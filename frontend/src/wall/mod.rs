@@ -20,7 +20,7 @@ use leptos_meta::{Html, Title};
 
 use crate::context::use_lang;
 use crate::format::vietnam_time;
-use crate::live::{use_live, ConnStatus, TopicState};
+use crate::live::{use_live, ConnBadge, TopicState};
 use ioc_protocol::i18n::{Lang, Msg};
 use ioc_protocol::{
     replaces_latest, Aggregation, DeadlineBoard, LivePoint, MonthFigure, Payload, Publication,
@@ -337,13 +337,7 @@ fn Wall(state: WallState, lang: Memo<Lang>) -> impl IntoView {
                         {move || text::WallMsg::DossiersLink.get(lang.get())}
                     </a>
                     <time class="clock">{move || vietnam_time(now.get()).format("%H:%M").to_string()}</time>
-                    <span class=move || format!("conn conn-{}", status.get().attr())>
-                        {move || match status.get() {
-                            ConnStatus::Connecting => Msg::Connecting.get(lang.get()),
-                            ConnStatus::Live => Msg::Live.get(lang.get()),
-                            ConnStatus::Offline => Msg::Offline.get(lang.get()),
-                        }}
-                    </span>
+                    <ConnBadge status lang />
                     <a class="lang-switch" href=move || format!("?lang={}", lang.get().other().code())>
                         {move || Msg::SwitchLanguage.get(lang.get())}
                     </a>
