@@ -22,9 +22,11 @@ use clap::Parser;
 use futures::{SinkExt, StreamExt};
 use ioc_protocol::{ClientFrame, Payload, ServerFrame};
 use ioc_server::config::{Cli, Command};
-use ioc_server::db::{self, EmbeddedCluster};
 use ioc_server::dossiers::simulate::Simulator;
 use tokio_tungstenite::tungstenite::Message;
+
+mod common;
+use common::{report, rss_kib};
 
 /// The server's allocator (see `server/src/main.rs`), so that the figures are the server's.
 #[global_allocator]
@@ -35,53 +37,13 @@ const CLIENTS: usize = 2;
 /// The commune the probes are sent for (Xã Anh Sơn, Nghệ An).
 const PROBE_UNIT: &str = "17329";
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    if samples.is_empty() {
-        println!("{name}: no samples");
-        return;
-    }
-    samples.sort();
-    println!(
-        "{name}: n={} p50={:.1?} p95={:.1?} p99={:.1?} max={:.1?}",
-        samples.len(),
-        percentile(&samples, 0.5),
-        percentile(&samples, 0.95),
-        percentile(&samples, 0.99),
-        samples[samples.len() - 1]
-    );
-}
-
-fn rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0)
-        / 1024
-}
-
 #[tokio::main]
 async fn main() {
     let target: usize = std::env::var("IOC_BENCH_EVENTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000_000);
-    let dir = std::env::temp_dir().join(format!("ioc-bench-dossiers-{}", std::process::id()));
-    let pg = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || EmbeddedCluster::start(&dir)
-    })
-    .await
-    .unwrap()
-    .expect("start PostgreSQL");
-    db::create_database_if_missing(&pg, "bench").await.unwrap();
+    let (dir, pg) = common::cluster("ioc-bench-dossiers").await;
     let args = [
         "ioc".to_string(),
         "serve".into(),
@@ -272,7 +234,7 @@ async fn main() {
             println!(
                 "… {n} events stored, {:.0} events/s, RSS {} MiB",
                 n as f64 / started.elapsed().as_secs_f64(),
-                rss_mib()
+                rss_kib() / 1024
             );
         }
     }

@@ -60,23 +60,15 @@ use ioc_protocol::{
     ClientFrame, IngestReceipt, Payload, PointBatch, PointIn, Publication, ServerFrame,
     StreamPosition,
 };
-use ioc_server::db::{self, EmbeddedCluster};
 use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+mod common;
+use common::{proc_status_kib, SERIES};
+
 /// Series and units the topics are made of: topic k is `indicator/{SERIES[k % 8]}/{UNITS[k / 8]}`
 /// (the province and its first communes, all visible to a province wall display).
-const SERIES: [&str; 8] = [
-    "iip",
-    "retail_sales",
-    "exports",
-    "imports",
-    "cpi",
-    "budget_revenue",
-    "public_investment",
-    "new_enterprises",
-];
 const UNITS: [&str; 8] = [
     "40", "17329", "17380", "17335", "17338", "17341", "17344", "17347",
 ];
@@ -552,21 +544,6 @@ fn percentile_us(sorted: &[u32], p: f64) -> u32 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn proc_status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with(field)).map(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .unwrap_or("0")
-                    .parse()
-                    .unwrap_or(0)
-            })
-        })
-        .unwrap_or(0)
-}
-
 /// Exercises the server once before its baseline memory is read: 50 connections subscribed, 40
 /// updates, the connections closed. Without it the server's allocator returns its start-up
 /// memory while the N clients connect, and the per-connection figure comes out too small.
@@ -936,17 +913,7 @@ async fn main() {
     );
 
     // PostgreSQL and the server, a process of its own.
-    let dir = std::env::temp_dir().join(format!("ioc-hub-bench-{}", std::process::id()));
-    let pg = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || EmbeddedCluster::start(&dir)
-    })
-    .await
-    .expect("join")
-    .expect("start PostgreSQL");
-    db::create_database_if_missing(&pg, "bench")
-        .await
-        .expect("database");
+    let (dir, pg) = common::cluster("ioc-hub-bench").await;
     let db_url = pg.url("bench");
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("data dir");

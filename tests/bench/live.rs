@@ -9,60 +9,20 @@
 //! - approval-to-wall latency: an approver's `POST …/approve` until a wall's WebSocket has the
 //!   month's figure (the target: under a second).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Parser;
 use futures::{SinkExt, StreamExt};
 use ioc_protocol::{ClientFrame, PointBatch, PointIn, ServerFrame};
 use ioc_server::config::{Cli, Command};
-use ioc_server::db::{self, EmbeddedCluster};
 use tokio_tungstenite::tungstenite::Message;
 
-const TOKEN: &str = "bench-token-0123456789abcdef";
-const SERIES: [&str; 8] = [
-    "iip",
-    "retail_sales",
-    "exports",
-    "imports",
-    "cpi",
-    "budget_revenue",
-    "public_investment",
-    "new_enterprises",
-];
+mod common;
+use common::{report, rss_kib, SERIES};
 
+const TOKEN: &str = "bench-token-0123456789abcdef";
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .unwrap_or("0")
-                    .parse()
-                    .unwrap_or(0)
-            })
-        })
-        .unwrap_or(0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{name}: n={} p50={:.2?} p95={:.2?} p99={:.2?} max={:.2?}",
-        samples.len(),
-        percentile(&samples, 0.5),
-        percentile(&samples, 0.95),
-        percentile(&samples, 0.99),
-        samples[samples.len() - 1]
-    );
-}
 
 /// The wall-display token the subscribers present (set once in `main`).
 static READER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -105,15 +65,7 @@ async fn next_publication_or_subscribed(ws: &mut Ws) -> ServerFrame {
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::temp_dir().join(format!("ioc-bench-{}", std::process::id()));
-    let pg = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || EmbeddedCluster::start(&dir)
-    })
-    .await
-    .unwrap()
-    .expect("start PostgreSQL");
-    db::create_database_if_missing(&pg, "bench").await.unwrap();
+    let (dir, pg) = common::cluster("ioc-bench").await;
     let data = dir.join("data");
     let args = [
         "ioc".to_string(),
