@@ -157,6 +157,8 @@ texts! {
         BadRequest => "Yêu cầu không hợp lệ", "Bad request";
         FrameTooLarge => "Khung tin quá lớn", "Frame too large";
         BadPosition => "Vị trí luồng không hợp lệ (offset âm)", "Invalid stream position (negative offset)";
+        TooManySubscriptions => "Kết nối đã theo dõi quá nhiều chủ đề", "This connection follows too many topics";
+        TooManyRequests => "Gửi yêu cầu quá nhanh, vui lòng chậm lại", "Requests sent too fast, please slow down";
     }
 }
 

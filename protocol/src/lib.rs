@@ -197,6 +197,11 @@ pub enum ServerFrame {
         message_en: String,
     },
     Pong,
+    /// Several frames in one, in order: what the hub had queued for this connection when it
+    /// flushed (coalescing). A client handles each as if it had come alone.
+    Batch {
+        frames: Vec<ServerFrame>,
+    },
 }
 
 /// Initial state of the wall, rendered on the server and hydrated in the browser.

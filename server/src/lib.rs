@@ -48,7 +48,9 @@ use crate::live::{Hub, Topics};
 pub struct AppState {
     pub db: PgPool,
     pub hub: Arc<Hub>,
-    pub topics: Topics,
+    /// Announced credential changes (`user:{id}`, `token:{id}`), from every server process:
+    /// the open WebSockets concerned re-check their credentials (`live::notify`).
+    pub credentials: tokio::sync::broadcast::Sender<Arc<str>>,
     /// Epoch of the live history stored in this database.
     pub epoch: Arc<str>,
     pub config: Arc<ServeConfig>,
@@ -151,7 +153,6 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     let setup_code = auth::forms::setup_code(&database.pool, &data_dir, addr)
         .await?
         .map(Arc::from);
-    let hub = Arc::new(Hub::new());
     let screen_presence = Arc::new(screens::presence::Presence::default());
     let topics = Topics::default()
         .register(
@@ -192,11 +193,12 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
                 epoch: epoch.clone(),
             }),
         );
+    let hub = Arc::new(Hub::new(topics));
     let shutdown = CancellationToken::new();
     let state = AppState {
         db: database.pool.clone(),
         hub,
-        topics,
+        credentials: tokio::sync::broadcast::channel(1024).0,
         epoch,
         login_limiter: auth::login_limiter(),
         setup_code,
@@ -233,6 +235,12 @@ async fn serve(
     let shutdown = state.shutdown.clone();
     let background = TaskTracker::new();
     background.spawn(maintain_partitions(state.db.clone(), shutdown.clone()));
+    background.spawn(live::notify::listen(
+        state.db.clone(),
+        state.hub.clone(),
+        state.credentials.clone(),
+        shutdown.clone(),
+    ));
     if state.config.demo {
         let feed = demo::DemoFeed {
             db: state.db.clone(),

@@ -5,8 +5,8 @@
 //! attempt. The browser driver (`super::browser`) only moves text between this and a WebSocket,
 //! so every decision is unit-tested natively (`cargo test -p ioc-frontend`).
 //!
-//! Every server frame goes through [`Session::on_text`]: when the server starts batching frames,
-//! that is the one place to change.
+//! Every server frame goes through [`Session::on_text`]; a `batch` (several frames the server
+//! coalesced into one) is taken apart there, frame by frame, in order.
 
 use std::collections::BTreeMap;
 
@@ -336,6 +336,9 @@ impl Session {
                     message_en,
                 }]
             }
+            ServerFrame::Batch { frames } => {
+                frames.into_iter().flat_map(|f| self.on_frame(f)).collect()
+            }
             ServerFrame::Error { topic: None, .. }
             | ServerFrame::Unsubscribed { .. }
             | ServerFrame::Pong => Vec::new(),
@@ -492,6 +495,31 @@ mod tests {
         assert_eq!(s.status(), ConnStatus::Live);
         assert_eq!(offsets(&s.on_text(&published("t", "e", 4), 2.0)), vec![4]);
         assert_eq!(s.position("t"), Some(&pos("e", 4)));
+    }
+
+    #[test]
+    fn a_batch_is_taken_apart_in_order() {
+        let mut s = open_session();
+        s.subscribe("u", None);
+        // The server's text, as it joins frames it serialised once each.
+        let batch = format!(
+            r#"{{"type":"batch","frames":[{},{},{},{}]}}"#,
+            resync("t", "e", 3),
+            published("t", "e", 4),
+            resync("u", "e", 9),
+            published("t", "e", 5)
+        );
+        let steps = s.on_text(&batch, 1.0);
+        let kinds: Vec<String> = steps
+            .iter()
+            .map(|st| match st {
+                Step::State(t) => format!("state {} {}", t.topic, t.offset),
+                Step::Publication(p) => format!("pub {} {}", p.topic, p.offset),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["state t 3", "pub t 4", "state u 9", "pub t 5"]);
+        assert_eq!(s.position("t"), Some(&pos("e", 5)));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ioc_protocol::{
 use sqlx::PgPool;
 
 use super::{catalogue, figures};
-use crate::live::{Snapshot, TopicSource};
+use crate::live::{Snapshot, TopicKind, TopicSource};
 use crate::series::points::{is_demo_source, is_estimate_source};
 
 /// A stream head as read for a snapshot: offset, latest time, value and source.
@@ -30,6 +30,23 @@ pub struct IndicatorTopics {
 }
 
 impl TopicSource for IndicatorTopics {
+    fn kind(&self) -> TopicKind {
+        TopicKind::Stream
+    }
+
+    /// The tile's rule, as `series::points` moves the stream head: a point replaces the latest
+    /// one unless it is older.
+    fn fold(&self, before: Option<&Payload>, publication: &Payload) -> Option<Payload> {
+        match (before, publication) {
+            (Some(Payload::Point(cur)), Payload::Point(new))
+                if !ioc_protocol::replaces_latest(new.ts, Some(cur.ts)) =>
+            {
+                before.cloned()
+            }
+            _ => Some(publication.clone()),
+        }
+    }
+
     fn snapshot<'a>(
         &'a self,
         topic: &'a str,

@@ -54,6 +54,7 @@ pub async fn append(
     )
     .execute(&mut *tx)
     .await?;
+    super::notify::announce(&mut *tx, &[(topic, offset)]).await?;
     sqlx::query!(
         r#"DELETE FROM live_log WHERE topic = $1 AND "offset" <= $2"#,
         topic,

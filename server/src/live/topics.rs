@@ -1,4 +1,6 @@
-//! Where topic state comes from: each domain registers a source for its topic prefix.
+//! Where topic state comes from: each domain registers a source for its topic prefix. The hub
+//! reads a source once per topic (single flight) and keeps the state current itself with
+//! [`TopicSource::fold`].
 
 use std::sync::Arc;
 
@@ -14,7 +16,30 @@ pub struct Snapshot {
     pub state: Option<Payload>,
 }
 
+/// How a topic's publications relate to its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopicKind {
+    /// Every publication is the whole new state (a board, a screen's configuration): a follower
+    /// that is behind needs only the latest one, and nothing is kept to replay.
+    State,
+    /// Every publication is an event of a stream (a figure of a series): a follower that is
+    /// behind gets the ones it missed, from the hub's recent history.
+    Stream,
+}
+
 pub trait TopicSource: Send + Sync {
+    /// What a publication is; see [`TopicKind`].
+    fn kind(&self) -> TopicKind {
+        TopicKind::State
+    }
+
+    /// The state after `publication`, given the state before it, so that the hub keeps every
+    /// followed topic's state current without reading storage. For state topics the publication
+    /// is the state.
+    fn fold(&self, _before: Option<&Payload>, publication: &Payload) -> Option<Payload> {
+        Some(publication.clone())
+    }
+
     /// Latest state, or `Ok(None)` when the topic does not exist.
     fn snapshot<'a>(
         &'a self,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -17,25 +17,22 @@ use futures::future::BoxFuture;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{ClientFrame, ServerFrame, StreamPosition};
+use tokio::sync::broadcast;
 use tokio::time::Instant;
-use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::StreamMap;
 use tokio_util::sync::CancellationToken;
 
-use super::{Hub, Snapshot, Topics};
+use super::outbox::{to_text, Drained, Effect, Item, Outbox};
+use super::{Hub, TopicKind};
 use crate::auth::{Principal, Who};
 use crate::http::ApiError;
 use crate::AppState;
 
 /// Topics one connection may follow at once (a wall has a few dozen tiles).
 const MAX_SUBSCRIPTIONS: usize = 512;
-/// Missed publications sent on recovery; a client further behind gets the state instead.
-const MAX_RECOVER: i64 = 256;
 /// Largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
-/// Socket buffers. Client frames are small (subscribe, ping) and every server frame is flushed on
-/// its own, so tungstenite's 128 KiB defaults would only cost memory on a wall with many tabs.
+/// Socket buffers. Client frames are small (subscribe, ping) and every server frame is written
+/// at once, so tungstenite's 128 KiB defaults would only cost memory on a wall with many tabs.
 const READ_BUFFER: usize = 4 * 1024;
 const WRITE_BUFFER: usize = 0;
 const PING_EVERY: Duration = Duration::from_secs(30);
@@ -49,6 +46,8 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 const CLOSE_CREDENTIALS_ENDED: u16 = 4001;
 /// WebSocket close code 1009 "message too big": a client frame over [`MAX_CLIENT_FRAME`].
 const CLOSE_TOO_BIG: u16 = 1009;
+/// WebSocket close code 1008 "policy violation": a client that keeps flooding subscribes.
+const CLOSE_POLICY: u16 = 1008;
 
 /// The outcome of re-checking a connection's credentials.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +67,9 @@ pub trait Access: Send + Sync {
     /// `None` when the answer could not be found (the database failed).
     fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>>;
     fn still_valid(&self) -> BoxFuture<'_, Validity>;
+    /// Whose credentials these are, as credential changes are announced (`user:{id}`,
+    /// `token:{id}`); `None` when no announcement concerns them.
+    fn key(&self) -> Option<String>;
 }
 
 struct PrincipalAccess {
@@ -77,6 +79,14 @@ struct PrincipalAccess {
 }
 
 impl Access for PrincipalAccess {
+    fn key(&self) -> Option<String> {
+        match &self.principal.who {
+            Who::User(u) => Some(format!("user:{}", u.id)),
+            Who::Token(t) => Some(format!("token:{}", t.id)),
+            Who::Anonymous => None,
+        }
+    }
+
     fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move {
             self.principal
@@ -140,10 +150,11 @@ pub async fn ws_handler(
     });
     let ctx = SessionCtx {
         hub: state.hub.clone(),
-        topics: state.topics.clone(),
         shutdown: state.shutdown.clone(),
         access,
         revalidate_every: Duration::from_millis(state.config.ws_revalidate_ms.max(100)),
+        credentials: Some(state.credentials.clone()),
+        flush_delay: Duration::from_millis(state.config.ws_flush_ms),
     };
     let tasks = state.tasks.clone();
     let ws = ws
@@ -167,19 +178,25 @@ pub async fn ws_handler(
 #[derive(Clone)]
 pub struct SessionCtx {
     pub hub: Arc<Hub>,
-    pub topics: Topics,
     pub shutdown: CancellationToken,
     pub access: Arc<dyn Access>,
-    /// How often the credentials are re-checked (`--ws-revalidate-ms`, a minute by default).
+    /// A safety net: how often the credentials are re-checked although no change was announced
+    /// (`--ws-revalidate-ms`). Sign-outs, revoked tokens and changed roles arrive as events.
     pub revalidate_every: Duration,
+    /// Announced credential changes (`user:{id}`, `token:{id}`), from every server process.
+    pub credentials: Option<broadcast::Sender<Arc<str>>>,
+    /// How long the writer waits after a wake-up before it drains the outbox, so that what
+    /// arrives meanwhile leaves in the same frame (`--ws-flush-ms`).
+    pub flush_delay: Duration,
 }
 
 struct Session<S> {
     sink: S,
     ctx: SessionCtx,
-    subs: StreamMap<String, BroadcastStream<Arc<super::hub::Outgoing>>>,
-    /// Last offset delivered per topic: publications at or below it are duplicates.
-    positions: HashMap<String, i64>,
+    outbox: Arc<Outbox>,
+    /// Followed topics and the position last sent on each (`None` until the answer left).
+    follows: HashMap<Arc<str>, Option<(Arc<str>, i64)>>,
+    limiter: Limiter,
 }
 
 /// Outcome of handling one event: go on, or end the session.
@@ -191,11 +208,15 @@ where
     R: Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
     let shutdown = ctx.shutdown.clone();
+    let mut credentials = ctx.credentials.as_ref().map(|tx| tx.subscribe());
+    let me = ctx.access.key();
+    let outbox = ctx.hub.outbox();
     let mut session = Session {
         sink,
         ctx,
-        subs: StreamMap::new(),
-        positions: HashMap::new(),
+        outbox: outbox.clone(),
+        follows: HashMap::new(),
+        limiter: Limiter::new(),
     };
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.reset();
@@ -205,6 +226,7 @@ where
     loop {
         let flow: Flow = tokio::select! {
             _ = shutdown.cancelled() => {
+                let _ = session.flush().await;
                 let close = CloseFrame { code: CLOSE_GOING_AWAY, reason: "server shutting down".into() };
                 let _ = session.sink.send(Message::Close(Some(close))).await;
                 break;
@@ -213,28 +235,29 @@ where
                 last_seen = Instant::now();
                 match msg {
                     Some(Ok(Message::Text(text))) => session.on_client_text(text.as_str()).await,
-                    Some(Ok(Message::Binary(_))) => session.error(None, "bad_frame", Msg::BadFrame).await,
+                    Some(Ok(Message::Binary(_))) => session.error(None, "bad_frame", Msg::BadFrame),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
                     Some(Err(ref e)) if is_too_big(e) => {
                         // Say why instead of dropping the connection.
-                        let close = CloseFrame { code: CLOSE_TOO_BIG, reason: Msg::FrameTooLarge.en().into() };
-                        let _ = session.sink.send(Message::Close(Some(close))).await;
-                        Err(())
+                        session.close(CLOSE_TOO_BIG, Msg::FrameTooLarge.en()).await
                     }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => Err(()),
                 }
             }
-            Some((topic, item)) = session.subs.next() => session.on_publication(topic, item).await,
-            _ = revalidate.tick() => {
-                match session.ctx.access.still_valid().await {
-                    Validity::Valid | Validity::Unknown => Ok(()),
-                    Validity::Ended => {
-                        let close = CloseFrame { code: CLOSE_CREDENTIALS_ENDED, reason: "credentials ended".into() };
-                        let _ = session.sink.send(Message::Close(Some(close))).await;
-                        Err(())
+            _ = outbox.ready() => session.flush().await,
+            changed = recv_change(&mut credentials) => {
+                let concerns_me = match &changed {
+                    Ok(key) => &**key == super::notify::EVERYONE || me.as_deref() == Some(&**key),
+                    // Changes were missed: check, to be safe.
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        credentials = None;
+                        false
                     }
-                }
+                };
+                if concerns_me { session.revalidate().await } else { Ok(()) }
             }
+            _ = revalidate.tick() => session.revalidate().await,
             _ = ping.tick() => {
                 if last_seen.elapsed() > IDLE_TIMEOUT {
                     Err(())
@@ -247,30 +270,59 @@ where
             break;
         }
     }
-    let topics: Vec<String> = session.subs.keys().cloned().collect();
-    drop(session.subs);
-    for t in topics {
-        session.ctx.hub.release(&t);
+    for topic in session.follows.keys() {
+        session.ctx.hub.unfollow(topic, &session.outbox);
+    }
+}
+
+/// The next announced credential change, or never when changes are not announced.
+async fn recv_change(
+    rx: &mut Option<broadcast::Receiver<Arc<str>>>,
+) -> Result<Arc<str>, broadcast::error::RecvError> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 
 impl<S: Sink<Message> + Unpin> Session<S> {
-    async fn send(&mut self, frame: &ServerFrame) -> Flow {
-        let text = serde_json::to_string(frame).map_err(|_| ())?;
-        self.sink
-            .send(Message::Text(text.into()))
-            .await
-            .map_err(|_| ())
+    /// Queues a frame of this connection's own (it leaves with the next flush, in order).
+    fn own(&self, frame: &ServerFrame) {
+        self.outbox.push(Item::Own {
+            frame: to_text(frame),
+            effect: Effect::None,
+        });
     }
 
-    async fn error(&mut self, topic: Option<String>, code: &str, msg: Msg) -> Flow {
-        let frame = ServerFrame::Error {
+    fn error(&self, topic: Option<String>, code: &str, msg: Msg) -> Flow {
+        self.own(&ServerFrame::Error {
             topic,
             code: code.to_string(),
             message_vi: msg.vi().to_string(),
             message_en: msg.en().to_string(),
+        });
+        Ok(())
+    }
+
+    /// Sends what is queued, then a close frame, and ends the session.
+    async fn close(&mut self, code: u16, reason: &str) -> Flow {
+        let _ = self.flush().await;
+        let close = CloseFrame {
+            code,
+            reason: reason.into(),
         };
-        self.send(&frame).await
+        let _ = self.sink.send(Message::Close(Some(close))).await;
+        Err(())
+    }
+
+    async fn revalidate(&mut self) -> Flow {
+        match self.ctx.access.still_valid().await {
+            Validity::Valid | Validity::Unknown => Ok(()),
+            Validity::Ended => {
+                self.close(CLOSE_CREDENTIALS_ENDED, "credentials ended")
+                    .await
+            }
+        }
     }
 
     async fn on_client_text(&mut self, text: &str) -> Flow {
@@ -279,178 +331,218 @@ impl<S: Sink<Message> + Unpin> Session<S> {
         // like the HTTP side does in `http::input`.
         if let Ok(f) = &frame {
             if let Some(topic) = frame_text_with_nul(f) {
-                return self.error(topic, "nul_character", Msg::NulCharacter).await;
+                return self.error(topic, "nul_character", Msg::NulCharacter);
             }
+        }
+        if matches!(
+            frame,
+            Ok(ClientFrame::Subscribe { .. } | ClientFrame::Unsubscribe { .. })
+        ) && !self.limiter.allow(Instant::now())
+        {
+            if self.limiter.refused > MAX_REFUSED {
+                return self.close(CLOSE_POLICY, Msg::TooManyRequests.en()).await;
+            }
+            let topic = match frame {
+                Ok(ClientFrame::Subscribe { topic, .. } | ClientFrame::Unsubscribe { topic }) => {
+                    Some(topic)
+                }
+                _ => None,
+            };
+            return self.error(topic, "too_many_requests", Msg::TooManyRequests);
         }
         match frame {
             Ok(ClientFrame::Subscribe { topic, since }) => self.subscribe(topic, since).await,
             Ok(ClientFrame::Unsubscribe { topic }) => {
-                if self.subs.remove(&topic).is_some() {
-                    self.positions.remove(&topic);
-                    self.ctx.hub.release(&topic);
+                if self.follows.remove(topic.as_str()).is_some() {
+                    self.ctx.hub.unfollow(&topic, &self.outbox);
                 }
-                self.send(&ServerFrame::Unsubscribed { topic }).await
+                self.own(&ServerFrame::Unsubscribed { topic });
+                Ok(())
             }
-            Ok(ClientFrame::Ping) => self.send(&ServerFrame::Pong).await,
-            Err(_) => self.error(None, "bad_frame", Msg::BadFrame).await,
+            Ok(ClientFrame::Ping) => {
+                self.own(&ServerFrame::Pong);
+                Ok(())
+            }
+            Err(_) => self.error(None, "bad_frame", Msg::BadFrame),
         }
     }
-
     async fn subscribe(&mut self, topic: String, since: Option<StreamPosition>) -> Flow {
-        // Offsets start at 1 (0: nothing yet); a negative one is a broken client, refused before
-        // it reaches a query.
+        // Offsets start at 1 (0: nothing yet); a negative one is a broken client.
         if since.as_ref().is_some_and(|p| p.offset < 0) {
-            return self
-                .error(Some(topic), "bad_position", Msg::BadPosition)
-                .await;
+            return self.error(Some(topic), "bad_position", Msg::BadPosition);
         }
         // Rights first: a topic one may not follow is refused the same way whether it exists or not.
         match self.ctx.access.may_subscribe(&topic).await {
             Some(true) => {}
-            Some(false) => return self.error(Some(topic), "forbidden", Msg::Forbidden).await,
-            None => return self.error(Some(topic), "internal", Msg::Internal).await,
+            Some(false) => return self.error(Some(topic), "forbidden", Msg::Forbidden),
+            None => return self.error(Some(topic), "internal", Msg::Internal),
         }
-        let Some(source) = self.ctx.topics.source(&topic).cloned() else {
-            return self
-                .error(Some(topic), "unknown_topic", Msg::UnknownTopic)
-                .await;
-        };
-        if !self.subs.contains_key(&topic) && self.subs.len() >= MAX_SUBSCRIPTIONS {
-            return self
-                .error(
-                    Some(topic),
-                    "too_many_subscriptions",
-                    Msg::TooManyConnections,
-                )
-                .await;
+        if self.ctx.hub.topics().source(&topic).is_none() {
+            return self.error(Some(topic), "unknown_topic", Msg::UnknownTopic);
         }
-        // Follow first, then read the state: nothing committed in between can slip through.
-        let rx = self.ctx.hub.subscribe(&topic);
-        let snapshot = match source.snapshot(&topic).await {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                drop(rx);
-                self.release_unless_followed(&topic);
-                return self
-                    .error(Some(topic), "unknown_topic", Msg::UnknownTopic)
-                    .await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, %topic, "snapshot failed");
-                drop(rx);
-                self.release_unless_followed(&topic);
-                return self.error(Some(topic), "internal", Msg::Internal).await;
-            }
-        };
-        let (recovered, missed) = match since {
-            Some(pos) if pos.epoch == snapshot.epoch && pos.offset <= snapshot.offset => {
-                let gap = snapshot.offset - pos.offset;
-                if gap == 0 {
-                    (true, Vec::new())
-                } else if gap <= MAX_RECOVER {
-                    match source.since(&topic, pos.offset, gap).await {
-                        Ok(missed) if missed.len() as i64 == gap => (true, missed),
-                        _ => (false, Vec::new()),
-                    }
-                } else {
-                    (false, Vec::new())
-                }
-            }
-            _ => (false, Vec::new()),
-        };
-        let Snapshot {
-            epoch,
-            offset,
-            state,
-        } = snapshot;
-        self.positions.insert(topic.clone(), offset);
-        self.subs.insert(topic.clone(), BroadcastStream::new(rx));
-        self.send(&ServerFrame::Subscribed {
-            topic,
-            epoch,
-            offset,
-            state,
-            recovered,
-            missed,
-        })
-        .await
-    }
-
-    fn release_unless_followed(&self, topic: &str) {
-        if !self.subs.contains_key(topic) {
-            self.ctx.hub.release(topic);
+        if !self.follows.contains_key(topic.as_str()) && self.follows.len() >= MAX_SUBSCRIPTIONS {
+            return self.error(
+                Some(topic),
+                "too_many_subscriptions",
+                Msg::TooManySubscriptions,
+            );
         }
-    }
-
-    async fn on_publication(
-        &mut self,
-        topic: String,
-        item: Result<Arc<super::hub::Outgoing>, BroadcastStreamRecvError>,
-    ) -> Flow {
-        let pos = self.positions.get(&topic).copied().unwrap_or(0);
-        match item {
-            Ok(out) => {
-                if out.offset <= pos {
-                    return Ok(());
-                }
-                if out.offset > pos + 1 {
-                    // Another writer's publication is still on its way (commits and publishes
-                    // can interleave): fill the gap from storage, in order.
-                    if self.fill_gap(&topic, pos, out.offset - 1).await.is_err() {
-                        return self.resync(topic).await;
-                    }
-                }
-                self.positions.insert(topic, out.offset);
-                self.sink
-                    .send(Message::Text(out.frame.clone()))
-                    .await
-                    .map_err(|_| ())
-            }
-            Err(BroadcastStreamRecvError::Lagged(_)) => self.resync(topic).await,
-        }
-    }
-
-    async fn fill_gap(&mut self, topic: &str, after: i64, upto: i64) -> Result<(), ()> {
-        let source = self.ctx.topics.source(topic).cloned().ok_or(())?;
-        let missed = source
-            .since(topic, after, upto - after)
-            .await
-            .map_err(|_| ())?;
-        if missed.len() as i64 != upto - after {
-            return Err(());
-        }
-        for p in missed {
-            let offset = p.offset;
-            self.send(&ServerFrame::Publication(p)).await?;
-            self.positions.insert(topic.to_string(), offset);
-        }
+        // The hub queues the answer (now, or once the topic is read), then the publications.
+        let key: Arc<str> = topic.as_str().into();
+        self.follows.insert(key, None);
+        self.ctx.hub.follow(&topic, &self.outbox, since);
         Ok(())
     }
 
-    /// The follower fell behind: send the current state as the truth.
-    async fn resync(&mut self, topic: String) -> Flow {
-        metrics::counter!("ioc_ws_resyncs_total").increment(1);
-        let Some(source) = self.ctx.topics.source(&topic).cloned() else {
-            return Ok(());
-        };
-        match source.snapshot(&topic).await {
-            Ok(Some(Snapshot {
-                epoch,
-                offset,
-                state,
-            })) => {
-                self.positions.insert(topic.clone(), offset);
-                let frame = ServerFrame::Subscribed {
-                    topic,
-                    epoch,
-                    offset,
-                    state,
-                    recovered: false,
-                    missed: Vec::new(),
-                };
-                self.send(&frame).await
+    /// Sends everything queued for this connection as one frame: its own frames, and the
+    /// publications after each topic's position — for a state topic only the latest one,
+    /// which is the whole state. A connection that lost publications (its queue overflowed) is
+    /// caught up from the hub: the missed publications or the state, topic by topic.
+    async fn flush(&mut self) -> Flow {
+        if !self.ctx.flush_delay.is_zero() {
+            tokio::time::sleep(self.ctx.flush_delay).await;
+        }
+        let Drained { items, overflowed } = self.outbox.drain();
+        // For state topics: the last publication of each in this flush.
+        let mut last_state: HashMap<&str, usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Item::Released(r) = item {
+                if r.kind == TopicKind::State {
+                    last_state.insert(&r.topic, i);
+                }
             }
-            _ => Err(()),
+        }
+        let mut frames: Vec<Utf8Bytes> = Vec::with_capacity(items.len());
+        let mut catch_up: Vec<Arc<str>> = Vec::new();
+        let mut coalesced = 0u64;
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Item::Own { frame, effect } => {
+                    match effect {
+                        Effect::None => {}
+                        Effect::At {
+                            topic,
+                            epoch,
+                            offset,
+                        } => {
+                            if let Some(pos) = self.follows.get_mut(topic) {
+                                *pos = Some((epoch.clone(), *offset));
+                            }
+                        }
+                        Effect::Refused(topic) => {
+                            self.follows.remove(topic);
+                        }
+                    }
+                    frames.push(frame.clone());
+                }
+                Item::Released(r) => {
+                    if r.kind == TopicKind::State && last_state.get(&*r.topic) != Some(&i) {
+                        coalesced += 1;
+                        continue;
+                    }
+                    let Some(Some((epoch, offset))) = self.follows.get_mut(&r.topic) else {
+                        continue;
+                    };
+                    if r.offset <= *offset && *r.epoch == **epoch {
+                        continue;
+                    }
+                    let frame = if r.offset == *offset + 1 && *r.epoch == **epoch {
+                        r.frame.clone()
+                    } else if r.kind == TopicKind::State {
+                        r.as_state().clone()
+                    } else {
+                        // A stream with a hole (cannot happen while the queue holds): catch up.
+                        catch_up.push(r.topic.clone());
+                        continue;
+                    };
+                    *epoch = r.epoch.clone();
+                    *offset = r.offset;
+                    frames.push(frame);
+                }
+            }
+        }
+        if coalesced > 0 {
+            metrics::counter!("ioc_ws_coalesced_total").increment(coalesced);
+        }
+        if overflowed {
+            catch_up = self.follows.keys().cloned().collect();
+        }
+        for topic in catch_up {
+            let since = self
+                .follows
+                .get(&topic)
+                .cloned()
+                .flatten()
+                .map(|(epoch, offset)| StreamPosition {
+                    epoch: epoch.to_string(),
+                    offset,
+                });
+            metrics::counter!("ioc_ws_resyncs_total").increment(1);
+            self.ctx.hub.follow(&topic, &self.outbox, since);
+        }
+        let text = match frames.len() {
+            0 => return Ok(()),
+            1 => frames.pop().unwrap_or_default(),
+            n => {
+                metrics::counter!("ioc_ws_batched_frames_total").increment(1);
+                batch(&frames, n)
+            }
+        };
+        metrics::counter!("ioc_ws_frames_total").increment(1);
+        metrics::counter!("ioc_ws_messages_total").increment(frames.len().max(1) as u64);
+        self.sink.send(Message::Text(text)).await.map_err(|_| ())
+    }
+}
+
+/// `{"type":"batch","frames":[…]}` from frames serialised already (each once, for everyone).
+fn batch(frames: &[Utf8Bytes], n: usize) -> Utf8Bytes {
+    let len: usize = frames.iter().map(|f| f.len() + 1).sum();
+    let mut text = String::with_capacity(len + 32);
+    text.push_str(r#"{"type":"batch","frames":["#);
+    for (i, f) in frames.iter().take(n).enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(f.as_str());
+    }
+    text.push_str("]}");
+    text.into()
+}
+
+/// Subscribes and unsubscribes a connection may send: a burst of [`Limiter::BURST`], then
+/// [`Limiter::PER_SECOND`] a second. A wall sends a few dozen when it opens; a flood is refused
+/// frame by frame, and a client that keeps flooding is closed.
+struct Limiter {
+    tokens: f64,
+    at: Instant,
+    refused: u32,
+}
+
+/// Refused subscribes/unsubscribes after which the connection is closed (1008).
+const MAX_REFUSED: u32 = 1000;
+
+impl Limiter {
+    const BURST: f64 = 600.0;
+    const PER_SECOND: f64 = 100.0;
+
+    fn new() -> Self {
+        Limiter {
+            tokens: Self::BURST,
+            at: Instant::now(),
+            refused: 0,
+        }
+    }
+
+    fn allow(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.at = now;
+        self.tokens = (self.tokens + elapsed * Self::PER_SECOND).min(Self::BURST);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.refused += 1;
+            false
         }
     }
 }

@@ -1,11 +1,13 @@
-//! The WebSocket session logic driven through plain channels (`Sink`/`Stream`), as axum's
-//! testing-websockets example does: no socket, no database. An in-memory topic source plays the
-//! domain, a scripted `Access` the auth checks, so every branch of the protocol — state first,
-//! recovery, resync, gap filling, duplicates, rights, revalidation, shutdown — is exercised
-//! exactly. The integration tests (`tests/integration/live.rs`) cover the same gateway with a
+//! The WebSocket session logic and the hub driven through plain channels (`Sink`/`Stream`), as
+//! axum's testing-websockets example does: no socket, no database. An in-memory topic source
+//! plays the domain (and counts its reads), a scripted `Access` the auth checks, so every branch
+//! of the protocol — state first, recovery from the hub's history, resync, release in offset
+//! order, gap filling, coalescing, slow followers, duplicates, rights, credential events,
+//! floods, shutdown — is exercised exactly. The integration tests (`tests/integration/live.rs`) cover the same gateway with a
 //! real tokio-tungstenite client over TCP.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ use ioc_protocol::{ClientFrame, LivePoint, Payload, Publication, ServerFrame, St
 use tokio_util::sync::CancellationToken;
 
 use super::{run_session, Access, SessionCtx, Validity};
-use crate::live::{Hub, Snapshot, TopicSource, Topics};
+use crate::live::{Hub, Snapshot, TopicKind, TopicSource, Topics};
 
 const TOPIC: &str = "indicator/iip/40";
 const EPOCH: &str = "e1";
@@ -36,17 +38,33 @@ fn point(offset: i64) -> Publication {
     }
 }
 
-/// A topic's stored log, as a domain would keep it in PostgreSQL.
-#[derive(Default)]
+/// A topic's stored log, as a domain would keep it in PostgreSQL; counts the hub's reads.
 struct MemorySource {
+    kind: TopicKind,
     log: Mutex<Vec<Publication>>,
+    snapshots: AtomicUsize,
+    sinces: AtomicUsize,
 }
 
 impl MemorySource {
     fn with(offsets: std::ops::RangeInclusive<i64>) -> Arc<Self> {
+        Self::of_kind(TopicKind::Stream, offsets)
+    }
+
+    fn of_kind(kind: TopicKind, offsets: std::ops::RangeInclusive<i64>) -> Arc<Self> {
         Arc::new(MemorySource {
+            kind,
             log: Mutex::new(offsets.map(point).collect()),
+            snapshots: AtomicUsize::new(0),
+            sinces: AtomicUsize::new(0),
         })
+    }
+
+    fn reads(&self) -> (usize, usize) {
+        (
+            self.snapshots.load(Ordering::SeqCst),
+            self.sinces.load(Ordering::SeqCst),
+        )
     }
 
     fn append(&self, p: Publication) {
@@ -55,11 +73,18 @@ impl MemorySource {
 }
 
 impl TopicSource for MemorySource {
+    fn kind(&self) -> TopicKind {
+        self.kind
+    }
+
     fn snapshot<'a>(
         &'a self,
         topic: &'a str,
     ) -> BoxFuture<'a, Result<Option<Snapshot>, sqlx::Error>> {
+        self.snapshots.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
+            // As a database would: the answer takes a moment (followers pile up meanwhile).
+            tokio::time::sleep(Duration::from_millis(5)).await;
             if topic != TOPIC {
                 return Ok(None);
             }
@@ -78,6 +103,7 @@ impl TopicSource for MemorySource {
         after: i64,
         limit: i64,
     ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
+        self.sinces.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
             let log = self.log.lock().unwrap();
             Ok(log
@@ -109,6 +135,10 @@ impl ScriptedAccess {
 }
 
 impl Access for ScriptedAccess {
+    fn key(&self) -> Option<String> {
+        Some("user:1".into())
+    }
+
     fn may_subscribe<'a>(&'a self, topic: &'a str) -> BoxFuture<'a, Option<bool>> {
         Box::pin(async move { self.allowed.get(topic).copied().unwrap_or(Some(false)) })
     }
@@ -125,28 +155,48 @@ struct Client {
     rx: mpsc::UnboundedReceiver<Message>,
     hub: Arc<Hub>,
     shutdown: CancellationToken,
+    credentials: tokio::sync::broadcast::Sender<Arc<str>>,
     session: tokio::task::JoinHandle<()>,
+    /// Frames of a batch not looked at yet.
+    unpacked: VecDeque<ServerFrame>,
+}
+
+fn hub_of(source: Arc<MemorySource>) -> Arc<Hub> {
+    Arc::new(Hub::new(Topics::default().register("indicator/", source)))
 }
 
 fn start(source: Arc<MemorySource>, access: Arc<ScriptedAccess>, revalidate: Duration) -> Client {
-    let hub = Arc::new(Hub::new());
+    join(hub_of(source), access, revalidate, Duration::ZERO)
+}
+
+/// Another session on `hub`, its writer gathering for `flush`.
+fn join(
+    hub: Arc<Hub>,
+    access: Arc<ScriptedAccess>,
+    revalidate: Duration,
+    flush: Duration,
+) -> Client {
+    let (tx, server_in) = mpsc::unbounded();
+    let (server_out, rx) = mpsc::unbounded();
+    let (credentials, _) = tokio::sync::broadcast::channel(16);
     let shutdown = CancellationToken::new();
     let ctx = SessionCtx {
         hub: hub.clone(),
-        topics: Topics::default().register("indicator/", source),
         shutdown: shutdown.clone(),
         access,
         revalidate_every: revalidate,
+        credentials: Some(credentials.clone()),
+        flush_delay: flush,
     };
-    let (tx, server_in) = mpsc::unbounded();
-    let (server_out, rx) = mpsc::unbounded();
     let session = tokio::spawn(run_session(server_out, server_in, ctx));
     Client {
         tx,
         rx,
         hub,
         shutdown,
+        credentials,
         session,
+        unpacked: VecDeque::new(),
     }
 }
 
@@ -176,7 +226,21 @@ impl Client {
             .expect("the session is still sending")
     }
 
+    /// The next frame, a batch taken apart.
     async fn frame(&mut self) -> ServerFrame {
+        loop {
+            if let Some(f) = self.unpacked.pop_front() {
+                return f;
+            }
+            match self.text().await {
+                ServerFrame::Batch { frames } => self.unpacked.extend(frames),
+                f => return f,
+            }
+        }
+    }
+
+    /// The next text frame as sent (a batch stays one).
+    async fn text(&mut self) -> ServerFrame {
         loop {
             match self.next().await {
                 Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
@@ -206,6 +270,7 @@ impl Client {
                 other => panic!("unexpected {other:?}"),
             }
         }
+        assert!(self.unpacked.is_empty(), "nothing after {seen:?}");
         let more = tokio::time::timeout(Duration::from_millis(200), self.rx.next()).await;
         assert!(more.is_err(), "nothing after {seen:?}, got {more:?}");
         seen
@@ -313,10 +378,240 @@ async fn a_gap_between_publications_is_filled_from_storage_in_order() {
 async fn a_gap_storage_cannot_fill_becomes_a_resync() {
     let source = MemorySource::with(1..=1);
     let mut c = following(source.clone()).await;
-    // Offset 3 arrives but storage has no 2: the follower gets the state as the truth.
+    // Offset 3 arrives but storage has no 2, however often it is asked: the hub gives up on 2
+    // and the follower gets the state past the hole as the truth.
+    source.append(point(3));
     c.hub.publish(point(3));
-    let (offset, _, recovered, _) = subscribed(c.frame().await);
-    assert_eq!((offset, recovered), (1, false));
+    let frame = tokio::time::timeout(Duration::from_secs(5), c.frame()).await;
+    let (offset, _, recovered, _) = subscribed(frame.expect("a resync within 5 s"));
+    assert_eq!((offset, recovered), (3, false));
+    assert!(source.reads().1 >= 3, "storage was asked for the gap first");
+}
+
+#[tokio::test]
+async fn out_of_order_publications_are_released_in_order_without_reading_storage() {
+    let source = MemorySource::with(1..=1);
+    let mut c = following(source.clone()).await;
+    for o in [4, 2, 3] {
+        source.append(point(o));
+    }
+    // Three writers publish 4, 2, 3 (commits and publishes interleave).
+    c.hub.publish(point(4));
+    c.hub.publish(point(2));
+    c.hub.publish(point(3));
+    assert_eq!(c.offsets(3).await, vec![2, 3, 4]);
+    assert_eq!(source.reads(), (1, 0), "one state read, no gap read");
+}
+
+#[tokio::test]
+async fn announced_offsets_of_another_process_are_read_once_for_every_follower() {
+    let source = MemorySource::with(1..=1);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let mut c = join(hub.clone(), access.clone(), MINUTE, Duration::ZERO);
+        c.subscribe(None);
+        subscribed(c.frame().await);
+        clients.push(c);
+    }
+    // Another process committed 2 and 3: only their offsets arrive here.
+    source.append(point(2));
+    source.append(point(3));
+    hub.announced(TOPIC, 3);
+    for c in &mut clients {
+        assert_eq!(c.offsets(2).await, vec![2, 3]);
+    }
+    assert_eq!(
+        source.reads(),
+        (1, 1),
+        "one state read, one gap read, for 20 followers"
+    );
+}
+
+#[tokio::test]
+async fn a_storm_of_subscribes_reads_the_topic_once() {
+    let source = MemorySource::with(1..=300);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut clients: Vec<Client> = (0..200)
+        .map(|_| join(hub.clone(), access.clone(), MINUTE, Duration::ZERO))
+        .collect();
+    for (i, c) in clients.iter().enumerate() {
+        // Some come back from a known position, some from none.
+        c.subscribe((i % 2 == 0).then_some((EPOCH, 300)));
+    }
+    for c in &mut clients {
+        let (offset, _, _, _) = subscribed(c.frame().await);
+        assert_eq!(offset, 300);
+    }
+    assert_eq!(source.reads(), (1, 0));
+    // Publications kept by the hub answer a reconnect from within its history, from memory.
+    for o in 301..=310 {
+        source.append(point(o));
+        hub.publish(point(o));
+    }
+    let mut late = join(hub.clone(), access, MINUTE, Duration::ZERO);
+    late.subscribe(Some((EPOCH, 302)));
+    let (offset, _, recovered, missed) = subscribed(late.frame().await);
+    assert_eq!((offset, recovered), (310, true));
+    assert_eq!(missed, (303..=310).collect::<Vec<_>>());
+    assert_eq!(source.reads(), (1, 0), "still one read");
+}
+
+#[tokio::test]
+async fn after_a_restart_reconnecting_followers_recover_from_one_storage_read() {
+    // A fresh hub (the server restarted): its history is empty, the followers come back from
+    // positions before the head.
+    let source = MemorySource::with(1..=100);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut clients: Vec<(i64, Client)> = (0..50)
+        .map(|i| {
+            let c = join(hub.clone(), access.clone(), MINUTE, Duration::ZERO);
+            (60 + i % 40, c)
+        })
+        .collect();
+    for (from, c) in &clients {
+        c.subscribe(Some((EPOCH, *from)));
+    }
+    for (from, c) in &mut clients {
+        let (offset, _, recovered, missed) = subscribed(c.frame().await);
+        assert_eq!((offset, recovered), (100, true));
+        assert_eq!(missed, (*from + 1..=100).collect::<Vec<_>>());
+    }
+    let (snapshots, sinces) = source.reads();
+    assert_eq!(snapshots, 1);
+    assert!(sinces <= 2, "{sinces} history reads for 50 followers");
+}
+
+#[tokio::test]
+async fn a_state_topic_sends_only_its_latest_state_to_a_follower_behind() {
+    let source = MemorySource::of_kind(TopicKind::State, 1..=1);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    // The writer gathers for 100 ms: five new states arrive meanwhile.
+    let mut c = join(hub.clone(), access, MINUTE, Duration::from_millis(100));
+    c.subscribe(None);
+    subscribed(c.frame().await);
+    for o in 2..=6 {
+        source.append(point(o));
+        hub.publish(point(o));
+    }
+    // One frame: the latest state, as the truth (the follower skipped 2..5).
+    let (offset, state, recovered, _) = subscribed(c.text().await);
+    assert_eq!((offset, recovered), (6, false));
+    assert_eq!(state, Some(point(6).data));
+    let more = tokio::time::timeout(Duration::from_millis(300), c.rx.next()).await;
+    assert!(more.is_err(), "nothing else: {more:?}");
+}
+
+#[tokio::test]
+async fn a_stream_follower_gets_its_publications_coalesced_into_one_frame() {
+    let source = MemorySource::with(1..=1);
+    let hub = hub_of(source.clone());
+    let mut c = join(
+        hub.clone(),
+        ScriptedAccess::allowing(TOPIC),
+        MINUTE,
+        Duration::from_millis(100),
+    );
+    c.subscribe(None);
+    subscribed(c.frame().await);
+    for o in 2..=6 {
+        source.append(point(o));
+        hub.publish(point(o));
+    }
+    match c.text().await {
+        ServerFrame::Batch { frames } => {
+            let offsets: Vec<i64> = frames
+                .iter()
+                .map(|f| match f {
+                    ServerFrame::Publication(p) => p.offset,
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(offsets, vec![2, 3, 4, 5, 6]);
+        }
+        other => panic!("expected one batch, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_slow_follower_is_resynchronised_and_never_holds_the_others() {
+    let source = MemorySource::with(1..=1);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    // The slow one's socket takes nothing until the test reads it (a channel of one).
+    let (slow_tx, slow_in) = mpsc::unbounded();
+    let (slow_out, mut slow_rx) = mpsc::channel::<Message>(0);
+    let ctx = SessionCtx {
+        hub: hub.clone(),
+        shutdown: CancellationToken::new(),
+        access: access.clone(),
+        revalidate_every: MINUTE,
+        credentials: None,
+        flush_delay: Duration::ZERO,
+    };
+    tokio::spawn(run_session(slow_out, slow_in, ctx));
+    let sub = ClientFrame::Subscribe {
+        topic: TOPIC.into(),
+        since: None,
+    };
+    slow_tx
+        .unbounded_send(Ok(Message::Text(
+            serde_json::to_string(&sub).unwrap().into(),
+        )))
+        .unwrap();
+    let mut fast = join(hub.clone(), access, MINUTE, Duration::ZERO);
+    fast.subscribe(None);
+    subscribed(fast.frame().await);
+    let total = super::super::outbox::MAX_QUEUED as i64 * 3;
+    for o in 2..=total + 1 {
+        source.append(point(o));
+        hub.publish(point(o));
+        if o % 64 == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+    // The fast follower has every publication, in order.
+    let mut seen = Vec::new();
+    while seen.len() < total as usize {
+        match fast.frame().await {
+            ServerFrame::Publication(p) => seen.push(p.offset),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(seen, (2..=total + 1).collect::<Vec<_>>());
+    // The slow one, read at last: its first answer, what its socket held, then a resync to
+    // the head (it lost publications), and nothing out of order.
+    let mut last = 0;
+    let mut resynced = false;
+    while last < total + 1 {
+        let Some(Message::Text(t)) = slow_rx.next().await else {
+            panic!("the slow session ended");
+        };
+        let frames = match serde_json::from_str(t.as_str()).unwrap() {
+            ServerFrame::Batch { frames } => frames,
+            f => vec![f],
+        };
+        for f in frames {
+            match f {
+                ServerFrame::Subscribed {
+                    offset, recovered, ..
+                } => {
+                    resynced |= last > 0 && !recovered;
+                    last = offset;
+                }
+                ServerFrame::Publication(p) => {
+                    assert_eq!(p.offset, last + 1, "in order");
+                    last = p.offset;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert!(resynced, "the slow follower got the state as the truth");
 }
 
 #[tokio::test]
@@ -391,6 +686,57 @@ async fn ended_credentials_close_with_4001_but_a_database_outage_does_not() {
     assert_eq!(c.frame().await, ServerFrame::Pong);
     access.set_validity(Validity::Ended);
     assert_eq!(c.close_code().await, 4001);
+    c.session.await.unwrap();
+}
+
+#[tokio::test]
+async fn an_announced_credential_change_closes_only_the_connections_concerned() {
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut c = start(MemorySource::with(1..=1), access.clone(), MINUTE);
+    c.send(&ClientFrame::Ping);
+    assert_eq!(c.frame().await, ServerFrame::Pong);
+    access.set_validity(Validity::Ended);
+    // Somebody else's change: not even checked.
+    c.credentials.send("user:2".into()).unwrap();
+    c.send(&ClientFrame::Ping);
+    assert_eq!(c.frame().await, ServerFrame::Pong);
+    // Ours: checked at once (the periodic check is a minute away).
+    c.credentials.send("user:1".into()).unwrap();
+    assert_eq!(c.close_code().await, 4001);
+    c.session.await.unwrap();
+}
+
+#[tokio::test]
+async fn floods_of_subscribes_are_refused_then_closed() {
+    let mut c = following(MemorySource::with(1..=1)).await;
+    // Within the burst: answered. Beyond: refused frame by frame.
+    let mut refused = 0;
+    for _ in 0..700 {
+        c.send(&ClientFrame::Unsubscribe {
+            topic: "indicator/none/40".into(),
+        });
+    }
+    for _ in 0..700 {
+        match c.frame().await {
+            ServerFrame::Unsubscribed { .. } => {}
+            ServerFrame::Error { code, .. } if code == "too_many_requests" => refused += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(refused >= 50, "refused {refused}");
+    // A client that keeps flooding is closed with a reason.
+    for _ in 0..1200 {
+        c.send(&ClientFrame::Unsubscribe {
+            topic: "indicator/none/40".into(),
+        });
+    }
+    let code = loop {
+        match c.next().await {
+            Message::Close(Some(cf)) => break cf.code,
+            _ => continue,
+        }
+    };
+    assert_eq!(code, 1008);
     c.session.await.unwrap();
 }
 

@@ -126,6 +126,8 @@ pub async fn update(
     )
     .fetch_one(&mut *tx)
     .await?;
+    let topic = ioc_protocol::screen_topic(code);
+    crate::live::notify::announce(&mut *tx, &[(&topic, after.version)]).await?;
     Ok(Some((before.view(province)?, after.view(province)?)))
 }
 
@@ -135,14 +137,18 @@ pub async fn delete(
     code: &str,
     province: &str,
 ) -> Result<Option<ScreenView>, sqlx::Error> {
-    sqlx::query_as!(
+    let deleted = sqlx::query_as!(
         Row,
         "DELETE FROM screens WHERE code = $1
          RETURNING code, name, theme, interval_s, pages, version, updated_at",
         code
     )
     .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| r.view(province))
-    .transpose()
+    .await?;
+    if let Some(d) = &deleted {
+        // Past the last version: the other processes read the topic and find it gone.
+        let topic = ioc_protocol::screen_topic(code);
+        crate::live::notify::announce(&mut *tx, &[(&topic, d.version + 1)]).await?;
+    }
+    deleted.map(|r| r.view(province)).transpose()
 }

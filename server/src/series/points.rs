@@ -269,6 +269,10 @@ pub async fn append(
     .execute(&mut *tx)
     .await?;
 
+    // The other server processes learn the new heads on commit (`live::notify`).
+    let announced: Vec<(&str, i64)> = heads.iter().map(|h| (h.topic.as_str(), h.offset)).collect();
+    crate::live::notify::announce(&mut *tx, &announced).await?;
+
     let mut publications: Vec<Publication> = points
         .iter()
         .zip(&offsets)
