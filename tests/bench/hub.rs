@@ -380,6 +380,12 @@ async fn client(
                     let Ok(frame) = serde_json::from_str::<ServerFrame>(text.as_str()) else {
                         continue;
                     };
+                    // The server coalesces what it has for a connection into one `batch`.
+                    let frames = match frame {
+                        ServerFrame::Batch { frames } => frames,
+                        f => vec![f],
+                    };
+                    for frame in frames {
                     match frame {
                         ServerFrame::Subscribed { epoch, offset, recovered, missed, .. } => {
                             if first {
@@ -419,6 +425,7 @@ async fn client(
                             }
                         }
                         _ => {}
+                    }
                     }
                 }
                 _ = finals_set.changed() => st.check_drained(&shared, topic),

@@ -57,7 +57,13 @@ async fn subscribe(addr: std::net::SocketAddr, topic: &str) -> Ws {
 async fn next_publication_or_subscribed(ws: &mut Ws) -> ServerFrame {
     loop {
         match ws.next().await.unwrap().unwrap() {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Text(t) => {
+                // A batch (the server coalesced frames) stands for its last frame here.
+                return match serde_json::from_str(t.as_str()).unwrap() {
+                    ServerFrame::Batch { mut frames } => frames.pop().expect("a non-empty batch"),
+                    f => f,
+                };
+            }
             _ => continue,
         }
     }

@@ -857,7 +857,7 @@ async fn every_topic_for_every_principal() {
                 req.headers_mut().insert("cookie", cookie.parse().unwrap());
                 tokio_tungstenite::connect_async(req)
                     .await
-                    .map(|(s, _)| crate::harness::Ws(s))
+                    .map(|(s, _)| crate::harness::Ws::new(s))
             }
             _ => app.ws_as(token.as_deref()).await,
         };

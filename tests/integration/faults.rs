@@ -433,7 +433,7 @@ async fn ws_with_cookie(
     }
     tokio_tungstenite::connect_async(req)
         .await
-        .map(|(s, _)| Ws(s))
+        .map(|(s, _)| Ws::new(s))
 }
 
 #[tokio::test]

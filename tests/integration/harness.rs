@@ -272,7 +272,7 @@ impl TestApp {
                 .insert("authorization", format!("Bearer {t}").parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Ws(ws))
+        Ok(Ws::new(ws))
     }
 
     /// GET with the wall reader's credentials.
@@ -301,10 +301,19 @@ pub fn point(series: &str, unit: &str, ts: &str, value: f64) -> PointIn {
     }
 }
 
-/// A real WebSocket client speaking the live protocol.
-pub struct Ws(pub WebSocketStream<MaybeTlsStream<TcpStream>>);
+/// A real WebSocket client speaking the live protocol. The server coalesces what it has for a
+/// connection into `batch` frames: [`Ws::next`] hands them out one by one (the second field
+/// holds those not handed out yet).
+pub struct Ws(
+    pub WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub std::collections::VecDeque<ServerFrame>,
+);
 
 impl Ws {
+    pub fn new(stream: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
+        Ws(stream, Default::default())
+    }
+
     pub async fn send(&mut self, frame: &ClientFrame) {
         self.0
             .send(Message::text(serde_json::to_string(frame).unwrap()))
@@ -330,12 +339,18 @@ impl Ws {
     pub async fn try_next(&mut self, wait: Duration) -> Option<ServerFrame> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
+            if let Some(f) = self.1.pop_front() {
+                return Some(f);
+            }
             let msg = tokio::time::timeout_at(deadline, self.0.next())
                 .await
                 .ok()??;
             match msg.expect("ws read") {
                 Message::Text(t) => {
-                    return Some(serde_json::from_str(t.as_str()).expect("valid server frame"))
+                    match serde_json::from_str(t.as_str()).expect("valid server frame") {
+                        ServerFrame::Batch { frames } => self.1.extend(frames),
+                        f => return Some(f),
+                    }
                 }
                 Message::Ping(_) | Message::Pong(_) => continue,
                 other => panic!("unexpected message {other:?}"),

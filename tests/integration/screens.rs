@@ -24,7 +24,7 @@ async fn ws_with_cookie(app: &TestApp, s: &Session) -> Ws {
     req.headers_mut()
         .insert("cookie", s.cookie.parse().unwrap());
     let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    Ws(ws)
+    Ws::new(ws)
 }
 
 fn lobby() -> Value {
