@@ -29,6 +29,67 @@ async fn health_readiness_and_metrics() {
     app.stop().await;
 }
 
+/// The live hub's figures: connections, topics, frames and publications out, coalescing, resyncs,
+/// queue drops, NOTIFY lag (the recorder is shared by the tests of this process, so only what
+/// this test caused is asserted, as "at least").
+#[tokio::test]
+async fn the_live_hub_reports_its_figures() {
+    let app = spawn_app().await;
+    let mut ws = app.ws().await;
+    ws.subscribe("indicator/iip/40", None).await;
+    ws.next().await;
+    let r = app
+        .post_points(&[crate::harness::point(
+            "iip",
+            "40",
+            "2026-10-01T00:00:00Z",
+            1.0,
+        )])
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(matches!(
+        ws.next().await,
+        ioc_protocol::ServerFrame::Publication(_)
+    ));
+    let text = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(name) && l[name.len()..].starts_with(' '))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{text}"))
+    };
+    assert!(value("ioc_ws_connections") >= 1.0);
+    assert!(value("ioc_live_topics") >= 1.0);
+    assert!(value("ioc_live_publications_total") >= 1.0);
+    assert!(value("ioc_ws_publications_out_total") >= 1.0);
+    assert!(
+        value("ioc_ws_frames_total") >= 2.0,
+        "the answer and the publication"
+    );
+    assert!(value("ioc_ws_messages_total") >= value("ioc_ws_frames_total"));
+    for described in [
+        "ioc_ws_resyncs_total",
+        "ioc_ws_queue_drops_total",
+        "ioc_ws_coalesced_total",
+        "ioc_live_announcements_total",
+    ] {
+        assert!(
+            text.contains(&format!("# HELP {described} ")),
+            "{described} is described"
+        );
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn readiness_fails_when_the_database_is_gone() {
     let app = spawn_app().await;

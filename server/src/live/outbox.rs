@@ -116,13 +116,6 @@ pub struct Outbox {
     notify: Notify,
 }
 
-/// What the writer takes from the outbox in one go.
-pub struct Drained {
-    pub items: Vec<Item>,
-    /// Publications were dropped: every followed topic must be caught up.
-    pub overflowed: bool,
-}
-
 impl Outbox {
     pub fn new(id: u64) -> Self {
         Outbox {
@@ -172,13 +165,14 @@ impl Outbox {
         self.notify.notified().await
     }
 
-    pub fn drain(&self) -> Drained {
+    /// Moves what is queued into `into` (empty; its buffer is reused, so a busy connection
+    /// allocates nothing per flush). Returns true when publications were dropped since the last
+    /// drain: every followed topic must be caught up.
+    pub fn drain_into(&self, into: &mut VecDeque<Item>) -> bool {
         let mut q = self.lock();
-        // Taken whole, so an idle connection keeps no buffer from its last burst.
-        let items = std::mem::take(&mut q.items).into();
-        let overflowed = std::mem::take(&mut q.overflowed);
+        std::mem::swap(&mut q.items, into);
         q.released = 0;
         q.bytes = 0;
-        Drained { items, overflowed }
+        std::mem::take(&mut q.overflowed)
     }
 }

@@ -4,7 +4,7 @@
 //! that it can be driven by anything that speaks frames; the integration tests drive it with a
 //! real `tokio-tungstenite` client.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::outbox::{to_text, Drained, Effect, Item, Outbox};
+use super::outbox::{to_text, Effect, Item, Outbox};
 use super::{Hub, TopicKind};
 use crate::auth::{Principal, Who};
 use crate::http::ApiError;
@@ -33,7 +33,7 @@ const MAX_SUBSCRIPTIONS: usize = 512;
 const MAX_CLIENT_FRAME: usize = 64 * 1024;
 /// Socket buffers. Client frames are small (subscribe, ping) and every server frame is written
 /// at once, so tungstenite's 128 KiB defaults would only cost memory on a wall with many tabs.
-const READ_BUFFER: usize = 4 * 1024;
+const READ_BUFFER: usize = 1024;
 const WRITE_BUFFER: usize = 0;
 const PING_EVERY: Duration = Duration::from_secs(30);
 /// A client silent for this long (no frame, no pong) is gone.
@@ -143,9 +143,20 @@ pub async fn ws_handler(
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::TooManyConnections)?;
+    // Only the credentials are kept for the re-checks: a browser's whole request header map
+    // would weigh more than the rest of an idle connection.
+    let mut credentials = HeaderMap::new();
+    for name in [
+        axum::http::header::AUTHORIZATION,
+        axum::http::header::COOKIE,
+    ] {
+        for value in headers.get_all(&name) {
+            credentials.append(name.clone(), value.clone());
+        }
+    }
     let access = Arc::new(PrincipalAccess {
         principal,
-        headers,
+        headers: credentials,
         state: state.clone(),
     });
     let ctx = SessionCtx {
@@ -197,6 +208,8 @@ struct Session<S> {
     /// Followed topics and the position last sent on each (`None` until the answer left).
     follows: HashMap<Arc<str>, Option<(Arc<str>, i64)>>,
     limiter: Limiter,
+    /// The items of the flush in progress (a buffer kept between flushes).
+    drained: VecDeque<Item>,
 }
 
 /// Outcome of handling one event: go on, or end the session.
@@ -217,6 +230,7 @@ where
         outbox: outbox.clone(),
         follows: HashMap::new(),
         limiter: Limiter::new(),
+        drained: VecDeque::new(),
     };
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.reset();
@@ -402,20 +416,23 @@ impl<S: Sink<Message> + Unpin> Session<S> {
         if !self.ctx.flush_delay.is_zero() {
             tokio::time::sleep(self.ctx.flush_delay).await;
         }
-        let Drained { items, overflowed } = self.outbox.drain();
+        let mut items = std::mem::take(&mut self.drained);
+        let overflowed = self.outbox.drain_into(&mut items);
         // For state topics: the last publication of each in this flush.
-        let mut last_state: HashMap<&str, usize> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
-            if let Item::Released(r) = item {
-                if r.kind == TopicKind::State {
-                    last_state.insert(&r.topic, i);
+        let mut last_state: HashMap<Arc<str>, usize> = HashMap::new();
+        if items.len() > 1 {
+            for (i, item) in items.iter().enumerate() {
+                if let Item::Released(r) = item {
+                    if r.kind == TopicKind::State {
+                        last_state.insert(r.topic.clone(), i);
+                    }
                 }
             }
         }
-        let mut frames: Vec<Utf8Bytes> = Vec::with_capacity(items.len());
+        let mut frames: Vec<Utf8Bytes> = Vec::new();
         let mut catch_up: Vec<Arc<str>> = Vec::new();
         let mut coalesced = 0u64;
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.drain(..).enumerate() {
             match item {
                 Item::Own { frame, effect } => {
                     match effect {
@@ -425,18 +442,20 @@ impl<S: Sink<Message> + Unpin> Session<S> {
                             epoch,
                             offset,
                         } => {
-                            if let Some(pos) = self.follows.get_mut(topic) {
-                                *pos = Some((epoch.clone(), *offset));
+                            if let Some(pos) = self.follows.get_mut(&topic) {
+                                *pos = Some((epoch, offset));
                             }
                         }
                         Effect::Refused(topic) => {
-                            self.follows.remove(topic);
+                            self.follows.remove(&topic);
                         }
                     }
-                    frames.push(frame.clone());
+                    frames.push(frame);
                 }
                 Item::Released(r) => {
-                    if r.kind == TopicKind::State && last_state.get(&*r.topic) != Some(&i) {
+                    if r.kind == TopicKind::State
+                        && last_state.get(&r.topic).is_some_and(|&last| last != i)
+                    {
                         coalesced += 1;
                         continue;
                     }
@@ -461,6 +480,11 @@ impl<S: Sink<Message> + Unpin> Session<S> {
                 }
             }
         }
+        // Keep the buffer for the next flush, unless a burst made it big.
+        if items.capacity() > 64 {
+            items = VecDeque::new();
+        }
+        self.drained = items;
         if coalesced > 0 {
             metrics::counter!("ioc_ws_coalesced_total").increment(coalesced);
         }
