@@ -143,17 +143,22 @@ pub async fn ws_handler(
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::TooManyConnections)?;
-    // Only the credentials are kept for the re-checks: a browser's whole request header map
-    // would weigh more than the rest of an idle connection.
+    // Only the credentials are kept for the re-checks, and copied: a header value parsed by
+    // hyper is a slice of the connection's whole read buffer (8 KiB or more), which a kept
+    // clone would hold for as long as the WebSocket lives (heaptrack: most of an idle
+    // connection's memory).
     let mut credentials = HeaderMap::new();
     for name in [
         axum::http::header::AUTHORIZATION,
         axum::http::header::COOKIE,
     ] {
         for value in headers.get_all(&name) {
-            credentials.append(name.clone(), value.clone());
+            if let Ok(owned) = axum::http::HeaderValue::from_bytes(value.as_bytes()) {
+                credentials.append(name.clone(), owned);
+            }
         }
     }
+    drop(headers);
     let access = Arc::new(PrincipalAccess {
         principal,
         headers: credentials,
