@@ -27,6 +27,7 @@ pub struct Cluster {
 static CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
 static TIMESCALE_CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+static NEXT_CLUSTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The run's plain-PostgreSQL cluster, started on first use: TimescaleDB is never preloaded in
 /// it, even where installed, so the plain path is what the suite tests everywhere. It is never
@@ -34,7 +35,13 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 /// `EmbeddedCluster`).
 pub async fn cluster() -> &'static Cluster {
     CLUSTER
-        .get_or_init(|| start_cluster("ioc-test", Timescale::Off, Vec::new()))
+        .get_or_init(|| {
+            start_cluster(
+                format!("ioc-test-{}", std::process::id()),
+                Timescale::Off,
+                Vec::new(),
+            )
+        })
         .await
 }
 
@@ -45,7 +52,7 @@ pub async fn timescale_cluster() -> &'static Cluster {
     TIMESCALE_CLUSTER
         .get_or_init(|| {
             start_cluster(
-                "ioc-test-ts",
+                format!("ioc-test-ts-{}", std::process::id()),
                 Timescale::Auto,
                 vec![(
                     "timescaledb.max_background_workers".to_string(),
@@ -56,14 +63,28 @@ pub async fn timescale_cluster() -> &'static Cluster {
         .await
 }
 
+/// A cluster of the test's own, for a test that stops or restarts PostgreSQL: the run's shared
+/// cluster serves every other test at the same time. Stop it with `Cluster::pg`'s `stop`.
+pub async fn private_cluster() -> Cluster {
+    let n = NEXT_CLUSTER.fetch_add(1, Ordering::SeqCst);
+    start_cluster(
+        format!("ioc-test-own-{}-{n}", std::process::id()),
+        Timescale::Off,
+        Vec::new(),
+    )
+    .await
+}
+
+/// Starts a cluster in the temporary directory `name` (it must name this process, for
+/// [`remove_stale_dirs`]) and prepares the template.
 async fn start_cluster(
-    prefix: &str,
+    name: String,
     timescale: Timescale,
     settings: Vec<(String, String)>,
 ) -> Cluster {
     let base = std::env::temp_dir();
     remove_stale_dirs(&base);
-    let dir = base.join(format!("{prefix}-{}", std::process::id()));
+    let dir = base.join(name);
     let options = ClusterOptions {
         timescale,
         settings,
@@ -101,6 +122,10 @@ fn remove_stale_dirs(base: &std::path::Path) {
         let name = entry.file_name();
         let Some(pid) = name.to_str().and_then(|n| {
             n.strip_prefix("ioc-test-ts-")
+                .or_else(|| {
+                    let rest = n.strip_prefix("ioc-test-own-")?;
+                    rest.split('-').next()
+                })
                 .or_else(|| n.strip_prefix("ioc-test-"))
         }) else {
             continue;
@@ -199,17 +224,7 @@ async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
         .connect(&url)
         .await
         .unwrap();
-    let screens = ["main".to_string()];
-    let new = ioc_server::auth::tokens::NewToken {
-        name: "Màn hình chính",
-        kind: ioc_protocol::TokenKind::WallDisplay,
-        unit_code: &province,
-        scopes: &[],
-        screens: &screens,
-        created_by: None,
-        expires_at: None,
-    };
-    let (reader, _) = ioc_server::auth::tokens::create(&db, &new).await.unwrap();
+    let reader = wall_token(&db, &province).await;
     TestApp {
         addr: running.addr,
         reader,
@@ -223,6 +238,21 @@ async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
         running: Some(running),
         _data: data,
     }
+}
+
+/// A new wall-display token of `province` (main screen): reads the wall and follows its topics.
+pub async fn wall_token(db: &PgPool, province: &str) -> String {
+    let screens = ["main".to_string()];
+    let new = ioc_server::auth::tokens::NewToken {
+        name: "Màn hình chính",
+        kind: ioc_protocol::TokenKind::WallDisplay,
+        unit_code: province,
+        scopes: &[],
+        screens: &screens,
+        created_by: None,
+        expires_at: None,
+    };
+    ioc_server::auth::tokens::create(db, &new).await.unwrap().0
 }
 
 impl TestApp {
@@ -263,16 +293,7 @@ impl TestApp {
         &self,
         token: Option<&str>,
     ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut req = format!("ws://{}/ws", self.addr)
-            .into_client_request()
-            .unwrap();
-        if let Some(t) = token {
-            req.headers_mut()
-                .insert("authorization", format!("Bearer {t}").parse().unwrap());
-        }
-        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Ws::new(ws))
+        ws_connect(self.addr, token).await
     }
 
     /// GET with the wall reader's credentials.
@@ -299,6 +320,21 @@ pub fn point(series: &str, unit: &str, ts: &str, value: f64) -> PointIn {
         ts: ts.parse().unwrap(),
         value,
     }
+}
+
+/// A WebSocket to the server at `addr`, with the given bearer token (or none).
+pub async fn ws_connect(
+    addr: std::net::SocketAddr,
+    token: Option<&str>,
+) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{addr}/ws").into_client_request().unwrap();
+    if let Some(t) = token {
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {t}").parse().unwrap());
+    }
+    let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+    Ok(Ws::new(ws))
 }
 
 /// A real WebSocket client speaking the live protocol. The server coalesces what it has for a
@@ -497,5 +533,103 @@ impl TestApp {
             .expect("server starts again");
         self.addr = running.addr;
         self.running = Some(running);
+    }
+}
+
+/// A real `ioc serve` process (the binary cargo built for this run), for what an in-process
+/// server cannot play: `kill -9`, several server processes on one database. Killed when dropped.
+pub struct IocProcess {
+    pub addr: std::net::SocketAddr,
+    child: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+/// A loopback address with a port nobody listens on now.
+pub fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+}
+
+impl IocProcess {
+    /// Starts `ioc serve` on `addr` and waits until it answers and listens for the other
+    /// processes' publications (before that, a notification would be missed by design).
+    /// Its log goes to `server-{port}.log` in `data_dir`.
+    pub async fn start(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        addr: std::net::SocketAddr,
+    ) -> IocProcess {
+        let log = data_dir.join(format!("server-{}.log", addr.port()));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("server log");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ioc"))
+            .arg("serve")
+            .arg(format!("--addr={addr}"))
+            .arg(format!("--database-url={database_url}"))
+            .arg(format!("--data-dir={}", data_dir.display()))
+            .arg(format!("--ingest-token={TOKEN}"))
+            .arg("--demo=false")
+            .arg(concat!(
+                "--site-dir=",
+                env!("CARGO_MANIFEST_DIR"),
+                "/../target/site"
+            ))
+            .env("RUST_LOG", "info")
+            .stdin(std::process::Stdio::null())
+            .stdout(out.try_clone().expect("log"))
+            .stderr(out)
+            .spawn()
+            .expect("start ioc serve");
+        let mut p = IocProcess { addr, child, log };
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = p.child.try_wait() {
+                panic!("ioc serve exited ({status}):\n{}", p.log_tail());
+            }
+            let metrics = match http.get(p.url("/metrics")).send().await {
+                Ok(r) if r.status() == 200 => r.text().await.unwrap_or_default(),
+                _ => String::new(),
+            };
+            if metrics.lines().any(|l| l.trim() == "ioc_live_listening 1") {
+                return p;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "ioc serve on {addr} not ready within 20 s:\n{}",
+                p.log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// `kill -9`: no shutdown, no close frames, transactions cut where they are.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The end of the process's log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+}
+
+impl Drop for IocProcess {
+    fn drop(&mut self) {
+        self.kill9();
     }
 }

@@ -15,6 +15,7 @@ mod dossiers;
 mod embedded;
 mod faults;
 mod forms;
+mod hub_faults;
 mod live;
 mod ops;
 mod pages;
