@@ -401,6 +401,15 @@ async fn check_all(
     let mut done = Vec::new();
     for f in followers {
         let f = f.await.expect("follower task");
+        println!(
+            "{}: {} publications after {}, connections lost {} (silent {}), recovered {}",
+            f.name,
+            f.got.len(),
+            f.start,
+            f.stats.lost.load(Ordering::Relaxed),
+            f.stats.given_up.load(Ordering::Relaxed),
+            f.recovered
+        );
         f.check(upto, acked);
         done.push(f);
     }
@@ -430,10 +439,7 @@ async fn two_processes_on_one_database() {
     let db = pool(&url).await;
     let reader = wall_token(&db, "40").await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = tokio::join!(
-        IocProcess::start(&url, dir_a.path(), crate::harness::free_addr()),
-        IocProcess::start(&url, dir_b.path(), crate::harness::free_addr()),
-    );
+    let (a, b) = start_two(&url, dir_a.path(), dir_b.path()).await;
     let (target_tx, target) = watch::channel(None);
     let mut followers = Vec::new();
     for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
@@ -515,6 +521,10 @@ async fn kill_9_while_streaming() {
     assert!(at_kill < 200, "killed while writing");
 
     let head = committed_head(&db).await;
+    println!(
+        "killed after {at_kill} acknowledged; {failed} POSTs failed; {} acknowledged, {head} committed",
+        acked.len()
+    );
     assert_acks(&acked, head);
     let done = check_all(followers, &target_tx, head, &acked).await;
     for f in &done {
@@ -539,10 +549,7 @@ async fn postgres_restart_while_streaming() {
     let db = pool(&url).await;
     let reader = wall_token(&db, "40").await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = tokio::join!(
-        IocProcess::start(&url, dir_a.path(), crate::harness::free_addr()),
-        IocProcess::start(&url, dir_b.path(), crate::harness::free_addr()),
-    );
+    let (a, b) = start_two(&url, dir_a.path(), dir_b.path()).await;
     let (target_tx, target) = watch::channel(None);
     let mut followers = Vec::new();
     for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
@@ -560,10 +567,14 @@ async fn postgres_restart_while_streaming() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     restart_postgres(cluster.pg.data_dir()).await;
-    let (acked, _failed) = writers.finish().await;
+    let (acked, failed) = writers.finish().await;
     assert_eq!(acked.len(), 200, "the writers finished after the restart");
 
     let head = committed_head(&db).await;
+    println!(
+        "{failed} POSTs failed; {} acknowledged, {head} committed",
+        acked.len()
+    );
     assert_acks(&acked, head);
     check_all(followers, &target_tx, head, &acked).await;
     let reconnects = metric(&b, "ioc_live_listen_reconnects_total").await;
@@ -605,6 +616,19 @@ async fn restart_postgres(pgdata: &std::path::Path) {
         assert!(Instant::now() < deadline, "PostgreSQL did not come back");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Two `ioc serve` processes on the database `url`, one after the other: started at the same
+/// moment, the second can fail registering the configured ingest token (a check-then-insert
+/// race in `auth::tokens::ensure_configured`: "duplicate key … api_tokens_prefix_key").
+async fn start_two(
+    url: &str,
+    dir_a: &std::path::Path,
+    dir_b: &std::path::Path,
+) -> (IocProcess, IocProcess) {
+    let a = IocProcess::start(url, dir_a, crate::harness::free_addr()).await;
+    let b = IocProcess::start(url, dir_b, crate::harness::free_addr()).await;
+    (a, b)
 }
 
 /// A counter or gauge of a server process's `/metrics`.
