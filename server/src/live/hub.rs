@@ -414,8 +414,9 @@ impl Cell {
     }
 
     /// Reads the publications in `(after, upto]` into the front of the history, then answers
-    /// every follower waiting for them: from the history when it now covers its position, with
-    /// the state otherwise (final: no follower waits twice).
+    /// the followers waiting for them: from the history when it now covers their position,
+    /// with the state otherwise (final: no follower waits twice for the same read). A follower
+    /// further back than `after` (it came while the read ran) waits for the next read.
     async fn backfill(&self, after: i64, upto: i64) {
         metrics::counter!("ioc_live_backfills_total").increment(1);
         let found = self.source.since(&self.name, after, upto - after).await;
@@ -443,9 +444,19 @@ impl Cell {
             .filter_map(|(id, f)| f.waiting.take().map(|since| (*id, since)))
             .collect();
         for (id, since) in waiting {
-            if let Some((frame, effect)) = inner.reply(self, &since, true) {
-                if let Some(f) = inner.followers.get(&id) {
-                    f.outbox.push(Item::Own { frame, effect });
+            // A follower that came while the read ran may be further back than it read: it
+            // waits for the next read, from its own position, rather than getting the state.
+            let read_for_it = since.as_ref().is_none_or(|p| p.offset >= after);
+            match inner.reply(self, &since, read_for_it) {
+                Some((frame, effect)) => {
+                    if let Some(f) = inner.followers.get(&id) {
+                        f.outbox.push(Item::Own { frame, effect });
+                    }
+                }
+                None => {
+                    if let Some(f) = inner.followers.get_mut(&id) {
+                        f.waiting = Some(since);
+                    }
                 }
             }
         }

@@ -7,7 +7,7 @@
 //! real tokio-tungstenite client over TCP.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,6 +44,8 @@ struct MemorySource {
     log: Mutex<Vec<Publication>>,
     snapshots: AtomicUsize,
     sinces: AtomicUsize,
+    /// How long a history read takes (none unless a test says).
+    since_ms: AtomicU64,
 }
 
 impl MemorySource {
@@ -57,6 +59,7 @@ impl MemorySource {
             log: Mutex::new(offsets.map(point).collect()),
             snapshots: AtomicUsize::new(0),
             sinces: AtomicUsize::new(0),
+            since_ms: AtomicU64::new(0),
         })
     }
 
@@ -105,6 +108,10 @@ impl TopicSource for MemorySource {
     ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
         self.sinces.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
+            let wait = self.since_ms.load(Ordering::SeqCst);
+            if wait > 0 {
+                tokio::time::sleep(Duration::from_millis(wait)).await;
+            }
             let log = self.log.lock().unwrap();
             Ok(log
                 .iter()
@@ -483,6 +490,31 @@ async fn after_a_restart_reconnecting_followers_recover_from_one_storage_read() 
     let (snapshots, sinces) = source.reads();
     assert_eq!(snapshots, 1);
     assert!(sinces <= 2, "{sinces} history reads for 50 followers");
+}
+
+#[tokio::test]
+async fn a_follower_older_than_the_history_read_under_way_waits_for_its_own() {
+    // A fresh hub (the server restarted); a first follower back from 90 makes it read the
+    // history after 90. While that read runs, a second one comes back from 60: the read does
+    // not reach its position, so it waits for the next read rather than getting the state.
+    let source = MemorySource::with(1..=100);
+    source.since_ms.store(300, Ordering::SeqCst);
+    let hub = hub_of(source.clone());
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut first = join(hub.clone(), access.clone(), MINUTE, Duration::ZERO);
+    first.subscribe(Some((EPOCH, 90)));
+    // The state is read (5 ms), the history read is under way (300 ms).
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(source.reads(), (1, 1));
+    let mut second = join(hub, access, MINUTE, Duration::ZERO);
+    second.subscribe(Some((EPOCH, 60)));
+    let (offset, _, recovered, missed) = subscribed(first.frame().await);
+    assert_eq!((offset, recovered), (100, true));
+    assert_eq!(missed, (91..=100).collect::<Vec<_>>());
+    let (offset, _, recovered, missed) = subscribed(second.frame().await);
+    assert_eq!((offset, recovered), (100, true), "recovered, not resynced");
+    assert_eq!(missed, (61..=100).collect::<Vec<_>>());
+    assert_eq!(source.reads(), (1, 2));
 }
 
 #[tokio::test]
