@@ -566,7 +566,16 @@ impl IocProcess {
             .append(true)
             .open(&log)
             .expect("server log");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ioc"))
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ioc"));
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent. An
+        // interrupted test run leaves no server behind.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+                nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+                    .map_err(std::io::Error::from)
+            });
+        }
+        let child = cmd
             .arg("serve")
             .arg(format!("--addr={addr}"))
             .arg(format!("--database-url={database_url}"))

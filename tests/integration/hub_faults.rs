@@ -1,6 +1,8 @@
 //! The live hub under faults, seen from its clients (issue 12, items 2 and 3): two server
-//! processes on one database, a server killed with SIGKILL, a PostgreSQL restart, a client whose
-//! network goes silent, a connection asking for too many topics.
+//! processes on one database, a server killed with SIGKILL, a PostgreSQL restart, notifications
+//! lost with the LISTEN connections, a client whose network goes silent, a connection asking for
+//! too many topics. The servers are real `ioc serve` processes where the fault needs a process
+//! (see `harness::IocProcess`).
 //!
 //! Each fault test asserts by offsets: every publication acknowledged by a successful
 //! `POST /api/v1/points` (its offset is in the receipt) reaches every client exactly once, in
