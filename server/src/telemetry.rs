@@ -86,6 +86,10 @@ fn describe_live() {
         "Publications dropped from the queues of slow connections"
     );
     describe_counter!(
+        "ioc_ws_write_timeouts_total",
+        "Connections closed because the client stopped reading"
+    );
+    describe_counter!(
         "ioc_ws_slow_clients_total",
         "Times a connection's queue overflowed"
     );

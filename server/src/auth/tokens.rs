@@ -165,13 +165,7 @@ pub async fn ensure_configured(
     province: &str,
 ) -> Result<(), sqlx::Error> {
     let hash = sha256(plain);
-    let exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)",
-    )
-    .bind(&hash[..])
-    .fetch_one(db)
-    .await?;
-    if exists {
+    if configured_exists(db, &hash).await? {
         return Ok(());
     }
     // Configured tokens need not follow our format: give them a prefix of their own hash.
@@ -188,8 +182,26 @@ pub async fn ensure_configured(
         created_by: None,
         expires_at: None,
     };
-    insert(db, &new, plain, &prefix).await?;
-    Ok(())
+    match insert(db, &new, plain, &prefix).await {
+        Ok(_) => Ok(()),
+        // Another server process on this database, started with the same configuration at the
+        // same moment, registered it first.
+        Err(sqlx::Error::Database(e))
+            if e.is_unique_violation() && configured_exists(db, &hash).await? =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn configured_exists(db: &PgPool, hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL)",
+    )
+    .bind(&hash[..])
+    .fetch_one(db)
+    .await
 }
 
 fn hex_prefix(hash: &[u8; 32]) -> String {

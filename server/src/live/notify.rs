@@ -85,7 +85,11 @@ pub async fn listen(
         };
         wait = Duration::from_millis(200);
         metrics::gauge!("ioc_live_listening").set(1.0);
-        if !first {
+        // What was committed before listening began (a topic read while the server started,
+        // or while the connection was lost) is read again now; credentials only after a loss.
+        if first {
+            hub.reload_all();
+        } else {
             caught_up(&hub, &credentials);
         }
         first = false;

@@ -36,6 +36,8 @@ const MAX_CLIENT_FRAME: usize = 64 * 1024;
 const READ_BUFFER: usize = 1024;
 const WRITE_BUFFER: usize = 0;
 const PING_EVERY: Duration = Duration::from_secs(30);
+/// Longest a frame may take to leave: a client that does not read is closed after it.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A client silent for this long (no frame, no pong) is gone.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// WebSocket close code 1001 "going away": the server is shutting down.
@@ -245,9 +247,7 @@ where
     loop {
         let flow: Flow = tokio::select! {
             _ = shutdown.cancelled() => {
-                let _ = session.flush().await;
-                let close = CloseFrame { code: CLOSE_GOING_AWAY, reason: "server shutting down".into() };
-                let _ = session.sink.send(Message::Close(Some(close))).await;
+                let _ = session.close(CLOSE_GOING_AWAY, "server shutting down").await;
                 break;
             }
             msg = stream.next() => {
@@ -281,7 +281,7 @@ where
                 if last_seen.elapsed() > IDLE_TIMEOUT {
                     Err(())
                 } else {
-                    session.sink.send(Message::Ping(Default::default())).await.map_err(|_| ())
+                    session.write(Message::Ping(Default::default())).await
                 }
             }
         };
@@ -323,6 +323,19 @@ impl<S: Sink<Message> + Unpin> Session<S> {
         Ok(())
     }
 
+    /// Writes one message. A client that stops reading fills its socket and then blocks the
+    /// write: after [`WRITE_TIMEOUT`] it is gone (the others never wait for it: each connection
+    /// has its own writer).
+    async fn write(&mut self, msg: Message) -> Flow {
+        match tokio::time::timeout(WRITE_TIMEOUT, self.sink.send(msg)).await {
+            Ok(sent) => sent.map_err(|_| ()),
+            Err(_) => {
+                metrics::counter!("ioc_ws_write_timeouts_total").increment(1);
+                Err(())
+            }
+        }
+    }
+
     /// Sends what is queued, then a close frame, and ends the session.
     async fn close(&mut self, code: u16, reason: &str) -> Flow {
         let _ = self.flush().await;
@@ -330,7 +343,7 @@ impl<S: Sink<Message> + Unpin> Session<S> {
             code,
             reason: reason.into(),
         };
-        let _ = self.sink.send(Message::Close(Some(close))).await;
+        let _ = self.write(Message::Close(Some(close))).await;
         Err(())
     }
 
@@ -519,7 +532,7 @@ impl<S: Sink<Message> + Unpin> Session<S> {
         };
         metrics::counter!("ioc_ws_frames_total").increment(1);
         metrics::counter!("ioc_ws_messages_total").increment(frames.len().max(1) as u64);
-        self.sink.send(Message::Text(text)).await.map_err(|_| ())
+        self.write(Message::Text(text)).await
     }
 }
 

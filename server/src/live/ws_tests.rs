@@ -780,3 +780,41 @@ async fn shutdown_says_going_away() {
     c.session.await.unwrap();
     assert_eq!(c.hub.topic_count(), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_stops_reading_is_closed_after_the_write_timeout() {
+    let source = MemorySource::with(1..=1);
+    let hub = hub_of(source.clone());
+    // A socket that takes one message and then nothing: the client never reads again.
+    let (client_tx, server_in) = mpsc::unbounded();
+    let (server_out, _never_read) = mpsc::channel::<Message>(0);
+    let ctx = SessionCtx {
+        hub: hub.clone(),
+        shutdown: CancellationToken::new(),
+        access: ScriptedAccess::allowing(TOPIC),
+        revalidate_every: MINUTE,
+        credentials: None,
+        flush_delay: Duration::ZERO,
+    };
+    let session = tokio::spawn(run_session(server_out, server_in, ctx));
+    let sub = ClientFrame::Subscribe {
+        topic: TOPIC.into(),
+        since: None,
+    };
+    client_tx
+        .unbounded_send(Ok(Message::Text(
+            serde_json::to_string(&sub).unwrap().into(),
+        )))
+        .unwrap();
+    for o in 2..=5 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        source.append(point(o));
+        hub.publish(point(o));
+    }
+    // The clock runs on while the session waits on its write: it gives up and ends.
+    tokio::time::timeout(super::WRITE_TIMEOUT * 2, session)
+        .await
+        .expect("the session ended")
+        .unwrap();
+    assert_eq!(hub.topic_count(), 0, "and left its topic");
+}
