@@ -286,7 +286,7 @@ pub struct ServeConfig {
 
     /// Milliseconds a WebSocket connection gathers publications before it writes them as one
     /// frame. Longer means fewer, larger frames (less CPU per client) and later figures.
-    #[arg(long, env = "IOC_WS_FLUSH_MS", default_value_t = 10)]
+    #[arg(long, env = "IOC_WS_FLUSH_MS", default_value_t = 0)]
     pub ws_flush_ms: u64,
 }
 
