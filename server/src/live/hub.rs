@@ -97,7 +97,7 @@ struct Inner {
     state_answer: Option<(i64, Utf8Bytes)>,
 }
 
-/// What the topic's task must read next.
+/// What the topic's task must read next (`None` from `next_job`: nothing).
 enum Job {
     Load,
     Reload,
@@ -106,7 +106,6 @@ enum Job {
     /// Older publications after `.0` up to `.1`, for followers that reconnect from a position
     /// before the history (the first ones after a restart).
     Backfill(i64, i64),
-    Done,
 }
 
 impl Hub {
@@ -298,17 +297,18 @@ impl Cell {
         loop {
             let job = {
                 let mut inner = cell.lock();
-                let job = inner.next_job(waited);
-                if matches!(job, Job::Done) || inner.followers.is_empty() {
-                    inner.syncing = false;
-                    let unfollowed = inner.followers.is_empty();
-                    drop(inner);
-                    if unfollowed {
-                        cell.forget();
+                match inner.next_job(waited) {
+                    Some(job) if !inner.followers.is_empty() => job,
+                    _ => {
+                        inner.syncing = false;
+                        let unfollowed = inner.followers.is_empty();
+                        drop(inner);
+                        if unfollowed {
+                            cell.forget();
+                        }
+                        return;
                     }
-                    return;
                 }
-                job
             };
             let ok = match job {
                 Job::Load | Job::Reload => match cell.source.snapshot(&cell.name).await {
@@ -335,7 +335,6 @@ impl Cell {
                     cell.backfill(after, upto).await;
                     true
                 }
-                Job::Done => unreachable!("returned above"),
             };
             if ok {
                 retry = RETRY_FIRST;
@@ -619,19 +618,19 @@ impl Cell {
 }
 
 impl Inner {
-    fn next_job(&self, waited: bool) -> Job {
+    fn next_job(&self, waited: bool) -> Option<Job> {
         if !self.loaded {
-            return Job::Load;
+            return Some(Job::Load);
         }
         if self.reload {
-            return Job::Reload;
+            return Some(Job::Reload);
         }
         let first_pending = self.pending.keys().next().copied();
         let upto = first_pending.map_or(self.known, |o| (o - 1).max(self.known));
         if upto > self.head {
             // Wait for this process's writer only when nobody else announced the gap.
             let local = self.known <= self.head && !waited;
-            return Job::Fill(self.head, upto, local);
+            return Some(Job::Fill(self.head, upto, local));
         }
         let oldest_wanted = self
             .followers
@@ -641,9 +640,9 @@ impl Inner {
             .min();
         if let Some(after) = oldest_wanted {
             let upto = self.recent.front().map_or(self.head, |r| r.offset - 1);
-            return Job::Backfill(after.min(upto), upto);
+            return Some(Job::Backfill(after.min(upto), upto));
         }
-        Job::Done
+        None
     }
 
     /// The answer to a subscribe from `since`: the missed publications when they are all in

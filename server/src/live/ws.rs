@@ -36,6 +36,8 @@ const MAX_CLIENT_FRAME: usize = 64 * 1024;
 const READ_BUFFER: usize = 1024;
 const WRITE_BUFFER: usize = 0;
 const PING_EVERY: Duration = Duration::from_secs(30);
+/// Over how long the re-checks of every connection are spread after announcements were lost.
+const RECHECK_SPREAD: Duration = Duration::from_secs(10);
 /// Longest a frame may take to leave: a client that does not read is closed after it.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A client silent for this long (no frame, no pong) is gone.
@@ -266,7 +268,15 @@ where
             _ = outbox.ready() => session.flush().await,
             changed = recv_change(&mut credentials) => {
                 let concerns_me = match &changed {
-                    Ok(key) => &**key == super::notify::EVERYONE || me.as_deref() == Some(&**key),
+                    // Changes may have been missed (the listening connection was lost): every
+                    // connection checks, spread over RECHECK_SPREAD so that thousands do not ask
+                    // the database at the same instant.
+                    Ok(key) if &**key == super::notify::EVERYONE => {
+                        let spread = RECHECK_SPREAD.mul_f64(rand::random::<f64>());
+                        revalidate.reset_after(spread);
+                        false
+                    }
+                    Ok(key) => me.as_deref() == Some(&**key),
                     // Changes were missed: check, to be safe.
                     Err(broadcast::error::RecvError::Lagged(_)) => true,
                     Err(broadcast::error::RecvError::Closed) => {

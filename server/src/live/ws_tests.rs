@@ -818,3 +818,33 @@ async fn a_client_that_stops_reading_is_closed_after_the_write_timeout() {
         .unwrap();
     assert_eq!(hub.topic_count(), 0, "and left its topic");
 }
+
+#[tokio::test(start_paused = true)]
+async fn lost_announcements_make_every_connection_recheck_within_the_spread() {
+    let access = ScriptedAccess::allowing(TOPIC);
+    let mut c = start(
+        MemorySource::with(1..=1),
+        access.clone(),
+        Duration::from_secs(3600),
+    );
+    // The session is up (and listens for announcements).
+    c.send(&ClientFrame::Ping);
+    assert_eq!(c.frame().await, ServerFrame::Pong);
+    access.set_validity(Validity::Ended);
+    c.credentials
+        .send(crate::live::notify::EVERYONE.into())
+        .unwrap();
+    // Within the spread (at a random moment in it: thousands of connections do not ask together).
+    let code = tokio::time::timeout(super::RECHECK_SPREAD + Duration::from_secs(1), async {
+        loop {
+            match c.rx.next().await {
+                Some(Message::Close(Some(cf))) => break cf.code,
+                Some(_) => continue,
+                None => panic!("closed without a close frame"),
+            }
+        }
+    })
+    .await
+    .expect("re-checked within the spread");
+    assert_eq!(code, 4001);
+}
