@@ -1,6 +1,7 @@
 //! Stored topics: topics whose every publication is a whole state (a deadline board; later a
-//! task list or a session's shared view). Owns the tables `live_topics` (the latest state and
-//! offset) and `live_log` (the publications, for recovery after a reconnect).
+//! task list or a session's shared view). Owns the table `live_topics` (the latest state and
+//! its offset). Nothing older is kept: a follower that is behind needs only the latest state,
+//! which the hub has in memory (`TopicKind::State`).
 //!
 //! A domain writes with [`append`] inside its own transaction and publishes the returned
 //! publication after commit, exactly like point streams. Publishing a state equal to the stored
@@ -14,9 +15,6 @@ use ioc_protocol::{Payload, Publication};
 use sqlx::{PgConnection, PgPool};
 
 use super::{Snapshot, TopicSource};
-
-/// Publications kept per topic for recovery; a client further behind gets the state instead.
-const KEEP: i64 = 200;
 
 /// Stores `state` as the topic's new state. Returns the publication to send after commit, or
 /// `None` when the state did not change.
@@ -46,22 +44,7 @@ pub async fn append(
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query!(
-        r#"INSERT INTO live_log (topic, "offset", data) VALUES ($1, $2, $3)"#,
-        topic,
-        offset,
-        json
-    )
-    .execute(&mut *tx)
-    .await?;
     super::notify::announce(&mut *tx, &[(topic, offset)]).await?;
-    sqlx::query!(
-        r#"DELETE FROM live_log WHERE topic = $1 AND "offset" <= $2"#,
-        topic,
-        offset - KEEP
-    )
-    .execute(&mut *tx)
-    .await?;
     Ok(Some(Publication {
         topic: topic.to_string(),
         epoch: epoch.to_string(),
@@ -123,29 +106,13 @@ impl TopicSource for StoredTopics {
         .boxed()
     }
 
+    /// Never asked by the hub for a state topic (it reads the state instead); nothing is kept.
     fn since<'a>(
         &'a self,
-        topic: &'a str,
-        after: i64,
-        limit: i64,
+        _topic: &'a str,
+        _after: i64,
+        _limit: i64,
     ) -> BoxFuture<'a, Result<Vec<Publication>, sqlx::Error>> {
-        async move {
-            let rows = sqlx::query!(
-                r#"SELECT "offset", data FROM live_log WHERE topic = $1 AND "offset" > $2 ORDER BY "offset" LIMIT $3"#,
-                topic,
-                after,
-                limit
-            )
-            .fetch_all(&self.db)
-            .await?;
-            Ok(rows
-                .into_iter()
-                .filter_map(|r| {
-                    let data = serde_json::from_value(r.data).ok()?;
-                    Some(Publication { topic: topic.to_string(), epoch: self.epoch.to_string(), offset: r.offset, data })
-                })
-                .collect())
-        }
-        .boxed()
+        async { Ok(Vec::new()) }.boxed()
     }
 }
