@@ -247,9 +247,7 @@ impl Simulator {
             1
         };
         let received = local_day(t);
-        let due = self
-            .calendar
-            .add_working_days(received, p.processing_days.max(0));
+        let due = super::due_date(&self.calendar, t, p.processing_days);
         let fee = if p.has_fee {
             Some(self.rng.random_range(1..=20) * 10_000)
         } else {

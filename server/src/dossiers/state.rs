@@ -146,8 +146,11 @@ impl Dossier {
             next.result_at = Some(next.status_at);
         }
         if let (None, Some(received)) = (next.due_date, next.received_at) {
-            next.due_date =
-                Some(calendar.add_working_days(local_day(received), procedure.processing_days));
+            next.due_date = Some(super::due_date(
+                calendar,
+                received,
+                procedure.processing_days,
+            ));
         }
         if next.current_due_date.is_none() || next.postponements == 0 {
             next.current_due_date = next.due_date;
