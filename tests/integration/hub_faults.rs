@@ -483,24 +483,11 @@ async fn two_processes_on_one_database() {
     let url = fresh_database().await;
     let db = pool(&url).await;
     let reader = wall_token(&db, "40").await;
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = start_two(&url, dir_a.path(), dir_b.path()).await;
-    let (target_tx, target) = watch::channel(None);
-    let mut followers = Vec::new();
-    for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
-        followers.push(
-            Follower::join(name, addr, &reader)
-                .await
-                .run(target.clone()),
-        );
-    }
+    let mut pair = Pair::start(&url, &reader).await;
+    let (a, b) = (pair.a.addr, pair.b.addr);
 
     let mut acked = Vec::new();
-    for (targets, each) in [
-        (vec![a.addr], 50),
-        (vec![b.addr], 50),
-        (vec![a.addr, b.addr], 25),
-    ] {
+    for (targets, each) in [(vec![a], 50), (vec![b], 50), (vec![a, b], 25)] {
         let (mut phase, failed) = Writers::start(&targets, 4, each, Duration::ZERO)
             .finish()
             .await;
@@ -516,7 +503,7 @@ async fn two_processes_on_one_database() {
         (1..=head).collect::<Vec<_>>(),
         "every POST committed one offset"
     );
-    let done = check_all(followers, &target_tx, head, &acked).await;
+    let done = pair.check(head, &acked).await;
     for f in &done {
         assert_eq!(
             f.stats.lost.load(Ordering::Relaxed),
@@ -525,7 +512,6 @@ async fn two_processes_on_one_database() {
             f.name
         );
     }
-    drop((a, b));
 }
 
 /// `kill -9` of the only server while clients stream and writers post; a new process on the
@@ -589,24 +575,9 @@ async fn postgres_restart_while_streaming() {
     let url = fresh_database_in(&cluster).await;
     let db = pool(&url).await;
     let reader = wall_token(&db, "40").await;
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = start_two(&url, dir_a.path(), dir_b.path()).await;
-    let (target_tx, target) = watch::channel(None);
-    let mut followers = Vec::new();
-    for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
-        followers.push(Follower::join(name, addr, &reader).await);
-    }
+    let mut pair = Pair::start(&url, &reader).await;
 
-    let stats: Vec<(String, Arc<Stats>)> = followers
-        .iter()
-        .map(|f| (f.name.clone(), f.stats.clone()))
-        .collect();
-    let followers: Vec<_> = followers
-        .into_iter()
-        .map(|f| f.run(target.clone()))
-        .collect();
-
-    let writers = Writers::start(&[a.addr], 4, usize::MAX, Duration::from_millis(10));
+    let writers = Writers::start(&[pair.a.addr], 4, usize::MAX, Duration::from_millis(10));
     writers.wait_acked(40).await;
     restart_postgres(cluster.pg.data_dir()).await;
     writers.stop();
@@ -629,8 +600,8 @@ async fn postgres_restart_while_streaming() {
         late.push(done.receipt.streams[0].offset);
     }
     let listening = (
-        metric(&a, "ioc_live_listening").await,
-        metric(&b, "ioc_live_listening").await,
+        metric(&pair.a, "ioc_live_listening").await,
+        metric(&pair.b, "ioc_live_listening").await,
     );
     let (mut acked, failed) = writers.finish().await;
     let head = committed_head(&db).await;
@@ -639,13 +610,13 @@ async fn postgres_restart_while_streaming() {
          A and B listening right after: {listening:?}",
         acked.len()
     );
-    for (name, s) in &stats {
+    for (name, s) in &pair.stats {
         s.wait_head(name, head).await;
     }
     acked.extend(late);
 
     // Writers carry on through A.
-    let (mut more, failed) = Writers::start(&[a.addr], 4, 10, Duration::ZERO)
+    let (mut more, failed) = Writers::start(&[pair.a.addr], 4, 10, Duration::ZERO)
         .finish()
         .await;
     assert_eq!(failed, 0);
@@ -653,10 +624,10 @@ async fn postgres_restart_while_streaming() {
     acked.sort_unstable();
     let head = committed_head(&db).await;
     assert_acks(&acked, head);
-    check_all(followers, &target_tx, head, &acked).await;
-    let reconnects = metric(&b, "ioc_live_listen_reconnects_total").await;
+    pair.check(head, &acked).await;
+    let reconnects = metric(&pair.b, "ioc_live_listen_reconnects_total").await;
     assert!(reconnects >= 1.0, "B listened again after the restart");
-    drop((a, b));
+    drop(pair);
     db.close().await;
     let dir = cluster.pg.data_dir().parent().map(|d| d.to_path_buf());
     tokio::task::spawn_blocking(move || cluster.pg.stop())
@@ -680,22 +651,8 @@ async fn lost_notifications_are_caught_up_after_listening_again() {
         .fetch_one(&db)
         .await
         .unwrap();
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = start_two(&url, dir_a.path(), dir_b.path()).await;
-    let (target_tx, target) = watch::channel(None);
-    let mut followers = Vec::new();
-    for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
-        followers.push(Follower::join(name, addr, &reader).await);
-    }
-    let stats: Vec<(String, Arc<Stats>)> = followers
-        .iter()
-        .map(|f| (f.name.clone(), f.stats.clone()))
-        .collect();
-    let followers: Vec<_> = followers
-        .into_iter()
-        .map(|f| f.run(target.clone()))
-        .collect();
-    let (mut acked, _) = Writers::start(&[a.addr, b.addr], 2, 10, Duration::ZERO)
+    let mut pair = Pair::start(&url, &reader).await;
+    let (mut acked, _) = Writers::start(&[pair.a.addr, pair.b.addr], 2, 10, Duration::ZERO)
         .finish()
         .await;
 
@@ -737,7 +694,7 @@ async fn lost_notifications_are_caught_up_after_listening_again() {
     .execute(&mut admin)
     .await
     .unwrap();
-    for p in [&a, &b] {
+    for p in [&pair.a, &pair.b] {
         let deadline = Instant::now() + Duration::from_secs(10);
         while metric(p, "ioc_live_listening").await != 0.0 {
             assert!(
@@ -766,11 +723,11 @@ async fn lost_notifications_are_caught_up_after_listening_again() {
     acked.sort_unstable();
     let head = committed_head(&db).await;
     assert_eq!(acked, (1..=head).collect::<Vec<_>>());
-    for (name, s) in &stats {
+    for (name, s) in &pair.stats {
         s.wait_head(name, head).await;
     }
-    check_all(followers, &target_tx, head, &acked).await;
-    for p in [&a, &b] {
+    pair.check(head, &acked).await;
+    for p in [&pair.a, &pair.b] {
         assert!(metric(p, "ioc_live_listen_reconnects_total").await >= 1.0);
     }
 }
@@ -803,17 +760,47 @@ async fn restart_postgres(pgdata: &std::path::Path) {
     }
 }
 
-/// Two `ioc serve` processes on the database `url`, one after the other: started at the same
-/// moment, the second can fail registering the configured ingest token (a check-then-insert
-/// race in `auth::tokens::ensure_configured`: "duplicate key … api_tokens_prefix_key").
-async fn start_two(
-    url: &str,
-    dir_a: &std::path::Path,
-    dir_b: &std::path::Path,
-) -> (IocProcess, IocProcess) {
-    let a = IocProcess::start(url, dir_a, crate::harness::free_addr()).await;
-    let b = IocProcess::start(url, dir_b, crate::harness::free_addr()).await;
-    (a, b)
+/// Two `ioc serve` processes on the database `url`, each with a client following [`TOPIC`]
+/// (started one after the other: at the same moment, the second can fail registering the
+/// configured ingest token — a check-then-insert race in `auth::tokens::ensure_configured`).
+struct Pair {
+    a: IocProcess,
+    b: IocProcess,
+    /// Tells the followers the offset to reach before they stop.
+    target: watch::Sender<Option<i64>>,
+    stats: Vec<(String, Arc<Stats>)>,
+    followers: Vec<JoinHandle<Follower>>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Pair {
+    async fn start(url: &str, reader: &str) -> Pair {
+        let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let a = IocProcess::start(url, dirs.0.path(), crate::harness::free_addr()).await;
+        let b = IocProcess::start(url, dirs.1.path(), crate::harness::free_addr()).await;
+        let (target, rx) = watch::channel(None);
+        let mut stats = Vec::new();
+        let mut followers = Vec::new();
+        for (name, addr) in [("client of A", a.addr), ("client of B", b.addr)] {
+            let f = Follower::join(name, addr, reader).await;
+            stats.push((f.name.clone(), f.stats.clone()));
+            followers.push(f.run(rx.clone()));
+        }
+        Pair {
+            a,
+            b,
+            target,
+            stats,
+            followers,
+            _dirs: dirs,
+        }
+    }
+
+    /// Waits until both clients have `head`, then checks what each received.
+    async fn check(&mut self, head: i64, acked: &[i64]) -> Vec<Follower> {
+        let followers = std::mem::take(&mut self.followers);
+        check_all(followers, &self.target, head, acked).await
+    }
 }
 
 /// A counter or gauge of a server process's `/metrics`.

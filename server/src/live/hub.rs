@@ -297,7 +297,7 @@ impl Cell {
         loop {
             let job = {
                 let mut inner = cell.lock();
-                match inner.next_job(waited) {
+                match inner.next_job(cell.kind, waited) {
                     Some(job) if !inner.followers.is_empty() => job,
                     _ => {
                         inner.syncing = false;
@@ -311,17 +311,21 @@ impl Cell {
                 }
             };
             let ok = match job {
-                Job::Load | Job::Reload => match cell.source.snapshot(&cell.name).await {
-                    Ok(s) => {
-                        cell.on_snapshot(s);
-                        true
+                Job::Load | Job::Reload => {
+                    // A state topic's gap is read as a reload: wait again before the next one.
+                    waited = false;
+                    match cell.source.snapshot(&cell.name).await {
+                        Ok(s) => {
+                            cell.on_snapshot(s);
+                            true
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, topic = %cell.name, "topic state not read");
+                            cell.on_unreadable();
+                            false
+                        }
                     }
-                    Err(e) => {
-                        tracing::warn!(error = %e, topic = %cell.name, "topic state not read");
-                        cell.on_unreadable();
-                        false
-                    }
-                },
+                }
                 Job::Fill(_, _, true) => {
                     tokio::time::sleep(GAP_WAIT).await;
                     waited = true;
@@ -348,19 +352,6 @@ impl Cell {
     /// Reads the publications in `(after, upto]` and releases them. False when the source
     /// could not be read or did not have them.
     async fn fill(&self, after: i64, upto: i64) -> bool {
-        if self.kind == TopicKind::State {
-            // A state topic needs only its latest state.
-            return match self.source.snapshot(&self.name).await {
-                Ok(s) => {
-                    self.on_snapshot(s);
-                    true
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, topic = %self.name, "topic state not read");
-                    false
-                }
-            };
-        }
         metrics::counter!("ioc_live_fills_total").increment(1);
         match self
             .source
@@ -437,28 +428,11 @@ impl Cell {
             }
             Err(e) => tracing::warn!(error = %e, topic = %self.name, "history not read"),
         }
-        let waiting: Vec<(u64, Option<StreamPosition>)> = inner
-            .followers
-            .iter_mut()
-            .filter_map(|(id, f)| f.waiting.take().map(|since| (*id, since)))
-            .collect();
-        for (id, since) in waiting {
-            // A follower that came while the read ran may be further back than it read: it
-            // waits for the next read, from its own position, rather than getting the state.
-            let read_for_it = since.as_ref().is_none_or(|p| p.offset >= after);
-            match inner.reply(self, &since, read_for_it) {
-                Some((frame, effect)) => {
-                    if let Some(f) = inner.followers.get(&id) {
-                        f.outbox.push(Item::Own { frame, effect });
-                    }
-                }
-                None => {
-                    if let Some(f) = inner.followers.get_mut(&id) {
-                        f.waiting = Some(since);
-                    }
-                }
-            }
-        }
+        // A follower that came while the read ran may be further back than it read: it waits
+        // for the next read, from its own position, rather than getting the state.
+        inner.answer_waiting(self, |since| {
+            since.as_ref().is_none_or(|p| p.offset >= after)
+        });
     }
 
     /// Takes a freshly read state: the first read answers the waiting followers; a later one
@@ -485,26 +459,8 @@ impl Cell {
             let head = inner.head;
             inner.pending.retain(|&o, p| o > head && p.epoch == s.epoch);
             self.release_ready(&mut inner);
-            let waiting: Vec<(u64, Option<StreamPosition>)> = inner
-                .followers
-                .iter_mut()
-                .filter_map(|(id, f)| f.waiting.take().map(|since| (*id, since)))
-                .collect();
-            for (id, since) in waiting {
-                match inner.reply(self, &since, false) {
-                    Some((frame, effect)) => {
-                        if let Some(f) = inner.followers.get(&id) {
-                            f.outbox.push(Item::Own { frame, effect });
-                        }
-                    }
-                    // Its answer needs older publications: the next read.
-                    None => {
-                        if let Some(f) = inner.followers.get_mut(&id) {
-                            f.waiting = Some(since);
-                        }
-                    }
-                }
-            }
+            // An answer that needs older publications waits for the next read.
+            inner.answer_waiting(self, |_| false);
             return;
         }
         let jump = std::mem::take(&mut inner.jump);
@@ -618,7 +574,7 @@ impl Cell {
 }
 
 impl Inner {
-    fn next_job(&self, waited: bool) -> Option<Job> {
+    fn next_job(&self, kind: TopicKind, waited: bool) -> Option<Job> {
         if !self.loaded {
             return Some(Job::Load);
         }
@@ -630,6 +586,10 @@ impl Inner {
         if upto > self.head {
             // Wait for this process's writer only when nobody else announced the gap.
             let local = self.known <= self.head && !waited;
+            // A state topic needs only its latest state, not the publications in between.
+            if kind == TopicKind::State && !local {
+                return Some(Job::Reload);
+            }
             return Some(Job::Fill(self.head, upto, local));
         }
         let oldest_wanted = self
@@ -643,6 +603,31 @@ impl Inner {
             return Some(Job::Backfill(after.min(upto), upto));
         }
         None
+    }
+
+    /// Answers the followers that subscribed while the topic was read. `last(since)`: this
+    /// was the read for that position, so the state is the answer when the history still does
+    /// not reach back; otherwise a follower the history does not cover waits for the next read.
+    fn answer_waiting(&mut self, cell: &Cell, last: impl Fn(&Option<StreamPosition>) -> bool) {
+        let waiting: Vec<(u64, Option<StreamPosition>)> = self
+            .followers
+            .iter_mut()
+            .filter_map(|(id, f)| f.waiting.take().map(|since| (*id, since)))
+            .collect();
+        for (id, since) in waiting {
+            match self.reply(cell, &since, last(&since)) {
+                Some((frame, effect)) => {
+                    if let Some(f) = self.followers.get(&id) {
+                        f.outbox.push(Item::Own { frame, effect });
+                    }
+                }
+                None => {
+                    if let Some(f) = self.followers.get_mut(&id) {
+                        f.waiting = Some(since);
+                    }
+                }
+            }
+        }
     }
 
     /// The answer to a subscribe from `since`: the missed publications when they are all in
