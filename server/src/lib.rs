@@ -235,10 +235,19 @@ async fn serve(
     let shutdown = state.shutdown.clone();
     let background = TaskTracker::new();
     background.spawn(maintain_partitions(state.db.clone(), shutdown.clone()));
+    let presence: live::notify::Handler = {
+        let (presence, hub, epoch) = (
+            state.screen_presence.clone(),
+            state.hub.clone(),
+            state.epoch.clone(),
+        );
+        Arc::new(move |payload: &str| presence.on_shared(&hub, &epoch, payload))
+    };
     background.spawn(live::notify::listen(
         state.db.clone(),
         state.hub.clone(),
         state.credentials.clone(),
+        vec![(screens::presence::PRESENCE_CHANNEL, presence)],
         shutdown.clone(),
     ));
     if state.config.demo {

@@ -214,7 +214,7 @@ pub async fn spawn_timescale_app() -> TestApp {
     spawn_app_on(fresh_database_in(timescale_cluster().await).await, &[]).await
 }
 
-async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
+pub async fn spawn_app_on(url: String, extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let cfg = config(&url, data.path(), extra);
     let province = cfg.province.clone();

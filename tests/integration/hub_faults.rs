@@ -996,3 +996,65 @@ async fn too_many_subscriptions_are_refused_and_the_connection_stays_usable() {
         "{answers:?}"
     );
 }
+
+/// The presence list lives in each process's memory: a report taken by one process reaches the
+/// operator on another (shared with NOTIFY), and so does the deletion of the screen.
+#[tokio::test]
+async fn presence_reports_reach_the_operator_on_another_process() {
+    let url = fresh_database().await;
+    let app = crate::harness::spawn_app_on(url.clone(), &[]).await;
+    let admin = app.sign_in_new("quantri", "admin", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let other = IocProcess::start(&url, dir.path(), crate::harness::free_addr()).await;
+    let listed = || async {
+        let list: Vec<ioc_protocol::ScreenPresence> = admin
+            .get(&app, "/api/v1/screen-presence")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list
+    };
+
+    // The device reports to the other process (a device reports every 20 s; here until seen).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let seen = loop {
+        let r = app
+            .http
+            .post(other.url("/api/v1/screens/main/presence"))
+            .bearer_auth(&app.reader)
+            .json(&serde_json::json!({"page": 1, "kind": "dossier_province"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        let list = listed().await;
+        if !list.is_empty() || Instant::now() > deadline {
+            break list;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(seen.len(), 1, "the report taken by the other process");
+    assert_eq!((seen[0].screen.as_str(), seen[0].page), ("main", 1));
+
+    // The screen is deleted through the other process: this one forgets its devices.
+    let r = app
+        .http
+        .delete(other.url("/api/v1/screens/main"))
+        .header(reqwest::header::COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !listed().await.is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the deleted screen's devices stay listed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

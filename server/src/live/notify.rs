@@ -12,6 +12,9 @@
 //! open WebSocket whose credentials changed re-checks them at once, whichever process served
 //! the sign-out or the revocation.
 //!
+//! Other modules listen on the same connection for channels of their own ([`Handler`]: the
+//! screens' presence reports).
+//!
 //! A lost listening connection loses notifications: after reconnecting, every followed topic
 //! reads its head again (`Hub::reload_all`) and every connection re-checks its credentials.
 
@@ -57,19 +60,28 @@ pub async fn announce(tx: &mut PgConnection, heads: &[(&str, i64)]) -> Result<()
     Ok(())
 }
 
-/// Listens until shutdown, reconnecting after a lost connection.
+/// What another module does with a notification on its channel (the payload).
+pub type Handler = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Listens until shutdown, reconnecting after a lost connection; `others`: channels of other
+/// modules and their handlers.
 pub async fn listen(
     db: PgPool,
     hub: Arc<Hub>,
     credentials: broadcast::Sender<Arc<str>>,
+    others: Vec<(&'static str, Handler)>,
     shutdown: CancellationToken,
 ) {
+    let channels: Vec<&str> = [LIVE_CHANNEL, CREDENTIALS_CHANNEL]
+        .into_iter()
+        .chain(others.iter().map(|o| o.0))
+        .collect();
     let mut first = true;
     let mut wait = Duration::from_millis(200);
     loop {
         let listener = tokio::select! {
             _ = shutdown.cancelled() => return,
-            l = connect(&db) => l,
+            l = connect(&db, &channels) => l,
         };
         let mut listener = match listener {
             Ok(l) => l,
@@ -99,7 +111,7 @@ pub async fn listen(
                 n = listener.try_recv() => n,
             };
             match n {
-                Ok(Some(n)) => dispatch(&n, &hub, &credentials),
+                Ok(Some(n)) => dispatch(&n, &hub, &credentials, &others),
                 // The connection was lost, and the notifications meanwhile with it; the listener
                 // has connected and listens again.
                 Ok(None) => caught_up(&hub, &credentials),
@@ -121,17 +133,20 @@ fn caught_up(hub: &Hub, credentials: &broadcast::Sender<Arc<str>>) {
     let _ = credentials.send(EVERYONE.into());
 }
 
-async fn connect(db: &PgPool) -> Result<PgListener, sqlx::Error> {
+async fn connect(db: &PgPool, channels: &[&str]) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(db).await?;
     // Notifications are kept while the hub is busy rather than dropped.
     listener.ignore_pool_close_event(true);
-    listener
-        .listen_all([LIVE_CHANNEL, CREDENTIALS_CHANNEL])
-        .await?;
+    listener.listen_all(channels.iter().copied()).await?;
     Ok(listener)
 }
 
-fn dispatch(n: &PgNotification, hub: &Hub, credentials: &broadcast::Sender<Arc<str>>) {
+fn dispatch(
+    n: &PgNotification,
+    hub: &Hub,
+    credentials: &broadcast::Sender<Arc<str>>,
+    others: &[(&'static str, Handler)],
+) {
     match n.channel() {
         LIVE_CHANNEL => {
             let Some((instance, offset, sent_ms, topic)) = parse_live(n.payload()) else {
@@ -150,7 +165,11 @@ fn dispatch(n: &PgNotification, hub: &Hub, credentials: &broadcast::Sender<Arc<s
         CREDENTIALS_CHANNEL => {
             let _ = credentials.send(n.payload().into());
         }
-        _ => {}
+        channel => {
+            if let Some((_, handle)) = others.iter().find(|o| o.0 == channel) {
+                handle(n.payload());
+            }
+        }
     }
 }
 

@@ -173,7 +173,8 @@ pub async fn delete_screen(
     tx.commit().await?;
     state
         .screen_presence
-        .forget_screen(&state.hub, &state.epoch, &code);
+        .forget_screen(&state.db, &state.hub, &state.epoch, &code)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -227,20 +228,24 @@ pub async fn report_presence(
             ),
         });
     }
-    state.screen_presence.report(
-        &state.hub,
-        &state.epoch,
-        token.id,
-        ScreenPresence {
-            screen: code,
-            device: token.name,
-            device_prefix: token.prefix,
-            page: report.page,
-            kind: report.kind,
-            unit: page.and_then(|pg| pg.unit.clone()),
-            last_contact: chrono::Utc::now(),
-        },
-    );
+    state
+        .screen_presence
+        .report(
+            &state.db,
+            &state.hub,
+            &state.epoch,
+            token.id,
+            ScreenPresence {
+                screen: code,
+                device: token.name,
+                device_prefix: token.prefix,
+                page: report.page,
+                kind: report.kind,
+                unit: page.and_then(|pg| pg.unit.clone()),
+                last_contact: chrono::Utc::now(),
+            },
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
