@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod live;
 pub mod screens;
 pub mod series;
+pub mod tasks;
 pub mod telemetry;
 pub mod units;
 pub mod web;

@@ -13,6 +13,7 @@
 //! "trước ngày N" (before day N) ends on day N − 1. See [`MonthDeadline`].
 
 pub mod lunar;
+pub mod periods;
 pub mod routes;
 pub mod rules;
 pub mod store;
@@ -258,4 +259,4 @@ pub fn year_days(stored: Vec<CalendarDay>, year: i32) -> (bool, Vec<CalendarDay>
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

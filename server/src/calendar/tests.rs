@@ -39,7 +39,8 @@ fn seeded() -> Vec<CalendarDay> {
         .collect()
 }
 
-fn cal() -> Calendar {
+/// The calendar with the announced 2024–2026 schedules (for other modules' tests too).
+pub(crate) fn cal() -> Calendar {
     Calendar::new(seeded())
 }
 
