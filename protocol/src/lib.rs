@@ -25,6 +25,7 @@ pub mod i18n;
 mod indicators;
 mod period;
 mod screens;
+mod tasks;
 mod unit_code;
 pub use access::*;
 pub use calendar::*;
@@ -35,6 +36,7 @@ pub use dossiers::*;
 pub use indicators::*;
 pub use period::{NotAPeriod, Period};
 pub use screens::*;
+pub use tasks::*;
 pub use unit_code::{NotAUnitCode, UnitCode};
 
 #[cfg(feature = "openapi")]

@@ -261,6 +261,12 @@ async fn serve(
         };
         background.spawn(feed.run(shutdown.clone()));
         background.spawn(dossiers::simulate::run_demo(state.clone()));
+        // Before serving: the demo's first page already lists the seed letters' tasks.
+        match tasks::demo::import(&state.db, &state.config.province).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tasks = n, "demo: the seed letters' tasks imported"),
+            Err(e) => tracing::warn!(error = %e, "demo: the seed letters' tasks not imported"),
+        }
     }
     background.spawn(indicators::run_reminders(state.clone()));
     background.spawn(indicators::run_province_board(state.clone()));

@@ -710,6 +710,30 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/api/v1/tasks",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/tasks/late",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/directives",
+            body: Some(json!({"issuer": "UBND tỉnh", "title": "V/v", "tasks": []})),
+            expect: [401, 422, 403, 403, 422, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/tasks/999999/done",
+            body: Some(json!({})),
+            expect: [401, 404, 403, 404, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/screen-presence",
             body: None,
             expect: [401, 200, 403, 403, 403, 403, 403, 403],

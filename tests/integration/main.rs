@@ -24,4 +24,5 @@ mod procedures;
 mod reports;
 mod screens;
 mod storage;
+mod tasks;
 mod units;

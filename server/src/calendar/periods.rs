@@ -154,6 +154,28 @@ impl Period {
         }
     }
 
+    /// The period after this one.
+    pub fn next(&self) -> Period {
+        let count = match self.frequency {
+            Frequency::Monthly => 12,
+            Frequency::Quarterly => 4,
+            Frequency::HalfYearly => 2,
+            Frequency::NineMonths | Frequency::Yearly => 1,
+        };
+        if self.number >= count {
+            Period {
+                year: self.year + 1,
+                number: 1,
+                ..*self
+            }
+        } else {
+            Period {
+                number: self.number + 1,
+                ..*self
+            }
+        }
+    }
+
     /// Its name as reports title it: "Tháng 3/2026", "Quý I/2026", "6 tháng đầu năm 2026",
     /// "9 tháng năm 2026", "Năm 2026".
     pub fn label_vi(&self) -> String {
@@ -372,7 +394,10 @@ mod tests {
             }
         }
         // Consecutive windows meet: each starts the day after the previous one ends.
-        for key in ["2026-01", "2026-Q1", "2026-H1", "2026", "2026-9M"] {
+        for key in [
+            "2026-01", "2026-Q1", "2026-H1", "2026", "2026-9M", "2026-12", "2026-Q4",
+        ] {
+            assert_eq!(p(key).previous().next(), p(key), "{key}");
             let (from, _) = p(key).window();
             let (_, prev_to) = p(key).previous().window();
             if p(key).frequency != Frequency::NineMonths {

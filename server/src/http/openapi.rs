@@ -118,6 +118,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::central::routes::router())
         .merge(crate::dossiers::routes::router())
         .merge(crate::screens::routes::router())
+        .merge(crate::tasks::routes::router())
         .merge(crate::dossiers::catalogue::routes::router())
 }
 

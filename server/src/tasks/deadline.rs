@@ -21,12 +21,16 @@ use crate::calendar::{Bound, Calendar, Counting, MonthDeadline};
 /// What a deadline's wording says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Deadline {
+    /// No date: an ongoing task ("thường xuyên"), never late.
+    Ongoing,
     /// One day: the last day allowed as worded (before any move past days off).
     Once(NaiveDate),
-    /// Every period of `every`, due by `due` counted from the period.
+    /// Every period of `every`, due by day `rule.day` of the period's last month or of the
+    /// month after it.
     Recurring {
         every: Frequency,
-        due: PeriodDeadline,
+        month: DeadlineMonth,
+        rule: MonthDeadline,
     },
 }
 
@@ -35,10 +39,19 @@ impl Deadline {
     /// instance (`None` for a period of another frequency).
     pub fn due(&self, calendar: &Calendar, period: Option<&Period>) -> Option<NaiveDate> {
         match self {
+            Deadline::Ongoing => None,
             Deadline::Once(day) => Some(calendar.next_working_day(*day)),
-            Deadline::Recurring { every, due } => period
-                .filter(|p| p.frequency == *every)
-                .map(|p| calendar.period_deadline(p, *due)),
+            Deadline::Recurring { every, month, rule } => {
+                period.filter(|p| p.frequency == *every).map(|p| {
+                    calendar.period_deadline(
+                        p,
+                        PeriodDeadline::DayOfMonth {
+                            month: *month,
+                            rule: *rule,
+                        },
+                    )
+                })
+            }
         }
     }
 }
@@ -96,7 +109,6 @@ struct Patterns {
     quarter: Regex,
     half: Regex,
     year: Regex,
-    bare_date: Regex,
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
@@ -116,7 +128,6 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         ),
         half: re(r"6\s+tháng\s+(đầu|cuối)\s+năm\s+(\d{4})"),
         year: re(r"(trước|trong|hết|đến hết|cuối)?\s*năm\s+(\d{4})"),
-        bare_date: re(DATE),
     }
 });
 
@@ -131,9 +142,32 @@ fn normalise(wording: &str) -> String {
         .join(" ")
 }
 
-/// Reads a deadline's wording.
+/// Wordings of a task without a date ("thường xuyên": ongoing).
+const ONGOING: [&str; 4] = ["", "thường xuyên", "thường xuyên, liên tục", "liên tục"];
+
+/// Reads a deadline's wording. A date, month, quarter or year counts as the deadline only with
+/// the word that makes it one ("trước", "chậm nhất", "trong", "hết"…) or standing alone: the
+/// "ngày 12/7/2018" of a cited decision is not a deadline.
 pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
     let text = normalise(wording);
+    let text = text.trim_end_matches(['.', ';', ',']).trim().to_string();
+    if ONGOING.contains(&text.as_str()) {
+        return Ok(Deadline::Ongoing);
+    }
+    // The phrase is the whole wording (after "ngày", "thời hạn", "hoàn thành"…).
+    let alone = |r: &std::ops::Range<usize>| {
+        let before = text[..r.start].trim().trim_end_matches(':').trim();
+        let lead = [
+            "",
+            "ngày",
+            "thời hạn",
+            "hạn",
+            "hoàn thành",
+            "thời gian hoàn thành",
+            "thời hạn hoàn thành",
+        ];
+        lead.contains(&before) && text[r.end..].trim().is_empty()
+    };
     let no_date = |found: &str| DeadlineError::NoSuchDate {
         found: found.trim().to_string(),
         wording: wording.trim().to_string(),
@@ -162,6 +196,9 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
         let (Some(day), Some(month), Some(year)) = (num(Some(d)), num(m), num(y)) else {
             continue;
         };
+        if c.get(1).is_none() && !alone(&whole) {
+            continue;
+        }
         let date = NaiveDate::from_ymd_opt(year as i32, month, day)
             .ok_or_else(|| no_date(&text[whole.clone()]))?;
         let bound = bound_of(c.get(1).map(|m| m.as_str()));
@@ -172,6 +209,9 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
         let (Some(month), Some(year)) = (num_at(&c, 2), num_at(&c, 3)) else {
             continue;
         };
+        if c.get(1).is_none() && !alone(&whole) {
+            continue;
+        }
         let first = NaiveDate::from_ymd_opt(year as i32, month, 1)
             .ok_or_else(|| no_date(&text[whole.clone()]))?;
         let day = match bound_of(c.get(1).map(|m| m.as_str())) {
@@ -189,6 +229,9 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
             _ => 4,
         };
         let Some(year) = num_at(&c, 3) else { continue };
+        if c.get(1).is_none() && !alone(&whole) {
+            continue;
+        }
         let first = NaiveDate::from_ymd_opt(year as i32, q * 3 - 2, 1)
             .ok_or_else(|| no_date(&text[whole.clone()]))?;
         let day = match bound_of(c.get(1).map(|m| m.as_str())) {
@@ -238,18 +281,15 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
             // "trước ngày 20" alone: not a deadline without its month.
             continue;
         };
-        add(
-            whole,
-            Deadline::Recurring {
-                every,
-                due: PeriodDeadline::DayOfMonth { month, rule },
-            },
-        );
+        add(whole, Deadline::Recurring { every, month, rule });
     }
     // A month's or a year's name inside a date already read is not a deadline of its own.
     for c in p.year.captures_iter(&text) {
         let whole = c.get(0).map_or(0..0, |m| m.range());
         let Some(year) = num_at(&c, 2) else { continue };
+        if c.get(1).is_none() && !alone(&whole) {
+            continue;
+        }
         let day = match bound_of(c.get(1).map(|m| m.as_str())) {
             Bound::Before => NaiveDate::from_ymd_opt(year as i32 - 1, 12, 31),
             Bound::By => NaiveDate::from_ymd_opt(year as i32, 12, 31),
@@ -258,9 +298,6 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
         add(whole, Deadline::Once(day));
     }
     if found.is_empty() {
-        if let Some(m) = p.bare_date.find(&text) {
-            return Err(no_date(m.as_str()));
-        }
         return Err(DeadlineError::Unrecognised(wording.trim().to_string()));
     }
     let first = found[0].1;
@@ -329,13 +366,11 @@ mod tests {
     fn every(every: Frequency, month: DeadlineMonth, day: u32, bound: Bound) -> Deadline {
         Deadline::Recurring {
             every,
-            due: PeriodDeadline::DayOfMonth {
-                month,
-                rule: MonthDeadline {
-                    day,
-                    bound,
-                    counting: Counting::CalendarDays,
-                },
+            month,
+            rule: MonthDeadline {
+                day,
+                bound,
+                counting: Counting::CalendarDays,
             },
         }
     }
@@ -443,6 +478,22 @@ mod tests {
     fn what_cannot_be_read_is_refused_with_the_wording() {
         let w = "đảm bảo theo thời hạn yêu cầu của Văn phòng Chính phủ";
         assert_eq!(parse(w), Err(DeadlineError::Unrecognised(w.into())));
+        // A date the wording cites is not its deadline; a condition is not a date.
+        for w in [
+            "sau khi Thủ tướng Chính phủ ban hành Quyết định thay thế Quyết định số 28/2018/QĐ-TTg ngày 12/7/2018",
+            "khi Thông tư có hiệu lực thi hành",
+            "theo Nghị quyết số 131/NQ-CP năm 2022",
+            "định kỳ hàng quý",
+        ] {
+            assert_eq!(parse(w), Err(DeadlineError::Unrecognised(w.into())), "{w}");
+        }
+        assert_eq!(parse("Thường xuyên."), Ok(Deadline::Ongoing));
+        assert_eq!(parse(""), Ok(Deadline::Ongoing));
+        assert_eq!(parse("30/6/2026"), Ok(Deadline::Once(d("2026-06-30"))));
+        assert_eq!(
+            parse("Thời hạn: quý I/2027"),
+            Ok(Deadline::Once(d("2027-03-31")))
+        );
         assert!(
             matches!(parse("trước ngày 31/2/2021"), Err(DeadlineError::NoSuchDate { found, .. }) if found.contains("31/2/2021"))
         );
@@ -454,7 +505,6 @@ mod tests {
             parse("trước ngày 20"),
             Err(DeadlineError::Unrecognised(_))
         ));
-        assert!(matches!(parse(""), Err(DeadlineError::Unrecognised(_))));
         let both = "trước ngày 25/10/2020 đối với số liệu từ ngày 01/01/2019 đến hết ngày 30/9/2020; trước ngày 03 của tháng sau tháng báo cáo";
         assert!(
             matches!(parse(both), Err(DeadlineError::Several(_))),

@@ -1,0 +1,250 @@
+//! HTTP handlers of tasks: the Office enters a letter with its tasks (all stored or none); units
+//! see their own tasks (owned or shared), leaders and the Office all; "what is late and who owns
+//! it" grouped by owner; an owner reports a task done.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use ioc_protocol::{
+    ApiErrorBody, DirectiveCreated, DirectiveInput, OwnerTasks, TaskDoneInput, TaskStatus, TaskView,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{instance, status, store};
+use crate::audit::{self, Entry};
+use crate::auth::Principal;
+use crate::calendar::periods::Period;
+use crate::calendar::Calendar;
+use crate::http::extract::ApiJson;
+use crate::http::ApiError;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tasks))
+        .routes(routes!(late_tasks))
+        .routes(routes!(create_directive))
+        .routes(routes!(task_done))
+}
+
+/// Filters of the task list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskFilter {
+    /// `overdue`, `due_soon`, `on_track`, `done_late`, `done_on_time`.
+    pub status: Option<String>,
+    /// Owner unit code.
+    pub owner: Option<String>,
+}
+
+/// The tasks this principal may see, as views on `today`: every task for whoever reads the
+/// whole province; a unit's editors, the tasks their units own or share.
+async fn visible(
+    state: &AppState,
+    p: &Principal,
+    today: NaiveDate,
+) -> Result<Vec<TaskView>, ApiError> {
+    let units = if p.reads_all_indicators() {
+        None
+    } else {
+        let own = p.edited_units();
+        p.require(!own.is_empty())?;
+        Some(own)
+    };
+    let rows = store::list(&state.db, units.as_deref()).await?;
+    let calendar = Calendar::load(&state.db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| view(r, &calendar, today))
+        .collect())
+}
+
+fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskView {
+    let i = instance(
+        &r.deadline,
+        r.starts_on,
+        r.done_on,
+        &r.periods_done,
+        calendar,
+        today,
+    );
+    let (status, working_days_left) = status(&i, calendar, today);
+    TaskView {
+        id: r.id,
+        directive: r.directive,
+        owner: r.owner,
+        owner_as_written: r.owner_as_written,
+        cooperators: r.cooperators,
+        content: r.content,
+        deadline: r.deadline_wording,
+        period: i.period.map(|p| p.to_string()),
+        period_label_vi: i.period.map(|p| p.label_vi()),
+        due_on: i.due,
+        done_on: i.done_on,
+        status,
+        working_days_left,
+    }
+}
+
+/// Tasks, oldest first (a unit's editors: their units' own and shared tasks).
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TaskFilter),
+    responses((status = 200, body = Vec<TaskView>), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(f): Query<TaskFilter>,
+) -> Result<Json<Vec<TaskView>>, ApiError> {
+    let wanted = match f.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(TaskStatus::parse(s).ok_or_else(|| ApiError::Rejected {
+            code: "invalid_status",
+            vi: format!("Trạng thái «{s}» không có; dùng overdue, due_soon, on_track, done_late, done_on_time"),
+            en: format!("No status «{s}»; use overdue, due_soon, on_track, done_late, done_on_time"),
+        })?),
+    };
+    let mut tasks = visible(&state, &p, crate::dossiers::today()).await?;
+    tasks.retain(|t| {
+        wanted.is_none_or(|s| t.status == s)
+            && f.owner
+                .as_deref()
+                .is_none_or(|o| o.is_empty() || t.owner.code == o)
+    });
+    Ok(Json(tasks))
+}
+
+/// What is late and who owns it: the overdue and due-soon tasks by owner, the owners with the
+/// most overdue first; within an owner, the longest late first.
+#[utoipa::path(get, path = "/api/v1/tasks/late", tag = "tasks",
+    responses((status = 200, body = Vec<OwnerTasks>), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody)))]
+pub async fn late_tasks(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<OwnerTasks>>, ApiError> {
+    let tasks = visible(&state, &p, crate::dossiers::today()).await?;
+    Ok(Json(super::by_owner(tasks)))
+}
+
+/// A letter and the tasks it assigns (the Office of the People's Committee: administrators
+/// and approvers). Every deadline is read from its wording; one that cannot be read refuses
+/// the whole letter, naming the task and showing the wording back.
+#[utoipa::path(post, path = "/api/v1/directives", tag = "tasks", request_body = DirectiveInput,
+    responses((status = 201, body = DirectiveCreated), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create_directive(
+    State(state): State<AppState>,
+    p: Principal,
+    input: Result<ApiJson<DirectiveInput>, ApiError>,
+) -> Result<(StatusCode, Json<DirectiveCreated>), ApiError> {
+    p.require(p.is_admin() || p.is_approver())?;
+    let ApiJson(input) = input?;
+    let actor = p.actor();
+    let read = super::read_directive(&state.db, &input).await?;
+    let tasks: Vec<store::NewTask> = read.iter().map(|r| r.as_new()).collect();
+    let mut tx = state.db.begin().await?;
+    let (id, task_ids) = store::insert(
+        &mut tx,
+        &store::NewDirective {
+            number: input.number.trim(),
+            issued_on: input.issued_on,
+            issuer: input.issuer.trim(),
+            title: input.title.trim(),
+            seed: None,
+            created_by: &actor.label,
+        },
+        &tasks,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        Entry {
+            action: "directive.create",
+            entity: "directives",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: serde_json::to_value(&input).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DirectiveCreated {
+            id,
+            tasks: task_ids,
+        }),
+    ))
+}
+
+/// The owner reports a task done (a recurring task: one period, by default the one its view
+/// shows). Editors of the owning unit, and administrators.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/done", tag = "tasks", request_body = TaskDoneInput,
+    params(("id" = i64, Path, description = "task id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn task_done(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    input: Result<ApiJson<TaskDoneInput>, ApiError>,
+) -> Result<StatusCode, ApiError> {
+    // Who can report nothing is told so before any task is looked up.
+    p.require(p.is_admin() || !p.edited_units().is_empty())?;
+    let ApiJson(input) = input?;
+    let today = crate::dossiers::today();
+    let mut tx = state.db.begin().await?;
+    let (owner, recurring) = store::lock(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    p.require(p.is_admin() || p.edits_unit(&owner))?;
+    let period = if recurring {
+        let row = store::list(&state.db, Some(std::slice::from_ref(&owner)))
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(ApiError::NotFound)?;
+        let calendar = Calendar::load(&state.db).await?;
+        Some(super::period_to_report(
+            &row,
+            input.period.as_deref(),
+            &calendar,
+            today,
+        )?)
+    } else if let Some(p) = input.period.as_deref().filter(|p| !p.is_empty()) {
+        return Err(ApiError::Rejected {
+            code: "invalid_period",
+            vi: format!("Nhiệm vụ {id} không định kỳ: không có kỳ «{p}»"),
+            en: format!("Task {id} does not recur: it has no period «{p}»"),
+        });
+    } else {
+        None
+    };
+    let actor = p.actor();
+    store::mark_done(
+        &mut tx,
+        id,
+        period.as_ref().map(Period::to_string).as_deref(),
+        today,
+        input.note.trim(),
+        &actor.label,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        Entry {
+            action: "task.done",
+            entity: "tasks",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: serde_json::to_value(&input).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

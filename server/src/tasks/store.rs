@@ -1,0 +1,307 @@
+//! The `directives`, `tasks`, `task_cooperators`, `task_periods_done` and `task_updates` tables.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use ioc_protocol::{DirectiveView, TaskUnit};
+use sqlx::{PgConnection, PgPool};
+
+use super::deadline::Deadline;
+use crate::calendar::periods::{DeadlineMonth, Frequency};
+use crate::calendar::{Bound, Counting, MonthDeadline};
+
+/// A task as stored, with its letter, owner and co-operating units.
+#[derive(Clone, Debug)]
+pub struct TaskRow {
+    pub id: i64,
+    pub directive: DirectiveView,
+    pub owner: TaskUnit,
+    pub owner_as_written: String,
+    pub cooperators: Vec<TaskUnit>,
+    pub content: String,
+    pub deadline_wording: String,
+    pub deadline: Deadline,
+    pub starts_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    /// A recurring task's periods reported done, by key (`2026-Q3`).
+    pub periods_done: HashMap<String, NaiveDate>,
+}
+
+/// A task to store: its deadline already read.
+pub struct NewTask<'a> {
+    pub owner: &'a str,
+    pub owner_as_written: &'a str,
+    pub cooperators: &'a [String],
+    pub content: &'a str,
+    pub deadline_wording: &'a str,
+    pub deadline: Deadline,
+}
+
+/// A letter to store.
+pub struct NewDirective<'a> {
+    pub number: &'a str,
+    pub issued_on: Option<NaiveDate>,
+    pub issuer: &'a str,
+    pub title: &'a str,
+    pub seed: Option<&'a str>,
+    pub created_by: &'a str,
+}
+
+/// The recurrence columns of a deadline: (every, due_month, due_day, due_before).
+type Recurrence = (Option<String>, Option<String>, Option<i16>, Option<bool>);
+
+fn columns(d: &Deadline) -> (Option<NaiveDate>, Recurrence) {
+    match d {
+        Deadline::Ongoing => (None, (None, None, None, None)),
+        Deadline::Once(day) => (Some(*day), (None, None, None, None)),
+        Deadline::Recurring { every, month, rule } => {
+            let month = match month {
+                DeadlineMonth::LastOfPeriod => "last_of_period",
+                DeadlineMonth::AfterPeriod => "after_period",
+            };
+            (
+                None,
+                (
+                    Some(every.as_str().to_string()),
+                    Some(month.to_string()),
+                    i16::try_from(rule.day).ok(),
+                    Some(rule.bound == Bound::Before),
+                ),
+            )
+        }
+    }
+}
+
+fn decode(what: String) -> sqlx::Error {
+    sqlx::Error::Decode(what.into())
+}
+
+/// The deadline the columns hold; a value this build does not know is an error.
+fn deadline_of(id: i64, due_on: Option<NaiveDate>, r: Recurrence) -> Result<Deadline, sqlx::Error> {
+    if let Some(day) = due_on {
+        return Ok(Deadline::Once(day));
+    }
+    let (Some(every), Some(month), Some(day), Some(before)) = r else {
+        return Ok(Deadline::Ongoing);
+    };
+    let every = match every.as_str() {
+        "monthly" => Frequency::Monthly,
+        "quarterly" => Frequency::Quarterly,
+        "half_yearly" => Frequency::HalfYearly,
+        "nine_months" => Frequency::NineMonths,
+        "yearly" => Frequency::Yearly,
+        other => return Err(decode(format!("task {id}: frequency {other:?}"))),
+    };
+    let month = match month.as_str() {
+        "last_of_period" => DeadlineMonth::LastOfPeriod,
+        "after_period" => DeadlineMonth::AfterPeriod,
+        other => return Err(decode(format!("task {id}: month {other:?}"))),
+    };
+    Ok(Deadline::Recurring {
+        every,
+        month,
+        rule: MonthDeadline {
+            day: u32::try_from(day).unwrap_or(1),
+            bound: if before { Bound::Before } else { Bound::By },
+            counting: Counting::CalendarDays,
+        },
+    })
+}
+
+/// Stores a letter and its tasks (in the caller's transaction); the new ids.
+pub async fn insert(
+    tx: &mut PgConnection,
+    d: &NewDirective<'_>,
+    tasks: &[NewTask<'_>],
+) -> Result<(i64, Vec<i64>), sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO directives (number, issued_on, issuer, title, seed, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        d.number,
+        d.issued_on,
+        d.issuer,
+        d.title,
+        d.seed,
+        d.created_by
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let starts_on = d.issued_on.unwrap_or_else(crate::dossiers::today);
+    let mut ids = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let (due_on, (every, due_month, due_day, due_before)) = columns(&t.deadline);
+        let task = sqlx::query_scalar!(
+            "INSERT INTO tasks (directive_id, owner_unit, owner_as_written, content, deadline,
+                                due_on, every, due_month, due_day, due_before, starts_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            id,
+            t.owner,
+            t.owner_as_written,
+            t.content,
+            t.deadline_wording,
+            due_on,
+            every,
+            due_month,
+            due_day,
+            due_before,
+            starts_on
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO task_cooperators (task_id, unit_code)
+             SELECT $1, u FROM unnest($2::text[]) AS u ON CONFLICT DO NOTHING",
+            task,
+            t.cooperators
+        )
+        .execute(&mut *tx)
+        .await?;
+        ids.push(task);
+    }
+    Ok((id, ids))
+}
+
+/// Whether a demo letter was imported already.
+pub async fn seed_imported(db: &PgPool, seed: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM directives WHERE seed = $1) AS "found!""#,
+        seed
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The tasks owned by, or shared with, one of `units` (every task when `None`), oldest first.
+pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT t.id, d.id AS directive_id, d.number, d.issued_on, d.issuer, d.title,
+                  t.owner_unit, u.name_vi AS owner_vi, u.name_en AS owner_en,
+                  t.owner_as_written, t.content, t.deadline, t.due_on, t.every, t.due_month,
+                  t.due_day, t.due_before, t.starts_on, t.done_on,
+                  COALESCE((SELECT jsonb_agg(jsonb_build_object('code', c.unit_code,
+                                'name_vi', cu.name_vi, 'name_en', cu.name_en)
+                                ORDER BY cu.sort_order, c.unit_code)
+                            FROM task_cooperators c JOIN units cu ON cu.code = c.unit_code
+                            WHERE c.task_id = t.id), '[]') AS "cooperators!",
+                  COALESCE((SELECT jsonb_object_agg(p.period, p.done_on)
+                            FROM task_periods_done p WHERE p.task_id = t.id), '{}')
+                      AS "periods_done!"
+           FROM tasks t
+           JOIN directives d ON d.id = t.directive_id
+           JOIN units u ON u.code = t.owner_unit
+           WHERE $1::text[] IS NULL OR t.owner_unit = ANY($1)
+              OR EXISTS (SELECT 1 FROM task_cooperators c
+                         WHERE c.task_id = t.id AND c.unit_code = ANY($1))
+           ORDER BY t.id"#,
+        units as Option<&[String]>
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let deadline = deadline_of(
+                r.id,
+                r.due_on,
+                (r.every, r.due_month, r.due_day, r.due_before),
+            )?;
+            let cooperators: Vec<TaskUnit> = serde_json::from_value(r.cooperators)
+                .map_err(|e| decode(format!("task {}: cooperators: {e}", r.id)))?;
+            let periods_done: HashMap<String, NaiveDate> =
+                serde_json::from_value(r.periods_done)
+                    .map_err(|e| decode(format!("task {}: periods: {e}", r.id)))?;
+            Ok(TaskRow {
+                id: r.id,
+                directive: DirectiveView {
+                    id: r.directive_id,
+                    number: r.number,
+                    issued_on: r.issued_on,
+                    issuer: r.issuer,
+                    title: r.title,
+                },
+                owner: TaskUnit {
+                    code: r.owner_unit,
+                    name_vi: r.owner_vi,
+                    name_en: r.owner_en,
+                },
+                owner_as_written: r.owner_as_written,
+                cooperators,
+                content: r.content,
+                deadline_wording: r.deadline,
+                deadline,
+                starts_on: r.starts_on,
+                done_on: r.done_on,
+                periods_done,
+            })
+        })
+        .collect()
+}
+
+/// One task's owner and whether it recurs (`None`: no such task). Locks the row.
+pub async fn lock(tx: &mut PgConnection, id: i64) -> Result<Option<(String, bool)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT owner_unit, every IS NOT NULL AS recurring FROM tasks WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.owner_unit, r.recurring.unwrap_or(false))))
+}
+
+/// Records the owner's report that the task (or a recurring task's `period`) is done on `day`;
+/// a second report of the same keeps the first day.
+pub async fn mark_done(
+    tx: &mut PgConnection,
+    id: i64,
+    period: Option<&str>,
+    day: NaiveDate,
+    note: &str,
+    author: &str,
+) -> Result<(), sqlx::Error> {
+    match period {
+        Some(period) => {
+            sqlx::query!(
+                "INSERT INTO task_periods_done (task_id, period, done_on) VALUES ($1, $2, $3)
+                 ON CONFLICT (task_id, period) DO NOTHING",
+                id,
+                period,
+                day
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        None => {
+            sqlx::query!(
+                "UPDATE tasks SET done_on = COALESCE(done_on, $2) WHERE id = $1",
+                id,
+                day
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query!(
+        "INSERT INTO task_updates (task_id, period, note, done, author) VALUES ($1, $2, $3, true, $4)",
+        id,
+        period,
+        note,
+        author
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Which of `codes` are active units.
+pub async fn known_units(
+    db: &PgPool,
+    codes: &[String],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        "SELECT code FROM units WHERE code = ANY($1) AND active",
+        codes
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect())
+}

@@ -1,0 +1,315 @@
+//! Tasks from directives (issue 13): a letter's tasks stored whole or refused whole, deadlines
+//! read from their wording, who sees and reports what, "what is late and who owns it", and the
+//! seed letters imported for the demo with today's owners.
+
+use chrono::{Datelike, Days, NaiveDate};
+use ioc_protocol::{DirectiveCreated, OwnerTasks, TaskStatus, TaskView};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::{spawn_app, Session, TestApp};
+
+const FINANCE: &str = "dept-stc";
+const OFFICE: &str = "dept-vp";
+const ANH_SON: &str = "17329";
+
+fn today() -> NaiveDate {
+    ioc_server::dossiers::today()
+}
+
+fn dmy(d: NaiveDate) -> String {
+    format!("{}/{}/{}", d.day(), d.month(), d.year())
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
+}
+
+async fn tasks(app: &TestApp, s: &Session, query: &str) -> Vec<TaskView> {
+    let r = s
+        .get(app, &format!("/api/v1/tasks{query}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+fn letter(tasks: Value) -> Value {
+    json!({
+        "number": "123/UBND-KSTT", "issued_on": (today() - Days::new(400)).to_string(),
+        "issuer": "UBND tỉnh Nghệ An", "title": "V/v thực hiện chế độ báo cáo", "tasks": tasks
+    })
+}
+
+#[tokio::test]
+async fn a_letters_tasks_are_stored_whole_and_followed_to_their_deadlines() {
+    let app = spawn_app().await;
+    let office = app.sign_in_new("pheduyet", "approver", None).await;
+    let finance = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let commune = app
+        .sign_in_new("can.bo", "unit_editor", Some(ANH_SON))
+        .await;
+    let leader = app.sign_in_new("lanh.dao", "leader", None).await;
+
+    let overdue = format!("trước ngày {}", dmy(today() - Days::new(30)));
+    let soon = format!("chậm nhất ngày {}", dmy(today()));
+    let later = format!("trong năm {}", today().year() + 1);
+    let body = letter(json!([
+        {"owner": FINANCE, "owner_as_written": "Sở Kế hoạch và Đầu tư", "cooperators": [OFFICE],
+         "content": "Cung cấp số liệu từ 01/2019", "deadline": overdue},
+        {"owner": FINANCE, "content": "Kết nối hệ thống", "deadline": soon},
+        {"owner": ANH_SON, "content": "Số hóa hồ sơ", "deadline": later, "cooperators": [FINANCE]},
+        {"owner": OFFICE, "content": "Tổng hợp kết quả", "deadline": "định kỳ trước ngày 20 tháng cuối quý"}
+    ]));
+    let r = office
+        .post(&app, "/api/v1/directives")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: DirectiveCreated = r.json().await.unwrap();
+    assert_eq!(created.tasks.len(), 4);
+
+    // The leader sees every task, each with its status and the deadline in its own words.
+    let all = tasks(&app, &leader, "").await;
+    let status: Vec<TaskStatus> = all.iter().map(|t| t.status).collect();
+    assert_eq!(
+        status,
+        [
+            TaskStatus::Overdue,
+            TaskStatus::DueSoon,
+            TaskStatus::OnTrack,
+            TaskStatus::Overdue
+        ],
+        "{all:#?}"
+    );
+    assert_eq!(all[0].deadline, overdue);
+    assert_eq!(all[0].owner_as_written, "Sở Kế hoạch và Đầu tư");
+    assert_eq!(all[0].cooperators[0].code, OFFICE);
+    assert!(
+        all[0].working_days_left < -15,
+        "a month late: {}",
+        all[0].working_days_left
+    );
+    // The recurring task shows its earliest quarter whose deadline passed unreported.
+    let q = &all[3];
+    assert!(
+        q.period.as_deref().is_some_and(|p| p.contains("-Q")),
+        "{q:?}"
+    );
+    assert!(q.due_on.is_some_and(|d| d < today()));
+
+    // A unit sees the tasks it owns or shares, nothing else.
+    let mine: Vec<i64> = tasks(&app, &finance, "")
+        .await
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(mine, created.tasks[..3].to_vec());
+    let mine: Vec<i64> = tasks(&app, &commune, "")
+        .await
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(mine, vec![created.tasks[2]]);
+    let overdue_only = tasks(&app, &leader, "?status=overdue").await;
+    assert_eq!(overdue_only.len(), 2);
+
+    // What is late and who owns it: Finance (1 overdue, 1 due soon) and the Office (1 overdue).
+    let r = leader.get(&app, "/api/v1/tasks/late").send().await.unwrap();
+    let late: Vec<OwnerTasks> = r.json().await.unwrap();
+    let summary: Vec<(&str, usize, usize)> = late
+        .iter()
+        .map(|o| (o.owner.code.as_str(), o.overdue, o.due_soon))
+        .collect();
+    assert_eq!(summary, [(FINANCE, 1, 1), (OFFICE, 1, 0)]);
+    assert_eq!(late[0].owner.name_vi, "Sở Tài chính");
+    assert_eq!(
+        late[0].tasks[0].status,
+        TaskStatus::Overdue,
+        "the late one first"
+    );
+
+    // The owner reports it done: late. Another unit may not; nobody signed in neither.
+    let done = |s: &Session, id: i64, body: Value| {
+        s.post(&app, &format!("/api/v1/tasks/{id}/done"))
+            .json(&body)
+            .send()
+    };
+    let r = done(&commune, created.tasks[0], json!({})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/tasks/{}/done", created.tasks[0])))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = done(&finance, created.tasks[0], json!({"note": "Đã gửi"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = done(&finance, created.tasks[1], json!({})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let after = tasks(&app, &finance, "").await;
+    assert_eq!(after[0].status, TaskStatus::DoneLate);
+    assert_eq!(after[0].done_on, Some(today()));
+    assert_eq!(after[1].status, TaskStatus::DoneOnTime);
+    // A one-off task has no period; a recurring one only its own.
+    let r = done(&finance, created.tasks[1], json!({"period": "2026-Q1"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let admin = app.sign_in_new("quan.tri", "admin", None).await;
+    for bad in ["2026-13", "2026-03", "2099-Q1"] {
+        let r = done(&admin, created.tasks[3], json!({"period": bad}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "invalid_period");
+    }
+    // The quarter shown, reported: the next missed one (or the current) is shown instead.
+    let shown = q.period.clone().unwrap();
+    let r = done(&admin, created.tasks[3], json!({})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let again = tasks(&app, &leader, "").await;
+    assert_ne!(again[3].period.as_deref(), Some(shown.as_str()));
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM task_updates").await,
+        3,
+        "every report is kept"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'task%' OR action LIKE 'directive%'"
+        )
+        .await,
+        4
+    );
+}
+
+#[tokio::test]
+async fn a_letter_with_a_bad_task_is_refused_whole_with_the_reason() {
+    let app = spawn_app().await;
+    let office = app.sign_in_new("pheduyet", "approver", None).await;
+    let good = json!({"owner": FINANCE, "content": "Báo cáo", "deadline": "trong tháng 12/2027"});
+    let wording = "đảm bảo theo thời hạn yêu cầu của Văn phòng Chính phủ";
+    let cases = [
+        (
+            json!([good, {"owner": FINANCE, "content": "X", "deadline": wording}]),
+            "invalid_deadline",
+            vec![("Nhiệm vụ 2", "Task 2"), (wording, wording)],
+        ),
+        (
+            json!([good, {"owner": FINANCE, "content": "X", "deadline": "trước ngày 31/2/2027"}]),
+            "invalid_deadline",
+            vec![("31/2/2027", "31/2/2027")],
+        ),
+        (
+            json!([{"owner": "dept-khdt", "content": "X", "deadline": "năm 2027"}]),
+            "unknown_unit",
+            vec![("dept-khdt", "dept-khdt")],
+        ),
+        (
+            json!([{"owner": FINANCE, "content": " ", "deadline": "năm 2027"}]),
+            "missing_field",
+            vec![],
+        ),
+        (json!([]), "invalid_tasks", vec![]),
+    ];
+    for (tasks, code, says) in cases {
+        let r = office
+            .post(&app, "/api/v1/directives")
+            .json(&letter(tasks.clone()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{tasks}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], code, "{e}");
+        for (in_vi, in_en) in says {
+            let vi = e["error"]["message_vi"].as_str().unwrap_or_default();
+            let en = e["error"]["message_en"].as_str().unwrap_or_default();
+            assert!(vi.contains(in_vi) && en.contains(in_en), "{in_vi} in {e}");
+        }
+    }
+    let r = office
+        .post(&app, "/api/v1/directives")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(count(&app, "SELECT count(*) FROM directives").await, 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM tasks").await, 0);
+    // Only the Office enters letters.
+    let editor = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let r = editor
+        .post(&app, "/api/v1/directives")
+        .json(&letter(json!([good])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_seed_letters_tasks_reach_the_leaders_view_with_todays_owners() {
+    let app = spawn_app().await;
+    let n = ioc_server::tasks::demo::import(&app.db, "40")
+        .await
+        .unwrap();
+    assert!(n >= 10, "{n} tasks imported");
+    assert_eq!(
+        ioc_server::tasks::demo::import(&app.db, "40")
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM directives").await, 5);
+    let leader = app.sign_in_new("lanh.dao", "leader", None).await;
+    let all = tasks(&app, &leader, "").await;
+    assert_eq!(all.len(), n);
+    // Letter 6758/UBND-KSTT of Nghệ An (2020): the old Department of Planning and Investment's
+    // monthly figures now fall to the Department of Finance, due the 2nd of each next month.
+    let monthly = all
+        .iter()
+        .find(|t| t.directive.number == "6758/UBND-KSTT" && t.deadline.contains("tháng sau"))
+        .expect("the monthly task of letter 6758");
+    assert_eq!(monthly.owner.code, FINANCE, "{monthly:?}");
+    assert!(
+        monthly.owner_as_written.contains("Kế hoạch và Đầu tư"),
+        "{monthly:?}"
+    );
+    assert!(monthly.period.is_some());
+    // The one-off deadlines of 2020–2023 have all passed: every such task is overdue; the
+    // tasks without a date are ongoing, their wording kept.
+    assert!(all
+        .iter()
+        .filter(|t| t.period.is_none() && t.due_on.is_some())
+        .all(|t| t.status == TaskStatus::Overdue));
+    let ongoing = all
+        .iter()
+        .find(|t| t.deadline == "khi Thông tư có hiệu lực thi hành")
+        .expect("the conditional deadline kept");
+    assert_eq!(
+        (ongoing.status, ongoing.due_on),
+        (TaskStatus::Ongoing, None)
+    );
+    let r = leader.get(&app, "/api/v1/tasks/late").send().await.unwrap();
+    let late: Vec<OwnerTasks> = r.json().await.unwrap();
+    assert!(late
+        .iter()
+        .any(|o| o.owner.code == FINANCE && o.overdue > 0));
+}
