@@ -716,6 +716,12 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/api/v1/tasks.xlsx",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 403, 200, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/tasks/late",
             body: None,
             expect: [401, 200, 200, 200, 200, 403, 200, 403],

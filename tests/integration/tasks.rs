@@ -118,6 +118,38 @@ async fn a_letters_tasks_are_stored_whole_and_followed_to_their_deadlines() {
     assert_eq!(mine, vec![created.tasks[2]]);
     let overdue_only = tasks(&app, &leader, "?status=overdue").await;
     assert_eq!(overdue_only.len(), 2);
+    let r = leader
+        .get(&app, "/api/v1/tasks?status=late")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The same list in Excel: a row per task, the wording and the status in Vietnamese.
+    let r = leader
+        .get(&app, "/api/v1/tasks.xlsx?status=overdue")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let rows = {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        book.worksheet_range("Nhiệm vụ").unwrap()
+    };
+    let cell = |r: u32, c: u32| {
+        rows.get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(2, 7), "Thời hạn (theo văn bản)");
+    assert_eq!(cell(3, 3), "Sở Tài chính");
+    assert_eq!(cell(3, 7), overdue);
+    assert_eq!(cell(3, 10), "Quá hạn");
+    assert_eq!(cell(4, 3), "Văn phòng Ủy ban nhân dân tỉnh");
+    assert_eq!(cell(5, 0), "", "two overdue tasks, two rows");
 
     // What is late and who owns it: Finance (1 overdue, 1 due soon) and the Office (1 overdue).
     let r = leader.get(&app, "/api/v1/tasks/late").send().await.unwrap();

@@ -5,6 +5,7 @@
 
 pub mod deadline;
 pub mod demo;
+pub mod export;
 pub mod routes;
 pub mod store;
 

@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
 use ioc_protocol::{
@@ -21,11 +22,13 @@ use crate::calendar::periods::Period;
 use crate::calendar::Calendar;
 use crate::http::extract::ApiJson;
 use crate::http::ApiError;
+use crate::indicators::excel;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tasks))
+        .routes(routes!(export_tasks))
         .routes(routes!(late_tasks))
         .routes(routes!(create_directive))
         .routes(routes!(task_done))
@@ -35,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskFilter {
-    /// `overdue`, `due_soon`, `on_track`, `done_late`, `done_on_time`.
+    /// `overdue`, `due_soon`, `on_track`, `ongoing`, `done_late`, `done_on_time`.
     pub status: Option<String>,
     /// Owner unit code.
     pub owner: Option<String>,
@@ -99,22 +102,50 @@ pub async fn list_tasks(
     p: Principal,
     Query(f): Query<TaskFilter>,
 ) -> Result<Json<Vec<TaskView>>, ApiError> {
+    Ok(Json(filtered(&state, &p, &f).await?))
+}
+
+/// The same list as an Excel workbook.
+#[utoipa::path(get, path = "/api/v1/tasks.xlsx", tag = "tasks", params(TaskFilter),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               description = "Excel attachment"), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn export_tasks(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(f): Query<TaskFilter>,
+) -> Result<Response, ApiError> {
+    let tasks = filtered(&state, &p, &f).await?;
+    let today = crate::dossiers::today();
+    let title = format!("Danh sách nhiệm vụ — ngày {}", today.format("%d/%m/%Y"));
+    let body = excel::blocking(move || super::export::tasks_xlsx(&title, &tasks))
+        .await?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(excel::attachment(&format!("nhiem-vu-{today}.xlsx"), body))
+}
+
+/// The tasks this principal sees, with the filter's status and owner.
+async fn filtered(
+    state: &AppState,
+    p: &Principal,
+    f: &TaskFilter,
+) -> Result<Vec<TaskView>, ApiError> {
     let wanted = match f.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(TaskStatus::parse(s).ok_or_else(|| ApiError::Rejected {
             code: "invalid_status",
-            vi: format!("Trạng thái «{s}» không có; dùng overdue, due_soon, on_track, done_late, done_on_time"),
-            en: format!("No status «{s}»; use overdue, due_soon, on_track, done_late, done_on_time"),
+            vi: format!("Trạng thái «{s}» không có; dùng overdue, due_soon, on_track, ongoing, done_late, done_on_time"),
+            en: format!("No status «{s}»; use overdue, due_soon, on_track, ongoing, done_late, done_on_time"),
         })?),
     };
-    let mut tasks = visible(&state, &p, crate::dossiers::today()).await?;
+    let mut tasks = visible(state, p, crate::dossiers::today()).await?;
     tasks.retain(|t| {
         wanted.is_none_or(|s| t.status == s)
             && f.owner
                 .as_deref()
                 .is_none_or(|o| o.is_empty() || t.owner.code == o)
     });
-    Ok(Json(tasks))
+    Ok(tasks)
 }
 
 /// What is late and who owns it: the overdue and due-soon tasks by owner, the owners with the
