@@ -136,6 +136,8 @@ pub enum Payload {
     Screen(Box<ScreenView>),
     /// Every running screen's last report (topic `screen-presence`).
     ScreenPresence(PresenceList),
+    /// The tasks of a unit (or of the province) that need attention (stored topics `tasks/{unit}`).
+    Tasks(Box<TaskBoard>),
 }
 
 /// A position in a stream, remembered by the client to recover after a reconnect.

@@ -114,6 +114,28 @@ pub struct OwnerTasks {
     pub tasks: Vec<TaskView>,
 }
 
+/// The live board of a unit's tasks that need attention (`tasks/{unit}`; the province's code:
+/// every task). Counts are complete; each owner lists its [`TASK_BOARD_PER_OWNER`] most urgent
+/// tasks (the whole list: `GET /api/v1/tasks?owner=`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TaskBoard {
+    pub unit: String,
+    /// The day the statuses were computed for (they change at midnight).
+    pub day: NaiveDate,
+    pub overdue: usize,
+    pub due_soon: usize,
+    pub owners: Vec<OwnerTasks>,
+}
+
+/// Tasks a live board lists per owner.
+pub const TASK_BOARD_PER_OWNER: usize = 5;
+
+/// The topic of a unit's task board.
+pub fn tasks_topic(unit: &str) -> String {
+    format!("tasks/{unit}")
+}
+
 /// A new letter with its tasks (all stored, or none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

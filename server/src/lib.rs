@@ -176,7 +176,15 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
             Arc::new(live::stored::StoredTopics {
                 db: database.pool.clone(),
                 epoch: epoch.clone(),
-                exists: Arc::new(dossiers::live::board_topic_exists),
+                exists: units::unit_topic_exists("dossiers/"),
+            }),
+        )
+        .register(
+            "tasks/",
+            Arc::new(live::stored::StoredTopics {
+                db: database.pool.clone(),
+                epoch: epoch.clone(),
+                exists: units::unit_topic_exists("tasks/"),
             }),
         )
         .register(
@@ -271,6 +279,7 @@ async fn serve(
     background.spawn(indicators::run_reminders(state.clone()));
     background.spawn(indicators::run_province_board(state.clone()));
     background.spawn(dossiers::live::run(state.clone()));
+    background.spawn(tasks::live::run(state.clone()));
     if let Some(url) = state.config.onestop_url.clone() {
         let connector = dossiers::connector::Connector {
             client: reqwest::Client::builder()

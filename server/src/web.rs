@@ -171,7 +171,7 @@ async fn dossier_start(
         return Ok(None);
     };
     let topic = dossiers::live::topic(&unit);
-    if !dossiers::live::board_topic_exists(&s.db, topic.clone()).await? {
+    if !crate::units::unit_topic_exists("dossiers/")(&s.db, topic.clone()).await? {
         return Ok(None);
     }
     match who.require_unit_in_scope(&s.db, &unit).await {

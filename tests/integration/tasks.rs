@@ -3,11 +3,13 @@
 //! seed letters imported for the demo with today's owners.
 
 use chrono::{Datelike, Days, NaiveDate};
-use ioc_protocol::{DirectiveCreated, OwnerTasks, TaskStatus, TaskView};
+use ioc_protocol::{
+    DirectiveCreated, OwnerTasks, Payload, ServerFrame, TaskBoard, TaskStatus, TaskView,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{spawn_app, Session, TestApp};
+use crate::harness::{spawn_app, Session, TestApp, Ws};
 
 const FINANCE: &str = "dept-stc";
 const OFFICE: &str = "dept-vp";
@@ -225,6 +227,76 @@ async fn a_letters_tasks_are_stored_whole_and_followed_to_their_deadlines() {
         .await,
         4
     );
+}
+
+/// The next board on `ws` that `pred` accepts (states and publications alike).
+async fn board_where(ws: &mut Ws, pred: impl Fn(&TaskBoard) -> bool) -> TaskBoard {
+    for _ in 0..50 {
+        let board = match ws.next().await {
+            ServerFrame::Subscribed {
+                state: Some(Payload::Tasks(b)),
+                ..
+            } => *b,
+            ServerFrame::Publication(p) => match p.data {
+                Payload::Tasks(b) => *b,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if pred(&board) {
+            return board;
+        }
+    }
+    panic!("no such task board");
+}
+
+/// The province's and a unit's boards follow a letter's tasks and the owner's reports live.
+#[tokio::test]
+async fn task_boards_are_live() {
+    let app = spawn_app().await;
+    let office = app.sign_in_new("pheduyet", "approver", None).await;
+    let finance = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let mut province = app.ws().await;
+    province.subscribe("tasks/40", None).await;
+    let mut unit = app.ws().await;
+    unit.subscribe(&format!("tasks/{ANH_SON}"), None).await;
+    let overdue = format!("trước ngày {}", dmy(today() - Days::new(30)));
+    let body = letter(json!([
+        {"owner": FINANCE, "content": "Cung cấp số liệu", "deadline": overdue},
+        {"owner": ANH_SON, "content": "Số hóa hồ sơ", "deadline": format!("chậm nhất ngày {}", dmy(today()))}
+    ]));
+    let r = office
+        .post(&app, "/api/v1/directives")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: DirectiveCreated = r.json().await.unwrap();
+    let b = board_where(&mut province, |b| b.overdue == 1).await;
+    assert_eq!((b.unit.as_str(), b.due_soon, b.day), ("40", 1, today()));
+    assert_eq!(
+        b.owners[0].owner.code, FINANCE,
+        "the owner with overdue tasks first"
+    );
+    let b = board_where(&mut unit, |b| b.due_soon == 1).await;
+    assert_eq!(
+        (b.overdue, b.owners.len()),
+        (0, 1),
+        "a commune's board: its own tasks"
+    );
+    // Reported done: off the province's board.
+    let r = finance
+        .post(&app, &format!("/api/v1/tasks/{}/done", created.tasks[0]))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let b = board_where(&mut province, |b| b.overdue == 0).await;
+    assert_eq!(b.due_soon, 1);
 }
 
 #[tokio::test]

@@ -143,6 +143,9 @@ impl Principal {
         if let Some(unit) = topic.strip_prefix("dossiers/") {
             return self.reads_unit_dossiers(unit);
         }
+        if let Some(unit) = topic.strip_prefix("tasks/") {
+            return self.reads_all_indicators() || self.edits_unit(unit);
+        }
         if let Some(code) = topic.strip_prefix("screen/") {
             return self.shows_screen(code);
         }
@@ -191,7 +194,8 @@ impl Principal {
         let unit = parse_indicator_topic(topic)
             .map(|(_, unit)| unit)
             .or_else(|| topic.strip_prefix("deadlines/"))
-            .or_else(|| topic.strip_prefix("dossiers/"));
+            .or_else(|| topic.strip_prefix("dossiers/"))
+            .or_else(|| topic.strip_prefix("tasks/"));
         let Some(unit) = unit else {
             return Ok(false);
         };

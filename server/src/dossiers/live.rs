@@ -589,26 +589,6 @@ async fn communes(
         .collect())
 }
 
-/// Whether `dossiers/{unit}` names a unit of the province (or the province itself).
-pub fn board_topic_exists(
-    db: &PgPool,
-    topic: String,
-) -> futures::future::BoxFuture<'static, Result<bool, sqlx::Error>> {
-    let db = db.clone();
-    Box::pin(async move {
-        let Some(unit) = topic.strip_prefix("dossiers/") else {
-            return Ok(false);
-        };
-        Ok(sqlx::query_scalar!(
-            "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND active AND kind IN ('province', 'department', 'commune'))",
-            unit
-        )
-        .fetch_one(&db)
-        .await?
-        .unwrap_or(false))
-    })
-}
-
 /// The shared state handle (kept in `AppState`).
 pub type Shared = Arc<Live>;
 

@@ -308,7 +308,7 @@ pub async fn get_index(
     p.require(p.reads_unit_dossiers(&unit))?;
     p.require_unit_in_scope(&state.db, &unit).await?;
     let period = period_of(&q)?;
-    if !super::live::board_topic_exists(&state.db, super::live::topic(&unit)).await? {
+    if !crate::units::unit_topic_exists("dossiers/")(&state.db, super::live::topic(&unit)).await? {
         return Err(ApiError::NotFound);
     }
     if !computed(&state, period).await? {

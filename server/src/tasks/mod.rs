@@ -6,6 +6,7 @@
 pub mod deadline;
 pub mod demo;
 pub mod export;
+pub mod live;
 pub mod routes;
 pub mod store;
 
@@ -111,6 +112,34 @@ pub fn status(i: &Instance, calendar: &Calendar, today: NaiveDate) -> (TaskStatu
         TaskStatus::OnTrack
     };
     (status, left)
+}
+
+/// A stored task as views show it on `today`.
+pub fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskView {
+    let i = instance(
+        &r.deadline,
+        r.starts_on,
+        r.done_on,
+        &r.periods_done,
+        calendar,
+        today,
+    );
+    let (status, working_days_left) = status(&i, calendar, today);
+    TaskView {
+        id: r.id,
+        directive: r.directive,
+        owner: r.owner,
+        owner_as_written: r.owner_as_written,
+        cooperators: r.cooperators,
+        content: r.content,
+        deadline: r.deadline_wording,
+        period: i.period.map(|p| p.to_string()),
+        period_label_vi: i.period.map(|p| p.label_vi()),
+        due_on: i.due,
+        done_on: i.done_on,
+        status,
+        working_days_left,
+    }
 }
 
 /// A task of a letter, checked and its deadline read.

@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{instance, status, store};
+use super::store;
 use crate::audit::{self, Entry};
 use crate::auth::Principal;
 use crate::calendar::periods::Period;
@@ -62,35 +62,8 @@ async fn visible(
     let calendar = Calendar::load(&state.db).await?;
     Ok(rows
         .into_iter()
-        .map(|r| view(r, &calendar, today))
+        .map(|r| super::view(r, &calendar, today))
         .collect())
-}
-
-fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskView {
-    let i = instance(
-        &r.deadline,
-        r.starts_on,
-        r.done_on,
-        &r.periods_done,
-        calendar,
-        today,
-    );
-    let (status, working_days_left) = status(&i, calendar, today);
-    TaskView {
-        id: r.id,
-        directive: r.directive,
-        owner: r.owner,
-        owner_as_written: r.owner_as_written,
-        cooperators: r.cooperators,
-        content: r.content,
-        deadline: r.deadline_wording,
-        period: i.period.map(|p| p.to_string()),
-        period_label_vi: i.period.map(|p| p.label_vi()),
-        due_on: i.due,
-        done_on: i.done_on,
-        status,
-        working_days_left,
-    }
 }
 
 /// Tasks, oldest first (a unit's editors: their units' own and shared tasks).
@@ -204,6 +177,12 @@ pub async fn create_directive(
     )
     .await?;
     tx.commit().await?;
+    let touched: Vec<String> = read
+        .iter()
+        .flat_map(|t| std::iter::once(&t.owner).chain(&t.cooperators))
+        .cloned()
+        .collect();
+    super::live::publish_after(&state, &touched).await;
     Ok((
         StatusCode::CREATED,
         Json(DirectiveCreated {
@@ -230,10 +209,10 @@ pub async fn task_done(
     let ApiJson(input) = input?;
     let today = crate::dossiers::today();
     let mut tx = state.db.begin().await?;
-    let (owner, recurring) = store::lock(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
-    p.require(p.is_admin() || p.edits_unit(&owner))?;
-    let period = if recurring {
-        let row = store::list(&state.db, Some(std::slice::from_ref(&owner)))
+    let task = store::lock(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    p.require(p.is_admin() || p.edits_unit(&task.owner))?;
+    let period = if task.recurring {
+        let row = store::list(&state.db, Some(std::slice::from_ref(&task.owner)))
             .await?
             .into_iter()
             .find(|r| r.id == id)
@@ -277,5 +256,8 @@ pub async fn task_done(
     )
     .await?;
     tx.commit().await?;
+    let mut touched = task.cooperators;
+    touched.push(task.owner);
+    super::live::publish_after(&state, &touched).await;
     Ok(StatusCode::NO_CONTENT)
 }

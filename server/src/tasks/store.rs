@@ -236,15 +236,28 @@ pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>,
         .collect()
 }
 
-/// One task's owner and whether it recurs (`None`: no such task). Locks the row.
-pub async fn lock(tx: &mut PgConnection, id: i64) -> Result<Option<(String, bool)>, sqlx::Error> {
+/// A task locked for a report.
+pub struct Locked {
+    pub owner: String,
+    pub recurring: bool,
+    pub cooperators: Vec<String>,
+}
+
+/// Locks one task's row (`None`: no such task).
+pub async fn lock(tx: &mut PgConnection, id: i64) -> Result<Option<Locked>, sqlx::Error> {
     Ok(sqlx::query!(
-        "SELECT owner_unit, every IS NOT NULL AS recurring FROM tasks WHERE id = $1 FOR UPDATE",
+        r#"SELECT owner_unit, every IS NOT NULL AS "recurring!",
+                  ARRAY(SELECT unit_code FROM task_cooperators WHERE task_id = $1) AS "cooperators!"
+           FROM tasks WHERE id = $1 FOR UPDATE"#,
         id
     )
     .fetch_optional(&mut *tx)
     .await?
-    .map(|r| (r.owner_unit, r.recurring.unwrap_or(false))))
+    .map(|r| Locked {
+        owner: r.owner_unit,
+        recurring: r.recurring,
+        cooperators: r.cooperators,
+    }))
 }
 
 /// Records the owner's report that the task (or a recurring task's `period`) is done on `day`;

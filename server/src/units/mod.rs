@@ -259,6 +259,26 @@ pub async fn existing_codes(db: &PgPool, codes: &[&str]) -> Result<Vec<String>, 
 }
 
 /// True when `code` is one of today's provinces.
+/// For a stored topic `{prefix}{unit}` (dossier and task boards): whether it names an active
+/// unit of the kinds that have boards (province, department, commune).
+pub fn unit_topic_exists(prefix: &'static str) -> crate::live::stored::TopicExists {
+    std::sync::Arc::new(move |db: &PgPool, topic: String| {
+        let db = db.clone();
+        Box::pin(async move {
+            let Some(unit) = topic.strip_prefix(prefix) else {
+                return Ok(false);
+            };
+            Ok(sqlx::query_scalar!(
+                "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND active AND kind IN ('province', 'department', 'commune'))",
+                unit
+            )
+            .fetch_one(&db)
+            .await?
+            .unwrap_or(false))
+        })
+    })
+}
+
 pub async fn is_province(db: &PgPool, code: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM units WHERE code = $1 AND kind = 'province')")
         .bind(code)
