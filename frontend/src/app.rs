@@ -13,6 +13,7 @@ use crate::dossiers::{DossierUnitPage, DossierWallPage};
 use crate::live::provide_live;
 use crate::login::{AccountPage, LoginPage, SetupPage};
 use crate::screens::ScreenPage;
+use crate::tasks::TasksPage;
 use crate::wall::{IndicatorPage, WallPage};
 use ioc_protocol::i18n::Msg;
 
@@ -41,6 +42,7 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/assets/wall.css" />
                 <link rel="stylesheet" href="/assets/entry.css" />
                 <link rel="stylesheet" href="/assets/dossiers.css" />
+                <link rel="stylesheet" href="/assets/tasks.css" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -67,7 +69,8 @@ pub fn App() -> impl IntoView {
                 // The dossier wall (issue 11): rendered with the stored boards like the wall.
                 <Route path=path!("/wall/dossiers") view=DossierWallPage ssr=SsrMode::Async />
                 <Route path=path!("/wall/dossiers/:unit") view=DossierUnitPage ssr=SsrMode::Async />
-                // A wall screen's rotation (issue 12); `dossiers` and `indicator` are not screen codes.
+                <Route path=path!("/wall/tasks") view=TasksPage ssr=SsrMode::Async />
+                // A wall screen's rotation (issue 12); `dossiers`, `indicator` and `tasks` are not screen codes.
                 <Route path=path!("/wall/:screen") view=ScreenPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/setup") view=SetupPage />

@@ -30,6 +30,7 @@ pub mod entry;
 pub mod dossiers;
 pub mod login;
 pub mod screens;
+pub mod tasks;
 pub mod wall;
 
 pub mod app;

@@ -8,6 +8,7 @@ use axum::Router;
 use ioc_frontend::app::{shell, App};
 use ioc_frontend::dossiers::{BoardStart, DossierSource};
 use ioc_frontend::screens::{ScreenSource, ScreenStart};
+use ioc_frontend::tasks::TaskSource;
 use ioc_frontend::wall::WallSource;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
@@ -91,6 +92,29 @@ pub fn router(state: AppState) -> Router {
                         tracing::error!(error = %e, "screen");
                         "database error".to_string()
                     })
+                })
+            },
+        )));
+        let t = s.clone();
+        provide_context(TaskSource(Arc::new(
+            move |request: Option<axum::http::request::Parts>| {
+                let s = t.clone();
+                let who = request
+                    .as_ref()
+                    .and_then(|r| r.extensions.get::<Principal>())
+                    .cloned();
+                Box::pin(async move {
+                    // The page guard admits only those who read the whole province.
+                    if !who.is_some_and(|w| w.reads_all_indicators()) {
+                        return Ok(None);
+                    }
+                    crate::tasks::live::province_board(&s)
+                        .await
+                        .map(Some)
+                        .map_err(|e| {
+                            tracing::error!(error = %e, "task board");
+                            "database error".to_string()
+                        })
                 })
             },
         )));

@@ -417,3 +417,40 @@ async fn the_seed_letters_tasks_reach_the_leaders_view_with_todays_owners() {
         .iter()
         .any(|o| o.owner.code == FINANCE && o.overdue > 0));
 }
+
+/// `/wall/tasks` is server-rendered with the province's board (a phone or a kiosk shows it
+/// before the wasm has loaded), in the wall bundle.
+#[tokio::test]
+async fn the_late_tasks_page_is_server_rendered() {
+    let app = spawn_app().await;
+    ioc_server::tasks::demo::import(&app.db, "40")
+        .await
+        .unwrap();
+    let r = app.get_as_reader("/wall/tasks").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Nhiệm vụ chậm, ai chịu trách nhiệm"));
+    assert!(
+        html.contains(r#"data-owner="dept-stc""#),
+        "Finance owns late tasks"
+    );
+    assert!(html.contains("Quá hạn"));
+    assert!(html.contains("/pkg/ioc.js") && !html.contains("ioc-office"));
+    let overdue: usize = html
+        .split(r#"data-counter="overdue" data-value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the overdue counter");
+    assert!(
+        overdue > 100,
+        "{overdue}: every department's and commune's late tasks"
+    );
+    let en = app
+        .get_as_reader("/wall/tasks?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("What is late and who owns it"));
+}

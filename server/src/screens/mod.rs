@@ -23,7 +23,7 @@ use crate::http::ApiError;
 use crate::live::{Snapshot, TopicSource};
 
 /// Codes a screen cannot have: they are pages of their own under `/wall/`.
-const RESERVED: [&str; 2] = ["dossiers", "indicator"];
+const RESERVED: [&str; 3] = ["dossiers", "indicator", "tasks"];
 /// Longest screen name, in characters.
 const NAME_MAX: usize = 100;
 
@@ -193,6 +193,7 @@ mod tests {
             "-x",
             "a b",
             "dossiers",
+            "tasks",
             "indicator",
             &"x".repeat(33),
         ] {

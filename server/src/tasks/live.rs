@@ -47,6 +47,20 @@ async fn board(
     })
 }
 
+/// The province's board now (the wall page's first HTML).
+pub async fn province_board(state: &AppState) -> Result<TaskBoard, sqlx::Error> {
+    let calendar = Calendar::load(&state.db).await?;
+    let province = state.config.province.as_str();
+    board(
+        &state.db,
+        province,
+        province,
+        &calendar,
+        crate::dossiers::today(),
+    )
+    .await
+}
+
 /// Recomputes and publishes the boards of `units` and of the province (unchanged boards are
 /// not published again).
 pub async fn publish(state: &AppState, units: &[String]) -> Result<(), sqlx::Error> {
