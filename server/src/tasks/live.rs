@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use ioc_protocol::{tasks_topic, Payload, TaskBoard, TaskStatus, TASK_BOARD_PER_OWNER};
 use sqlx::PgPool;
 
-use super::store;
 use crate::calendar::Calendar;
 use crate::live::stored;
 use crate::AppState;
@@ -23,11 +22,8 @@ async fn board(
     today: NaiveDate,
 ) -> Result<TaskBoard, sqlx::Error> {
     let only = (unit != province).then(|| vec![unit.to_string()]);
-    let views = store::list(db, only.as_deref())
-        .await?
-        .into_iter()
-        .map(|r| super::view(r, calendar, today));
-    let mut owners = super::by_owner(views.collect());
+    let views = super::views(db, only.as_deref(), calendar, today).await?;
+    let mut owners = super::by_owner(views);
     let count = |s: TaskStatus| -> usize {
         owners
             .iter()

@@ -114,6 +114,20 @@ pub fn status(i: &Instance, calendar: &Calendar, today: NaiveDate) -> (TaskStatu
     (status, left)
 }
 
+/// The tasks owned by or shared with `units` (every task when `None`) as views on `today`.
+pub async fn views(
+    db: &PgPool,
+    units: Option<&[String]>,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Vec<TaskView>, sqlx::Error> {
+    Ok(store::list(db, units)
+        .await?
+        .into_iter()
+        .map(|r| view(r, calendar, today))
+        .collect())
+}
+
 /// A stored task as views show it on `today`.
 pub fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskView {
     let i = instance(

@@ -58,12 +58,8 @@ async fn visible(
         p.require(!own.is_empty())?;
         Some(own)
     };
-    let rows = store::list(&state.db, units.as_deref()).await?;
     let calendar = Calendar::load(&state.db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| super::view(r, &calendar, today))
-        .collect())
+    Ok(super::views(&state.db, units.as_deref(), &calendar, today).await?)
 }
 
 /// Tasks, oldest first (a unit's editors: their units' own and shared tasks).
