@@ -91,6 +91,12 @@ pub struct TaskView {
     pub content: String,
     /// The deadline in the letter's words.
     pub deadline: String,
+    /// An approved extension's wording: the deadline now (the letter's stays above).
+    #[serde(default)]
+    pub extended_deadline: Option<String>,
+    /// An extension request waits for the issuer's decision.
+    #[serde(default)]
+    pub extension_pending: bool,
     /// For a recurring task, the period whose instance is shown (`2026-Q4`); its label.
     pub period: Option<String>,
     pub period_label_vi: Option<String>,
@@ -163,6 +169,31 @@ pub struct TaskInput {
     /// The deadline as the letter words it: "trước ngày 20/10/2026", "trong quý I/2027",
     /// "định kỳ trước ngày 20 tháng cuối quý".
     pub deadline: String,
+}
+
+/// The owner asks for a later deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtensionRequest {
+    /// The new deadline, worded like a letter's: "chậm nhất ngày 30/6/2027".
+    pub deadline: String,
+    pub reason: String,
+}
+
+/// The issuer's office decides on an extension request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtensionDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What `POST /api/v1/tasks/{id}/extensions` answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtensionCreated {
+    pub id: i64,
 }
 
 /// What `POST /api/v1/directives` answers.

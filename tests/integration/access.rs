@@ -734,6 +734,18 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::POST,
+            path: "/api/v1/tasks/999999/extensions",
+            body: Some(json!({"deadline": "năm 2030", "reason": "x"})),
+            expect: [401, 403, 403, 404, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
+            path: "/api/v1/task-extensions/999999/decision",
+            body: Some(json!({"approve": true})),
+            expect: [401, 404, 403, 403, 404, 403, 403, 403],
+        },
+        Route {
+            method: Method::POST,
             path: "/api/v1/tasks/999999/done",
             body: Some(json!({})),
             expect: [401, 404, 403, 404, 403, 403, 403, 403],

@@ -453,4 +453,194 @@ async fn the_late_tasks_page_is_server_rendered() {
         .await
         .unwrap();
     assert!(en.contains("What is late and who owns it"));
+    // A pending extension request is said on the task.
+    assert!(!html.contains("đang xin gia hạn"));
+    let finance = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let late = tasks(&app, &finance, "?status=overdue").await;
+    let one_off = late
+        .iter()
+        .find(|t| t.period.is_none() && t.owner.code == FINANCE)
+        .unwrap();
+    let later = format!("chậm nhất ngày {}", dmy(today() + Days::new(30)));
+    let r = finance
+        .post(&app, &format!("/api/v1/tasks/{}/extensions", one_off.id))
+        .json(&json!({"deadline": later, "reason": "Chờ số liệu"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let html = app.get_as_reader("/wall/tasks").await.text().await.unwrap();
+    assert!(html.contains("đang xin gia hạn"));
+}
+
+/// The owner asks for a later deadline with a reason; the Office decides; an approved request's
+/// wording is the deadline now, the letter's is kept.
+#[tokio::test]
+async fn extensions_are_asked_by_the_owner_and_decided_by_the_office() {
+    let app = spawn_app().await;
+    let office = app.sign_in_new("pheduyet", "approver", None).await;
+    let finance = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let clerk = app
+        .sign_in_new("vanphong", "unit_editor", Some(OFFICE))
+        .await;
+    let commune = app
+        .sign_in_new("can.bo", "unit_editor", Some(ANH_SON))
+        .await;
+    let overdue = format!("trước ngày {}", dmy(today() - Days::new(30)));
+    let body = letter(json!([
+        {"owner": FINANCE, "content": "Cung cấp số liệu", "deadline": overdue},
+        {"owner": OFFICE, "content": "Tổng hợp", "deadline": "định kỳ trước ngày 20 tháng cuối quý"}
+    ]));
+    let r = office
+        .post(&app, "/api/v1/directives")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let created: DirectiveCreated = r.json().await.unwrap();
+    let (one_off, recurring) = (created.tasks[0], created.tasks[1]);
+    let ask = |s: &Session, id: i64, deadline: String, reason: &str| {
+        s.post(&app, &format!("/api/v1/tasks/{id}/extensions"))
+            .json(&json!({"deadline": deadline, "reason": reason}))
+            .send()
+    };
+    let later = format!("chậm nhất ngày {}", dmy(today() + Days::new(60)));
+    let code = |r: reqwest::Response| async move {
+        let status = r.status();
+        let e: Value = r.json().await.unwrap_or_default();
+        (
+            status,
+            e["error"]["code"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let refused = [
+        (
+            ask(
+                &finance,
+                one_off,
+                format!("trước ngày {}", dmy(today() - Days::new(40))),
+                "x",
+            )
+            .await,
+            "not_later",
+        ),
+        (
+            ask(
+                &finance,
+                one_off,
+                "định kỳ trước ngày 20 tháng cuối quý".into(),
+                "x",
+            )
+            .await,
+            "invalid_deadline",
+        ),
+        (
+            ask(&finance, one_off, "khi có hướng dẫn".into(), "x").await,
+            "invalid_deadline",
+        ),
+        (
+            ask(&finance, one_off, later.clone(), " ").await,
+            "missing_field",
+        ),
+        (
+            ask(&clerk, recurring, later.clone(), "x").await,
+            "not_extendable",
+        ),
+    ];
+    for (r, want) in refused {
+        assert_eq!(
+            code(r.unwrap()).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, want.to_string())
+        );
+    }
+    let r = ask(&commune, one_off, later.clone(), "x").await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "not the owner");
+    let r = ask(&finance, 999_999, later.clone(), "x").await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let r = ask(
+        &finance,
+        one_off,
+        later.clone(),
+        "Chờ số liệu của Cục Thống kê",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let request: Value = r.json().await.unwrap();
+    let request = request["id"].as_i64().unwrap();
+    let r = ask(&finance, one_off, later.clone(), "lần nữa")
+        .await
+        .unwrap();
+    assert_eq!(
+        code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "extension_pending".into())
+    );
+    let t = &tasks(&app, &finance, "").await[0];
+    assert!(t.extension_pending);
+    assert_eq!(
+        t.status,
+        TaskStatus::Overdue,
+        "still overdue until the Office decides"
+    );
+
+    let decide = |s: &Session, id: i64, approve: bool| {
+        s.post(&app, &format!("/api/v1/task-extensions/{id}/decision"))
+            .json(&json!({"approve": approve, "note": "Đồng ý"}))
+            .send()
+    };
+    assert_eq!(
+        decide(&finance, request, true).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        decide(&office, 999_999, true).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        decide(&office, request, true).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let r = decide(&office, request, false).await.unwrap();
+    assert_eq!(
+        code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "already_decided".into())
+    );
+    let t = &tasks(&app, &finance, "").await[0];
+    assert_eq!(t.deadline, overdue, "the letter's wording is kept");
+    assert_eq!(t.extended_deadline.as_deref(), Some(later.as_str()));
+    assert!(!t.extension_pending);
+    assert_eq!(t.status, TaskStatus::OnTrack);
+    assert!(t.due_on.is_some_and(|d| d >= today() + Days::new(60)));
+    // A refused request leaves the deadline; a new request may follow.
+    let r = ask(
+        &finance,
+        one_off,
+        format!("chậm nhất ngày {}", dmy(today() + Days::new(90))),
+        "y",
+    )
+    .await
+    .unwrap();
+    let second: Value = r.json().await.unwrap();
+    assert_eq!(
+        decide(&office, second["id"].as_i64().unwrap(), false)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let t = &tasks(&app, &finance, "").await[0];
+    assert_eq!(t.extended_deadline.as_deref(), Some(later.as_str()));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'task.extension%'"
+        )
+        .await,
+        4
+    );
 }

@@ -226,6 +226,8 @@ fn TaskItem(t: TaskView) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let period = t.period_label_vi.clone();
+    let extended = t.extended_deadline.clone();
+    let pending = t.extension_pending;
     let as_written = (!t.owner_as_written.is_empty() && t.owner_as_written != t.owner.name_vi)
         .then(|| t.owner_as_written.clone());
     let due = {
@@ -239,6 +241,8 @@ fn TaskItem(t: TaskView) -> impl IntoView {
             <p class="task-source">
                 <span>{letter}</span>
                 <q class="task-wording">{t.deadline.clone()}</q>
+                {extended.map(|w| view! { <span class="task-extended">{move || TaskMsg::Extended.get(lang.get())}" "<q>{w.clone()}</q></span> })}
+                {pending.then(|| view! { <span class="task-pending">{move || TaskMsg::ExtensionPending.get(lang.get())}</span> })}
                 {as_written.map(|w| view! { <span class="task-as-written">{move || TaskMsg::AsWritten.get(lang.get())}": "{w.clone()}</span> })}
             </p>
         </li>
@@ -271,6 +275,8 @@ mod tests {
             cooperators: Vec::new(),
             content: "Cung cấp số liệu".into(),
             deadline: "trước ngày 20/10/2020".into(),
+            extended_deadline: None,
+            extension_pending: false,
             period: None,
             period_label_vi: None,
             due_on: "2020-10-19".parse().ok(),

@@ -14,6 +14,8 @@ texts! {
         DaysLeft => "Còn {n} ngày làm việc", "{n} working days left";
         Due => "hạn", "due";
         AsWritten => "văn bản giao", "the letter names";
+        Extended => "đã gia hạn", "extended";
+        ExtensionPending => "đang xin gia hạn", "extension requested";
         Nothing => "Không có nhiệm vụ quá hạn hay sắp đến hạn", "No task is overdue or due soon";
         More => "và {n} nhiệm vụ khác", "and {n} more";
     }

@@ -130,8 +130,13 @@ pub async fn views(
 
 /// A stored task as views show it on `today`.
 pub fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskView {
+    // An approved extension is the deadline now.
+    let deadline = match &r.extended {
+        Some((_, day)) => Deadline::Once(*day),
+        None => r.deadline,
+    };
     let i = instance(
-        &r.deadline,
+        &deadline,
         r.starts_on,
         r.done_on,
         &r.periods_done,
@@ -147,6 +152,8 @@ pub fn view(r: store::TaskRow, calendar: &Calendar, today: NaiveDate) -> TaskVie
         cooperators: r.cooperators,
         content: r.content,
         deadline: r.deadline_wording,
+        extended_deadline: r.extended.map(|(w, _)| w),
+        extension_pending: r.extension_pending,
         period: i.period.map(|p| p.to_string()),
         period_label_vi: i.period.map(|p| p.label_vi()),
         due_on: i.due,
@@ -288,6 +295,65 @@ pub async fn read_directive(
         });
     }
     Ok(read)
+}
+
+/// Checks an extension request against its task: a one-off task not done, a readable wording
+/// naming one day, later than the deadline now, a reason. The new last day (as worded).
+pub fn read_extension(
+    id: i64,
+    task: &store::Locked,
+    input: &ioc_protocol::ExtensionRequest,
+) -> Result<NaiveDate, ApiError> {
+    let (Some(current), false) = (task.due_on, task.recurring || task.done) else {
+        return Err(rejected(
+            "not_extendable",
+            format!("Nhiệm vụ {id} không gia hạn được (định kỳ, thường xuyên hoặc đã hoàn thành)"),
+            format!("Task {id} cannot be extended (recurring, ongoing or done)"),
+        ));
+    };
+    if input.reason.trim().is_empty() || input.reason.chars().count() > MAX_TEXT {
+        return Err(rejected(
+            "missing_field",
+            "Đề nghị gia hạn cần lý do (tối đa 4000 ký tự)".into(),
+            "An extension request needs a reason (at most 4000 characters)".into(),
+        ));
+    }
+    let day = match deadline::parse(&input.deadline) {
+        Ok(Deadline::Once(day)) => day,
+        Ok(_) => {
+            return Err(rejected(
+                "invalid_deadline",
+                format!(
+                    "«{}» không phải một ngày: gia hạn đến một ngày cụ thể",
+                    input.deadline.trim()
+                ),
+                format!(
+                    "«{}» is not one day: an extension runs to a day",
+                    input.deadline.trim()
+                ),
+            ))
+        }
+        Err(e) => {
+            let (vi, en) = e.messages();
+            return Err(rejected("invalid_deadline", vi, en));
+        }
+    };
+    if day <= current {
+        return Err(rejected(
+            "not_later",
+            format!(
+                "Hạn mới {} không sau hạn hiện tại {}",
+                day.format("%d/%m/%Y"),
+                current.format("%d/%m/%Y")
+            ),
+            format!(
+                "The new deadline {} is not after the current one {}",
+                day.format("%d/%m/%Y"),
+                current.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok(day)
 }
 
 /// The period a recurring task's "done" is for: the one asked for (it must be one of the

@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
 use ioc_protocol::{
-    ApiErrorBody, DirectiveCreated, DirectiveInput, OwnerTasks, TaskDoneInput, TaskStatus, TaskView,
+    ApiErrorBody, DirectiveCreated, DirectiveInput, ExtensionCreated, ExtensionDecision,
+    ExtensionRequest, OwnerTasks, TaskDoneInput, TaskStatus, TaskView,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(late_tasks))
         .routes(routes!(create_directive))
         .routes(routes!(task_done))
+        .routes(routes!(request_extension))
+        .routes(routes!(decide_extension))
 }
 
 /// Filters of the task list.
@@ -246,6 +249,105 @@ pub async fn task_done(
             action: "task.done",
             entity: "tasks",
             entity_id: Some(id.to_string()),
+            before: None,
+            after: serde_json::to_value(&input).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let mut touched = task.cooperators;
+    touched.push(task.owner);
+    super::live::publish_after(&state, &touched).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner asks for a later deadline, worded like a letter's, with a reason (the owner's
+/// editors). One request waits at a time; a recurring or ongoing task, or one done, has none.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/extensions", tag = "tasks", request_body = ExtensionRequest,
+    params(("id" = i64, Path, description = "task id")),
+    responses((status = 201, body = ExtensionCreated), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+pub async fn request_extension(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    input: Result<ApiJson<ExtensionRequest>, ApiError>,
+) -> Result<(StatusCode, Json<ExtensionCreated>), ApiError> {
+    p.require(!p.edited_units().is_empty())?;
+    let ApiJson(input) = input?;
+    let mut tx = state.db.begin().await?;
+    let task = store::lock(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    p.require(p.edits_unit(&task.owner))?;
+    let due_on = super::read_extension(id, &task, &input)?;
+    let actor = p.actor();
+    let created = store::request_extension(
+        &mut tx,
+        id,
+        input.deadline.trim(),
+        due_on,
+        input.reason.trim(),
+        &actor.label,
+    )
+    .await?
+    .ok_or_else(|| ApiError::Rejected {
+        code: "extension_pending",
+        vi: format!("Nhiệm vụ {id} đã có một đề nghị gia hạn đang chờ quyết định"),
+        en: format!("Task {id} already has an extension request waiting for a decision"),
+    })?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        Entry {
+            action: "task.extension_request",
+            entity: "tasks",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: serde_json::to_value(&input).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(ExtensionCreated { id: created })))
+}
+
+/// The issuer's office (approvers, administrators) approves or refuses an extension request;
+/// an approval makes the requested deadline the task's.
+#[utoipa::path(post, path = "/api/v1/task-extensions/{id}/decision", tag = "tasks",
+    request_body = ExtensionDecision, params(("id" = i64, Path, description = "request id")),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn decide_extension(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    input: Result<ApiJson<ExtensionDecision>, ApiError>,
+) -> Result<StatusCode, ApiError> {
+    p.require(p.is_admin() || p.is_approver())?;
+    let ApiJson(input) = input?;
+    let mut tx = state.db.begin().await?;
+    let (task_id, decided) = store::lock_extension(&mut tx, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if decided {
+        return Err(ApiError::Rejected {
+            code: "already_decided",
+            vi: format!("Đề nghị gia hạn {id} đã được quyết định"),
+            en: format!("Extension request {id} was decided already"),
+        });
+    }
+    let task = store::lock(&mut tx, task_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let actor = p.actor();
+    store::decide_extension(&mut tx, id, input.approve, input.note.trim(), &actor.label).await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        Entry {
+            action: "task.extension_decision",
+            entity: "tasks",
+            entity_id: Some(task_id.to_string()),
             before: None,
             after: serde_json::to_value(&input).ok(),
         },

@@ -21,6 +21,9 @@ pub struct TaskRow {
     pub content: String,
     pub deadline_wording: String,
     pub deadline: Deadline,
+    /// An approved extension: its wording and the new last day (as worded).
+    pub extended: Option<(String, NaiveDate)>,
+    pub extension_pending: bool,
     pub starts_on: NaiveDate,
     pub done_on: Option<NaiveDate>,
     /// A recurring task's periods reported done, by key (`2026-Q3`).
@@ -177,7 +180,10 @@ pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>,
         r#"SELECT t.id, d.id AS directive_id, d.number, d.issued_on, d.issuer, d.title,
                   t.owner_unit, u.name_vi AS owner_vi, u.name_en AS owner_en,
                   t.owner_as_written, t.content, t.deadline, t.due_on, t.every, t.due_month,
-                  t.due_day, t.due_before, t.starts_on, t.done_on,
+                  t.due_day, t.due_before, t.starts_on, t.done_on, t.extended_wording,
+                  t.extended_to,
+                  EXISTS (SELECT 1 FROM task_extensions x WHERE x.task_id = t.id
+                          AND x.approved IS NULL) AS "extension_pending!",
                   COALESCE((SELECT jsonb_agg(jsonb_build_object('code', c.unit_code,
                                 'name_vi', cu.name_vi, 'name_en', cu.name_en)
                                 ORDER BY cu.sort_order, c.unit_code)
@@ -228,6 +234,8 @@ pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>,
                 content: r.content,
                 deadline_wording: r.deadline,
                 deadline,
+                extended: r.extended_wording.zip(r.extended_to),
+                extension_pending: r.extension_pending,
                 starts_on: r.starts_on,
                 done_on: r.done_on,
                 periods_done,
@@ -236,18 +244,23 @@ pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>,
         .collect()
 }
 
-/// A task locked for a report.
+/// A task locked for a report or an extension.
 pub struct Locked {
     pub owner: String,
     pub recurring: bool,
     pub cooperators: Vec<String>,
+    /// Its last day as worded now (the letter's, or an approved extension's); `None` for a
+    /// recurring or ongoing task.
+    pub due_on: Option<NaiveDate>,
+    pub done: bool,
 }
 
 /// Locks one task's row (`None`: no such task).
 pub async fn lock(tx: &mut PgConnection, id: i64) -> Result<Option<Locked>, sqlx::Error> {
     Ok(sqlx::query!(
         r#"SELECT owner_unit, every IS NOT NULL AS "recurring!",
-                  ARRAY(SELECT unit_code FROM task_cooperators WHERE task_id = $1) AS "cooperators!"
+                  ARRAY(SELECT unit_code FROM task_cooperators WHERE task_id = $1) AS "cooperators!",
+                  COALESCE(extended_to, due_on) AS due_on, done_on IS NOT NULL AS "done!"
            FROM tasks WHERE id = $1 FOR UPDATE"#,
         id
     )
@@ -257,6 +270,8 @@ pub async fn lock(tx: &mut PgConnection, id: i64) -> Result<Option<Locked>, sqlx
         owner: r.owner_unit,
         recurring: r.recurring,
         cooperators: r.cooperators,
+        due_on: r.due_on,
+        done: r.done,
     }))
 }
 
@@ -317,4 +332,73 @@ pub async fn known_units(
     .await?
     .into_iter()
     .collect())
+}
+
+/// Stores an extension request; `None` when one is already waiting for this task.
+pub async fn request_extension(
+    tx: &mut PgConnection,
+    task: i64,
+    wording: &str,
+    due_on: NaiveDate,
+    reason: &str,
+    by: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO task_extensions (task_id, wording, due_on, reason, requested_by)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (task_id) WHERE approved IS NULL DO NOTHING RETURNING id",
+        task,
+        wording,
+        due_on,
+        reason,
+        by
+    )
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// An extension request locked for the decision: its task and whether it was decided already.
+pub async fn lock_extension(
+    tx: &mut PgConnection,
+    id: i64,
+) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT task_id, approved IS NOT NULL AS "decided!" FROM task_extensions
+           WHERE id = $1 FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.task_id, r.decided)))
+}
+
+/// Records the decision; an approval moves the task's deadline to the request's.
+pub async fn decide_extension(
+    tx: &mut PgConnection,
+    id: i64,
+    approve: bool,
+    note: &str,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    let x = sqlx::query!(
+        "UPDATE task_extensions SET approved = $2, note = $3, decided_by = $4, decided_at = now()
+         WHERE id = $1 RETURNING task_id, wording, due_on",
+        id,
+        approve,
+        note,
+        by
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if approve {
+        sqlx::query!(
+            "UPDATE tasks SET extended_wording = $2, extended_to = $3 WHERE id = $1",
+            x.task_id,
+            x.wording,
+            x.due_on
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
