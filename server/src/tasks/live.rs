@@ -6,55 +6,49 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use ioc_protocol::{tasks_topic, Payload, TaskBoard, TaskStatus, TASK_BOARD_PER_OWNER};
+use ioc_protocol::{tasks_topic, Payload, TaskBoard, TaskView, TASK_BOARD_PER_OWNER};
 use sqlx::PgPool;
 
 use crate::calendar::Calendar;
 use crate::live::stored;
 use crate::AppState;
 
-/// The board of `unit` (the province's code: every task) on `today`.
-async fn board(
-    db: &PgPool,
-    province: &str,
-    unit: &str,
-    calendar: &Calendar,
-    today: NaiveDate,
-) -> Result<TaskBoard, sqlx::Error> {
-    let only = (unit != province).then(|| vec![unit.to_string()]);
-    let views = super::views(db, only.as_deref(), calendar, today).await?;
-    let mut owners = super::by_owner(views);
-    let count = |s: TaskStatus| -> usize {
-        owners
-            .iter()
-            .map(|o| o.tasks.iter().filter(|t| t.status == s).count())
-            .sum()
-    };
-    let (overdue, due_soon) = (count(TaskStatus::Overdue), count(TaskStatus::DueSoon));
+/// The board of `unit` (the province's code: every task) from the views of every task.
+fn board(views: &[TaskView], province: &str, unit: &str, today: NaiveDate) -> TaskBoard {
+    let concerned = views
+        .iter()
+        .filter(|t| {
+            unit == province || t.owner.code == unit || t.cooperators.iter().any(|c| c.code == unit)
+        })
+        .cloned()
+        .collect();
+    let mut owners = super::by_owner(concerned);
+    let overdue = owners.iter().map(|o| o.overdue).sum();
+    let due_soon = owners.iter().map(|o| o.due_soon).sum();
     for o in &mut owners {
         o.tasks.truncate(TASK_BOARD_PER_OWNER);
     }
-    Ok(TaskBoard {
+    TaskBoard {
         unit: unit.to_string(),
         day: today,
         overdue,
         due_soon,
         owners,
-    })
+    }
+}
+
+/// Every task as viewed today (one read serves every board).
+async fn all_views(db: &PgPool, today: NaiveDate) -> Result<Vec<TaskView>, sqlx::Error> {
+    let calendar = Calendar::load(db).await?;
+    super::views(db, None, &calendar, today).await
 }
 
 /// The province's board now (the wall page's first HTML).
 pub async fn province_board(state: &AppState) -> Result<TaskBoard, sqlx::Error> {
-    let calendar = Calendar::load(&state.db).await?;
+    let today = crate::dossiers::today();
+    let views = all_views(&state.db, today).await?;
     let province = state.config.province.as_str();
-    board(
-        &state.db,
-        province,
-        province,
-        &calendar,
-        crate::dossiers::today(),
-    )
-    .await
+    Ok(board(&views, province, province, today))
 }
 
 /// Recomputes and publishes the boards of `units` and of the province (unchanged boards are
@@ -62,15 +56,15 @@ pub async fn province_board(state: &AppState) -> Result<TaskBoard, sqlx::Error> 
 pub async fn publish(state: &AppState, units: &[String]) -> Result<(), sqlx::Error> {
     let province = state.config.province.as_str();
     let today = crate::dossiers::today();
-    let calendar = Calendar::load(&state.db).await?;
+    let views = all_views(&state.db, today).await?;
     let mut all: Vec<&str> = units.iter().map(String::as_str).collect();
     all.push(province);
     all.sort_unstable();
     all.dedup();
-    let mut boards = Vec::with_capacity(all.len());
-    for unit in all {
-        boards.push(board(&state.db, province, unit, &calendar, today).await?);
-    }
+    let boards: Vec<TaskBoard> = all
+        .into_iter()
+        .map(|unit| board(&views, province, unit, today))
+        .collect();
     let mut tx = state.db.begin().await?;
     let mut publications = Vec::new();
     for b in boards {
