@@ -37,6 +37,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_extension))
 }
 
+/// The audit entry of a step on a letter or a task: what was sent.
+fn audit_entry(
+    action: &'static str,
+    entity: &'static str,
+    id: i64,
+    input: &impl serde::Serialize,
+) -> Entry<'static> {
+    Entry {
+        action,
+        entity,
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: serde_json::to_value(input).ok(),
+    }
+}
+
 /// Filters of the task list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -166,13 +182,7 @@ pub async fn create_directive(
     audit::record(
         &mut *tx,
         &actor,
-        Entry {
-            action: "directive.create",
-            entity: "directives",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: serde_json::to_value(&input).ok(),
-        },
+        audit_entry("directive.create", "directives", id, &input),
     )
     .await?;
     tx.commit().await?;
@@ -211,11 +221,7 @@ pub async fn task_done(
     let task = store::lock(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
     p.require(p.is_admin() || p.edits_unit(&task.owner))?;
     let period = if task.recurring {
-        let row = store::list(&state.db, Some(std::slice::from_ref(&task.owner)))
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or(ApiError::NotFound)?;
+        let row = store::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
         let calendar = Calendar::load(&state.db).await?;
         Some(super::period_to_report(
             &row,
@@ -245,19 +251,11 @@ pub async fn task_done(
     audit::record(
         &mut *tx,
         &actor,
-        Entry {
-            action: "task.done",
-            entity: "tasks",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: serde_json::to_value(&input).ok(),
-        },
+        audit_entry("task.done", "tasks", id, &input),
     )
     .await?;
     tx.commit().await?;
-    let mut touched = task.cooperators;
-    touched.push(task.owner);
-    super::live::publish_after(&state, &touched).await;
+    super::live::publish_after(&state, &task.units()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -298,13 +296,7 @@ pub async fn request_extension(
     audit::record(
         &mut *tx,
         &actor,
-        Entry {
-            action: "task.extension_request",
-            entity: "tasks",
-            entity_id: Some(id.to_string()),
-            before: None,
-            after: serde_json::to_value(&input).ok(),
-        },
+        audit_entry("task.extension_request", "tasks", id, &input),
     )
     .await?;
     tx.commit().await?;
@@ -344,18 +336,10 @@ pub async fn decide_extension(
     audit::record(
         &mut *tx,
         &actor,
-        Entry {
-            action: "task.extension_decision",
-            entity: "tasks",
-            entity_id: Some(task_id.to_string()),
-            before: None,
-            after: serde_json::to_value(&input).ok(),
-        },
+        audit_entry("task.extension_decision", "tasks", task_id, &input),
     )
     .await?;
     tx.commit().await?;
-    let mut touched = task.cooperators;
-    touched.push(task.owner);
-    super::live::publish_after(&state, &touched).await;
+    super::live::publish_after(&state, &task.units()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -176,6 +176,20 @@ pub async fn seed_imported(db: &PgPool, seed: &str) -> Result<bool, sqlx::Error>
 
 /// The tasks owned by, or shared with, one of `units` (every task when `None`), oldest first.
 pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>, sqlx::Error> {
+    select(db, units, None).await
+}
+
+/// One task (`None`: no such task).
+pub async fn get(db: &PgPool, id: i64) -> Result<Option<TaskRow>, sqlx::Error> {
+    Ok(select(db, None, Some(id)).await?.pop())
+}
+
+/// The tasks of `units` (all when `None`), or only task `id`.
+async fn select(
+    db: &PgPool,
+    units: Option<&[String]>,
+    id: Option<i64>,
+) -> Result<Vec<TaskRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT t.id, d.id AS directive_id, d.number, d.issued_on, d.issuer, d.title,
                   t.owner_unit, u.name_vi AS owner_vi, u.name_en AS owner_en,
@@ -195,11 +209,13 @@ pub async fn list(db: &PgPool, units: Option<&[String]>) -> Result<Vec<TaskRow>,
            FROM tasks t
            JOIN directives d ON d.id = t.directive_id
            JOIN units u ON u.code = t.owner_unit
-           WHERE $1::text[] IS NULL OR t.owner_unit = ANY($1)
-              OR EXISTS (SELECT 1 FROM task_cooperators c
-                         WHERE c.task_id = t.id AND c.unit_code = ANY($1))
+           WHERE ($2::bigint IS NULL OR t.id = $2)
+             AND ($1::text[] IS NULL OR t.owner_unit = ANY($1)
+                  OR EXISTS (SELECT 1 FROM task_cooperators c
+                             WHERE c.task_id = t.id AND c.unit_code = ANY($1)))
            ORDER BY t.id"#,
-        units as Option<&[String]>
+        units as Option<&[String]>,
+        id
     )
     .fetch_all(db)
     .await?;
@@ -253,6 +269,15 @@ pub struct Locked {
     /// recurring or ongoing task.
     pub due_on: Option<NaiveDate>,
     pub done: bool,
+}
+
+impl Locked {
+    /// The units whose boards the task is on: its owner and co-operating units.
+    pub fn units(self) -> Vec<String> {
+        let mut units = self.cooperators;
+        units.push(self.owner);
+        units
+    }
 }
 
 /// Locks one task's row (`None`: no such task).
