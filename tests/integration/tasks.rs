@@ -44,6 +44,18 @@ fn letter(tasks: Value) -> Value {
     })
 }
 
+/// Enters a letter as `office` and takes the answer (201).
+async fn enter(app: &TestApp, office: &Session, letter: &Value) -> DirectiveCreated {
+    let r = office
+        .post(app, "/api/v1/directives")
+        .json(letter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_letters_tasks_are_stored_whole_and_followed_to_their_deadlines() {
     let app = spawn_app().await;
@@ -66,14 +78,7 @@ async fn a_letters_tasks_are_stored_whole_and_followed_to_their_deadlines() {
         {"owner": ANH_SON, "content": "Số hóa hồ sơ", "deadline": later, "cooperators": [FINANCE]},
         {"owner": OFFICE, "content": "Tổng hợp kết quả", "deadline": "định kỳ trước ngày 20 tháng cuối quý"}
     ]));
-    let r = office
-        .post(&app, "/api/v1/directives")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let created: DirectiveCreated = r.json().await.unwrap();
+    let created = enter(&app, &office, &body).await;
     assert_eq!(created.tasks.len(), 4);
 
     // The leader sees every task, each with its status and the deadline in its own words.
@@ -267,14 +272,7 @@ async fn task_boards_are_live() {
         {"owner": FINANCE, "content": "Cung cấp số liệu", "deadline": overdue},
         {"owner": ANH_SON, "content": "Số hóa hồ sơ", "deadline": format!("chậm nhất ngày {}", dmy(today()))}
     ]));
-    let r = office
-        .post(&app, "/api/v1/directives")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let created: DirectiveCreated = r.json().await.unwrap();
+    let created = enter(&app, &office, &body).await;
     let b = board_where(&mut province, |b| b.overdue == 1).await;
     assert_eq!((b.unit.as_str(), b.due_soon, b.day), ("40", 1, today()));
     assert_eq!(
@@ -495,13 +493,7 @@ async fn extensions_are_asked_by_the_owner_and_decided_by_the_office() {
         {"owner": FINANCE, "content": "Cung cấp số liệu", "deadline": overdue},
         {"owner": OFFICE, "content": "Tổng hợp", "deadline": "định kỳ trước ngày 20 tháng cuối quý"}
     ]));
-    let r = office
-        .post(&app, "/api/v1/directives")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let created: DirectiveCreated = r.json().await.unwrap();
+    let created = enter(&app, &office, &body).await;
     let (one_off, recurring) = (created.tasks[0], created.tasks[1]);
     let ask = |s: &Session, id: i64, deadline: String, reason: &str| {
         s.post(&app, &format!("/api/v1/tasks/{id}/extensions"))
