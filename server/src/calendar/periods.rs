@@ -33,6 +33,16 @@ pub enum Frequency {
 }
 
 impl Frequency {
+    /// Periods in a year (the 9-month period: one).
+    pub fn per_year(self) -> u32 {
+        match self {
+            Frequency::Monthly => 12,
+            Frequency::Quarterly => 4,
+            Frequency::HalfYearly => 2,
+            Frequency::NineMonths | Frequency::Yearly => 1,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Frequency::Monthly => "monthly",
@@ -62,17 +72,13 @@ impl Period {
     /// The period numbered `number` of `year`; `None` when it does not exist (month 13,
     /// quarter 5, a year before the calendar's range).
     pub fn new(frequency: Frequency, year: i32, number: u32) -> Option<Period> {
-        let count = match frequency {
-            Frequency::Monthly => 12,
-            Frequency::Quarterly => 4,
-            Frequency::HalfYearly => 2,
-            Frequency::NineMonths | Frequency::Yearly => 1,
-        };
-        ((1..=count).contains(&number) && (1900..=9999).contains(&year)).then_some(Period {
-            year,
-            frequency,
-            number,
-        })
+        ((1..=frequency.per_year()).contains(&number) && (1900..=9999).contains(&year)).then_some(
+            Period {
+                year,
+                frequency,
+                number,
+            },
+        )
     }
 
     /// The month (1–12) the period's window ends in: the month itself, the quarter's or
@@ -127,42 +133,23 @@ impl Period {
 
     /// The period before this one (the 9-month period of the year before).
     pub fn previous(&self) -> Period {
-        match (self.frequency, self.number) {
-            (Frequency::Monthly, 1) => Period {
+        if self.number <= 1 {
+            Period {
                 year: self.year - 1,
-                number: 12,
+                number: self.frequency.per_year(),
                 ..*self
-            },
-            (Frequency::Quarterly, 1) => Period {
-                year: self.year - 1,
-                number: 4,
+            }
+        } else {
+            Period {
+                number: self.number - 1,
                 ..*self
-            },
-            (Frequency::HalfYearly, 1) => Period {
-                year: self.year - 1,
-                number: 2,
-                ..*self
-            },
-            (Frequency::NineMonths | Frequency::Yearly, _) => Period {
-                year: self.year - 1,
-                ..*self
-            },
-            (_, n) => Period {
-                number: n - 1,
-                ..*self
-            },
+            }
         }
     }
 
     /// The period after this one.
     pub fn next(&self) -> Period {
-        let count = match self.frequency {
-            Frequency::Monthly => 12,
-            Frequency::Quarterly => 4,
-            Frequency::HalfYearly => 2,
-            Frequency::NineMonths | Frequency::Yearly => 1,
-        };
-        if self.number >= count {
+        if self.number >= self.frequency.per_year() {
             Period {
                 year: self.year + 1,
                 number: 1,

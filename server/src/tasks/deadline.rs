@@ -187,13 +187,11 @@ pub fn parse(wording: &str) -> Result<Deadline, DeadlineError> {
 
     for c in p.day.captures_iter(&text) {
         let whole = c.get(0).map_or(0..0, |m| m.range());
-        let (d, m, y) = match (c.get(2), c.get(5)) {
-            (Some(d), _) => (d, c.get(3), c.get(4)),
-            (None, Some(d)) => (d, c.get(6), c.get(7)),
-            _ => continue,
-        };
-        let num = |x: Option<regex::Match>| x.and_then(|x| x.as_str().parse::<u32>().ok());
-        let (Some(day), Some(month), Some(year)) = (num(Some(d)), num(m), num(y)) else {
+        // Day, month, year: groups 2–4 (`20/10/2020`) or 5–7 (`20 tháng 10 năm 2020`).
+        let at = if c.get(2).is_some() { 2 } else { 5 };
+        let (Some(day), Some(month), Some(year)) =
+            (num_at(&c, at), num_at(&c, at + 1), num_at(&c, at + 2))
+        else {
             continue;
         };
         if c.get(1).is_none() && !alone(&whole) {

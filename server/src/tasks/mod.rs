@@ -34,6 +34,17 @@ pub struct Instance {
 /// Most periods looked at for a recurring task (monthly since 2019 is under 100).
 const MAX_PERIODS: usize = 600;
 
+/// A recurring task's first period (the one holding `starts_on`) and its current one (holding
+/// `today`). The 9-month period holds no day from 15 September to 14 December: then the next
+/// one for the start and the last one for today.
+fn periods(every: Frequency, starts_on: NaiveDate, today: NaiveDate) -> Option<(Period, Period)> {
+    let first = Period::containing(every, starts_on)
+        .or_else(|| Period::new(every, starts_on.year() + 1, 1))?;
+    let current =
+        Period::containing(every, today).or_else(|| Period::new(every, today.year(), 1))?;
+    Some((first, current))
+}
+
 /// See [`Instance`]. `done` holds a recurring task's periods reported done (by key).
 pub fn instance(
     deadline: &Deadline,
@@ -50,13 +61,7 @@ pub fn instance(
             done_on,
         };
     };
-    // The 9-month period holds no day from 15 September to 14 December: then the next one
-    // (for the start) and the last one (for today).
-    let first = Period::containing(every, starts_on)
-        .or_else(|| Period::new(Frequency::NineMonths, starts_on.year() + 1, 1));
-    let current = Period::containing(every, today)
-        .or_else(|| Period::new(Frequency::NineMonths, today.year(), 1));
-    let (Some(mut p), Some(current)) = (first, current) else {
+    let Some((mut p, current)) = periods(every, starts_on, today) else {
         return Instance {
             period: None,
             due: None,
@@ -394,11 +399,9 @@ pub fn period_to_report(
         )
     };
     let period: Period = asked.parse().map_err(|_| refused())?;
-    let first = Period::containing(every, row.starts_on);
-    let current = Period::containing(every, today).or_else(|| Period::new(every, today.year(), 1));
     let in_range = period.frequency == every
-        && first.is_none_or(|f| period >= f)
-        && current.is_some_and(|c| period <= c);
+        && periods(every, row.starts_on, today)
+            .is_some_and(|(first, current)| first <= period && period <= current);
     if in_range {
         Ok(period)
     } else {
