@@ -128,3 +128,76 @@ impl CalendarWarning {
         }
     }
 }
+
+/// How often a regime reports (and how a recurring task recurs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    /// The provincial 9-month report (15 December → 14 September).
+    NineMonths,
+    Yearly,
+}
+
+impl Frequency {
+    /// Periods in a year (the 9-month period: one).
+    pub fn per_year(self) -> u32 {
+        match self {
+            Frequency::Monthly => 12,
+            Frequency::Quarterly => 4,
+            Frequency::HalfYearly => 2,
+            Frequency::NineMonths | Frequency::Yearly => 1,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::HalfYearly => "half_yearly",
+            Frequency::NineMonths => "nine_months",
+            Frequency::Yearly => "yearly",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Frequency> {
+        Frequency::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    pub const ALL: [Frequency; 5] = [
+        Frequency::Monthly,
+        Frequency::Quarterly,
+        Frequency::HalfYearly,
+        Frequency::NineMonths,
+        Frequency::Yearly,
+    ];
+}
+
+/// Which month a "day N" deadline falls in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineMonth {
+    /// The period's last month ("trước ngày 20 tháng cuối quý").
+    LastOfPeriod,
+    /// The month after it ("chậm nhất ngày 02 của tháng sau tháng báo cáo").
+    AfterPeriod,
+}
+
+impl DeadlineMonth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineMonth::LastOfPeriod => "last_of_period",
+            DeadlineMonth::AfterPeriod => "after_period",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeadlineMonth> {
+        [DeadlineMonth::LastOfPeriod, DeadlineMonth::AfterPeriod]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}

@@ -10,8 +10,8 @@ use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
 use crate::{
-    Aggregation, DayBound, DayKind, DeliveryStatus, FigureKind, OnlineLevel, ProcedureLevel, Role,
-    SubmissionStatus, TokenKind, ValueKind,
+    Aggregation, DayBound, DayKind, DeadlineMonth, DeliveryStatus, FigureKind, Frequency,
+    OnlineLevel, ProcedureLevel, Role, SubmissionStatus, TokenKind, ValueKind,
 };
 
 /// Implements `Type`, `Decode` and `Encode` for an enum spelled in the database by its
@@ -48,8 +48,10 @@ text_enum!(
     Aggregation,
     DayBound,
     DayKind,
+    DeadlineMonth,
     DeliveryStatus,
     FigureKind,
+    Frequency,
     OnlineLevel,
     ProcedureLevel,
     Role,

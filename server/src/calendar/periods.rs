@@ -16,43 +16,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+pub use ioc_protocol::{DeadlineMonth, Frequency};
 
 use super::{Calendar, Counting, MonthDeadline};
-
-/// How often a regime reports (and how a recurring task recurs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Frequency {
-    Monthly,
-    Quarterly,
-    HalfYearly,
-    /// The provincial 9-month report (15 December → 14 September).
-    NineMonths,
-    Yearly,
-}
-
-impl Frequency {
-    /// Periods in a year (the 9-month period: one).
-    pub fn per_year(self) -> u32 {
-        match self {
-            Frequency::Monthly => 12,
-            Frequency::Quarterly => 4,
-            Frequency::HalfYearly => 2,
-            Frequency::NineMonths | Frequency::Yearly => 1,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Frequency::Monthly => "monthly",
-            Frequency::Quarterly => "quarterly",
-            Frequency::HalfYearly => "half_yearly",
-            Frequency::NineMonths => "nine_months",
-            Frequency::Yearly => "yearly",
-        }
-    }
-}
 
 /// One reporting period: its frequency, year, and number within the year (month 1–12, quarter
 /// 1–4, half 1–2; 1 for the year and the 9 months).
@@ -93,8 +59,8 @@ impl Period {
         }
     }
 
-    /// The month its window starts in, as (year, month): the 15th of the month before its first.
-    fn first_month(&self) -> (i32, u32) {
+    /// The first month the period is named for (January for a year, April for Q2).
+    fn named_first_month(&self) -> u32 {
         let months = match self.frequency {
             Frequency::Monthly => 1,
             Frequency::Quarterly => 3,
@@ -102,7 +68,18 @@ impl Period {
             Frequency::NineMonths => 9,
             Frequency::Yearly => 12,
         };
-        month_before(self.year, self.last_month() + 1 - months)
+        self.last_month() + 1 - months
+    }
+
+    /// The month its window starts in, as (year, month): the 15th of the month before its first.
+    fn first_month(&self) -> (i32, u32) {
+        month_before(self.year, self.named_first_month())
+    }
+
+    /// The first day of the months it is named for (1 April 2026 for 2026-Q2): how a
+    /// submission row keys its period.
+    pub fn first_day(&self) -> NaiveDate {
+        day(self.year, self.named_first_month(), 1)
     }
 
     /// The data cut-off window, both days included (Decree 09, art. 12).
@@ -246,16 +223,6 @@ impl FromStr for Period {
         };
         Period::new(frequency, year, n).ok_or_else(bad)
     }
-}
-
-/// Which month a "day N" deadline falls in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineMonth {
-    /// The period's last month ("trước ngày 20 tháng cuối quý").
-    LastOfPeriod,
-    /// The month after it ("chậm nhất ngày 02 của tháng sau tháng báo cáo").
-    AfterPeriod,
 }
 
 /// When a period's report (or a recurring task's instance) is due.

@@ -119,6 +119,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::dossiers::routes::router())
         .merge(crate::screens::routes::router())
         .merge(crate::tasks::routes::router())
+        .merge(crate::regimes::routes::router())
         .merge(crate::dossiers::catalogue::routes::router())
 }
 

@@ -19,7 +19,9 @@ mod store;
 use ioc_protocol::{Publication, SubmissionStatus};
 use sqlx::PgConnection;
 
-pub use store::{approve, delivered, edited, load, lock, return_to_unit, submit, Key, Submission};
+pub use store::{
+    approve, delivered, edited, load, lock, return_to_unit, submit, Form, Key, Submission,
+};
 
 use crate::audit::{self, Actor, Entry};
 use crate::http::ApiError;

@@ -1,18 +1,37 @@
-//! The `submissions` table: one row per group (an indicator group today) × unit × period, with
-//! its state, revision and who moved it. Every step locks the row first ([`lock`]); the domain
+//! The `submissions` table: one row per form (an indicator group or a reporting regime) × unit ×
+//! period, with its state, revision and who moved it. Every step locks the row first ([`lock`]); the domain
 //! asks the transition table ([`super::step`]), writes its content and consequences, then applies
 //! the state change here — all in its own transaction.
 
-use chrono::{DateTime, Utc};
-use ioc_protocol::{Period, SubmissionStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use ioc_protocol::SubmissionStatus;
 use sqlx::PgConnection;
 
-/// Which submission: the group (whose rule gives the deadlines), the unit and the period.
+/// What a submission answers: an indicator group's monthly report or a reporting regime's.
+#[derive(Clone, Copy, Debug)]
+pub enum Form<'a> {
+    Indicators(&'a str),
+    Regime(i64),
+}
+
+impl Form<'_> {
+    /// The table's generated `form` column: the group's code, or `regime:<id>` (a group code
+    /// cannot hold a colon).
+    fn key(&self) -> String {
+        match self {
+            Form::Indicators(group) => (*group).to_string(),
+            Form::Regime(id) => format!("regime:{id}"),
+        }
+    }
+}
+
+/// Which submission: the form, the unit and the period (its first day: the month of an
+/// indicator report, the first month of a regime's period).
 #[derive(Clone, Copy, Debug)]
 pub struct Key<'a> {
-    pub group: &'a str,
+    pub form: Form<'a>,
     pub unit: &'a str,
-    pub period: Period,
+    pub period: NaiveDate,
 }
 
 /// A submission's row with the names of who submitted and decided it.
@@ -21,6 +40,8 @@ pub struct Submission {
     pub status: SubmissionStatus,
     pub revision: i32,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When it was first handed in (lateness counts from here).
+    pub first_submitted_at: Option<DateTime<Utc>>,
     pub submitted_by: Option<i64>,
     pub submitted_by_name: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -39,33 +60,33 @@ pub async fn load(
     if lock {
         sqlx::query_as!(
             Submission,
-            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
+            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.first_submitted_at, s.submitted_by,
                     su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
                     s.return_comment, s.sent_at
                FROM submissions s
                LEFT JOIN users su ON su.id = s.submitted_by
                LEFT JOIN users du ON du.id = s.decided_by
-               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3
+               WHERE s.form = $1 AND s.unit_code = $2 AND s.period = $3
                FOR UPDATE OF s"#,
-            key.group,
+            key.form.key(),
             key.unit,
-            key.period.first_day()
+            key.period
         )
         .fetch_optional(db)
         .await
     } else {
         sqlx::query_as!(
             Submission,
-            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.submitted_by,
+            r#"SELECT s.id, s.status AS "status: SubmissionStatus", s.revision, s.submitted_at, s.first_submitted_at, s.submitted_by,
                     su.username AS "submitted_by_name?", s.decided_at, du.username AS "decided_by_name?",
                     s.return_comment, s.sent_at
                FROM submissions s
                LEFT JOIN users su ON su.id = s.submitted_by
                LEFT JOIN users du ON du.id = s.decided_by
-               WHERE s.group_code = $1 AND s.unit_code = $2 AND s.period = $3"#,
-            key.group,
+               WHERE s.form = $1 AND s.unit_code = $2 AND s.period = $3"#,
+            key.form.key(),
             key.unit,
-            key.period.first_day()
+            key.period
         )
         .fetch_optional(db)
         .await
@@ -75,10 +96,18 @@ pub async fn load(
 /// Creates the submission's row if needed and locks it (the first step of every transition).
 pub async fn lock(tx: &mut PgConnection, key: &Key<'_>) -> Result<Submission, sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO submissions (group_code, unit_code, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        key.group,
+        "INSERT INTO submissions (group_code, regime_id, unit_code, period) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+        match key.form {
+            Form::Indicators(group) => Some(group),
+            Form::Regime(_) => None,
+        },
+        match key.form {
+            Form::Regime(id) => Some(id),
+            Form::Indicators(_) => None,
+        },
         key.unit,
-        key.period.first_day()
+        key.period
     )
     .execute(&mut *tx)
     .await?;
@@ -95,7 +124,7 @@ pub async fn submit(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE submissions SET status = 'submitted', revision = revision + 1, submitted_at = now(),
-                submitted_by = $2, return_comment = NULL, updated_at = now()
+                first_submitted_at = coalesce(first_submitted_at, now()), submitted_by = $2, return_comment = NULL, updated_at = now()
          WHERE id = $1",
         sub.id,
         user

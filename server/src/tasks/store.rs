@@ -57,21 +57,15 @@ fn columns(d: &Deadline) -> (Option<NaiveDate>, Recurrence) {
     match d {
         Deadline::Ongoing => (None, (None, None, None, None)),
         Deadline::Once(day) => (Some(*day), (None, None, None, None)),
-        Deadline::Recurring { every, month, rule } => {
-            let month = match month {
-                DeadlineMonth::LastOfPeriod => "last_of_period",
-                DeadlineMonth::AfterPeriod => "after_period",
-            };
+        Deadline::Recurring { every, month, rule } => (
+            None,
             (
-                None,
-                (
-                    Some(every.as_str().to_string()),
-                    Some(month.to_string()),
-                    i16::try_from(rule.day).ok(),
-                    Some(rule.bound == Bound::Before),
-                ),
-            )
-        }
+                Some(every.as_str().to_string()),
+                Some(month.as_str().to_string()),
+                i16::try_from(rule.day).ok(),
+                Some(rule.bound == Bound::Before),
+            ),
+        ),
     }
 }
 
@@ -87,19 +81,10 @@ fn deadline_of(id: i64, due_on: Option<NaiveDate>, r: Recurrence) -> Result<Dead
     let (Some(every), Some(month), Some(day), Some(before)) = r else {
         return Ok(Deadline::Ongoing);
     };
-    let every = match every.as_str() {
-        "monthly" => Frequency::Monthly,
-        "quarterly" => Frequency::Quarterly,
-        "half_yearly" => Frequency::HalfYearly,
-        "nine_months" => Frequency::NineMonths,
-        "yearly" => Frequency::Yearly,
-        other => return Err(decode(format!("task {id}: frequency {other:?}"))),
-    };
-    let month = match month.as_str() {
-        "last_of_period" => DeadlineMonth::LastOfPeriod,
-        "after_period" => DeadlineMonth::AfterPeriod,
-        other => return Err(decode(format!("task {id}: month {other:?}"))),
-    };
+    let every = Frequency::parse(&every)
+        .ok_or_else(|| decode(format!("task {id}: frequency {every:?}")))?;
+    let month = DeadlineMonth::parse(&month)
+        .ok_or_else(|| decode(format!("task {id}: month {month:?}")))?;
     Ok(Deadline::Recurring {
         every,
         month,

@@ -32,7 +32,7 @@ use super::catalogue::{self, Indicator};
 use super::deadlines::{self, Rule};
 use crate::audit::{Actor, Entry};
 use crate::http::ApiError;
-use crate::lifecycle::{self, Action, Key};
+use crate::lifecycle::{self, Action, Form, Key};
 use crate::units::{self, UnitKind};
 
 /// Where an entry came from (`indicator_entries.source`).
@@ -82,9 +82,9 @@ impl Report {
     /// The report's row in the shared lifecycle.
     pub fn key(&self) -> Key<'_> {
         Key {
-            group: &self.rule.code,
+            form: Form::Indicators(&self.rule.code),
             unit: &self.unit.code,
-            period: self.period,
+            period: self.period.first_day(),
         }
     }
 }
