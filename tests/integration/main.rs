@@ -21,6 +21,7 @@ mod ops;
 mod pages;
 mod points;
 mod procedures;
+mod regimes;
 mod reports;
 mod screens;
 mod storage;
