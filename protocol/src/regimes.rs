@@ -224,7 +224,7 @@ pub struct RegimeSummary {
 }
 
 /// A unit's record over a year: periods due, handed in on time, late, missing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UnitRecord {
     pub unit: String,

@@ -132,6 +132,38 @@ pub struct TaskBoard {
     pub overdue: usize,
     pub due_soon: usize,
     pub owners: Vec<OwnerTasks>,
+    /// Periodic reports past their deadline and not handed in, by unit (the most first); each
+    /// unit lists its [`TASK_BOARD_PER_OWNER`] latest.
+    #[serde(default)]
+    pub late_reports: Vec<UnitLateReports>,
+    /// How many reports that is in all.
+    #[serde(default)]
+    pub reports_overdue: usize,
+    /// The units' records over the year (the worst first; a unit's board: its own).
+    #[serde(default)]
+    pub records: Vec<crate::UnitRecord>,
+}
+
+/// A report of a regime past its deadline and not handed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LateReport {
+    pub regime_id: i64,
+    pub regime: String,
+    pub period: String,
+    pub period_label_vi: String,
+    pub period_label_en: String,
+    pub deadline: NaiveDate,
+}
+
+/// One unit's late reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnitLateReports {
+    pub unit: TaskUnit,
+    pub count: usize,
+    /// The latest deadlines first.
+    pub reports: Vec<LateReport>,
 }
 
 /// Tasks a live board lists per owner.
@@ -202,6 +234,32 @@ pub struct ExtensionCreated {
 pub struct DirectiveCreated {
     pub id: i64,
     pub tasks: Vec<i64>,
+}
+
+/// Where a task stands, reported by its owner or a co-operating unit (evidence files are
+/// uploaded to the update afterwards).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TaskProgressInput {
+    pub note: String,
+    /// How far along, 0–100, when the unit can say.
+    #[serde(default)]
+    pub percent: Option<u8>,
+}
+
+/// One update of a task: progress or done, by which unit, with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TaskUpdateView {
+    pub id: i64,
+    pub period: Option<String>,
+    pub note: String,
+    pub percent: Option<u8>,
+    pub done: bool,
+    pub unit: Option<String>,
+    pub author: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub evidence: Vec<crate::DocumentMeta>,
 }
 
 /// The owner reports a task (or a recurring task's period) done.

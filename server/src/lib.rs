@@ -277,6 +277,11 @@ async fn serve(
             Ok(n) => tracing::info!(tasks = n, "demo: the seed letters' tasks imported"),
             Err(e) => tracing::warn!(error = %e, "demo: the seed letters' tasks not imported"),
         }
+        match regimes::demo::import(&state.db, &state.config.province).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(regimes = n, "demo: reporting regimes set up"),
+            Err(e) => tracing::warn!(error = %e, "demo: reporting regimes not set up"),
+        }
     }
     background.spawn(indicators::run_reminders(state.clone()));
     background.spawn(indicators::run_province_board(state.clone()));

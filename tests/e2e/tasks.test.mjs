@@ -33,7 +33,7 @@ for (const size of [
     assert.equal(await page.locator('h1').textContent(), 'Nhiệm vụ chậm, ai chịu trách nhiệm');
     const overdue = await counter(page, 'overdue');
     assert.ok(overdue > 100, `overdue: ${overdue}`);
-    assert.equal(await counter(page, 'owners'), await page.locator('.task-owner').count());
+    assert.equal(await counter(page, 'owners'), await page.locator('.task-owner[data-owner]').count());
     // The Department of Finance owns the 2020 letter's tasks of the old Planning Department.
     const finance = page.locator('.task-owner[data-owner="dept-stc"]');
     assert.equal(await finance.locator('.task-owner-name').textContent(), 'Sở Tài chính');
@@ -45,8 +45,19 @@ for (const size of [
     // Legible from 3 m on the wall: the task text at least 1.5 % of the screen's height.
     const px = await page.locator('.task-content').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     if (!size.mobile) assert.ok(px >= size.height * 0.015, `task text ${px}px`);
-    // The first screen (the whole list is 151 owners long on a phone).
+    // The demo's regimes: reports past their deadline by unit, and the units' records.
+    const lateReports = await counter(page, 'reports-late');
+    assert.ok(lateReports > 0, `late reports: ${lateReports}`);
+    const lateUnits = page.locator('.report-late [data-late-unit]');
+    assert.ok((await lateUnits.count()) > 0);
+    assert.match(await lateUnits.first().locator('.task-content').first().textContent(), /^Báo cáo /);
+    const records = page.locator('.report-records tbody tr');
+    assert.ok((await records.count()) > 0);
+    const [due, onTime, late, missing] = await records.first().locator('td').allTextContents().then((t) => t.slice(1).map(Number));
+    assert.equal(due, onTime + late + missing, 'a record adds up');
+    // The first screen (the whole list is 151 owners long on a phone), and the records.
     await page.screenshot({ path: join(ARTIFACTS, size.name) });
+    await page.locator('.report-records').screenshot({ path: join(ARTIFACTS, size.name.replace('tasks-', 'tasks-records-')) });
     assert.deepEqual(errors, []);
     await context.close();
   });

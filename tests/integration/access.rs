@@ -837,6 +837,30 @@ fn routes() -> Vec<Route> {
             expect: [401, 404, 403, 404, 404, 403, 403, 403],
         },
         Route {
+            method: Method::POST,
+            path: "/api/v1/tasks/999999/progress",
+            body: Some(json!({"note": "x"})),
+            expect: [401, 403, 403, 404, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/tasks/999999/updates",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::GET,
+            path: "/api/v1/tasks/999999/evidence/1",
+            body: None,
+            expect: [401, 404, 404, 404, 404, 403, 404, 403],
+        },
+        Route {
+            method: Method::PUT,
+            path: "/api/v1/task-updates/999999/evidence",
+            body: None,
+            expect: [401, 403, 403, 404, 403, 403, 403, 403],
+        },
+        Route {
             method: Method::GET,
             path: "/api/v1/screen-presence",
             body: None,

@@ -636,3 +636,118 @@ async fn extensions_are_asked_by_the_owner_and_decided_by_the_office() {
         4
     );
 }
+
+/// Progress with evidence: the owner or a co-operating unit reports where a task stands and
+/// attaches a file (checked by content, kept with its checksum); everyone who sees the task
+/// reads it; other units neither write nor read it.
+#[tokio::test]
+async fn progress_reports_carry_evidence_files() {
+    use ioc_protocol::{DocumentMeta, TaskUpdateView};
+    use sha2::{Digest, Sha256};
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+    let app = spawn_app().await;
+    let office = app.sign_in_new("pheduyet", "approver", None).await;
+    let finance = app
+        .sign_in_new("nhaplieu", "unit_editor", Some(FINANCE))
+        .await;
+    let commune = app
+        .sign_in_new("can.bo", "unit_editor", Some(ANH_SON))
+        .await;
+    let stranger = app
+        .sign_in_new("xa.khac", "unit_editor", Some("17380"))
+        .await;
+    let leader = app.sign_in_new("lanh.dao", "leader", None).await;
+    let created = enter(
+        &app,
+        &office,
+        &letter(
+            json!([{"owner": FINANCE, "cooperators": [ANH_SON], "content": "Số hóa hồ sơ",
+                        "deadline": format!("năm {}", today().year() + 1)}]),
+        ),
+    )
+    .await;
+    let task = created.tasks[0];
+    let progress = |s: &Session, body: Value| {
+        s.post(&app, &format!("/api/v1/tasks/{task}/progress"))
+            .json(&body)
+            .send()
+    };
+
+    let r = progress(&stranger, json!({"note": "x"})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    for bad in [json!({"note": "  "}), json!({"note": "x", "percent": 120})] {
+        let r = progress(&commune, bad).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = progress(
+        &commune,
+        json!({"note": "Đã số hóa 40% hồ sơ tồn", "percent": 40}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let update: TaskUpdateView = r.json().await.unwrap();
+    assert_eq!(
+        (update.unit.as_deref(), update.percent, update.done),
+        (Some(ANH_SON), Some(40), false)
+    );
+
+    let evidence = |s: &Session, name: &str, bytes: &[u8]| {
+        s.put(
+            &app,
+            &format!("/api/v1/task-updates/{}/evidence?name={name}", update.id),
+        )
+        .body(bytes.to_vec())
+        .send()
+    };
+    // Only the unit that reported attaches to its report; only real documents.
+    let r = evidence(&finance, "x.pdf", PDF).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = evidence(&commune, "script.pdf", b"#!/bin/sh\nrm -rf /\n")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = evidence(&commune, "bien-ban.pdf", PDF).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: DocumentMeta = r.json().await.unwrap();
+    let sha: String = Sha256::digest(PDF)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(doc.sha256, sha);
+
+    let r = leader
+        .get(&app, &format!("/api/v1/tasks/{task}/updates"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let updates: Vec<TaskUpdateView> = r.json().await.unwrap();
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].evidence, vec![doc.clone()]);
+    let r = finance
+        .get(&app, &format!("/api/v1/tasks/{task}/evidence/{}", doc.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-checksum-sha256"], sha.as_str());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let r = stranger
+        .get(&app, &format!("/api/v1/tasks/{task}/updates"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A document id that is not this task's evidence is not served through it.
+    let r = leader
+        .get(
+            &app,
+            &format!("/api/v1/tasks/{task}/evidence/{}", doc.id + 1000),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

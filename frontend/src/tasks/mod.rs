@@ -13,6 +13,7 @@ use crate::live::{use_live, ConnBadge, TopicState};
 use ioc_protocol::i18n::{Lang, Msg};
 use ioc_protocol::{
     tasks_topic, OwnerTasks, Payload, Publication, TaskBoard, TaskStatus, TaskView,
+    UnitLateReports, UnitRecord,
 };
 use text::TaskMsg;
 
@@ -101,10 +102,14 @@ fn TasksWall(start: TaskBoard) -> impl IntoView {
         .until_cleanup();
     let status = use_live().status();
     let owners = Memo::new(move |_| board.with(|b| b.owners.clone()));
+    let late = Memo::new(move |_| board.with(|b| b.late_reports.clone()));
+    let records = Memo::new(move |_| board.with(|b| b.records.clone()));
     view! {
         <main class="wall tasks-wall" data-live=move || status.get().attr()>
             <TaskHead board status />
             <OwnerList owners />
+            <LateReports late />
+            <Records records />
         </main>
     }
     .into_any()
@@ -136,6 +141,7 @@ fn TaskHead(
                 {counter("overdue", |b| b.overdue, TaskMsg::Overdue)}
                 {counter("due-soon", |b| b.due_soon, TaskMsg::DueSoon)}
                 {counter("owners", |b| b.owners.len(), TaskMsg::Owners)}
+                {counter("reports-late", |b| b.reports_overdue, TaskMsg::ReportsLate)}
             </div>
             <div class="wall-meta">
                 <time class="task-day">{move || board.with(|b| b.day.format("%d/%m/%Y").to_string())}</time>
@@ -191,6 +197,102 @@ fn OwnerCard(o: OwnerTasks) -> impl IntoView {
             </ol>
             {(more > 0).then(|| view! { <p class="task-more">{move || TaskMsg::More.get(lang.get()).replace("{n}", &more.to_string())}</p> })}
         </article>
+    }
+    .into_any()
+}
+
+/// Reports past their deadline, by unit (hidden when none is).
+#[component]
+fn LateReports(late: Memo<Vec<UnitLateReports>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Show when=move || late.with(|l| !l.is_empty())>
+            <section class="report-late">
+                <h2 class="section-title">{move || TaskMsg::ReportsLate.get(lang.get())}</h2>
+                <div class="task-owners">
+                    <For
+                        each=move || late.get()
+                        key=|l| (l.unit.code.clone(), l.count, l.reports.first().map(|r| (r.regime_id, r.period.clone())))
+                        children=move |l| view! { <LateCard l /> }
+                    />
+                </div>
+            </section>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn LateCard(l: UnitLateReports) -> impl IntoView {
+    let lang = use_lang();
+    let more = l.count.saturating_sub(l.reports.len());
+    let unit = l.unit.clone();
+    let items = l
+        .reports
+        .iter()
+        .map(|r| {
+            let r = r.clone();
+            let (vi, en) = (r.period_label_vi.clone(), r.period_label_en.clone());
+            view! {
+                <li class="task overdue" data-regime=r.regime_id data-period=r.period.clone()>
+                    <p class="task-due">
+                        <span class="task-period">{move || if lang.get() == Lang::En { en.clone() } else { vi.clone() }}</span>
+                        {move || format!("{} {}", TaskMsg::Due.get(lang.get()), r.deadline.format("%d/%m/%Y"))}
+                    </p>
+                    <p class="task-content">{r.regime.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class="panel task-owner late-unit" data-late-unit=l.unit.code.clone()>
+            <h2>
+                <span class="task-owner-name">{move || if lang.get() == Lang::En { unit.name_en.clone() } else { unit.name_vi.clone() }}</span>
+                <span class="task-owner-counts"><span class="count overdue">{l.count}</span></span>
+            </h2>
+            <ol class="task-list">{items}</ol>
+            {(more > 0).then(|| view! { <p class="task-more">{move || TaskMsg::ReportsMore.get(lang.get()).replace("{n}", &more.to_string())}</p> })}
+        </article>
+    }
+    .into_any()
+}
+
+/// The units' records over the year: due, on time, late, missing (hidden when no report was
+/// due yet).
+#[component]
+fn Records(records: Memo<Vec<UnitRecord>>) -> impl IntoView {
+    let lang = use_lang();
+    let year = move || records.with(|r| r.first().map(|r| r.year.to_string()).unwrap_or_default());
+    view! {
+        <Show when=move || records.with(|r| !r.is_empty())>
+            <section class="panel report-records">
+                <h2 class="section-title">{move || TaskMsg::Records.get(lang.get()).replace("{y}", &year())}</h2>
+                <table>
+                    <thead><tr>
+                        <th>{move || TaskMsg::RecordUnit.get(lang.get())}</th>
+                        <th>{move || TaskMsg::RecordDue.get(lang.get())}</th>
+                        <th>{move || TaskMsg::RecordOnTime.get(lang.get())}</th>
+                        <th>{move || TaskMsg::RecordLate.get(lang.get())}</th>
+                        <th>{move || TaskMsg::RecordMissing.get(lang.get())}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For
+                            each=move || records.get()
+                            key=|r| r.clone()
+                            children=move |r| view! {
+                                <tr data-record=r.unit.clone()>
+                                    <td>{r.unit_name.clone()}</td>
+                                    <td>{r.due}</td>
+                                    <td class="on-time">{r.on_time}</td>
+                                    <td class="late">{r.late}</td>
+                                    <td class="missing">{r.missing}</td>
+                                </tr>
+                            }
+                        />
+                    </tbody>
+                </table>
+            </section>
+        </Show>
     }
     .into_any()
 }

@@ -18,5 +18,13 @@ texts! {
         ExtensionPending => "đang xin gia hạn", "extension requested";
         Nothing => "Không có nhiệm vụ quá hạn hay sắp đến hạn", "No task is overdue or due soon";
         More => "và {n} nhiệm vụ khác", "and {n} more";
+        ReportsLate => "Báo cáo quá hạn chưa gửi", "Reports past their deadline";
+        ReportsMore => "và {n} báo cáo khác", "and {n} more reports";
+        Records => "Kết quả báo cáo năm {y}", "Reporting record {y}";
+        RecordUnit => "Đơn vị", "Unit";
+        RecordDue => "Phải gửi", "Due";
+        RecordOnTime => "Đúng hạn", "On time";
+        RecordLate => "Trễ hạn", "Late";
+        RecordMissing => "Chưa gửi", "Missing";
     }
 }

@@ -8,6 +8,7 @@
 //! to it are written together or not at all, and backups carry both.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use ioc_protocol::DocumentMeta;
@@ -114,6 +115,18 @@ pub fn check(file_name: Option<&str>, bytes: Bytes) -> Result<Upload, ApiError> 
         file_name,
         bytes,
         sha256,
+    })
+}
+
+/// The raw request body of an upload route; a body over the route's limit is a 413 with the
+/// API's error body.
+pub fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|r| {
+        if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::BodyTooLarge
+        } else {
+            ApiError::InvalidBody(r.body_text())
+        }
     })
 }
 

@@ -20,7 +20,8 @@ use ioc_protocol::{Publication, SubmissionStatus};
 use sqlx::PgConnection;
 
 pub use store::{
-    approve, delivered, edited, load, lock, return_to_unit, submit, Form, Key, Submission,
+    approve, delivered, edited, load, lock, return_to_unit, seed_handed_in, submit, Form, Key,
+    Submission,
 };
 
 use crate::audit::{self, Actor, Entry};

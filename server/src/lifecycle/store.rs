@@ -14,7 +14,21 @@ pub enum Form<'a> {
     Regime(i64),
 }
 
-impl Form<'_> {
+impl<'a> Form<'a> {
+    fn group(&self) -> Option<&'a str> {
+        match *self {
+            Form::Indicators(group) => Some(group),
+            Form::Regime(_) => None,
+        }
+    }
+
+    fn regime(&self) -> Option<i64> {
+        match *self {
+            Form::Regime(id) => Some(id),
+            Form::Indicators(_) => None,
+        }
+    }
+
     /// The table's generated `form` column: the group's code, or `regime:<id>` (a group code
     /// cannot hold a colon).
     fn key(&self) -> String {
@@ -98,14 +112,8 @@ pub async fn lock(tx: &mut PgConnection, key: &Key<'_>) -> Result<Submission, sq
     sqlx::query!(
         "INSERT INTO submissions (group_code, regime_id, unit_code, period) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",
-        match key.form {
-            Form::Indicators(group) => Some(group),
-            Form::Regime(_) => None,
-        },
-        match key.form {
-            Form::Regime(id) => Some(id),
-            Form::Indicators(_) => None,
-        },
+        key.form.group(),
+        key.form.regime(),
         key.unit,
         key.period
     )
@@ -114,6 +122,28 @@ pub async fn lock(tx: &mut PgConnection, key: &Key<'_>) -> Result<Submission, sq
     Ok(load(tx, key, true)
         .await?
         .expect("row exists after the insert"))
+}
+
+/// Demo history only: a submission handed in at `at` (revision 1, waiting for a decision)
+/// unless one exists. Real submissions go through [`lock`] and [`submit`].
+pub async fn seed_handed_in(
+    tx: &mut PgConnection,
+    key: &Key<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO submissions (group_code, regime_id, unit_code, period, status, revision, submitted_at,
+                first_submitted_at)
+         VALUES ($1, $2, $3, $4, 'submitted', 1, $5, $5) ON CONFLICT DO NOTHING",
+        key.form.group(),
+        key.form.regime(),
+        key.unit,
+        key.period,
+        at
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Submitted for approval: the next revision, by `user`.

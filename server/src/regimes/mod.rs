@@ -7,6 +7,7 @@
 //! evaluates, days off included — nothing here counts days itself. A thematic or ad hoc report
 //! is asked once: one period (the year of its fixed day).
 
+pub mod demo;
 pub mod export;
 pub mod routes;
 pub mod store;
@@ -16,8 +17,9 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 use ioc_protocol::{
-    FieldValue, FormField, Frequency, RegimeDeadline, RegimeInput, RegimeKind, RegimeSummary,
-    RegimeSummaryRow, RegimeView, SubmissionStatus, UnitRecord,
+    FieldValue, FormField, Frequency, LateReport, RegimeDeadline, RegimeInput, RegimeKind,
+    RegimeSummary, RegimeSummaryRow, RegimeView, SubmissionStatus, TaskUnit, UnitLateReports,
+    UnitRecord,
 };
 use sqlx::PgPool;
 
@@ -128,6 +130,12 @@ impl Regime {
             return Err(refused(
                 &format!("chế độ bắt đầu từ kỳ {}", self.first_period()),
                 &format!("the regime starts at {}", self.first_period()),
+            ));
+        }
+        if self.kind != RegimeKind::Periodic && period != self.first_period() {
+            return Err(refused(
+                "báo cáo chỉ có một kỳ",
+                "the report has one period",
             ));
         }
         if period > self.current_period(calendar, today).next() {
@@ -420,7 +428,14 @@ pub async fn summary(
         let sub = subs.iter().find(|s| &s.unit_code == unit);
         let handed = match sub {
             Some(s) if s.revision > 0 => {
-                submissions::handed_in(&state.db, s.id, s.revision).await?
+                let t = submissions::Target {
+                    regime: r,
+                    unit,
+                    unit_name: String::new(),
+                    period,
+                    deadline,
+                };
+                submissions::handed_in(&state.db, &t).await?
             }
             _ => None,
         };
@@ -434,7 +449,9 @@ pub async fn summary(
         let first = sub.and_then(|s| s.first_submitted_at);
         rows.push(RegimeSummaryRow {
             unit: unit.clone(),
-            unit_name: names.get(unit).cloned().unwrap_or_else(|| unit.clone()),
+            unit_name: names
+                .get(unit)
+                .map_or_else(|| unit.clone(), |u| u.name_vi.clone()),
             status: sub.map_or(SubmissionStatus::Draft, |s| s.status),
             first_submitted_at: first,
             late: submissions::late(first, deadline, today),
@@ -469,13 +486,13 @@ pub async fn summary(
 /// Each unit's record over `year` (the current one by default): the reports whose deadline
 /// fell in the year and has passed, handed in on time, late, or not at all — over every regime
 /// the unit reports in. Units with the most missing and late first.
-pub async fn records(state: &AppState, year: Option<i32>) -> Result<Vec<UnitRecord>, ApiError> {
-    let calendar = Calendar::load(&state.db).await?;
+pub async fn records(db: &PgPool, year: Option<i32>) -> Result<Vec<UnitRecord>, sqlx::Error> {
+    let calendar = Calendar::load(db).await?;
     let today = crate::dossiers::today();
     let year = year.unwrap_or(today.year());
-    let handed = store::handed_in_dates(&state.db).await?;
+    let handed = store::handed_in_dates(db).await?;
     let mut by_unit: std::collections::BTreeMap<String, UnitRecord> = Default::default();
-    for r in store::select(&state.db, None).await? {
+    for r in store::select(db, None).await? {
         for period in r.periods_due(&calendar, today) {
             let deadline = r.deadline(&calendar, &period);
             if deadline.year() != year {
@@ -505,19 +522,78 @@ pub async fn records(state: &AppState, year: Option<i32>) -> Result<Vec<UnitReco
         }
     }
     let codes: Vec<String> = by_unit.keys().cloned().collect();
-    let names = store::unit_names(&state.db, &codes).await?;
+    let names = store::unit_names(db, &codes).await?;
     let mut out: Vec<UnitRecord> = by_unit
         .into_values()
         .map(|mut r| {
             r.unit_name = names
                 .get(&r.unit)
-                .cloned()
-                .unwrap_or_else(|| r.unit.clone());
+                .map_or_else(|| r.unit.clone(), |u| u.name_vi.clone());
             r
         })
         .collect();
     out.sort_by_key(|r| (std::cmp::Reverse(r.missing + r.late), r.unit.clone()));
     Ok(out)
+}
+
+/// Reports count as late on the board for a year after their deadline (older ones stay in the
+/// records and the summaries).
+const LATE_REPORTS_FOR_DAYS: i64 = 366;
+
+/// Every report past its deadline and not handed in, by unit, the units with the most first,
+/// each unit's latest deadlines first.
+pub async fn late_reports(
+    db: &PgPool,
+    today: NaiveDate,
+) -> Result<Vec<UnitLateReports>, sqlx::Error> {
+    let calendar = Calendar::load(db).await?;
+    let handed = store::handed_in_dates(db).await?;
+    let mut by_unit: std::collections::BTreeMap<String, Vec<LateReport>> = Default::default();
+    for r in store::select(db, None).await? {
+        for period in r.periods_due(&calendar, today) {
+            let deadline = r.deadline(&calendar, &period);
+            if (today - deadline).num_days() > LATE_REPORTS_FOR_DAYS {
+                continue;
+            }
+            for unit in &r.reporting_units {
+                let key = (r.id, unit.clone(), period.first_day());
+                if handed.get(&key).copied().flatten().is_none() {
+                    by_unit.entry(unit.clone()).or_default().push(LateReport {
+                        regime_id: r.id,
+                        regime: r.name.clone(),
+                        period: period.to_string(),
+                        period_label_vi: period.label_vi(),
+                        period_label_en: period.label_en(),
+                        deadline,
+                    });
+                }
+            }
+        }
+    }
+    let codes: Vec<String> = by_unit.keys().cloned().collect();
+    let names = store::unit_names(db, &codes).await?;
+    let mut out: Vec<UnitLateReports> = by_unit
+        .into_iter()
+        .map(|(code, mut reports)| {
+            reports.sort_by(|a, b| b.deadline.cmp(&a.deadline).then(a.regime.cmp(&b.regime)));
+            UnitLateReports {
+                unit: names.get(&code).cloned().unwrap_or(TaskUnit {
+                    name_vi: code.clone(),
+                    name_en: code.clone(),
+                    code,
+                }),
+                count: reports.len(),
+                reports,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.code.cmp(&b.unit.code)));
+    Ok(out)
+}
+
+/// The units the regimes concern (they have a board of their own).
+pub async fn units(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    store::regime_units(db).await
 }
 
 #[cfg(test)]

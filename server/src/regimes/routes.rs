@@ -204,16 +204,6 @@ pub struct FileName {
     pub name: Option<String>,
 }
 
-fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::BodyTooLarge
-        } else {
-            ApiError::InvalidBody(r.body_text())
-        }
-    })
-}
-
 /// Uploads the regime's outline template (the file is the request body).
 #[utoipa::path(put, path = "/api/v1/regimes/{id}/outline", tag = "regimes",
     params(("id" = i64, Path), FileName), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -230,7 +220,7 @@ pub async fn put_outline(
     p.require(p.is_admin())?;
     let r = regime(&state, id).await?;
     p.require(administers(&p, &state, &r.receiving_unit))?;
-    let up = documents::check(q.name.as_deref(), body(bytes)?)?;
+    let up = documents::check(q.name.as_deref(), documents::body(bytes)?)?;
     let actor = p.actor();
     let mut tx = state.db.begin().await?;
     let doc = documents::store(&mut tx, &up, &actor.label).await?;
@@ -405,7 +395,7 @@ pub async fn put_document(
     p.require(!p.edited_units().is_empty())?;
     let r = regime(&state, id).await?;
     let (t, today) = editable(&state, &p, &r, &unit, &period).await?;
-    let up = documents::check(q.name.as_deref(), body(bytes)?)?;
+    let up = documents::check(q.name.as_deref(), documents::body(bytes)?)?;
     let view = submissions::edit(&state.db, &p.actor(), &t, Edit::Document(&up), today).await?;
     Ok(Json(view))
 }
@@ -446,9 +436,10 @@ pub async fn submit(
     p.require(!p.edited_units().is_empty())?;
     let r = regime(&state, id).await?;
     let (t, today) = editable(&state, &p, &r, &unit, &period).await?;
-    Ok(Json(
-        submissions::submit(&state.db, &p.actor(), &t, today).await?,
-    ))
+    let view = submissions::submit(&state.db, &p.actor(), &t, today).await?;
+    // A report handed in leaves the late boards (of its unit, of the province).
+    crate::tasks::live::publish_after(&state, std::slice::from_ref(&unit)).await;
+    Ok(Json(view))
 }
 
 /// Approves a handed-in report (the receiving unit).
@@ -512,7 +503,7 @@ pub async fn records(
 ) -> Result<Json<Vec<UnitRecord>>, ApiError> {
     let all = p.reads_all_indicators() || p.is_approver();
     p.require(all || !p.edited_units().is_empty())?;
-    let mut out = super::records(&state, q.year).await?;
+    let mut out = super::records(&state.db, q.year).await?;
     if !all {
         let own = p.edited_units();
         out.retain(|r| own.contains(&r.unit));

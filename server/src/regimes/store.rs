@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ioc_protocol::{
     DeadlineMonth, FieldValue, FormField, Frequency, RegimeDeadline, RegimeKind, SubmissionStatus,
+    TaskUnit,
 };
 use std::collections::HashMap;
 
@@ -336,19 +337,26 @@ pub async fn handed_in_dates(
     .collect())
 }
 
-/// The Vietnamese names of units.
+/// Units by code, with both names.
 pub async fn unit_names(
     db: &PgPool,
     codes: &[String],
-) -> Result<HashMap<String, String>, sqlx::Error> {
+) -> Result<HashMap<String, TaskUnit>, sqlx::Error> {
     Ok(sqlx::query!(
-        "SELECT code, name_vi FROM units WHERE code = ANY($1)",
+        "SELECT code, name_vi, name_en FROM units WHERE code = ANY($1)",
         codes
     )
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|r| (r.code, r.name_vi))
+    .map(|r| {
+        let unit = TaskUnit {
+            code: r.code.clone(),
+            name_vi: r.name_vi,
+            name_en: r.name_en,
+        };
+        (r.code, unit)
+    })
     .collect())
 }
 
@@ -364,5 +372,30 @@ pub async fn units_of_kind(
         kind
     )
     .fetch_all(db)
+    .await
+}
+
+/// Every unit that reports in a regime or receives one.
+pub async fn regime_units(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT unit_code AS "unit!" FROM report_regime_units
+           UNION SELECT receiving_unit FROM report_regimes"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The province's department of `kind` (`vp`: the Office of the People's Committee).
+pub async fn department_of_kind(
+    db: &PgPool,
+    province: &str,
+    kind: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT code FROM units WHERE parent_code = $1 AND active AND department_kind = $2",
+        province,
+        kind
+    )
+    .fetch_optional(db)
     .await
 }

@@ -66,13 +66,15 @@ pub fn late(
 /// document with the corrected figure.
 async fn revisions(
     db: &mut PgConnection,
-    submission: i64,
+    sub: &lifecycle::Submission,
 ) -> Result<Vec<RegimeRevision>, sqlx::Error> {
-    let (docs, figures) = store::contents(db, submission).await?;
+    let (docs, figures) = store::contents(db, sub.id).await?;
+    // Handed in again unchanged after a return: that revision holds what the one before held.
     let last = docs
         .iter()
         .map(|d| d.0)
         .chain(figures.iter().map(|f| f.0))
+        .chain(std::iter::once(sub.revision))
         .max()
         .unwrap_or(0);
     let mut out = Vec::new();
@@ -113,7 +115,7 @@ pub async fn view_in(
 ) -> Result<RegimeSubmission, sqlx::Error> {
     let sub = lifecycle::load(db, &t.key(), false).await?;
     let revisions = match &sub {
-        Some(s) => revisions(db, s.id).await?,
+        Some(s) => revisions(db, s).await?,
         None => Vec::new(),
     };
     let (window_from, window_to) = t.period.window();
@@ -214,7 +216,7 @@ pub async fn submit(
     let mut tx = db.begin().await?;
     let sub = lifecycle::lock(&mut tx, &t.key()).await?;
     lifecycle::step(sub.status, Action::Submit)?;
-    let current = revisions(&mut tx, sub.id).await?;
+    let current = revisions(&mut tx, &sub).await?;
     let prepared = current.first();
     if prepared.and_then(|r| r.document.as_ref()).is_none() {
         return Err(ApiError::Rejected {
@@ -310,7 +312,7 @@ pub async fn document_of(
     let Some(sub) = lifecycle::load(&mut c, &t.key(), false).await? else {
         return Ok(None);
     };
-    let all = revisions(&mut c, sub.id).await?;
+    let all = revisions(&mut c, &sub).await?;
     let wanted = revision.unwrap_or(if sub.revision > 0 { sub.revision } else { 1 });
     Ok(all
         .iter()
@@ -319,15 +321,14 @@ pub async fn document_of(
         .map(|d| d.id))
 }
 
-/// For the summary: what a unit handed in as `revision`.
-pub async fn handed_in(
-    db: &PgPool,
-    submission: i64,
-    revision: i32,
-) -> Result<Option<RegimeRevision>, ApiError> {
+/// For the summary: what a unit handed in last (`None`: never handed in).
+pub async fn handed_in(db: &PgPool, t: &Target<'_>) -> Result<Option<RegimeRevision>, ApiError> {
     let mut c = db.acquire().await?;
-    Ok(revisions(&mut c, submission)
+    let Some(sub) = lifecycle::load(&mut c, &t.key(), false).await? else {
+        return Ok(None);
+    };
+    Ok(revisions(&mut c, &sub)
         .await?
         .into_iter()
-        .find(|r| r.revision == revision))
+        .find(|r| r.revision == sub.revision))
 }

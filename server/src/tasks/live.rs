@@ -1,25 +1,39 @@
-//! Live task boards: `tasks/{unit}` (the tasks a unit owns or shares that need attention) and
-//! `tasks/{province}` (every task), each publication a whole state (stored topics, shared
+//! Live boards of what is late: `tasks/{unit}` (the tasks a unit owns or shares that need
+//! attention, its reports past their deadline, its record) and `tasks/{province}` (every task,
+//! every unit's late reports, the worst records), each publication a whole state (stored topics, shared
 //! machinery). Recomputed for the units a change touches, after its commit, and for every unit
 //! at each local midnight: a status changes with the date, not only with a write.
 
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use ioc_protocol::{tasks_topic, Payload, TaskBoard, TaskView, TASK_BOARD_PER_OWNER};
+use ioc_protocol::{
+    tasks_topic, Payload, TaskBoard, TaskView, UnitLateReports, UnitRecord, TASK_BOARD_PER_OWNER,
+};
 use sqlx::PgPool;
 
 use crate::calendar::Calendar;
 use crate::live::stored;
 use crate::AppState;
 
-/// The board of `unit` (the province's code: every task) from the views of every task.
-fn board(views: &[TaskView], province: &str, unit: &str, today: NaiveDate) -> TaskBoard {
-    let concerned = views
+/// What every board is cut from: the views of every task, the late reports of every unit,
+/// every unit's record (one read of each serves all the boards of a publication).
+struct Sources {
+    views: Vec<TaskView>,
+    late_reports: Vec<UnitLateReports>,
+    records: Vec<UnitRecord>,
+}
+
+/// Units' records the province's board shows (the worst first).
+const BOARD_RECORDS: usize = 10;
+
+/// The board of `unit` (the province's code: every task and every unit's reports).
+fn board(all: &Sources, province: &str, unit: &str, today: NaiveDate) -> TaskBoard {
+    let whole = unit == province;
+    let concerned = all
+        .views
         .iter()
-        .filter(|t| {
-            unit == province || t.owner.code == unit || t.cooperators.iter().any(|c| c.code == unit)
-        })
+        .filter(|t| whole || t.owner.code == unit || t.cooperators.iter().any(|c| c.code == unit))
         .cloned()
         .collect();
     let mut owners = super::by_owner(concerned);
@@ -28,27 +42,51 @@ fn board(views: &[TaskView], province: &str, unit: &str, today: NaiveDate) -> Ta
     for o in &mut owners {
         o.tasks.truncate(TASK_BOARD_PER_OWNER);
     }
+    let mut late_reports: Vec<UnitLateReports> = all
+        .late_reports
+        .iter()
+        .filter(|l| whole || l.unit.code == unit)
+        .cloned()
+        .collect();
+    let reports_overdue = late_reports.iter().map(|l| l.count).sum();
+    for l in &mut late_reports {
+        l.reports.truncate(TASK_BOARD_PER_OWNER);
+    }
+    let records = all
+        .records
+        .iter()
+        .filter(|r| whole || r.unit == unit)
+        .take(BOARD_RECORDS)
+        .cloned()
+        .collect();
     TaskBoard {
         unit: unit.to_string(),
         day: today,
         overdue,
         due_soon,
         owners,
+        late_reports,
+        reports_overdue,
+        records,
     }
 }
 
-/// Every task as viewed today (one read serves every board).
-async fn all_views(db: &PgPool, today: NaiveDate) -> Result<Vec<TaskView>, sqlx::Error> {
+/// Everything as it stands today.
+async fn sources(db: &PgPool, today: NaiveDate) -> Result<Sources, sqlx::Error> {
     let calendar = Calendar::load(db).await?;
-    super::views(db, None, &calendar, today).await
+    Ok(Sources {
+        views: super::views(db, None, &calendar, today).await?,
+        late_reports: crate::regimes::late_reports(db, today).await?,
+        records: crate::regimes::records(db, None).await?,
+    })
 }
 
 /// The province's board now (the wall page's first HTML).
 pub async fn province_board(state: &AppState) -> Result<TaskBoard, sqlx::Error> {
     let today = crate::dossiers::today();
-    let views = all_views(&state.db, today).await?;
+    let all = sources(&state.db, today).await?;
     let province = state.config.province.as_str();
-    Ok(board(&views, province, province, today))
+    Ok(board(&all, province, province, today))
 }
 
 /// Recomputes and publishes the boards of `units` and of the province (unchanged boards are
@@ -56,14 +94,14 @@ pub async fn province_board(state: &AppState) -> Result<TaskBoard, sqlx::Error> 
 pub async fn publish(state: &AppState, units: &[String]) -> Result<(), sqlx::Error> {
     let province = state.config.province.as_str();
     let today = crate::dossiers::today();
-    let views = all_views(&state.db, today).await?;
+    let sources = sources(&state.db, today).await?;
     let mut all: Vec<&str> = units.iter().map(String::as_str).collect();
     all.push(province);
     all.sort_unstable();
     all.dedup();
     let boards: Vec<TaskBoard> = all
         .into_iter()
-        .map(|unit| board(&views, province, unit, today))
+        .map(|unit| board(&sources, province, unit, today))
         .collect();
     let mut tx = state.db.begin().await?;
     let mut publications = Vec::new();
@@ -90,20 +128,22 @@ pub async fn publish_after(state: &AppState, units: &[String]) {
     }
 }
 
-/// Every unit that owns or shares a task.
-async fn units_with_tasks(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!(
+/// Every unit that owns or shares a task, or reports in a regime or receives one.
+async fn units_with_boards(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    let mut units = sqlx::query_scalar!(
         r#"SELECT owner_unit AS "unit!" FROM tasks
            UNION SELECT unit_code FROM task_cooperators"#
     )
     .fetch_all(db)
-    .await
+    .await?;
+    units.extend(crate::regimes::units(db).await?);
+    Ok(units)
 }
 
 /// Publishes every board now and after each local midnight, until shutdown.
 pub async fn run(state: AppState) {
     loop {
-        match units_with_tasks(&state.db).await {
+        match units_with_boards(&state.db).await {
             Ok(units) => publish_after(&state, &units).await,
             Err(e) => tracing::warn!(error = %e, "task boards not published"),
         }

@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(task_done))
         .routes(routes!(request_extension))
         .routes(routes!(decide_extension))
+        .merge(super::progress::router())
 }
 
 /// The audit entry of a step on a letter or a task: what was sent.

@@ -1,4 +1,5 @@
-//! The `directives`, `tasks`, `task_cooperators`, `task_periods_done` and `task_updates` tables.
+//! The `directives`, `tasks`, `task_cooperators`, `task_periods_done`, `task_updates` and
+//! `task_evidence` tables.
 
 use std::collections::HashMap;
 
@@ -411,4 +412,95 @@ pub async fn decide_extension(
         .await?;
     }
     Ok(())
+}
+
+/// Records a progress report of `unit` on a task; its id.
+pub async fn add_progress(
+    tx: &mut PgConnection,
+    task: i64,
+    unit: &str,
+    note: &str,
+    percent: Option<i16>,
+    author: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO task_updates (task_id, unit_code, note, percent, done, author)
+         VALUES ($1, $2, $3, $4, false, $5) RETURNING id",
+        task,
+        unit,
+        note,
+        percent,
+        author
+    )
+    .fetch_one(tx)
+    .await
+}
+
+/// An update's task and unit, locked (`None`: no such update).
+pub async fn lock_update(
+    tx: &mut PgConnection,
+    id: i64,
+) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT task_id, unit_code FROM task_updates WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(tx)
+    .await?
+    .map(|r| (r.task_id, r.unit_code)))
+}
+
+/// Attaches a stored document to an update.
+pub async fn add_evidence(
+    tx: &mut PgConnection,
+    update: i64,
+    document: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO task_evidence (update_id, document_id) VALUES ($1, $2)",
+        update,
+        document
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// A task's updates, newest first, each with the ids of its evidence documents.
+pub async fn updates(db: &PgPool, task: i64) -> Result<Vec<UpdateRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UpdateRow,
+        r#"SELECT u.id, u.period, u.note, u.percent, u.done, u.unit_code, u.author, u.at,
+                  ARRAY(SELECT document_id FROM task_evidence e WHERE e.update_id = u.id
+                        ORDER BY document_id) AS "evidence!"
+           FROM task_updates u WHERE u.task_id = $1 ORDER BY u.at DESC, u.id DESC"#,
+        task
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A row of [`updates`].
+pub struct UpdateRow {
+    pub id: i64,
+    pub period: Option<String>,
+    pub note: String,
+    pub percent: Option<i16>,
+    pub done: bool,
+    pub unit_code: Option<String>,
+    pub author: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub evidence: Vec<i64>,
+}
+
+/// Whether `document` is evidence of `task` (a download names both).
+pub async fn is_evidence(db: &PgPool, task: i64, document: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM task_evidence e JOIN task_updates u ON u.id = e.update_id
+                          WHERE u.task_id = $1 AND e.document_id = $2) AS "exists!""#,
+        task,
+        document
+    )
+    .fetch_one(db)
+    .await
 }
