@@ -356,6 +356,9 @@ pub struct NewUserRequest {
     pub password: String,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Where e-mail reminders reach the person (unit editors: their unit's tasks); none when absent.
+    #[serde(default)]
+    pub email: Option<String>,
     pub roles: Vec<RoleGrant>,
 }
 
@@ -371,6 +374,9 @@ pub struct UserUpdate {
     pub unit: Option<String>,
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// `""` removes the address.
+    #[serde(default)]
+    pub email: Option<String>,
     #[serde(default)]
     pub roles: Option<Vec<RoleGrant>>,
 }
@@ -450,6 +456,9 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     pub unit_code: Option<String>,
+    /// Where e-mail reminders reach the person.
+    #[serde(default)]
+    pub email: Option<String>,
     pub disabled: bool,
     /// Set while the account is locked after failed logins.
     pub locked_until: Option<DateTime<Utc>>,

@@ -229,6 +229,8 @@ fn UserEditor(
             display_name: Some(display_name.get_untracked()),
             unit: Some(unit.get_untracked().trim().to_string()),
             disabled: Some(disabled.get_untracked()),
+            // The e-mail address is kept as it is (set through the API).
+            email: None,
             roles: Some(grants),
         };
         patch.dispatch_local((format!("/api/v1/admin/users/{id}"), Some(body)));
@@ -321,6 +323,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             display_name: display_name.get_untracked(),
             password: password.get_untracked(),
             unit: (!u.is_empty()).then_some(u),
+            email: None,
             roles: grants,
         };
         post.dispatch_local(("/api/v1/admin/users".to_string(), Some(body)));
