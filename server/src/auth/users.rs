@@ -225,3 +225,24 @@ pub async fn unlock(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error>
         .await?;
     Ok(())
 }
+
+/// The addresses of the enabled people who edit one of `units`, as (unit, address): whom a
+/// unit's e-mail reminders reach.
+pub async fn unit_editor_addresses(
+    db: &PgPool,
+    units: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT DISTINCT r.unit_code AS "unit!", u.email AS "email!"
+           FROM user_roles r JOIN users u ON u.id = r.user_id
+           WHERE r.role = 'unit_editor' AND r.unit_code = ANY($1)
+             AND NOT u.disabled AND u.email IS NOT NULL
+           ORDER BY 1, 2"#,
+        units
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.unit, r.email))
+    .collect())
+}

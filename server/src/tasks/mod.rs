@@ -7,6 +7,7 @@ pub mod deadline;
 pub mod demo;
 pub mod export;
 pub mod live;
+pub mod reminders;
 pub mod routes;
 pub mod store;
 
