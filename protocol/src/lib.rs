@@ -473,6 +473,25 @@ pub struct UserEntry {
     pub roles: Vec<RoleGrant>,
 }
 
+/// The outgoing e-mail queue (`GET /api/v1/mail/status`; `/readyz` without the error text).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MailStatus {
+    /// Whether an SMTP server is configured (`--smtp-url`); without one nothing is queued.
+    pub configured: bool,
+    /// Mails queued and not sent yet (waiting for their next attempt included).
+    pub unsent: i64,
+    /// Mails given up on: refused for good by the SMTP server, or too many failed attempts.
+    pub failed: i64,
+    /// The error of the latest failed attempt among the mails not sent (administrators only: it
+    /// may name an address).
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// One line for operators: not configured, sending, or retrying.
+    pub message_vi: String,
+    pub message_en: String,
+}
+
 /// One entry of the audit trail (`GET /api/v1/admin/audit`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -288,6 +288,13 @@ async fn settled_mail(app: &TestApp) -> Value {
     panic!("mails still unsent: {}", readyz_mail(app).await);
 }
 
+/// `GET path` as `who`, answered 200 with JSON.
+async fn get_as(app: &TestApp, who: &Session, path: &str) -> Value {
+    let r = who.get(app, path).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.json().await.unwrap()
+}
+
 async fn readyz_mail(app: &TestApp) -> Value {
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -517,6 +524,8 @@ async fn without_smtp_nothing_is_queued_and_the_status_says_so() {
         .await
         .unwrap();
     assert_eq!(queued, None, "not configured");
+    let status = get_as(&app, &admin, "/api/v1/mail/status").await;
+    assert_eq!(status["configured"], false);
     let late = ioc_server::tasks::reminders::pass(&app.db, &config(&[]), d("2030-10-16"))
         .await
         .unwrap();
@@ -542,9 +551,9 @@ async fn without_smtp_nothing_is_queued_and_the_status_says_so() {
 
 #[tokio::test]
 async fn a_mail_the_smtp_server_puts_off_is_sent_again() {
-    // The receiver answers 451 to the first DATA.
+    // The receiver answers 451 to the first DATA; the retry comes 1.5 to 3 s later.
     let smtp = Receiver::start(1).await;
-    let app = spawn_app_with(&[&smtp.url(), "--mail-backoff-ms=200"]).await;
+    let app = spawn_app_with(&[&smtp.url(), "--mail-backoff-ms=3000"]).await;
     let admin = app.sign_in_new("quan.tri", "admin", None).await;
     let office = app.sign_in_new("van.phong", "approver", None).await;
     create(
@@ -567,6 +576,28 @@ async fn a_mail_the_smtp_server_puts_off_is_sent_again() {
             .await
             .unwrap();
     assert_eq!(queued, Some(1));
+    // Meanwhile administrators see why it waits; `/readyz` (anyone) sees that it waits.
+    let mut waiting = Value::Null;
+    for _ in 0..100 {
+        waiting = get_as(&app, &admin, "/api/v1/mail/status").await;
+        if !waiting["last_error"].is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        waiting["last_error"].as_str().unwrap().contains("451"),
+        "{waiting}"
+    );
+    assert_eq!(waiting["unsent"], 1);
+    let public = readyz_mail(&app).await;
+    if public["unsent"] == 1 {
+        assert!(
+            public.get("last_error").is_none_or(Value::is_null),
+            "{public}"
+        );
+        assert_eq!(public["message_en"], "E-mail: 1 not sent yet, retrying");
+    }
     let mails = smtp.wait_for(1).await;
     assert_eq!(smtp.refused(), 1, "the first attempt was put off");
     assert_eq!(mails.len(), 1);

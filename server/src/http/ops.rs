@@ -31,7 +31,7 @@ pub struct Health {
     pub warnings: Vec<CalendarWarning>,
     /// The e-mail queue (readiness only): whether SMTP is configured, what waits, the last error.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mail: Option<crate::mail::MailStatus>,
+    pub mail: Option<ioc_protocol::MailStatus>,
 }
 
 /// The process is up — and, with the embedded cluster, its postmaster too: while the supervisor
@@ -75,10 +75,16 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             let warnings = crate::calendar::routes::warnings(&state.db)
                 .await
                 .unwrap_or_default();
-            // Shown, never a failure: reminders not going out does not stop the server.
+            // Shown, never a failure: reminders not going out does not stop the server. Without
+            // the error text, which may name an address: administrators read it at
+            // `GET /api/v1/mail/status`.
             let mail = crate::mail::status(&state.db, crate::mail::configured(&state.config))
                 .await
-                .ok();
+                .ok()
+                .map(|m| ioc_protocol::MailStatus {
+                    last_error: None,
+                    ..m
+                });
             Json(Health {
                 status: "ready",
                 warnings,

@@ -8,17 +8,17 @@
 //! regimes' later); this module knows no domain. When no SMTP server is configured, callers queue
 //! nothing (see [`Settings::from_config`]) so nothing piles up to be sent months later.
 
+pub mod routes;
 pub mod worker;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use ioc_protocol::MailStatus;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
-use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
-use utoipa::ToSchema;
 
 use crate::config::ServeConfig;
 
@@ -120,22 +120,7 @@ pub async fn queue(tx: &mut PgConnection, mail: &Outgoing<'_>) -> Result<bool, s
     Ok(inserted)
 }
 
-/// The mail queue as operators see it (`/readyz`, the admin overview).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct MailStatus {
-    /// Whether an SMTP server is configured (`--smtp-url`).
-    pub configured: bool,
-    /// Mails queued and not sent yet (waiting for their next attempt included).
-    pub unsent: i64,
-    /// Mails given up on: refused for good by the SMTP server, or too many failed attempts.
-    pub failed: i64,
-    /// The error of the latest failed attempt among the mails not sent.
-    pub last_error: Option<String>,
-    pub message_vi: String,
-    pub message_en: String,
-}
-
-/// Where the mail queue stands.
+/// Where the mail queue stands (`/readyz`, `GET /api/v1/mail/status`, the admin overview).
 pub async fn status(db: &PgPool, configured: bool) -> Result<MailStatus, sqlx::Error> {
     let r = sqlx::query!(
         r#"SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL) AS "unsent!",
