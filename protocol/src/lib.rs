@@ -358,6 +358,9 @@ pub struct NewUserRequest {
     pub password: String,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Where e-mail reminders reach the person (unit editors: their unit's tasks); none when absent.
+    #[serde(default)]
+    pub email: Option<String>,
     pub roles: Vec<RoleGrant>,
 }
 
@@ -373,6 +376,9 @@ pub struct UserUpdate {
     pub unit: Option<String>,
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// `""` removes the address.
+    #[serde(default)]
+    pub email: Option<String>,
     #[serde(default)]
     pub roles: Option<Vec<RoleGrant>>,
 }
@@ -452,6 +458,9 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     pub unit_code: Option<String>,
+    /// Where e-mail reminders reach the person.
+    #[serde(default)]
+    pub email: Option<String>,
     pub disabled: bool,
     /// Set while the account is locked after failed logins.
     pub locked_until: Option<DateTime<Utc>>,
@@ -464,6 +473,25 @@ pub struct UserView {
 pub struct UserEntry {
     pub user: UserView,
     pub roles: Vec<RoleGrant>,
+}
+
+/// The outgoing e-mail queue (`GET /api/v1/mail/status`; `/readyz` without the error text).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MailStatus {
+    /// Whether an SMTP server is configured (`--smtp-url`); without one nothing is queued.
+    pub configured: bool,
+    /// Mails queued and not sent yet (waiting for their next attempt included).
+    pub unsent: i64,
+    /// Mails given up on: refused for good by the SMTP server, or too many failed attempts.
+    pub failed: i64,
+    /// The error of the latest failed attempt among the mails not sent (administrators only: it
+    /// may name an address).
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// One line for operators: not configured, sending, or retrying.
+    pub message_vi: String,
+    pub message_en: String,
 }
 
 /// One entry of the audit trail (`GET /api/v1/admin/audit`).

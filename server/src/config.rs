@@ -41,6 +41,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start-up and moved out at once: the size of the largest variant costs nothing,
+// boxing it would only change every caller.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (starts a private PostgreSQL cluster when DATABASE_URL is unset).
@@ -272,6 +275,33 @@ pub struct ServeConfig {
     #[arg(long, env = "IOC_CENTRAL_BACKOFF_MS", default_value_t = 2_000)]
     pub central_backoff_ms: u64,
 
+    /// The SMTP server that sends e-mail reminders, as a URL that may carry a password (never
+    /// logged or printed): `smtps://user:pass@host:465` (TLS from the start),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `?tls=opportunistic`, or plain
+    /// `smtp://host:25` (no encryption: a relay on a trusted network only). Unset: no e-mail is
+    /// queued or sent, and the status page says so.
+    #[arg(long, env = "IOC_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The sender of the e-mails (`From:`), a mailbox such as `IOC Nghệ An <ioc@nghean.gov.vn>`.
+    #[arg(long, env = "IOC_MAIL_FROM", default_value = "IOC <ioc@localhost>")]
+    pub mail_from: String,
+
+    /// A task's owners are reminded by e-mail when this many working days or fewer are left
+    /// before its deadline (and once more when it is overdue).
+    #[arg(long, env = "IOC_REMIND_WORKING_DAYS", default_value_t = 3)]
+    pub remind_working_days: u32,
+
+    /// Base of the backoff between attempts to send one e-mail, in milliseconds (doubled per
+    /// attempt, with jitter, at most 15 minutes). Tests shorten it (hidden).
+    #[arg(
+        long,
+        env = "IOC_MAIL_BACKOFF_MS",
+        default_value_t = 30_000,
+        hide = true
+    )]
+    pub mail_backoff_ms: u64,
+
     /// How often an open WebSocket re-checks its credentials although no change was announced,
     /// in milliseconds (an hour). Sign-outs, revoked tokens and changed roles are announced by
     /// the database and close the connections concerned at once; this check only catches a
@@ -303,6 +333,14 @@ impl ServeConfig {
             .filter(|u| !u.is_empty())
     }
 
+    /// The SMTP server's URL, if one is configured. An empty `IOC_SMTP_URL` counts as unset.
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url
+            .as_ref()
+            .map(|u| u.expose().trim())
+            .filter(|u| !u.is_empty())
+    }
+
     pub fn demo_interval(&self) -> Duration {
         Duration::from_millis(self.demo_interval_ms.max(50))
     }
@@ -320,13 +358,15 @@ mod tests {
             "--database-url=postgres://ioc:hunter2@db/ioc",
             "--ingest-token=very-secret-token",
             "--central-secret=central-shared-secret",
+            "--smtp-url=smtps://ioc:smtp-password@mail.example.vn",
         ])
         .unwrap();
         let printed = format!("{cli:?}");
         assert!(
             !printed.contains("hunter2")
                 && !printed.contains("very-secret-token")
-                && !printed.contains("central-shared-secret"),
+                && !printed.contains("central-shared-secret")
+                && !printed.contains("smtp-password"),
             "{printed}"
         );
         let Command::Serve(c) = cli.command else {

@@ -18,6 +18,7 @@ pub mod http;
 pub mod indicators;
 pub mod lifecycle;
 pub mod live;
+pub mod mail;
 pub mod regimes;
 pub mod screens;
 pub mod series;
@@ -115,6 +116,7 @@ impl Running {
 pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
     // Checked before anything starts: a half-configured delivery is a mistake to fix now.
     let central = central::worker::Settings::from_config(&config)?;
+    let mail = mail::Settings::from_config(&config)?;
     let data_dir = config.data_dir();
     let database = Database::open(config.database_url(), &data_dir)
         .await
@@ -228,7 +230,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
         dossier_writer: Default::default(),
         config: Arc::new(config),
     };
-    let task = tokio::spawn(serve(listener, state, database, central));
+    let task = tokio::spawn(serve(listener, state, database, central, mail));
     tracing::info!(%addr, "listening");
     Ok(Running {
         addr,
@@ -242,6 +244,7 @@ async fn serve(
     state: AppState,
     database: Database,
     central: Option<central::worker::Settings>,
+    mail: Option<mail::Settings>,
 ) -> anyhow::Result<()> {
     let shutdown = state.shutdown.clone();
     let background = TaskTracker::new();
@@ -254,13 +257,35 @@ async fn serve(
         );
         Arc::new(move |payload: &str| presence.on_shared(&hub, &epoch, payload))
     };
+    // A mail queued by any process (or a test) wakes this process's mail worker.
+    let mail_wake = Arc::new(tokio::sync::Notify::new());
+    let mail_queued: live::notify::Handler = {
+        let wake = mail_wake.clone();
+        Arc::new(move |_: &str| wake.notify_one())
+    };
     background.spawn(live::notify::listen(
         state.db.clone(),
         state.hub.clone(),
         state.credentials.clone(),
-        vec![(screens::presence::PRESENCE_CHANNEL, presence)],
+        vec![
+            (screens::presence::PRESENCE_CHANNEL, presence),
+            (mail::CHANNEL, mail_queued),
+        ],
         shutdown.clone(),
     ));
+    match mail {
+        Some(settings) => {
+            background.spawn(mail::worker::run(
+                state.db.clone(),
+                settings,
+                mail_wake,
+                shutdown.clone(),
+            ));
+        }
+        None => tracing::info!(
+            "--smtp-url is not set: no e-mail is sent, task reminders are not queued"
+        ),
+    }
     if state.config.demo {
         let feed = demo::DemoFeed {
             db: state.db.clone(),

@@ -337,6 +337,7 @@ async fn sign_in(
         display_name: username.into(),
         password: password.into(),
         unit: None,
+        email: None,
         roles: vec![RoleGrant {
             role: ioc_protocol::Role::parse(role).expect("a role"),
             unit: unit.map(String::from),

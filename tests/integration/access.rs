@@ -526,6 +526,12 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: Method::GET,
+            path: "/api/v1/mail/status",
+            body: None,
+            expect: [401, 200, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: Method::GET,
             path: "/api/v1/central/deliveries",
             body: None,
             expect: [401, 200, 200, 403, 200, 403, 403, 403],

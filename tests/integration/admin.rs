@@ -820,6 +820,7 @@ async fn constraint_violations_of_a_new_account_are_explained() {
         display_name: "Nguyễn Thị Lan".into(),
         password: PASSWORD.into(),
         unit: None,
+        email: None,
         roles: vec![],
     };
     let actor = ioc_server::audit::Actor::system("test");
@@ -843,6 +844,7 @@ async fn constraint_violations_of_a_new_account_are_explained() {
         display_name: "Trần Thị Mai".into(),
         password: PASSWORD.into(),
         unit: Some("dept-khong-co".into()),
+        email: None,
         roles: vec![],
     };
     let err = ioc_server::auth::routes::create_account(&app.db, &actor, orphan)
@@ -857,6 +859,7 @@ async fn constraint_violations_of_a_new_account_are_explained() {
         display_name: "Lê Thị Hoa".into(),
         password: PASSWORD.into(),
         unit: None,
+        email: None,
         roles: vec![RoleGrant {
             role: ioc_protocol::Role::UnitEditor,
             unit: Some("dept-khong-co".into()),

@@ -113,6 +113,7 @@ async fn sign_in_form_redirects_back_but_never_off_site() {
         display_name: "Biên tập".into(),
         password: "mat-khau-bien-tap-2026".into(),
         unit: None,
+        email: None,
         roles: vec![ioc_protocol::RoleGrant {
             role: ioc_protocol::Role::UnitEditor,
             unit: Some("17329".into()),

@@ -459,6 +459,7 @@ impl TestApp {
             display_name: format!("Người dùng {username}"),
             password: PERSON_PASSWORD.into(),
             unit: None,
+            email: None,
             roles: roles
                 .iter()
                 .map(|(r, u)| RoleGrant {

@@ -17,6 +17,7 @@ mod faults;
 mod forms;
 mod hub_faults;
 mod live;
+mod mail;
 mod ops;
 mod pages;
 mod points;

@@ -45,6 +45,7 @@ async fn unit_admin(app: &TestApp, name: &str, unit: &str) -> Session {
             display_name: format!("Quản trị {unit}"),
             password: PERSON_PASSWORD.into(),
             unit: Some(unit.into()),
+            email: None,
             roles: vec![RoleGrant {
                 role: ioc_protocol::Role::Admin,
                 unit: None,

@@ -98,6 +98,8 @@ texts! {
         Disabled => "Đã khóa", "Disabled";
         LockedUntil => "Tạm khóa đến", "Locked until";
         UnitHint => "Gõ tên hoặc mã đơn vị", "Type a unit's name or code";
+        Email => "E-mail", "E-mail";
+        EmailHint => "Cán bộ nhập liệu nhận nhắc hạn nhiệm vụ của đơn vị qua địa chỉ này (để trống: không nhận)", "Unit editors get their unit's task reminders at this address (empty: none)";
         UserCreated => "Đã tạo tài khoản", "Account created";
         // Tokens
         AddToken => "Tạo mã truy cập", "Create a token";

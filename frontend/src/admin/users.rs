@@ -169,7 +169,10 @@ fn UserCells(ctx: AdminCtx, entry: UserEntry) -> impl IntoView {
     let user = entry.user;
     view! {
         <td data-label=ctx.t(M::Username)><code>{user.username}</code></td>
-        <td data-label=ctx.t(M::DisplayName) class="cell-name"><strong>{user.display_name}</strong></td>
+        <td data-label=ctx.t(M::DisplayName) class="cell-name">
+            <strong>{user.display_name}</strong>
+            {user.email.map(|e| view! { <br /><small>{e}</small> })}
+        </td>
         <td data-label=ctx.t(M::Unit)><code>{user.unit_code.unwrap_or_default()}</code></td>
         <td data-label=ctx.t(M::Roles)><span class="chips">{roles}</span></td>
         <td data-label=ctx.t(M::Status)>{status}</td>
@@ -187,6 +190,7 @@ fn UserEditor(
     let username = entry.user.username.clone();
     let display_name = RwSignal::new(entry.user.display_name.clone());
     let unit = RwSignal::new(entry.user.unit_code.clone().unwrap_or_default());
+    let email = RwSignal::new(entry.user.email.clone().unwrap_or_default());
     let disabled = RwSignal::new(entry.user.disabled);
     let roles = RoleForm::new(&entry.roles);
     let password = RwSignal::new(String::new());
@@ -229,6 +233,8 @@ fn UserEditor(
             display_name: Some(display_name.get_untracked()),
             unit: Some(unit.get_untracked().trim().to_string()),
             disabled: Some(disabled.get_untracked()),
+            // "" removes the address.
+            email: Some(email.get_untracked().trim().to_string()),
             roles: Some(grants),
         };
         patch.dispatch_local((format!("/api/v1/admin/users/{id}"), Some(body)));
@@ -256,6 +262,11 @@ fn UserEditor(
                 <label>
                     <span>{ctx.t(M::Unit)}</span>
                     <UnitPicker ctx value=unit id=format!("{prefix}-unit") placeholder=M::UnitHint />
+                </label>
+                <label>
+                    <span>{ctx.t(M::Email)}</span>
+                    <input type="email" bind:value=email autocomplete="off" />
+                    <small class="hint">{ctx.t(M::EmailHint)}</small>
                 </label>
                 <RoleFields ctx form=roles id=prefix.clone() />
                 <label class="check">
@@ -288,6 +299,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
     let roles = RoleForm::new(&[]);
     let note = RwSignal::new(None::<Note>);
     let post = api::send_action(
@@ -297,7 +309,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             Ok(_) => {
                 let who = username.get_untracked().trim().to_lowercase();
                 note.set(None);
-                for s in [username, display_name, password, unit] {
+                for s in [username, display_name, password, unit, email] {
                     s.set(String::new());
                 }
                 roles.reset();
@@ -321,6 +333,7 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             display_name: display_name.get_untracked(),
             password: password.get_untracked(),
             unit: (!u.is_empty()).then_some(u),
+            email: Some(email.get_untracked().trim().to_string()).filter(|e| !e.is_empty()),
             roles: grants,
         };
         post.dispatch_local(("/api/v1/admin/users".to_string(), Some(body)));
@@ -345,6 +358,11 @@ fn NewUserForm(ctx: AdminCtx, changed: Callback<(M, String)>) -> impl IntoView {
             <label>
                 <span>{ctx.t(M::Unit)}</span>
                 <UnitPicker ctx value=unit id="new-user-unit" placeholder=M::UnitHint />
+            </label>
+            <label>
+                <span>{ctx.t(M::Email)}</span>
+                <input type="email" bind:value=email autocomplete="off" />
+                <small class="hint">{ctx.t(M::EmailHint)}</small>
             </label>
             <RoleFields ctx form=roles id="new-user" />
             <div class="form-actions">

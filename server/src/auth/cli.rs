@@ -49,6 +49,7 @@ async fn act(db: &sqlx::PgPool, action: AdminAction) -> anyhow::Result<()> {
                 display_name,
                 password: password.trim_end_matches(['\r', '\n']).to_string(),
                 unit,
+                email: None,
                 roles: roles
                     .iter()
                     .map(|r| parse_role(r))

@@ -303,6 +303,7 @@ async fn setup(
         display_name: form.display_name,
         password: form.password,
         unit: Some(state.config.province.clone()),
+        email: None,
         roles: vec![
             RoleGrant {
                 role: Role::Admin,

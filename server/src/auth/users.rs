@@ -20,6 +20,11 @@ pub const CONSTRAINTS: &[Violation] = &[
         en: "display name required",
     },
     Violation {
+        constraint: "users_email_check",
+        vi: "Địa chỉ e-mail không hợp lệ (dạng ten@co-quan.gov.vn, tối đa 254 ký tự)",
+        en: "invalid e-mail address (like name@agency.gov.vn, at most 254 characters)",
+    },
+    Violation {
         constraint: "user_roles_check",
         vi: "Chỉ vai trò nhập liệu (unit_editor) gắn với một đơn vị",
         en: "a unit goes with the unit_editor role, and only with it",
@@ -41,6 +46,7 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub unit_code: Option<String>,
+    pub email: Option<String>,
     pub disabled: bool,
     #[serde(skip)]
     pub failed_logins: i32,
@@ -49,7 +55,7 @@ pub struct User {
 }
 
 const USER_COLUMNS: &str =
-    "id, username, display_name, unit_code, disabled, failed_logins, locked_until, created_at";
+    "id, username, display_name, unit_code, email, disabled, failed_logins, locked_until, created_at";
 
 /// A user with the hash needed to check a login.
 pub struct LoginCandidate {
@@ -113,14 +119,16 @@ pub async fn create(
     display_name: &str,
     password_hash: &str,
     unit_code: Option<&str>,
+    email: Option<&str>,
 ) -> Result<User, sqlx::Error> {
     sqlx::query_as(&format!(
-        "INSERT INTO users (username, display_name, password_hash, unit_code) VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"
+        "INSERT INTO users (username, display_name, password_hash, unit_code, email) VALUES ($1, $2, $3, $4, $5) RETURNING {USER_COLUMNS}"
     ))
     .bind(username)
     .bind(display_name)
     .bind(password_hash)
     .bind(unit_code)
+    .bind(email)
     .fetch_one(db)
     .await
 }
@@ -182,18 +190,20 @@ pub async fn any_exists(db: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
         .await
 }
 
-/// Changes the given fields; `unit: Some(None)` clears the unit.
+/// Changes the given fields; `unit: Some(None)` clears the unit, `email: Some(None)` the address.
 pub async fn update(
     db: impl PgExecutor<'_>,
     id: i64,
     display_name: Option<&str>,
     unit: Option<Option<&str>>,
     disabled: Option<bool>,
+    email: Option<Option<&str>>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET display_name = coalesce($2, display_name),
                 unit_code = CASE WHEN $3 THEN $4 ELSE unit_code END,
-                disabled = coalesce($5, disabled)
+                disabled = coalesce($5, disabled),
+                email = CASE WHEN $6 THEN $7 ELSE email END
          WHERE id = $1",
     )
     .bind(id)
@@ -201,6 +211,8 @@ pub async fn update(
     .bind(unit.is_some())
     .bind(unit.flatten())
     .bind(disabled)
+    .bind(email.is_some())
+    .bind(email.flatten())
     .execute(db)
     .await?;
     Ok(())
@@ -212,4 +224,25 @@ pub async fn unlock(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error>
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// The addresses of the enabled people who edit one of `units`, as (unit, address): whom a
+/// unit's e-mail reminders reach.
+pub async fn unit_editor_addresses(
+    db: &PgPool,
+    units: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT DISTINCT r.unit_code AS "unit!", u.email AS "email!"
+           FROM user_roles r JOIN users u ON u.id = r.user_id
+           WHERE r.role = 'unit_editor' AND r.unit_code = ANY($1)
+             AND NOT u.disabled AND u.email IS NOT NULL
+           ORDER BY 1, 2"#,
+        units
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.unit, r.email))
+    .collect())
 }

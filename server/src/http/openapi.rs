@@ -80,6 +80,7 @@ use crate::AppState;
         ioc_protocol::DeliveryStatus,
         ioc_protocol::DeliveryView,
         ioc_protocol::DeliveryList,
+        ioc_protocol::MailStatus,
         ioc_protocol::ProcedureLevel,
         ioc_protocol::OnlineLevel,
         ioc_protocol::ProcedureView,
@@ -116,6 +117,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::units::routes::router())
         .merge(crate::audit::routes::router())
         .merge(crate::central::routes::router())
+        .merge(crate::mail::routes::router())
         .merge(crate::dossiers::routes::router())
         .merge(crate::screens::routes::router())
         .merge(crate::tasks::routes::router())

@@ -29,6 +29,9 @@ pub struct Health {
     /// Government's holiday schedule of the current or next year not entered yet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<CalendarWarning>,
+    /// The e-mail queue (readiness only): whether SMTP is configured, what waits, the last error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail: Option<ioc_protocol::MailStatus>,
 }
 
 /// The process is up — and, with the embedded cluster, its postmaster too: while the supervisor
@@ -41,6 +44,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         Json(Health {
             status: "ok",
             warnings: Vec::new(),
+            mail: None,
         })
         .into_response()
     } else {
@@ -49,6 +53,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             Json(Health {
                 status: "database restarting",
                 warnings: Vec::new(),
+                mail: None,
             }),
         )
             .into_response()
@@ -70,9 +75,20 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             let warnings = crate::calendar::routes::warnings(&state.db)
                 .await
                 .unwrap_or_default();
+            // Shown, never a failure: reminders not going out does not stop the server. Without
+            // the error text, which may name an address: administrators read it at
+            // `GET /api/v1/mail/status`.
+            let mail = crate::mail::status(&state.db, crate::mail::configured(&state.config))
+                .await
+                .ok()
+                .map(|m| ioc_protocol::MailStatus {
+                    last_error: None,
+                    ..m
+                });
             Json(Health {
                 status: "ready",
                 warnings,
+                mail,
             })
             .into_response()
         }
@@ -81,6 +97,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             Json(Health {
                 status: "database unavailable",
                 warnings: Vec::new(),
+                mail: None,
             }),
         )
             .into_response(),

@@ -140,13 +140,26 @@ async fn units_with_boards(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
     Ok(units)
 }
 
-/// Publishes every board now and after each local midnight, until shutdown.
+/// Queues today's e-mail reminders (nothing without an SMTP server). A failure is logged: the
+/// next pass (or a restart) queues what this one missed, the keys keep it from doubling.
+async fn remind(state: &AppState) {
+    let today = crate::dossiers::today();
+    match super::reminders::pass(&state.db, &state.config, today).await {
+        Ok(Some(n)) if n > 0 => tracing::info!(mails = n, "task reminders queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "task reminders not queued"),
+    }
+}
+
+/// Publishes every board and queues the day's reminders now and after each local midnight,
+/// until shutdown.
 pub async fn run(state: AppState) {
     loop {
         match units_with_boards(&state.db).await {
             Ok(units) => publish_after(&state, &units).await,
             Err(e) => tracing::warn!(error = %e, "task boards not published"),
         }
+        remind(&state).await;
         let now = chrono::Utc::now();
         let local = now.naive_utc() + crate::dossiers::UTC_OFFSET;
         let next = (local.date() + chrono::Days::new(1))

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod live;
 pub mod progress;
+pub mod reminders;
 pub mod routes;
 pub mod store;
 
