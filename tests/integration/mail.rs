@@ -625,3 +625,102 @@ async fn a_mail_the_smtp_server_puts_off_is_sent_again() {
         (Some(0), Some(0))
     );
 }
+
+/// Reports: the units of a regime that have not handed in the open period are reminded before
+/// its deadline, those that never handed in the last past period once after it; a unit that
+/// handed in is left alone, and a rerun queues nothing.
+#[tokio::test]
+async fn reporting_units_are_reminded_of_reports_not_handed_in() {
+    const ANH_SON: &str = "17329";
+    const YEN_XUAN: &str = "17380";
+    let smtp = Receiver::start(0).await;
+    let app = spawn_app_with(&[&smtp.url(), "--mail-backoff-ms=100"]).await;
+    let cfg = config(&[&smtp.url()]);
+    let admin = app.sign_in_new("quan.tri", "admin", None).await;
+    create(
+        &app,
+        &admin,
+        "anh.son",
+        editor(ANH_SON),
+        Some("anhson@xa.nghean.gov.vn"),
+    )
+    .await;
+    create(
+        &app,
+        &admin,
+        "yen.xuan",
+        editor(YEN_XUAN),
+        Some("yenxuan@xa.nghean.gov.vn"),
+    )
+    .await;
+    let r = admin
+        .post(&app, "/api/v1/regimes")
+        .json(&json!({
+            "code": "tthc-thang", "name": "Báo cáo kết quả giải quyết TTHC hằng tháng",
+            "kind": "periodic", "legal_basis": "Nghị định 09/2019/NĐ-CP",
+            "receiving_unit": FINANCE, "reporting_units": [ANH_SON, YEN_XUAN],
+            "frequency": "monthly", "first_period": "2026-01",
+            "deadline": {"rule": "after_cutoff", "days": 2, "working_days": true}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let regime: Value = r.json().await.unwrap();
+    // Anh Sơn hands in February's report.
+    let anh_son = app.sign_in("anh.son").await;
+    let base = format!(
+        "/api/v1/regimes/{}/periods/2026-02/units/{ANH_SON}",
+        regime["id"]
+    );
+    let r = anh_son
+        .put(&app, &format!("{base}/document?name=bc.pdf"))
+        .body(b"%PDF-1.4\n%%EOF\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = anh_son
+        .post(&app, &format!("{base}/submit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Monday 16 March 2026: March's report is due on the 17th (2 working days after the 14th);
+    // February's was due on 24 February.
+    let queued = ioc_server::regimes::reminders::pass(&app.db, &cfg, d("2026-03-16"))
+        .await
+        .unwrap();
+    assert_eq!(queued, Some(3));
+    smtp.wait_for(3).await;
+    let to_anh_son = smtp.to("anhson@xa.nghean.gov.vn");
+    assert_eq!(to_anh_son.len(), 1, "only March: February was handed in");
+    assert!(to_anh_son[0].subject().contains("Sắp đến hạn báo cáo"));
+    assert!(
+        to_anh_son[0].text().contains("17/03/2026"),
+        "{}",
+        to_anh_son[0].text()
+    );
+    let to_yen_xuan = smtp.to("yenxuan@xa.nghean.gov.vn");
+    assert_eq!(to_yen_xuan.len(), 2);
+    let overdue = to_yen_xuan
+        .iter()
+        .find(|m| m.subject().contains("Quá hạn báo cáo"))
+        .expect("February overdue");
+    assert!(overdue.text().contains("24/02/2026"), "{}", overdue.text());
+    assert!(
+        overdue.text().contains("15/01/2026 đến 14/02/2026"),
+        "{}",
+        overdue.text()
+    );
+    let again = ioc_server::regimes::reminders::pass(&app.db, &cfg, d("2026-03-16"))
+        .await
+        .unwrap();
+    assert_eq!(again, Some(0));
+    // Without SMTP nothing is queued.
+    let none = ioc_server::regimes::reminders::pass(&app.db, &config(&[]), d("2026-03-16"))
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+}

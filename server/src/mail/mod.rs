@@ -120,6 +120,43 @@ pub async fn queue(tx: &mut PgConnection, mail: &Outgoing<'_>) -> Result<bool, s
     Ok(inserted)
 }
 
+/// A message for the editors of a unit (a reminder of what the unit owes).
+pub struct ToUnit {
+    pub unit: String,
+    pub subject: String,
+    pub body: String,
+    pub dedupe_key: String,
+}
+
+/// Queues each message to every editor of its unit who has an address, in one transaction;
+/// how many mails were new.
+pub async fn queue_to_units(db: &PgPool, messages: &[ToUnit]) -> Result<usize, sqlx::Error> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let mut units: Vec<String> = messages.iter().map(|m| m.unit.clone()).collect();
+    units.sort_unstable();
+    units.dedup();
+    let recipients = crate::auth::users::unit_editor_addresses(db, &units).await?;
+    let mut tx = db.begin().await?;
+    let mut queued = 0;
+    for m in messages {
+        for (_, to) in recipients.iter().filter(|(u, _)| *u == m.unit) {
+            let mail = Outgoing {
+                to,
+                subject: &m.subject,
+                body: &m.body,
+                dedupe_key: &m.dedupe_key,
+            };
+            if queue(&mut tx, &mail).await? {
+                queued += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(queued)
+}
+
 /// Where the mail queue stands (`/readyz`, `GET /api/v1/mail/status`, the admin overview).
 pub async fn status(db: &PgPool, configured: bool) -> Result<MailStatus, sqlx::Error> {
     let r = sqlx::query!(

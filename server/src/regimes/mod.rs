@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod export;
+pub mod reminders;
 pub mod routes;
 pub mod store;
 pub mod submissions;

@@ -140,7 +140,7 @@ async fn units_with_boards(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
     Ok(units)
 }
 
-/// Queues today's e-mail reminders (nothing without an SMTP server). A failure is logged: the
+/// Queues today's e-mail reminders of tasks and of reports (nothing without an SMTP server). A failure is logged: the
 /// next pass (or a restart) queues what this one missed, the keys keep it from doubling.
 async fn remind(state: &AppState) {
     let today = crate::dossiers::today();
@@ -148,6 +148,11 @@ async fn remind(state: &AppState) {
         Ok(Some(n)) if n > 0 => tracing::info!(mails = n, "task reminders queued"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "task reminders not queued"),
+    }
+    match crate::regimes::reminders::pass(&state.db, &state.config, today).await {
+        Ok(Some(n)) if n > 0 => tracing::info!(mails = n, "report reminders queued"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "report reminders not queued"),
     }
 }
 

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use crate::calendar::Calendar;
 use crate::config::ServeConfig;
-use crate::mail::{self, Outgoing};
+use crate::mail::{self, ToUnit};
 
 /// What a pass reminds of, and where the mails point.
 #[derive(Clone, Debug)]
@@ -50,7 +50,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn key(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
             Kind::DueSoon => "soon",
             Kind::Overdue => "overdue",
@@ -179,32 +179,19 @@ pub async fn queue(db: &PgPool, r: &Reminders, today: NaiveDate) -> Result<usize
         .into_iter()
         .filter_map(|t| kind(&t, r.working_days).map(|k| (t, k)))
         .collect();
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let mut owners: Vec<String> = due.iter().map(|(t, _)| t.owner.code.clone()).collect();
-    owners.sort_unstable();
-    owners.dedup();
-    let recipients = crate::auth::users::unit_editor_addresses(db, &owners).await?;
-    let mut tx = db.begin().await?;
-    let mut queued = 0;
-    for (t, k) in &due {
-        let (subject, body) = compose(t, *k, &r.link);
-        let key = dedupe_key(t, *k);
-        for (_, to) in recipients.iter().filter(|(u, _)| *u == t.owner.code) {
-            let mail = Outgoing {
-                to,
-                subject: &subject,
-                body: &body,
-                dedupe_key: &key,
-            };
-            if mail::queue(&mut tx, &mail).await? {
-                queued += 1;
+    let messages: Vec<ToUnit> = due
+        .iter()
+        .map(|(t, k)| {
+            let (subject, body) = compose(t, *k, &r.link);
+            ToUnit {
+                unit: t.owner.code.clone(),
+                subject,
+                body,
+                dedupe_key: dedupe_key(t, *k),
             }
-        }
-    }
-    tx.commit().await?;
-    Ok(queued)
+        })
+        .collect();
+    mail::queue_to_units(db, &messages).await
 }
 
 /// The pass as the server runs it (at start and after each local midnight, `tasks::live::run`):
