@@ -7,8 +7,8 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
 use ioc_protocol::{
-    NewUserRequest, RegimeSubmission, RegimeSummary, RegimeView, RoleGrant, SubmissionStatus,
-    UnitRecord,
+    NewUserRequest, Payload, RegimeSubmission, RegimeSummary, RegimeView, RoleGrant, ServerFrame,
+    SubmissionStatus, UnitLateReports, UnitRecord,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -460,8 +460,93 @@ async fn a_units_report_is_checked_handed_in_returned_and_approved_with_its_revi
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
+    // Reports past their deadline, by unit (JSON and Excel), and live on the province's board:
+    // Anh Sơn hands in March late, and the board shows one late report fewer.
+    let late: Vec<UnitLateReports> = approver
+        .get(&app, "/api/v1/regimes/late")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let late_of = |l: &[UnitLateReports], unit: &str| {
+        l.iter()
+            .find(|u| u.unit.code == unit)
+            .map_or(0, |u| u.count)
+    };
+    let before = late_of(&late, ANH_SON);
+    assert!(before >= 10, "{late:?}");
+    assert!(late
+        .iter()
+        .find(|u| u.unit.code == ANH_SON)
+        .unwrap()
+        .reports
+        .iter()
+        .any(|r| r.period == "2026-03"));
+    for path in [
+        "/api/v1/regimes/late.xlsx",
+        "/api/v1/regimes/records.xlsx?year=2026",
+    ] {
+        let r = approver.get(&app, path).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+        let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+        let text: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(
+            text.iter().any(|c| c.contains("Anh Sơn")),
+            "{path}: {text:?}"
+        );
+    }
+    let mut wall = app.ws().await;
+    wall.subscribe("tasks/40", None).await;
+    let march = format!(
+        "/api/v1/regimes/{}/periods/2026-03/units/{ANH_SON}",
+        regime.id
+    );
+    editor
+        .put(&app, &format!("{march}/document?name=t3.pdf"))
+        .body(PDF.to_vec())
+        .send()
+        .await
+        .unwrap();
+    editor
+        .put(&app, &format!("{march}/figures"))
+        .json(&json!({"values": {"received": 90, "on_time": 90}}))
+        .send()
+        .await
+        .unwrap();
+    let r = editor
+        .post(&app, &format!("{march}/submit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let s: RegimeSubmission = r.json().await.unwrap();
+    assert!(s.late, "March was due on 17 March");
+    let mut seen = None;
+    for _ in 0..20 {
+        let board = match wall.next().await {
+            ServerFrame::Subscribed {
+                state: Some(Payload::Tasks(b)),
+                ..
+            } => *b,
+            ServerFrame::Publication(p) => match p.data {
+                Payload::Tasks(b) => *b,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if late_of(&board.late_reports, ANH_SON) == before - 1 {
+            seen = Some(board);
+            break;
+        }
+    }
+    let board = seen.expect("the board without March's report");
+    assert!(board.reports_overdue > 0);
+
     // The year's record: every period from January whose deadline has passed is due; Anh Sơn
-    // handed in none of them (the one it handed in is still open), Yên Xuân neither.
+    // handed in March late and none of the others (the one it handed in first is still open).
     let records: Vec<UnitRecord> = approver
         .get(&app, "/api/v1/regimes/records?year=2026")
         .send()
@@ -472,7 +557,12 @@ async fn a_units_report_is_checked_handed_in_returned_and_approved_with_its_revi
         .unwrap();
     let anh_son = records.iter().find(|r| r.unit == ANH_SON).unwrap();
     assert!(anh_son.due >= 10, "{anh_son:?}");
-    assert_eq!(anh_son.missing, anh_son.due);
+    assert_eq!(
+        (anh_son.late, anh_son.on_time),
+        (1, 0),
+        "March, handed in late"
+    );
+    assert_eq!(anh_son.missing, anh_son.due - 1);
     let own: Vec<UnitRecord> = editor
         .get(&app, "/api/v1/regimes/records?year=2026")
         .send()

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::Json;
 use ioc_protocol::{
     ApiErrorBody, DocumentMeta, RegimeFiguresInput, RegimeInput, RegimeSubmission, RegimeSummary,
-    RegimeView, ReturnRequest, UnitRecord,
+    RegimeView, ReturnRequest, UnitLateReports, UnitRecord,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -46,6 +46,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve))
         .routes(routes!(return_submission))
         .routes(routes!(records))
+        .routes(routes!(records_xlsx))
+        .routes(routes!(late))
+        .routes(routes!(late_xlsx))
         .merge(uploads)
 }
 
@@ -491,6 +494,30 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
+/// The units whose records and late reports `p` reads: every unit (`None`) for leaders, the
+/// receiving units' approvers and administrators; their own for units' editors.
+fn units_read(p: &Principal) -> Result<Option<Vec<String>>, ApiError> {
+    if p.reads_all_indicators() || p.is_approver() {
+        return Ok(None);
+    }
+    let own = p.edited_units();
+    p.require(!own.is_empty())?;
+    Ok(Some(own))
+}
+
+async fn visible_records(
+    state: &AppState,
+    p: &Principal,
+    year: Option<i32>,
+) -> Result<Vec<UnitRecord>, ApiError> {
+    let units = units_read(p)?;
+    let mut out = super::records(&state.db, year).await?;
+    if let Some(own) = units {
+        out.retain(|r| own.contains(&r.unit));
+    }
+    Ok(out)
+}
+
 /// Each unit's record over a year: reports due, handed in on time, late, missing (leaders and
 /// the receiving units see every unit; a unit's editors their own).
 #[utoipa::path(get, path = "/api/v1/regimes/records", tag = "regimes", params(YearQuery),
@@ -501,12 +528,64 @@ pub async fn records(
     p: Principal,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Vec<UnitRecord>>, ApiError> {
-    let all = p.reads_all_indicators() || p.is_approver();
-    p.require(all || !p.edited_units().is_empty())?;
-    let mut out = super::records(&state.db, q.year).await?;
-    if !all {
-        let own = p.edited_units();
-        out.retain(|r| own.contains(&r.unit));
+    Ok(Json(visible_records(&state, &p, q.year).await?))
+}
+
+/// The same records as an Excel workbook.
+#[utoipa::path(get, path = "/api/v1/regimes/records.xlsx", tag = "regimes", params(YearQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn records_xlsx(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, ApiError> {
+    let year = q
+        .year
+        .unwrap_or(chrono::Datelike::year(&crate::dossiers::today()));
+    let rows = visible_records(&state, &p, Some(year)).await?;
+    let bytes = excel::blocking(move || super::export::records_xlsx(year, &rows))
+        .await?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(excel::attachment(
+        &format!("ket-qua-bao-cao-{year}.xlsx"),
+        bytes,
+    ))
+}
+
+async fn visible_late(state: &AppState, p: &Principal) -> Result<Vec<UnitLateReports>, ApiError> {
+    let units = units_read(p)?;
+    let mut out = super::late_reports(&state.db, crate::dossiers::today()).await?;
+    if let Some(own) = units {
+        out.retain(|l| own.contains(&l.unit.code));
     }
-    Ok(Json(out))
+    Ok(out)
+}
+
+/// Reports past their deadline and not handed in, by unit (the most first; every report, where
+/// the live board shows each unit's latest).
+#[utoipa::path(get, path = "/api/v1/regimes/late", tag = "regimes",
+    responses((status = 200, body = Vec<UnitLateReports>), (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody)))]
+pub async fn late(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<UnitLateReports>>, ApiError> {
+    Ok(Json(visible_late(&state, &p).await?))
+}
+
+/// The same list as an Excel workbook.
+#[utoipa::path(get, path = "/api/v1/regimes/late.xlsx", tag = "regimes",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn late_xlsx(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+    let rows = visible_late(&state, &p).await?;
+    let today = crate::dossiers::today();
+    let bytes = excel::blocking(move || super::export::late_xlsx(&rows))
+        .await?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(excel::attachment(
+        &format!("bao-cao-qua-han-{today}.xlsx"),
+        bytes,
+    ))
 }
