@@ -62,13 +62,16 @@ pub enum PageKind {
     DossierProvince,
     /// A department's or commune's dossier board (`/wall/dossiers/{unit}`); needs `unit`.
     DossierUnit,
+    /// What is late and who owns it (`/wall/tasks`): tasks and reports, a screenful at a time.
+    Tasks,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 3] = [
+    pub const ALL: [PageKind; 4] = [
         PageKind::Indicators,
         PageKind::DossierProvince,
         PageKind::DossierUnit,
+        PageKind::Tasks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +79,7 @@ impl PageKind {
             PageKind::Indicators => "indicators",
             PageKind::DossierProvince => "dossier_province",
             PageKind::DossierUnit => "dossier_unit",
+            PageKind::Tasks => "tasks",
         }
     }
 

@@ -70,3 +70,41 @@ test('the page in English', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// In a screen's rotation nobody scrolls: the tasks page shows a screenful of owners at a time,
+// then the late reports and the records, and comes round again.
+test('the tasks page in a screen rotation, a screenful at a time', async () => {
+  const size = { width: 1920, height: 1080 };
+  const { page, context, errors } = await openWall(browser, `${server.base}/wall/tasks`, size);
+  const me = await (await context.request.get(`${server.base}/api/v1/me`)).json();
+  const r = await context.request.post(`${server.base}/api/v1/screens`, {
+    headers: { 'x-csrf-token': me.csrf_token },
+    data: { code: 'dieu-hanh', name: 'Phòng điều hành', interval_s: 600, pages: [{ kind: 'tasks' }] },
+  });
+  assert.equal(r.status(), 201, await r.text());
+  await page.goto(`${server.base}/wall/dieu-hanh`);
+  const wall = page.locator('.screen[data-screen="dieu-hanh"] main.tasks-wall.paged');
+  await page.waitForSelector('.screen[data-screen="dieu-hanh"] main.tasks-wall.paged[data-live="connected"] .task-owner[data-owner]', { timeout: 30_000 });
+  const first = Number(await wall.getAttribute('data-subpage'));
+  // Which owners are on screen, of how many: "1–3 / 151".
+  const position = () => page.locator('.task-subpage').textContent();
+  await page.waitForTimeout(500);
+  const [range, total] = (await position()).split(' / ');
+  assert.equal(Number(total), await counter(page, 'owners'));
+  assert.match(range, /^1–\d+$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'screen-tasks-1920x1080.png') });
+  // What is on screen fits it: no card runs off the bottom.
+  const lowest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('.task-owner[data-owner]')].map((e) => e.getBoundingClientRect().bottom)));
+  assert.ok(lowest <= size.height, `a card ends at ${lowest}px`);
+  const cards = await page.locator('.task-owner[data-owner]').count();
+  assert.ok(cards > 1 && cards < await counter(page, 'owners'), `cards on screen: ${cards}`);
+  // The next screenful comes by itself (8 s), with the next owners.
+  const before = await page.locator('.task-owner[data-owner]').first().getAttribute('data-owner');
+  await page.waitForFunction((n) => document.querySelector('main.tasks-wall.paged')?.getAttribute('data-subpage') === String(n), first + 1, { timeout: 15_000 });
+  await page.waitForTimeout(500);
+  const after = await page.locator('.task-owner[data-owner]').first().getAttribute('data-owner');
+  assert.notEqual(after, before);
+  assert.match(await position(), new RegExp(`^${cards + 1}–\\d+ / ${total}$`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -21,6 +21,7 @@ fn kind_label(kind: PageKind) -> M {
         PageKind::Indicators => M::PageIndicators,
         PageKind::DossierProvince => M::PageDossierProvince,
         PageKind::DossierUnit => M::PageDossierUnit,
+        PageKind::Tasks => M::PageTasks,
     }
 }
 

@@ -186,6 +186,7 @@ texts! {
         PageIndicators => "Chỉ tiêu kinh tế – xã hội", "Socio-economic indicators";
         PageDossierProvince => "Hồ sơ TTHC toàn tỉnh", "Province's dossiers";
         PageDossierUnit => "Hồ sơ TTHC của một đơn vị", "One unit's dossiers";
+        PageTasks => "Nhiệm vụ, báo cáo chậm", "Late tasks and reports";
         PageDuration => "Thời gian riêng (giây)", "Own duration (seconds)";
         PageUnitHint => "mã đơn vị, chỉ với trang của một đơn vị", "unit code, only for a unit's page";
         AddPage => "Thêm trang", "Add a page";

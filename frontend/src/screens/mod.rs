@@ -21,6 +21,7 @@ use crate::context::use_lang;
 use crate::dossiers::{ProvinceContent, UnitContent};
 use crate::format::vietnam_time;
 use crate::live::{use_live, ConnStatus, TopicState};
+use crate::tasks::TasksContent;
 use crate::wall::WallContent;
 use ioc_protocol::i18n::Msg;
 use ioc_protocol::{
@@ -310,6 +311,7 @@ fn PageView(page: PageDef, province: String) -> impl IntoView {
             let unit = page.unit.unwrap_or_default();
             view! { <UnitContent unit=unit /> }.into_any()
         }
+        PageKind::Tasks => view! { <TasksContent unit=province /> }.into_any(),
     }
 }
 

@@ -70,7 +70,7 @@ pub fn TasksPage() -> impl IntoView {
         <Suspense fallback=move || view! { <main class="wall wall-loading">{move || Msg::Connecting.get(lang.get())}</main> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(Some(b)) => view! { <TasksWall start=b /> }.into_any(),
+                    Ok(Some(b)) => view! { <TasksWall start=b paged=false /> }.into_any(),
                     Ok(None) => view! { <main class="wall wall-error"><p>{Msg::Forbidden.get(lang.get_untracked())}</p></main> }.into_any(),
                     Err(e) => view! { <main class="wall wall-error"><p>{format!("{}: {e}", Msg::Internal.get(lang.get_untracked()))}</p></main> }.into_any(),
                 }
@@ -80,8 +80,113 @@ pub fn TasksPage() -> impl IntoView {
     .into_any()
 }
 
+/// The tasks page as a page of a screen's rotation (`crate::screens`): the board of `unit` (the
+/// province) from its topic, shown a screenful at a time.
 #[component]
-fn TasksWall(start: TaskBoard) -> impl IntoView {
+pub fn TasksContent(unit: String) -> impl IntoView {
+    let start = TaskBoard {
+        unit,
+        day: chrono::NaiveDate::default(),
+        overdue: 0,
+        due_soon: 0,
+        owners: Vec::new(),
+        late_reports: Vec::new(),
+        reports_overdue: 0,
+        records: Vec::new(),
+    };
+    view! { <TasksWall start paged=true /> }.into_any()
+}
+
+/// Seconds a screenful of the list stays before the next one.
+#[cfg(feature = "hydrate")]
+const SUBPAGE_S: u64 = 8;
+
+/// How many owners' cards a screenful starts from: the columns the grid makes (cards at least
+/// 26 rem wide), three rows of them; those that do not fit are measured away ([`fitting`]).
+#[cfg(feature = "hydrate")]
+fn cards_to_try() -> usize {
+    let Some(w) = web_sys::window() else {
+        return 9;
+    };
+    let width = w
+        .inner_width()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(1920.0);
+    let rem = w
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| w.get_computed_style(&e).ok().flatten())
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(16.0);
+    let columns = ((width - 2.0 * rem) / (27.0 * rem)).floor().max(1.0) as usize;
+    columns * 3
+}
+
+/// How many of the owners' cards on screen end above its bottom edge (at least one: a card
+/// taller than the screen is still shown).
+#[cfg(feature = "hydrate")]
+fn fitting() -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let w = web_sys::window()?;
+    let height = w.inner_height().ok()?.as_f64()?;
+    let cards = w
+        .document()?
+        .query_selector_all(".tasks-wall.paged .task-owner[data-owner]")
+        .ok()?;
+    let mut fit = 0;
+    for k in 0..cards.length() {
+        let Some(card) = cards
+            .item(k)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        if card.get_bounding_client_rect().bottom() <= height {
+            fit += 1;
+        } else {
+            break;
+        }
+    }
+    Some(fit.max(1))
+}
+
+/// Where the rotation through a long board stands: the first owner on screen and how many are
+/// shown, or the page of late reports and records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Screenful {
+    start: usize,
+    shown: usize,
+    reports: bool,
+    /// Counts the screenfuls shown (the page's `data-subpage`).
+    step: usize,
+}
+
+impl Screenful {
+    /// The next screenful of a board with `owners` owners (`reports`: it has late reports or
+    /// records to show after them); `try_cards` cards are tried on each.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn next(self, owners: usize, reports: bool, try_cards: usize) -> Screenful {
+        let after = self.start + self.shown;
+        let (start, to_reports) = if self.reports {
+            (0, false)
+        } else if after >= owners {
+            (0, reports)
+        } else {
+            (after, false)
+        };
+        Screenful {
+            start,
+            shown: try_cards,
+            reports: to_reports,
+            step: self.step + 1,
+        }
+    }
+}
+
+#[component]
+fn TasksWall(start: TaskBoard, paged: bool) -> impl IntoView {
     let topic = tasks_topic(&start.unit);
     let board = RwSignal::new(start);
     use_live()
@@ -101,15 +206,100 @@ fn TasksWall(start: TaskBoard) -> impl IntoView {
         )
         .until_cleanup();
     let status = use_live().status();
-    let owners = Memo::new(move |_| board.with(|b| b.owners.clone()));
-    let late = Memo::new(move |_| board.with(|b| b.late_reports.clone()));
+    if !paged {
+        let owners = Memo::new(move |_| board.with(|b| b.owners.clone()));
+        let late = Memo::new(move |_| board.with(|b| b.late_reports.clone()));
+        let records = Memo::new(move |_| board.with(|b| b.records.clone()));
+        return view! {
+            <main class="wall tasks-wall" data-live=move || status.get().attr()>
+                <TaskHead board status />
+                <OwnerList owners />
+                <LateReports late />
+                <Records records />
+            </main>
+        }
+        .into_any();
+    }
+    // On a wall nobody scrolls: the owners a screenful at a time, then the late reports and the
+    // records, round and round while the page is on screen.
+    let try_cards = RwSignal::new(9usize);
+    let at = RwSignal::new(Screenful {
+        start: 0,
+        shown: 9,
+        reports: false,
+        step: 0,
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let first = cards_to_try();
+        try_cards.set(first);
+        at.update(|a| a.shown = first);
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                let (owners, reports) = board.with_untracked(|b| {
+                    (
+                        b.owners.len(),
+                        !b.late_reports.is_empty() || !b.records.is_empty(),
+                    )
+                });
+                let cards = try_cards.get_untracked();
+                at.try_update(|a| *a = a.next(owners, reports, cards));
+            },
+            std::time::Duration::from_secs(SUBPAGE_S),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    let owners = Memo::new(move |_| {
+        let a = at.get();
+        board.with(|b| {
+            b.owners
+                .iter()
+                .skip(a.start)
+                .take(a.shown)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    // After each screenful is drawn, the cards that run off the bottom are left for the next.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let shown = owners.with(Vec::len);
+        request_animation_frame(move || {
+            if let Some(fit) = fitting() {
+                if fit < shown {
+                    at.try_update(|a| a.shown = fit);
+                }
+            }
+        });
+    });
+    let on_reports = Memo::new(move |_| at.with(|a| a.reports));
+    let late = Memo::new(move |_| {
+        let n = try_cards.get();
+        board.with(|b| b.late_reports.iter().take(n).cloned().collect::<Vec<_>>())
+    });
     let records = Memo::new(move |_| board.with(|b| b.records.clone()));
+    let position = move || {
+        let a = at.get();
+        let total = board.with(|b| b.owners.len());
+        if a.reports || total == 0 {
+            String::new()
+        } else {
+            format!(
+                "{}–{} / {total}",
+                a.start + 1,
+                (a.start + a.shown).min(total)
+            )
+        }
+    };
     view! {
-        <main class="wall tasks-wall" data-live=move || status.get().attr()>
+        <main class="wall tasks-wall paged" data-live=move || status.get().attr() data-subpage=move || at.with(|a| a.step)>
             <TaskHead board status />
-            <OwnerList owners />
-            <LateReports late />
-            <Records records />
+            <Show when=move || on_reports.get() fallback=move || view! { <OwnerList owners /> }>
+                <LateReports late />
+                <Records records />
+            </Show>
+            <p class="task-subpage">{position}</p>
         </main>
     }
     .into_any()
@@ -355,6 +545,25 @@ fn TaskItem(t: TaskView) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screenfuls_go_through_the_owners_then_the_reports_and_round_again() {
+        let first = Screenful {
+            start: 0,
+            shown: 3,
+            reports: false,
+            step: 0,
+        };
+        let second = first.next(7, true, 9);
+        assert_eq!((second.start, second.shown, second.reports), (3, 9, false));
+        // 4 of the 9 tried fitted: owners 3–6 were on screen, the last ones.
+        let third = Screenful { shown: 4, ..second }.next(7, true, 9);
+        assert_eq!((third.start, third.reports), (0, true));
+        let fourth = third.next(7, true, 9);
+        assert_eq!((fourth.start, fourth.reports, fourth.step), (0, false, 3));
+        // Without reports, straight back to the first owners.
+        assert_eq!(Screenful { shown: 7, ..first }.next(7, false, 9).start, 0);
+    }
     use ioc_protocol::{DirectiveView, TaskUnit};
 
     fn task(status: TaskStatus, left: i64) -> TaskView {

@@ -15,6 +15,7 @@ use ioc_protocol::DocumentMeta;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
+use crate::audit::{Actor, Entry};
 use crate::http::ApiError;
 
 /// The largest file accepted (a long report with scanned annexes fits; a video does not).
@@ -144,6 +145,28 @@ pub async fn store(tx: &mut PgConnection, up: &Upload, by: &str) -> Result<i64, 
     )
     .fetch_one(tx)
     .await
+}
+
+/// Stores a checked file and the audit entry of its upload (`entry`, whose `after` gains the
+/// file's id, name, size and checksum), in the caller's transaction; the file's description.
+pub async fn store_audited(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    up: &Upload,
+    mut entry: Entry<'_>,
+) -> Result<DocumentMeta, ApiError> {
+    let id = store(tx, up, &actor.label).await?;
+    let mut after = serde_json::json!({
+        "document": id, "file_name": up.file_name, "size": up.bytes.len(), "sha256": hex(&up.sha256),
+    });
+    if let (Some(serde_json::Value::Object(extra)), Some(a)) =
+        (entry.after.take(), after.as_object_mut())
+    {
+        a.extend(extra);
+    }
+    entry.after = Some(after);
+    crate::audit::record(&mut *tx, actor, entry).await?;
+    meta(tx, id).await?.ok_or(ApiError::NotFound)
 }
 
 /// A stored file's description.

@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, TimeZone, Utc};
 use ioc_protocol::RegimeInput;
 use sqlx::PgPool;
 
-use super::{store, Regime};
+use super::store;
 use crate::calendar::periods::Period;
 use crate::calendar::Calendar;
 use crate::lifecycle::{self, Form, Key};
@@ -45,42 +45,14 @@ pub async fn import(db: &PgPool, province: &str) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("demo regime {}: {e}", input.code))?;
         let mut tx = db.begin().await?;
-        let Some(id) = store::insert(
-            &mut tx,
-            &store::NewRegime {
-                code: &input.code,
-                name: &input.name,
-                kind: input.kind,
-                legal_basis: &input.legal_basis,
-                content: &input.content,
-                receiving_unit: &input.receiving_unit,
-                reporting_units: &read.reporting_units,
-                frequency: read.frequency,
-                deadline: input.deadline,
-                starts_on: read.starts_on,
-                form_fields: &input.form_fields,
-                created_by: "demo",
-            },
-        )
-        .await?
-        else {
+        let Some(id) = store::insert(&mut tx, &read.row(&input, "demo")).await? else {
             continue;
         };
-        let regime = Regime {
-            id,
-            code: input.code.clone(),
-            name: input.name.clone(),
-            kind: input.kind,
-            legal_basis: input.legal_basis.clone(),
-            content: input.content.clone(),
-            receiving_unit: input.receiving_unit.clone(),
-            reporting_units: read.reporting_units.clone(),
-            frequency: read.frequency,
-            deadline: input.deadline,
-            starts_on: read.starts_on,
-            form_fields: input.form_fields.clone(),
-            outline_document: None,
+        tx.commit().await?;
+        let Some(regime) = store::get(db, id).await? else {
+            continue;
         };
+        let mut tx = db.begin().await?;
         for period in regime.periods_due(&calendar, today) {
             let deadline = regime.deadline(&calendar, &period);
             let key = period.to_string();

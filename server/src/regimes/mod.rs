@@ -239,6 +239,26 @@ pub struct ReadRegime {
     pub starts_on: NaiveDate,
 }
 
+impl ReadRegime {
+    /// The row to store: `input` as read (texts trimmed), set up by `created_by`.
+    pub fn row<'a>(&'a self, input: &'a RegimeInput, created_by: &'a str) -> store::NewRegime<'a> {
+        store::NewRegime {
+            code: &input.code,
+            name: input.name.trim(),
+            kind: input.kind,
+            legal_basis: input.legal_basis.trim(),
+            content: input.content.trim(),
+            receiving_unit: &input.receiving_unit,
+            reporting_units: &self.reporting_units,
+            frequency: self.frequency,
+            deadline: input.deadline,
+            starts_on: self.starts_on,
+            form_fields: &input.form_fields,
+            created_by,
+        }
+    }
+}
+
 /// Checks a new regime: its code and texts, its units (`departments` / `communes` expanded to
 /// the province's), a frequency for a periodic regime and a fixed day for the others, a
 /// deadline rule that can be, and a data form whose codes are unique.

@@ -157,29 +157,13 @@ pub async fn create_regime(
     let read = super::read_regime(&state.db, &state.config.province, &input, today).await?;
     let actor = p.actor();
     let mut tx = state.db.begin().await?;
-    let id = store::insert(
-        &mut tx,
-        &store::NewRegime {
-            code: &input.code,
-            name: input.name.trim(),
-            kind: input.kind,
-            legal_basis: input.legal_basis.trim(),
-            content: input.content.trim(),
-            receiving_unit: &input.receiving_unit,
-            reporting_units: &read.reporting_units,
-            frequency: read.frequency,
-            deadline: input.deadline,
-            starts_on: read.starts_on,
-            form_fields: &input.form_fields,
-            created_by: &actor.label,
-        },
-    )
-    .await?
-    .ok_or_else(|| ApiError::Rejected {
-        code: "duplicate_code",
-        vi: format!("Mã chế độ «{}» đã có", input.code),
-        en: format!("Regime code «{}» already exists", input.code),
-    })?;
+    let id = store::insert(&mut tx, &read.row(&input, &actor.label))
+        .await?
+        .ok_or_else(|| ApiError::Rejected {
+            code: "duplicate_code",
+            vi: format!("Mã chế độ «{}» đã có", input.code),
+            en: format!("Regime code «{}» already exists", input.code),
+        })?;
     audit::record(
         &mut *tx,
         &actor,
@@ -226,23 +210,20 @@ pub async fn put_outline(
     let up = documents::check(q.name.as_deref(), documents::body(bytes)?)?;
     let actor = p.actor();
     let mut tx = state.db.begin().await?;
-    let doc = documents::store(&mut tx, &up, &actor.label).await?;
-    store::set_outline(&mut tx, id, doc).await?;
-    audit::record(
-        &mut *tx,
+    let meta = documents::store_audited(
+        &mut tx,
         &actor,
+        &up,
         Entry {
             action: "regime.outline",
             entity: "report_regimes",
             entity_id: Some(id.to_string()),
             before: None,
-            after: Some(serde_json::json!({"document": doc, "file_name": up.file_name})),
+            after: None,
         },
     )
     .await?;
-    let meta = documents::meta(&mut tx, doc)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    store::set_outline(&mut tx, id, meta.id).await?;
     tx.commit().await?;
     Ok(Json(meta))
 }

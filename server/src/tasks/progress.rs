@@ -139,26 +139,20 @@ pub async fn put_evidence(
         .ok_or(ApiError::NotFound)?;
     p.require(unit.as_deref().is_some_and(|u| p.edits_unit(u)))?;
     let up = documents::check(q.name.as_deref(), documents::body(bytes)?)?;
-    let doc = documents::store(&mut tx, &up, &actor.label).await?;
-    store::add_evidence(&mut tx, id, doc).await?;
-    audit::record(
-        &mut *tx,
+    let meta = documents::store_audited(
+        &mut tx,
         &actor,
+        &up,
         Entry {
             action: "task.evidence",
             entity: "tasks",
             entity_id: Some(task.to_string()),
             before: None,
-            after: Some(
-                serde_json::json!({"update": id, "document": doc, "file_name": up.file_name,
-                "sha256": documents::hex(&up.sha256)}),
-            ),
+            after: Some(serde_json::json!({"update": id})),
         },
     )
     .await?;
-    let meta = documents::meta(&mut tx, doc)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    store::add_evidence(&mut tx, id, meta.id).await?;
     tx.commit().await?;
     Ok(Json(meta))
 }
