@@ -82,7 +82,7 @@ async fn bad_screens_are_refused_with_a_reason_and_nothing_is_written() {
             with("pages", json!([{"kind": "dossier_unit", "unit": "00070"}])),
             "unknown_unit",
         ),
-        (with("pages", json!([{"kind": "tasks"}])), "invalid_body"),
+        (with("pages", json!([{"kind": "weather"}])), "invalid_body"),
         (with("theme", json!("neon")), "invalid_body"),
     ];
     for (body, code) in cases {

@@ -24,6 +24,14 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// The request body limit of the upload routes: the file plus nothing else.
 pub const BODY_LIMIT: usize = MAX_BYTES + 1;
 
+/// The query of an upload route: the file's name as the user chose it (the type is judged from
+/// the content, the body is the file).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileName {
+    pub name: Option<String>,
+}
+
 /// The formats a report may come in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

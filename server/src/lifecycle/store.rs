@@ -1,7 +1,7 @@
 //! The `submissions` table: one row per form (an indicator group or a reporting regime) × unit ×
-//! period, with its state, revision and who moved it. Every step locks the row first ([`lock`]); the domain
-//! asks the transition table ([`super::step`]), writes its content and consequences, then applies
-//! the state change here — all in its own transaction.
+//! period, with its state, revision and who moved it. Every step locks the row first
+//! ([`lock`]); the domain asks the transition table ([`super::step`]), writes its content and
+//! consequences, then applies the state change here — all in its own transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ioc_protocol::SubmissionStatus;

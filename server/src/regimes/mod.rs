@@ -100,7 +100,8 @@ impl Regime {
     }
 
     /// A period key of this regime: refused when it is not of the regime's frequency, before
-    /// its first period, or after the one open now (reports are not filed for the future).
+    /// its first period, or later than the one after the period open now (the next report may
+    /// be prepared; none further ahead).
     pub fn period(
         &self,
         key: &str,

@@ -184,16 +184,9 @@ pub async fn create_regime(
     ))
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FileName {
-    /// The file's name as the user chose it (the type is judged from the content).
-    pub name: Option<String>,
-}
-
 /// Uploads the regime's outline template (the file is the request body).
 #[utoipa::path(put, path = "/api/v1/regimes/{id}/outline", tag = "regimes",
-    params(("id" = i64, Path), FileName), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    params(("id" = i64, Path), documents::FileName), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = DocumentMeta), (status = 401, body = ApiErrorBody),
         (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
@@ -201,7 +194,7 @@ pub async fn put_outline(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<i64>,
-    Query(q): Query<FileName>,
+    Query(q): Query<documents::FileName>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<DocumentMeta>, ApiError> {
     p.require(p.is_admin())?;
@@ -363,7 +356,7 @@ async fn editable<'a>(
 /// Uploads the narrative report (the file is the request body; PDF, DOCX, XLSX or ODT by its
 /// content; at most 20 MiB).
 #[utoipa::path(put, path = "/api/v1/regimes/{id}/periods/{period}/units/{unit}/document", tag = "regimes",
-    params(("id" = i64, Path), ("period" = String, Path), ("unit" = String, Path), FileName),
+    params(("id" = i64, Path), ("period" = String, Path), ("unit" = String, Path), documents::FileName),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = RegimeSubmission), (status = 401, body = ApiErrorBody),
         (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
@@ -373,7 +366,7 @@ pub async fn put_document(
     State(state): State<AppState>,
     p: Principal,
     Path((id, period, unit)): Path<(i64, String, String)>,
-    Query(q): Query<FileName>,
+    Query(q): Query<documents::FileName>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<RegimeSubmission>, ApiError> {
     p.require(!p.edited_units().is_empty())?;

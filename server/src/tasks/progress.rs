@@ -119,7 +119,7 @@ pub async fn report_progress(
 /// Attaches an evidence file to an update (the file is the request body; PDF, DOCX, XLSX or
 /// ODT by its content; at most 20 MiB). Editors of the unit that reported it.
 #[utoipa::path(put, path = "/api/v1/task-updates/{id}/evidence", tag = "tasks",
-    params(("id" = i64, Path, description = "update id"), crate::regimes::routes::FileName),
+    params(("id" = i64, Path, description = "update id"), documents::FileName),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = DocumentMeta), (status = 401, body = ApiErrorBody),
         (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
@@ -128,7 +128,7 @@ pub async fn put_evidence(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<i64>,
-    Query(q): Query<crate::regimes::routes::FileName>,
+    Query(q): Query<documents::FileName>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<DocumentMeta>, ApiError> {
     p.require(!p.edited_units().is_empty())?;
