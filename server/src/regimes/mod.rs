@@ -505,82 +505,42 @@ pub async fn summary(
     })
 }
 
-/// Each unit's record over `year` (the current one by default): the reports whose deadline
-/// fell in the year and has passed, handed in on time, late, or not at all — over every regime
-/// the unit reports in. Units with the most missing and late first.
-pub async fn records(db: &PgPool, year: Option<i32>) -> Result<Vec<UnitRecord>, sqlx::Error> {
-    let calendar = Calendar::load(db).await?;
-    let today = crate::dossiers::today();
-    let year = year.unwrap_or(today.year());
-    let handed = store::handed_in_dates(db).await?;
-    let mut by_unit: std::collections::BTreeMap<String, UnitRecord> = Default::default();
-    for r in store::select(db, None).await? {
-        for period in r.periods_due(&calendar, today) {
-            let deadline = r.deadline(&calendar, &period);
-            if deadline.year() != year {
-                continue;
-            }
-            for unit in &r.reporting_units {
-                let rec = by_unit.entry(unit.clone()).or_insert_with(|| UnitRecord {
-                    unit: unit.clone(),
-                    unit_name: String::new(),
-                    year,
-                    due: 0,
-                    on_time: 0,
-                    late: 0,
-                    missing: 0,
-                });
-                rec.due += 1;
-                match handed
-                    .get(&(r.id, unit.clone(), period.first_day()))
-                    .copied()
-                    .flatten()
-                {
-                    None => rec.missing += 1,
-                    Some(at) if submissions::late(Some(at), deadline, today) => rec.late += 1,
-                    Some(_) => rec.on_time += 1,
-                }
-            }
-        }
-    }
-    let codes: Vec<String> = by_unit.keys().cloned().collect();
-    let names = store::unit_names(db, &codes).await?;
-    let mut out: Vec<UnitRecord> = by_unit
-        .into_values()
-        .map(|mut r| {
-            r.unit_name = names
-                .get(&r.unit)
-                .map_or_else(|| r.unit.clone(), |u| u.name_vi.clone());
-            r
-        })
-        .collect();
-    out.sort_by_key(|r| (std::cmp::Reverse(r.missing + r.late), r.unit.clone()));
-    Ok(out)
-}
-
-/// Reports count as late on the board for a year after their deadline (older ones stay in the
+/// Reports count as late on the boards for a year after their deadline (older ones stay in the
 /// records and the summaries).
 const LATE_REPORTS_FOR_DAYS: i64 = 366;
 
-/// Every report past its deadline and not handed in, by unit, the units with the most first,
-/// each unit's latest deadlines first.
-pub async fn late_reports(
+/// Where the units stand on their reports on `today`, from one pass over every regime's periods
+/// due (the live boards need both halves on every publication):
+/// - the reports past their deadline and not handed in, by unit, the units with the most first,
+///   each unit's latest deadlines first;
+/// - each unit's record over `year` (the current one by default): the reports whose deadline
+///   fell in the year and has passed, handed in on time, late, or not at all — over every
+///   regime the unit reports in; the units with the most missing and late first.
+pub async fn standing(
     db: &PgPool,
     today: NaiveDate,
-) -> Result<Vec<UnitLateReports>, sqlx::Error> {
+    year: Option<i32>,
+) -> Result<(Vec<UnitLateReports>, Vec<UnitRecord>), sqlx::Error> {
     let calendar = Calendar::load(db).await?;
+    let year = year.unwrap_or(today.year());
     let handed = store::handed_in_dates(db).await?;
-    let mut by_unit: std::collections::BTreeMap<String, Vec<LateReport>> = Default::default();
+    let mut late: std::collections::BTreeMap<String, Vec<LateReport>> = Default::default();
+    let mut records: std::collections::BTreeMap<String, UnitRecord> = Default::default();
     for r in store::select(db, None).await? {
         for period in r.periods_due(&calendar, today) {
             let deadline = r.deadline(&calendar, &period);
-            if (today - deadline).num_days() > LATE_REPORTS_FOR_DAYS {
+            let counts_late = (today - deadline).num_days() <= LATE_REPORTS_FOR_DAYS;
+            let in_year = deadline.year() == year;
+            if !counts_late && !in_year {
                 continue;
             }
             for unit in &r.reporting_units {
-                let key = (r.id, unit.clone(), period.first_day());
-                if handed.get(&key).copied().flatten().is_none() {
-                    by_unit.entry(unit.clone()).or_default().push(LateReport {
+                let first = handed
+                    .get(&(r.id, unit.clone(), period.first_day()))
+                    .copied()
+                    .flatten();
+                if counts_late && first.is_none() {
+                    late.entry(unit.clone()).or_default().push(LateReport {
                         regime_id: r.id,
                         regime: r.name.clone(),
                         period: period.to_string(),
@@ -589,12 +549,29 @@ pub async fn late_reports(
                         deadline,
                     });
                 }
+                if in_year {
+                    let rec = records.entry(unit.clone()).or_insert_with(|| UnitRecord {
+                        unit: unit.clone(),
+                        unit_name: String::new(),
+                        year,
+                        due: 0,
+                        on_time: 0,
+                        late: 0,
+                        missing: 0,
+                    });
+                    rec.due += 1;
+                    match first {
+                        None => rec.missing += 1,
+                        Some(at) if submissions::late(Some(at), deadline, today) => rec.late += 1,
+                        Some(_) => rec.on_time += 1,
+                    }
+                }
             }
         }
     }
-    let codes: Vec<String> = by_unit.keys().cloned().collect();
+    let codes: Vec<String> = late.keys().chain(records.keys()).cloned().collect();
     let names = store::unit_names(db, &codes).await?;
-    let mut out: Vec<UnitLateReports> = by_unit
+    let mut late: Vec<UnitLateReports> = late
         .into_iter()
         .map(|(code, mut reports)| {
             reports.sort_by(|a, b| b.deadline.cmp(&a.deadline).then(a.regime.cmp(&b.regime)));
@@ -609,8 +586,18 @@ pub async fn late_reports(
             }
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.code.cmp(&b.unit.code)));
-    Ok(out)
+    late.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.code.cmp(&b.unit.code)));
+    let mut records: Vec<UnitRecord> = records
+        .into_values()
+        .map(|mut r| {
+            r.unit_name = names
+                .get(&r.unit)
+                .map_or_else(|| r.unit.clone(), |u| u.name_vi.clone());
+            r
+        })
+        .collect();
+    records.sort_by_key(|r| (std::cmp::Reverse(r.missing + r.late), r.unit.clone()));
+    Ok((late, records))
 }
 
 /// The units the regimes concern (they have a board of their own).

@@ -485,7 +485,7 @@ async fn visible_records(
     year: Option<i32>,
 ) -> Result<Vec<UnitRecord>, ApiError> {
     let units = units_read(p)?;
-    let mut out = super::records(&state.db, year).await?;
+    let (_, mut out) = super::standing(&state.db, crate::dossiers::today(), year).await?;
     if let Some(own) = units {
         out.retain(|r| own.contains(&r.unit));
     }
@@ -529,7 +529,7 @@ pub async fn records_xlsx(
 
 async fn visible_late(state: &AppState, p: &Principal) -> Result<Vec<UnitLateReports>, ApiError> {
     let units = units_read(p)?;
-    let mut out = super::late_reports(&state.db, crate::dossiers::today()).await?;
+    let (mut out, _) = super::standing(&state.db, crate::dossiers::today(), None).await?;
     if let Some(own) = units {
         out.retain(|l| own.contains(&l.unit.code));
     }

@@ -74,10 +74,11 @@ fn board(all: &Sources, province: &str, unit: &str, today: NaiveDate) -> TaskBoa
 /// Everything as it stands today.
 async fn sources(db: &PgPool, today: NaiveDate) -> Result<Sources, sqlx::Error> {
     let calendar = Calendar::load(db).await?;
+    let (late_reports, records) = crate::regimes::standing(db, today, None).await?;
     Ok(Sources {
         views: super::views(db, None, &calendar, today).await?,
-        late_reports: crate::regimes::late_reports(db, today).await?,
-        records: crate::regimes::records(db, None).await?,
+        late_reports,
+        records,
     })
 }
 
